@@ -1,0 +1,2 @@
+export type { BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend } from './api.js';
+export { selectBackend, registerGradients } from './node.js';
