@@ -9,3 +9,4 @@ export * from './configurations.js';
 export * from './presets.js';
 export * from './seeded-random.js';
 export * from './safetensors.js';
+export * from './entropy-bins.js';
