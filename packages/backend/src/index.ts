@@ -1,2 +1,5 @@
-export type { BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend } from './api.js';
-export { selectBackend, registerGradients } from './node.js';
+export type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend, WasmFileName, WasmPaths } from './api.js';
+export { backendNames, wasmFileNames } from './api.js';
+export { backendOrder } from './backend-order.js';
+export { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
+export { nodeBackendOrder, registerGradients, releaseBackend, selectBackend } from './select-backend.node.js';

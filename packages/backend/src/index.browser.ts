@@ -1,0 +1,5 @@
+export type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend, WasmFileName, WasmPaths } from './api.js';
+export { backendNames, wasmFileNames } from './api.js';
+export { backendOrder } from './backend-order.js';
+export { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
+export { browserBackendOrder, registerGradients, releaseBackend, selectBackend } from './select-backend.browser.js';

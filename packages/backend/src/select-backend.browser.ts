@@ -1,0 +1,100 @@
+/**
+ * Backend selection in the browser: webgl, webgpu, wasm, cpu. Registers TF.js's gradients once
+ * through `register_all_gradients` (bundles can load it; Node cannot, toolchain.md §11.9).
+ *
+ * References:
+ * 1. toolchain.md §11.5: WebGL in headless Chromium is SwiftShader (~2 GFLOP/s) unless a real GPU exists.
+ * 2. toolchain.md §11.3: the wasm backend fetches its binaries at run time: `setWasmPaths` must point
+ *    at files the app serves.
+ * 3. toolchain.md §11.6: Chromium's WebGPU without a GPU is SwiftShader (36 tokens/s on the benchmark).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
+import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
+import { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
+
+let gradientsRegistered: Promise<void> | undefined;
+
+/** Register every TF.js gradient (idempotent). */
+export function registerGradients(): Promise<void> {
+  // A dynamic import, because `sideEffects: false` would let a bundler drop a bare static one.
+  gradientsRegistered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js').then(() => undefined);
+  return gradientsRegistered;
+}
+
+/** The browser's default order: a GPU first, then the fast CPU path, then the reference. */
+export const browserBackendOrder: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
+
+const softwareRenderer = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+
+/** The WebGL renderer behind a TF.js webgl backend (unmasked when the browser allows it). */
+function webglAdapter(): AdapterDescription {
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext } };
+  const gl = backend.gpgpu?.gl;
+  if (gl === undefined) return { vendor: '', architecture: '', device: '', description: 'unknown WebGL renderer', software: false };
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const vendor = String(gl.getParameter(debug === null ? gl.VENDOR : debug.UNMASKED_VENDOR_WEBGL));
+  const renderer = String(gl.getParameter(debug === null ? gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL));
+  return { vendor, architecture: '', device: renderer, description: renderer, software: softwareRenderer.test(renderer) };
+}
+
+const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
+  async webgl() {
+    await import('@tensorflow/tfjs-backend-webgl');
+    await setBackendOrThrow('webgl');
+    const adapter = webglAdapter();
+    const version = tf.env().getNumber('WEBGL_VERSION');
+    const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED');
+    return { info: `WebGL ${version}${float32 ? ', float32 textures' : ', NO float32 render targets (results lose precision)'}: ${adapterLine(adapter)}`, adapter };
+  },
+
+  async webgpu(options) {
+    const gpu = (navigator as { gpu?: { requestAdapter(options?: object): Promise<AdapterLike | null> } }).gpu;
+    if (gpu === undefined) throw new Error('navigator.gpu is missing: this browser has no WebGPU (or the page is not a secure context)');
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (adapter === null) throw new Error('navigator.gpu.requestAdapter() returned null (WebGPU is disabled or no adapter is available)');
+    const description = describeAdapter(adapter);
+    const softwareReason = softwareAdapterReason(description);
+    if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) throw new Error(softwareReason);
+    await import('@tensorflow/tfjs-backend-webgpu');
+    await setBackendOrThrow('webgpu');
+    return { info: `WebGPU: ${adapterLine(description)}`, adapter: description };
+  },
+
+  async wasm(options) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths === undefined) {
+      throw new Error('the wasm backend needs wasmPaths in the browser (the URL folder where the app serves tfjs-backend-wasm*.wasm)');
+    }
+    // setWasmPaths takes a prefix or a file map; our WasmPaths type is the readonly form of the same.
+    wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
+    await setBackendOrThrow('wasm');
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    const count = threads === true ? wasm.getThreadsCount() : 1;
+    return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}${threads === true ? ' threaded build' : ''}, ${count} thread${count === 1 ? '' : 's'}` };
+  },
+
+  async cpu() {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await setBackendOrThrow('cpu');
+    return { info: 'pure JavaScript (the reference backend; slow)' };
+  },
+};
+
+const browserPlatform: Platform = { name: 'the browser', defaults: browserBackendOrder, initialisers };
+
+/**
+ * Choose and initialise a TF.js backend in the browser, after registering the gradients.
+ *
+ * @example
+ * const backend = await selectBackend({ prefer: 'webgl', wasmPaths: '/tfjs-wasm/' });
+ * statusLine.textContent = `${backend.name}: ${backend.info}`;
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  await registerGradients();
+  return chooseBackend(browserPlatform, options);
+}
+
+/** Nothing to release in the browser (the page's lifetime bounds the GPU device); kept for a uniform API. */
+export function releaseBackend(): void {}
