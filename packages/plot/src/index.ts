@@ -1,1 +1,13 @@
-export {};
+export * from './plot-run.js';
+export * from './palette.js';
+export * from './head-entropy-heatmaps.js';
+export * from './overload-bins-chart.js';
+export * from './eval-loss-chart.js';
+export * from './layer-panels.js';
+export * from './layer-entropy-chart.js';
+export * from './slopes-chart.js';
+export * from './nan-counts-chart.js';
+export * from './paper-figures.js';
+export * from './paper-numbers.js';
+export * from './perplexity-table.js';
+export * from './html.js';

@@ -1,0 +1,4 @@
+export * from './render.js';
+export * from './fonts.js';
+export * from './atomic-write.js';
+export * from './write-figures.js';
