@@ -1,0 +1,229 @@
+// N-API entry points of @normfree/backend-native. Every kernel works in place on the wasm backend's
+// heap: JavaScript passes the heap's ArrayBuffer plus byte offsets of the tensors (zero-copy,
+// toolchain.md §11.9), and the heap is re-read on every call because it is replaced when it grows.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "gemm.h"
+#include "kernels.h"
+
+namespace {
+
+#define NAPI_OK(call)                                                    \
+  do {                                                                   \
+    if ((call) != napi_ok) {                                             \
+      napi_throw_error(env, nullptr, "normfree-native: N-API call failed: " #call); \
+      return nullptr;                                                    \
+    }                                                                    \
+  } while (0)
+
+struct Args {
+  napi_value values[16];
+  size_t count = 16;
+};
+
+bool readArgs(napi_env env, napi_callback_info info, Args& args, size_t expected) {
+  if (napi_get_cb_info(env, info, &args.count, args.values, nullptr, nullptr) != napi_ok) return false;
+  if (args.count < expected) {
+    std::string message = "normfree-native: expected " + std::to_string(expected) + " arguments, got " + std::to_string(args.count);
+    napi_throw_type_error(env, nullptr, message.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool heapOf(napi_env env, napi_value value, uint8_t** data, size_t* length) {
+  void* raw = nullptr;
+  if (napi_get_arraybuffer_info(env, value, &raw, length) != napi_ok || raw == nullptr) {
+    napi_throw_type_error(env, nullptr, "normfree-native: first argument must be the wasm heap's (attached) ArrayBuffer");
+    return false;
+  }
+  *data = static_cast<uint8_t*>(raw);
+  return true;
+}
+
+bool int64Of(napi_env env, napi_value value, int64_t* out) {
+  if (napi_get_value_int64(env, value, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "normfree-native: expected a number argument");
+    return false;
+  }
+  return true;
+}
+
+// A float pointer at a byte offset on the heap, bounds-checked for `count` floats.
+bool floatsAt(napi_env env, uint8_t* heap, size_t heapLength, int64_t offset, int64_t count, float** out) {
+  if (offset < 0 || count < 0 || offset % 4 != 0 || static_cast<uint64_t>(offset) + static_cast<uint64_t>(count) * 4 > heapLength) {
+    napi_throw_range_error(env, nullptr, "normfree-native: tensor lies outside the wasm heap");
+    return false;
+  }
+  *out = reinterpret_cast<float*>(heap + offset);
+  return true;
+}
+
+bool int32sAt(napi_env env, uint8_t* heap, size_t heapLength, int64_t offset, int64_t count, int32_t** out) {
+  float* pointer = nullptr;
+  if (!floatsAt(env, heap, heapLength, offset, count, &pointer)) return false;
+  *out = reinterpret_cast<int32_t*>(pointer);
+  return true;
+}
+
+// info() -> { simd: string, simdAvailable: string }
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result, simd;
+  NAPI_OK(napi_create_object(env, &result));
+  NAPI_OK(napi_create_string_utf8(env, normfree::simdName(normfree::simdLevel()), NAPI_AUTO_LENGTH, &simd));
+  NAPI_OK(napi_set_named_property(env, result, "simd", simd));
+  return result;
+}
+
+// setSimd(level: 'avx512' | 'avx2+fma' | 'scalar') -> string (the level now in use)
+napi_value SetSimd(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 1)) return nullptr;
+  char name[32] = {0};
+  size_t length = 0;
+  NAPI_OK(napi_get_value_string_utf8(env, args.values[0], name, sizeof(name), &length));
+  const std::string level(name, length);
+  normfree::setSimdLevel(level == "avx512" ? normfree::SimdLevel::Avx512
+                         : level == "avx2+fma" ? normfree::SimdLevel::Avx2
+                                               : normfree::SimdLevel::Scalar);
+  napi_value result;
+  NAPI_OK(napi_create_string_utf8(env, normfree::simdName(normfree::simdLevel()), NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+// matmul(heap, batch, M, N, K, aOffset, aBatchStride, bOffset, bBatchStride, cOffset, transposeA, transposeB)
+// Offsets in bytes, batch strides in elements (0 broadcasts an operand over the batch).
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 12)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[9];
+  for (int i = 0; i < 9; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  bool transposeA = false, transposeB = false;
+  NAPI_OK(napi_get_value_bool(env, args.values[10], &transposeA));
+  NAPI_OK(napi_get_value_bool(env, args.values[11], &transposeB));
+  const int64_t batch = v[0], M = v[1], N = v[2], K = v[3];
+  const int64_t aStride = v[5], bStride = v[7];
+  float *a = nullptr, *b = nullptr, *c = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[4], (batch - 1) * aStride + M * K, &a)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[6], (batch - 1) * bStride + K * N, &b)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[8], batch * M * N, &c)) return nullptr;
+  for (int64_t i = 0; i < batch; ++i) {
+    normfree::sgemm(static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), a + i * aStride, transposeA,
+                    b + i * bStride, transposeB, c + i * M * N);
+  }
+  return nullptr;
+}
+
+// softmaxCrossEntropy(heap, rows, classes, logitsOffset, labelsOffset, lossOffset, probsOffset)
+// loss[r] = logsumexp(logits[r]) - logits[r, labels[r]]; probs = softmax(logits) (kept for backward).
+// labels are int32 (a negative label gives loss 0 and no gradient: an ignored position).
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 7)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  const int64_t rows = v[0], classes = v[1];
+  float *logits = nullptr, *loss = nullptr, *probs = nullptr;
+  int32_t* labels = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[2], rows * classes, &logits)) return nullptr;
+  if (!int32sAt(env, heap, heapLength, v[3], rows, &labels)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[4], rows, &loss)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[5], rows * classes, &probs)) return nullptr;
+  normfree::softmaxCrossEntropyForward(static_cast<int>(rows), static_cast<int>(classes), logits, labels, loss, probs);
+  return nullptr;
+}
+
+// softmaxCrossEntropyGrad(heap, rows, classes, probsOffset, labelsOffset, dlossOffset, dlogitsOffset)
+// dlogits[r] = dloss[r] · (probs[r] - onehot(labels[r]))
+napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 7)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  const int64_t rows = v[0], classes = v[1];
+  float *probs = nullptr, *dloss = nullptr, *dlogits = nullptr;
+  int32_t* labels = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[2], rows * classes, &probs)) return nullptr;
+  if (!int32sAt(env, heap, heapLength, v[3], rows, &labels)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[4], rows, &dloss)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[5], rows * classes, &dlogits)) return nullptr;
+  normfree::softmaxCrossEntropyBackward(static_cast<int>(rows), static_cast<int>(classes), probs, labels, dloss, dlogits);
+  return nullptr;
+}
+
+// unary(heap, op, count, xOffset, yOffset): y = f(x) elementwise; op: 0 exp, 1 tanh, 2 erf.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 5)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[4];
+  for (int i = 0; i < 4; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  float *x = nullptr, *y = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[2], v[1], &x)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[3], v[1], &y)) return nullptr;
+  normfree::unary(static_cast<normfree::UnaryOp>(v[0]), v[1], x, y);
+  return nullptr;
+}
+
+// softmaxRows(heap, rows, cols, xOffset, yOffset): y = softmax over the last axis.
+napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 5)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[4];
+  for (int i = 0; i < 4; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  float *x = nullptr, *y = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[2], v[0] * v[1], &x)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[3], v[0] * v[1], &y)) return nullptr;
+  normfree::softmaxRows(static_cast<int>(v[0]), static_cast<int>(v[1]), x, y);
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  struct Entry {
+    const char* name;
+    napi_callback callback;
+  };
+  const Entry entries[] = {
+      {"info", Info},
+      {"setSimd", SetSimd},
+      {"matmul", Matmul},
+      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      {"softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad},
+      {"unary", Unary},
+      {"softmaxRows", SoftmaxRows},
+  };
+  for (const Entry& entry : entries) {
+    napi_value function;
+    if (napi_create_function(env, entry.name, NAPI_AUTO_LENGTH, entry.callback, nullptr, &function) != napi_ok) return nullptr;
+    if (napi_set_named_property(env, exports, entry.name, function) != napi_ok) return nullptr;
+  }
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,155 @@
+// Elementwise and fused kernels. The exponential is vectorised with AVX2 (8 lanes) when the CPU has
+// it: the [B·T, V] logits make exp the largest non-matmul cost of a training step (toolchain.md §11.9,
+// "Exp 331 ms … ≈13 ns per element" on wasm).
+//
+// References:
+//   1. S. Moshier, Cephes Math Library, expf.c (range reduction and degree-5 polynomial used here).
+#include "kernels.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gemm.h"
+
+namespace normfree {
+
+namespace {
+
+// exp(x) for 8 lanes, Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, exp(r) by a degree-5 polynomial.
+// Relative error ≈ 2 ulp on [-87, 88]; underflows to 0 below, saturates to +inf above.
+__attribute__((target("avx2,fma"))) inline __m256 exp8(__m256 x) {
+  const __m256 hi = _mm256_set1_ps(88.3762626647949f);
+  const __m256 lo = _mm256_set1_ps(-88.3762626647949f);
+  const __m256 log2e = _mm256_set1_ps(1.44269504088896341f);
+  const __m256 c1 = _mm256_set1_ps(0.693359375f);
+  const __m256 c2 = _mm256_set1_ps(-2.12194440e-4f);
+  const __m256 isInfinite = _mm256_cmp_ps(x, hi, _CMP_GT_OQ);
+  const __m256 isNan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+  const __m256 isTiny = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+  x = _mm256_min_ps(x, hi);
+  x = _mm256_max_ps(x, lo);
+  __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  x = _mm256_fnmadd_ps(fx, c1, x);
+  x = _mm256_fnmadd_ps(fx, c2, x);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+  y = _mm256_fmadd_ps(y, z, x);
+  y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
+  // 2^n: n in [-127, 127] after the clamp above; build the exponent bits directly.
+  __m256i n = _mm256_cvtps_epi32(fx);
+  n = _mm256_add_epi32(n, _mm256_set1_epi32(127));
+  n = _mm256_slli_epi32(n, 23);
+  y = _mm256_mul_ps(y, _mm256_castsi256_ps(n));
+  y = _mm256_blendv_ps(y, _mm256_setzero_ps(), isTiny);
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(std::numeric_limits<float>::infinity()), isInfinite);
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN()), isNan);
+  return y;
+}
+
+__attribute__((target("avx2,fma"))) void expAvx2(int64_t count, const float* x, float* y) {
+  int64_t i = 0;
+  for (; i + 8 <= count; i += 8) _mm256_storeu_ps(y + i, exp8(_mm256_loadu_ps(x + i)));
+  for (; i < count; ++i) y[i] = std::exp(x[i]);
+}
+
+// tanh(x) = sign(x)·(1 - 2 / (exp(2|x|) + 1)); for |x| < 0.0625 a Taylor series keeps relative accuracy.
+__attribute__((target("avx2,fma"))) void tanhAvx2(int64_t count, const float* x, float* y) {
+  const __m256 signMask = _mm256_set1_ps(-0.0f);
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 two = _mm256_set1_ps(2.0f);
+  const __m256 small = _mm256_set1_ps(0.0625f);
+  int64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256 sign = _mm256_and_ps(v, signMask);
+    const __m256 a = _mm256_andnot_ps(signMask, v);
+    const __m256 e = exp8(_mm256_mul_ps(two, a));
+    __m256 t = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(e, one)));
+    // x - x³/3 + 2x⁵/15 for small |x|
+    const __m256 a2 = _mm256_mul_ps(a, a);
+    __m256 p = _mm256_fmadd_ps(a2, _mm256_set1_ps(2.0f / 15.0f), _mm256_set1_ps(-1.0f / 3.0f));
+    p = _mm256_fmadd_ps(_mm256_mul_ps(p, a2), a, a);
+    t = _mm256_blendv_ps(t, p, _mm256_cmp_ps(a, small, _CMP_LT_OQ));
+    t = _mm256_blendv_ps(t, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));  // NaN stays NaN
+    _mm256_storeu_ps(y + i, _mm256_or_ps(t, sign));
+  }
+  for (; i < count; ++i) y[i] = std::tanh(x[i]);
+}
+
+bool hasAvx2() { return simdLevel() != SimdLevel::Scalar; }
+
+}  // namespace
+
+void unary(UnaryOp op, int64_t count, const float* x, float* y) {
+  switch (op) {
+    case UnaryOp::Exp:
+      if (hasAvx2()) return expAvx2(count, x, y);
+      for (int64_t i = 0; i < count; ++i) y[i] = std::exp(x[i]);
+      return;
+    case UnaryOp::Tanh:
+      if (hasAvx2()) return tanhAvx2(count, x, y);
+      for (int64_t i = 0; i < count; ++i) y[i] = std::tanh(x[i]);
+      return;
+    case UnaryOp::Erf:
+      for (int64_t i = 0; i < count; ++i) y[i] = std::erf(x[i]);
+      return;
+  }
+}
+
+void softmaxRows(int rows, int cols, const float* x, float* y) {
+  for (int r = 0; r < rows; ++r) {
+    const float* in = x + static_cast<int64_t>(r) * cols;
+    float* out = y + static_cast<int64_t>(r) * cols;
+    float maximum = -std::numeric_limits<float>::infinity();
+    for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
+    // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
+    for (int c = 0; c < cols; ++c) out[c] = in[c] - maximum;
+    unary(UnaryOp::Exp, cols, out, out);
+    double sum = 0.0;
+    for (int c = 0; c < cols; ++c) sum += out[c];
+    const float inverse = static_cast<float>(1.0 / sum);
+    for (int c = 0; c < cols; ++c) out[c] *= inverse;
+  }
+}
+
+void softmaxCrossEntropyForward(int rows, int classes, const float* logits, const int32_t* labels, float* loss, float* probs) {
+  for (int r = 0; r < rows; ++r) {
+    const float* in = logits + static_cast<int64_t>(r) * classes;
+    float* out = probs + static_cast<int64_t>(r) * classes;
+    float maximum = -std::numeric_limits<float>::infinity();
+    for (int c = 0; c < classes; ++c) maximum = std::max(maximum, in[c]);
+    for (int c = 0; c < classes; ++c) out[c] = in[c] - maximum;
+    unary(UnaryOp::Exp, classes, out, out);
+    double sum = 0.0;
+    for (int c = 0; c < classes; ++c) sum += out[c];
+    const float inverse = static_cast<float>(1.0 / sum);
+    for (int c = 0; c < classes; ++c) out[c] *= inverse;
+    const int32_t label = labels[r];
+    loss[r] = (label >= 0 && label < classes) ? static_cast<float>(std::log(sum) + maximum - in[label]) : 0.0f;
+  }
+}
+
+void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, const int32_t* labels, const float* dloss, float* dlogits) {
+  for (int r = 0; r < rows; ++r) {
+    const float* p = probs + static_cast<int64_t>(r) * classes;
+    float* out = dlogits + static_cast<int64_t>(r) * classes;
+    const int32_t label = labels[r];
+    if (label < 0 || label >= classes) {
+      std::fill(out, out + classes, 0.0f);
+      continue;
+    }
+    const float scale = dloss[r];
+    for (int c = 0; c < classes; ++c) out[c] = p[c] * scale;
+    out[label] -= scale;
+  }
+}
+
+}  // namespace normfree

@@ -1,0 +1,24 @@
+// Fused and elementwise kernels on raw float buffers (see kernels.cc).
+#pragma once
+#include <cstdint>
+
+namespace normfree {
+
+enum class UnaryOp : int { Exp = 0, Tanh = 1, Erf = 2 };
+
+/** y[i] = f(x[i]) for i < count; x and y may alias. */
+void unary(UnaryOp op, int64_t count, const float* x, float* y);
+
+/** y = softmax(x) over the last axis of a [rows, cols] buffer; x and y may alias. */
+void softmaxRows(int rows, int cols, const float* x, float* y);
+
+/**
+ * loss[r] = logsumexp(logits[r]) - logits[r, labels[r]] and probs = softmax(logits), numerically stable
+ * (max subtracted). A label outside [0, classes) gives loss 0 (ignored position).
+ */
+void softmaxCrossEntropyForward(int rows, int classes, const float* logits, const int32_t* labels, float* loss, float* probs);
+
+/** dlogits[r] = dloss[r] · (probs[r] - onehot(labels[r])); ignored rows get 0. probs and dlogits may alias. */
+void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, const int32_t* labels, const float* dloss, float* dlogits);
+
+}  // namespace normfree

@@ -1,0 +1,54 @@
+/**
+ * Locate and load the compiled N-API addon (`build/Release/normfree_native.node`, built by
+ * `scripts/build-native.mjs` during the package's `build`). Never throws: a missing or unloadable
+ * addon is reported as a reason, and callers fall back to plain TF.js kernels.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SimdLevel } from './api.js';
+
+/** The addon's functions (native/addon.cc). Offsets are byte offsets into `heap`. */
+export interface NativeAddon {
+  info(): { simd: SimdLevel };
+  setSimd(level: SimdLevel): SimdLevel;
+  matmul(heap: ArrayBuffer, batch: number, M: number, N: number, K: number, aOffset: number, aBatchStride: number,
+    bOffset: number, bBatchStride: number, cOffset: number, transposeA: boolean, transposeB: boolean): void;
+  softmaxCrossEntropy(heap: ArrayBuffer, rows: number, classes: number, logitsOffset: number, labelsOffset: number,
+    lossOffset: number, probsOffset: number): void;
+  softmaxCrossEntropyGrad(heap: ArrayBuffer, rows: number, classes: number, probsOffset: number, labelsOffset: number,
+    dlossOffset: number, dlogitsOffset: number): void;
+  unary(heap: ArrayBuffer, op: number, count: number, xOffset: number, yOffset: number): void;
+  softmaxRows(heap: ArrayBuffer, rows: number, cols: number, xOffset: number, yOffset: number): void;
+}
+
+export type AddonResult = { readonly addon: NativeAddon; readonly path: string } | { readonly addon: null; readonly reason: string };
+
+/** Path of the compiled addon (it sits at the package root; src/ and dist/ are both one level below). */
+export const addonPath = fileURLToPath(new URL('../build/Release/normfree_native.node', import.meta.url));
+
+let cached: AddonResult | undefined;
+
+/**
+ * Load the addon once. `NORMFREE_NATIVE=0` disables it (for side-by-side benchmarks and tests of the
+ * fallback path).
+ */
+export function loadAddon(options: { readonly path?: string; readonly fresh?: boolean } = {}): AddonResult {
+  if (cached !== undefined && options.fresh !== true && options.path === undefined) return cached;
+  const path = options.path ?? addonPath;
+  let result: AddonResult;
+  if (process.env['NORMFREE_NATIVE'] === '0') {
+    result = { addon: null, reason: 'disabled by NORMFREE_NATIVE=0' };
+  } else if (!existsSync(path)) {
+    result = { addon: null, reason: `native addon not built (${path} is missing; build it with \`pnpm --filter @normfree/backend-native build\`, which needs node-gyp and a C++17 compiler)` };
+  } else {
+    try {
+      const require = createRequire(import.meta.url);
+      result = { addon: require(path) as NativeAddon, path };
+    } catch (error) {
+      result = { addon: null, reason: `native addon failed to load: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  if (options.path === undefined) cached = result;
+  return result;
+}

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadAddon } from './addon.js';
+import { registerNativeKernels, registeredNativeKernels, unregisterNativeKernels } from './register-native-kernels.js';
+
+const addonAvailable = loadAddon().addon !== null;
+let previousBackend = 'cpu';
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, { absolute, relative }: { absolute: number; relative: number }): void {
+  expect(actual.length).toBe(expected.length);
+  for (let index = 0; index < expected.length; index++) {
+    const want = expected[index] ?? NaN;
+    const got = actual[index] ?? NaN;
+    if (Number.isNaN(want)) {
+      expect(got, `element ${index}`).toBeNaN();
+      continue;
+    }
+    if (!Number.isFinite(want)) {
+      expect(got, `element ${index}`).toBe(want);
+      continue;
+    }
+    const tolerance = absolute + relative * Math.abs(want);
+    if (Math.abs(got - want) > tolerance) throw new Error(`element ${index}: got ${got}, expected ${want} (tolerance ${tolerance})`);
+  }
+}
+
+/** Run `compute` on cpu (TF.js's reference kernels) and on wasm with native kernels; return both results. */
+async function onBothBackends(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ reference: Float32Array[]; native: Float32Array[] }> {
+  const run = async (backend: string): Promise<Float32Array[]> => {
+    await tf.setBackend(backend);
+    const result = tf.tidy(compute);
+    const list = Array.isArray(result) ? result : [result];
+    const values = await Promise.all(list.map(async (tensor) => (await tensor.data()) as Float32Array));
+    tf.dispose(list);
+    return values;
+  };
+  return { reference: await run('cpu'), native: await run('wasm') };
+}
+
+function random(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, -1, 1, 'float32', seed);
+}
+
+describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
+  beforeAll(async () => {
+    previousBackend = tf.getBackend();
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const status = registerNativeKernels({ backend: 'wasm', log: null });
+    expect(status.enabled, status.reason).toBe(true);
+  });
+  afterAll(async () => {
+    unregisterNativeKernels();
+    await tf.setBackend(previousBackend);
+  });
+  afterEach(() => {
+    tf.disposeVariables();
+  });
+
+  it('serves BatchMatMul, Exp, Tanh and Softmax natively', () => {
+    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax']));
+  });
+
+  const cases: { name: string; a: number[]; b: number[] }[] = [
+    { name: '2-D', a: [37, 70], b: [70, 53] },
+    { name: 'batched 3-D', a: [3, 17, 33], b: [3, 33, 29] },
+    { name: 'batched 4-D', a: [2, 3, 9, 16], b: [2, 3, 16, 7] },
+    { name: 'b broadcast over the batch', a: [4, 13, 17], b: [17, 29] },
+  ];
+  for (const { name, a, b } of cases) {
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        it(`matches TF.js matMul (${name}, transposeA=${transposeA}, transposeB=${transposeB}) within 1e-5 relative + 1e-5`, async () => {
+          const swap = (shape: number[], transposed: boolean): number[] =>
+            transposed ? [...shape.slice(0, -2), shape.at(-1) ?? 0, shape.at(-2) ?? 0] : shape;
+          const { reference, native } = await onBothBackends(() =>
+            tf.matMul(random(swap(a, transposeA), 1), random(swap(b, transposeB), 2), transposeA, transposeB));
+          expectClose(native[0] ?? [], reference[0] ?? [], { absolute: 1e-5, relative: 1e-5 });
+        });
+      }
+    }
+  }
+
+  it('gives matMul gradients that match TF.js within 1e-5 relative + 1e-5', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const a = random([2, 19, 31], 3);
+      const b = random([2, 31, 23], 4);
+      const weights = random([2, 19, 23], 5);
+      const [gradA, gradB] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, false, true), weights)))(
+        [a, tf.transpose(b, [0, 2, 1])]);
+      return [gradA as tf.Tensor, gradB as tf.Tensor];
+    });
+    expectClose(native[0] ?? [], reference[0] ?? [], { absolute: 1e-5, relative: 1e-5 });
+    expectClose(native[1] ?? [], reference[1] ?? [], { absolute: 1e-5, relative: 1e-5 });
+  });
+
+  it('matches TF.js exp, tanh and softmax within 1e-6 relative, NaN and ±inf included', async () => {
+    const special = [NaN, Infinity, -Infinity, 0, -0, 1e-8, -1e-8, 88, -88, 100, -100, 0.03, -0.05];
+    const { reference, native } = await onBothBackends(() => {
+      const x = tf.concat([tf.mul(random([1000], 6), 30), tf.tensor1d(special)]);
+      const rows = tf.mul(random([7, 301], 7), 10);
+      return [tf.exp(x), tf.tanh(x), tf.softmax(rows), tf.softmax(tf.reshape(rows, [7, 7, 43]))];
+    });
+    for (let index = 0; index < 4; index++) expectClose(native[index] ?? [], reference[index] ?? [], { absolute: 1e-7, relative: 1e-6 });
+  });
+
+  it('gives softmax and tanh gradients that match TF.js within 1e-5', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const x = tf.mul(random([16, 128], 8), 4);
+      const weights = random([16, 128], 9);
+      const gradSoftmax = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.softmax(input), weights)))(x);
+      const gradTanh = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.tanh(input), weights)))(x);
+      return [gradSoftmax, gradTanh];
+    });
+    expectClose(native[0] ?? [], reference[0] ?? [], { absolute: 1e-6, relative: 1e-5 });
+    expectClose(native[1] ?? [], reference[1] ?? [], { absolute: 1e-6, relative: 1e-5 });
+  });
+
+  it('hands int32 matmuls and small tensors back to the original kernels', async () => {
+    // wasm's own BatchMatMul rejects int32: seeing its message proves the call was handed back.
+    expect(() => tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor2d([[5], [6]], [2, 1], 'int32'))))
+      .toThrow(/non-float32/);
+    const small = tf.exp(tf.tensor1d([0, 1]));
+    expectClose(await small.data(), [1, Math.E], { absolute: 0, relative: 1e-6 });
+    small.dispose();
+  });
+
+  it('leaks no tensors and no wasm memory across a forward and backward pass', () => {
+    const step = (): void => {
+      tf.tidy(() => {
+        const a = random([64, 96], 10);
+        const b = random([96, 80], 11);
+        return tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.softmax(tf.tanh(tf.matMul(x, y)))))([a, b]);
+      }).forEach((gradient) => gradient.dispose());
+    };
+    step();
+    const before = tf.memory();
+    for (let index = 0; index < 3; index++) step();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+  });
+});
+
+describe('fallback when native kernels cannot be used', () => {
+  it('reports a missing addon with a reason instead of throwing', () => {
+    const result = loadAddon({ path: '/nonexistent/normfree_native.node' });
+    expect(result.addon).toBeNull();
+    expect('reason' in result ? result.reason : '').toMatch(/not built/);
+  });
+
+  it('refuses backends other than wasm and says why', () => {
+    const messages: string[] = [];
+    const status = registerNativeKernels({ backend: 'cpu' as 'wasm', log: (message) => messages.push(message) });
+    expect(status).toMatchObject({ enabled: false, kernels: [], simd: null });
+    expect(status.reason).toMatch(/only 'wasm'/);
+    expect(messages[0]).toMatch(/plain wasm/);
+  });
+
+  it('is disabled by NORMFREE_NATIVE=0 and the plain wasm kernels keep working', async () => {
+    const saved = process.env['NORMFREE_NATIVE'];
+    process.env['NORMFREE_NATIVE'] = '0';
+    try {
+      expect(loadAddon({ fresh: true }).addon).toBeNull();
+      const status = registerNativeKernels({ backend: 'wasm', log: null });
+      expect(status.enabled).toBe(false);
+      expect(status.reason).toMatch(/NORMFREE_NATIVE=0/);
+      const previous = tf.getBackend();
+      await tf.setBackend('wasm');
+      const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+      expect(Array.from(await product.data())).toEqual([11]);
+      product.dispose();
+      await tf.setBackend(previous);
+    } finally {
+      if (saved === undefined) delete process.env['NORMFREE_NATIVE'];
+      else process.env['NORMFREE_NATIVE'] = saved;
+      loadAddon({ fresh: true });
+    }
+  });
+});
