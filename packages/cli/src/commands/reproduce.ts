@@ -1,0 +1,83 @@
+/**
+ * `normfree reproduce`: plan the experiment, train its runs (skipping finished ones on `--resume`),
+ * then write the figures and report. Diverged runs are results; failed runs make the exit code 1.
+ */
+import { getPreset } from '@normfree/core';
+import { UsageError, errorMessage, exitCodes } from '../errors.js';
+import { defaultOutDir } from '../experiment-directory.js';
+import { planExperiment } from '../experiment-plan.js';
+import type { CliBackendName } from '../option-parsers.js';
+import type { CliIo } from '../program.js';
+import type { ProgressDisplay } from '../progress.js';
+import { formatDuration } from '../progress.js';
+import type { RunExecutor } from '../run-executor.js';
+import { runExperiment } from '../run-experiment.js';
+import type { Overrides } from '../run-settings.js';
+
+export interface ReproduceCommandOptions {
+  readonly preset: string;
+  readonly configurations: readonly string[];
+  readonly seeds: readonly number[];
+  readonly overrides: Overrides;
+  readonly backend: CliBackendName;
+  /** Absolute; undefined → `<runsBase>/<preset>-<date>`. */
+  readonly outDir: string | undefined;
+  readonly runsBase: string;
+  readonly resume: boolean;
+  readonly workers: number;
+  readonly now: Date;
+  readonly io: CliIo;
+  readonly progress: ProgressDisplay;
+  readonly executor: RunExecutor;
+}
+
+/** Core lookups throw RangeError for unknown names; on the command line that is bad input. */
+export function asUsageError<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export async function reproduceCommand(options: ReproduceCommandOptions): Promise<number> {
+  const { io } = options;
+  const startedAt = Date.now();
+  const preset = asUsageError(() => getPreset(options.preset));
+  const outDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, preset: preset.name, now: options.now, resume: options.resume }));
+  const plan = asUsageError(() =>
+    planExperiment({
+      preset: preset.name,
+      configurations: options.configurations,
+      seeds: options.seeds,
+      overrides: options.overrides,
+      backend: options.backend,
+      outDir,
+      now: options.now,
+    }),
+  );
+  io.stderr(
+    `[normfree] experiment ${outDir}: preset ${preset.name}, ${plan.manifest.configurations.join(', ')} × seed${plan.manifest.seeds.length > 1 ? 's' : ''} ${plan.manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${options.backend}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
+  );
+  if (!preset.conclusive) io.stderr(`[normfree] note: preset '${preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
+
+  const result = await runExperiment(plan, { executor: options.executor, workers: options.workers, resume: options.resume, progress: options.progress });
+  const failed = result.outcomes.filter((outcome) => outcome.kind === 'failed');
+
+  const { writeExperimentReport } = await import('../write-report.js');
+  try {
+    const report = await writeExperimentReport({ dir: outDir });
+    io.stdout(`${report.table}\n\n`);
+    io.stdout(`report: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${outDir}\n`);
+  } catch (error) {
+    io.stderr(`error: the runs are saved in ${outDir}, but the report could not be written: ${errorMessage(error)}\n`);
+    return exitCodes.failure;
+  }
+  io.stderr(`[normfree] done in ${formatDuration((Date.now() - startedAt) / 1000)}\n`);
+  if (failed.length > 0) {
+    io.stderr(`error: ${failed.length} run(s) failed: ${failed.map((outcome) => `${outcome.runId} (${outcome.kind === 'failed' ? outcome.error : ''})`).join('; ')}; rerun with --resume --out ${outDir} to retry them\n`);
+    return exitCodes.failure;
+  }
+  return exitCodes.ok;
+}

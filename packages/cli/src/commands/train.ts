@@ -1,0 +1,109 @@
+/**
+ * `normfree train`: one configuration, one seed, into one run folder. Every preset field the
+ * command line can override is an option; the run folder is refused when it holds anything but this
+ * run (and this run only with `--resume`).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getExperimentConfiguration, getPreset } from '@normfree/core';
+import { UsageError, errorMessage, exitCodes } from '../errors.js';
+import { dateStamp, readRunState } from '../experiment-directory.js';
+import { runId, type RunJob } from '../experiment-plan.js';
+import type { CliBackendName } from '../option-parsers.js';
+import type { CliIo } from '../program.js';
+import type { ProgressDisplay } from '../progress.js';
+import type { RunExecutor } from '../run-executor.js';
+import { resolveRunSettings, type Overrides } from '../run-settings.js';
+import { asUsageError } from './reproduce.js';
+
+export interface TrainCommandOptions {
+  readonly preset: string;
+  readonly configuration: string;
+  readonly seed: number;
+  readonly overrides: Overrides;
+  readonly backend: CliBackendName;
+  readonly outDir: string | undefined;
+  readonly runsBase: string;
+  readonly resume: boolean;
+  readonly now: Date;
+  readonly io: CliIo;
+  readonly progress: ProgressDisplay;
+  readonly executor: RunExecutor;
+}
+
+async function isEmpty(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw new UsageError(`--out '${dir}' cannot be read: ${errorMessage(error)}`);
+  }
+}
+
+export async function trainCommand(options: TrainCommandOptions): Promise<number> {
+  const { io } = options;
+  const preset = asUsageError(() => getPreset(options.preset));
+  const configuration = asUsageError(() => getExperimentConfiguration(options.configuration));
+  const settings = asUsageError(() => resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides }));
+  const name = runId(configuration.id, options.seed);
+
+  let runDir = options.outDir;
+  if (runDir === undefined) {
+    const stem = join(options.runsBase, `train-${name}-${dateStamp(options.now)}`);
+    let index = 1;
+    while (!(await isEmpty(index === 1 ? stem : `${stem}-${index}`))) index += 1;
+    runDir = options.resume && index > 1 ? (index === 2 ? stem : `${stem}-${index - 1}`) : index === 1 ? stem : `${stem}-${index}`;
+  }
+
+  const state = await readRunState(runDir);
+  if (state.kind !== 'new') {
+    const summary = state.kind === 'finished' ? state.summary : state.summary;
+    if (summary !== undefined && (summary.configuration !== configuration.id || summary.seed !== options.seed)) {
+      throw new UsageError(`--out '${runDir}' holds run ${runId(summary.configuration, summary.seed)}, not ${name}; nothing was overwritten. Choose another --out.`);
+    }
+    const names = await readdir(runDir);
+    if (summary === undefined && !names.includes('config.json') && !names.includes('logs.jsonl')) {
+      throw new UsageError(`--out '${runDir}' is not empty and is not a normfree run folder; nothing was written. Choose another --out.`);
+    }
+    if (!options.resume) throw new UsageError(`--out '${runDir}' already holds run ${name}; pass --resume to continue it, or choose another --out`);
+    if (state.kind === 'finished') {
+      io.stdout(`${name} in ${runDir} already finished (${state.summary.status}); nothing to do\n`);
+      return exitCodes.ok;
+    }
+  }
+
+  const job: RunJob = {
+    runId: name,
+    runDir,
+    configuration: configuration.id,
+    label: configuration.label,
+    seed: options.seed,
+    preset: preset.name,
+    tokenizer: preset.tokenizer,
+    model: settings.model,
+    training: settings.training,
+    backend: options.backend,
+  };
+  io.stderr(`[normfree] training ${name} (${configuration.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
+  let started = false;
+  try {
+    const summary = await options.executor(job, {
+      resume: state.kind === 'unfinished',
+      onStart: (startStep) => {
+        if (!started) options.progress.start(name, { steps: job.training.steps, startStep });
+        started = true;
+      },
+      onProgress: (progress) => {
+        if (!started) options.progress.start(name, { steps: job.training.steps, startStep: 0 });
+        started = true;
+        options.progress.update(name, progress);
+      },
+    });
+    options.progress.finish(name, summary.status);
+    const evalPart = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
+    io.stdout(`${name}: ${summary.status} after ${summary.stepsCompleted} steps${evalPart}\nrun folder: ${runDir}\n`);
+    return exitCodes.ok;
+  } finally {
+    options.progress.stop();
+  }
+}

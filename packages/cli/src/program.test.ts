@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './program.js';
+import { createCapturedIo, createFakeExecutor } from './testing/index.js';
+import { silentProgress } from './progress.js';
+
+const run = async (argv: string[]) => {
+  const io = createCapturedIo();
+  const executor = createFakeExecutor();
+  const code = await runCli(argv, io, { createExecutor: () => executor, progress: silentProgress });
+  return { code, ...io.output, executor };
+};
+
+describe('normfree command line', () => {
+  it('should print help for the program and every command with exit code 0', async () => {
+    const top = await run(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['reproduce', 'train', 'report', 'plot-authors', 'bench']) expect(top.stdout).toContain(command);
+    expect(top.stdout).not.toContain('run-one');
+    for (const command of ['reproduce', 'train', 'report', 'plot-authors', 'bench']) {
+      const help = await run([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain(`Usage: normfree ${command}`);
+    }
+    const reproduce = await run(['reproduce', '--help']);
+    for (const flag of ['--preset', '--configs', '--steps', '--seeds', '--backend', '--out', '--resume', '--workers', '--fp16-overflow']) {
+      expect(reproduce.stdout).toContain(flag);
+    }
+  });
+
+  it('should reject an unknown flag with a suggestion and exit code 2', async () => {
+    const result = await run(['reproduce', '--stpes', '3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--stpes'");
+    expect(result.stderr).toContain('Did you mean --steps?');
+    expect(result.executor.calls).toHaveLength(0);
+  });
+
+  it('should reject an unknown command with a suggestion', async () => {
+    const result = await run(['reprodce']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Did you mean reproduce?');
+  });
+
+  it('should reject an unknown configuration and suggest the closest id', async () => {
+    const result = await run(['reproduce', '--configs', 'sm-ln-g,sm-lnr']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown configuration 'sm-lnr'");
+    expect(result.stderr).toContain("did you mean 'sm-ln-r'?");
+  });
+
+  it('should reject an unknown preset and backend naming the value', async () => {
+    const preset = await run(['reproduce', '--preset', 'smok']);
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain("unknown preset 'smok' (did you mean 'smoke'?)");
+    const backend = await run(['train', '--backend', 'wasn']);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain("unknown backend 'wasn' (did you mean 'wasm'?)");
+  });
+
+  it('should reject bad numbers and seeds naming the value', async () => {
+    expect((await run(['reproduce', '--steps', '0'])).stderr).toContain("expected a positive integer, got '0'");
+    expect((await run(['reproduce', '--seeds', '1337,x'])).stderr).toContain("seed 'x' is not an integer");
+    expect((await run(['reproduce', '--seeds', '1,1'])).stderr).toContain('seed 1 is listed twice');
+    expect((await run(['reproduce', '--workers', '1.5'])).code).toBe(2);
+  });
+
+  it('should reject an impossible model naming both numbers', async () => {
+    const result = await run(['train', '--preset', 'smoke', '--n-embd', '100', '--n-head', '12']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nEmbd 100 is not divisible by nHead 12');
+    expect(result.executor.calls).toHaveLength(0);
+  });
+
+  it('should reject a hybrid schedule whose length is not nLayer', async () => {
+    const result = await run(['train', '--preset', 'quick', '--activation', 'gelu*3+relu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('activation schedule has 4 entries but nLayer is 2');
+  });
+
+  it('should pass every train override to the run', async () => {
+    const io = createCapturedIo();
+    const executor = createFakeExecutor();
+    const code = await runCli(
+      ['train', '--preset', 'smoke', '--config', 'sm-g', '--norm', 'ln', '--activation', 'leaky-relu:0.1', '--steps', '3', '--batch-size', '2', '--grad-accum', '2', '--lr', '0.002', '--seed', '7', '--eval-every', '2', '--entropy-every', '3', '--fp16-overflow', '--out', 'run-a'],
+      io,
+      { createExecutor: () => executor, progress: silentProgress },
+    );
+    expect(code, io.output.stderr).toBe(0);
+    const [call] = executor.calls;
+    expect(call?.job.model).toMatchObject({ norm: 'layernorm', activation: { kind: 'leaky-relu', slope: 0.1 }, nLayer: 1, nHead: 2, nEmbd: 16 });
+    expect(call?.job.training).toMatchObject({ steps: 3, microBatchSize: 2, gradientAccumulation: 2, learningRate: 0.002, seed: 7, evalEvery: 2, entropyEvery: 3, fp16AttentionOverflow: true });
+    expect(call?.job.runDir).toBe(`${io.cwd}/run-a`);
+    expect(io.output.stdout).toContain('sm-g-seed7: completed after 3 steps');
+
+    // The same folder again: refused without --resume, "already finished" with it.
+    const again = createCapturedIo(io.cwd);
+    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-g', '--seed', '7', '--out', 'run-a'], again, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
+    expect(again.output.stderr).toContain('pass --resume');
+    const other = createCapturedIo(io.cwd);
+    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'], other, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
+    expect(other.output.stderr).toContain('holds run sm-g-seed7, not sm-r-seed7');
+  });
+});

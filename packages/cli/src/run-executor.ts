@@ -1,0 +1,23 @@
+/**
+ * The seam between the experiment orchestration and the training packages: an executor trains one
+ * run and resolves to its summary. The default executors are in-process (`train-run.ts`) and one
+ * child process per run (`fork-executor.ts`); tests pass fakes.
+ */
+import type { RunSummary } from '@normfree/core';
+import type { RunJob } from './experiment-plan.js';
+import type { RunProgress } from './progress.js';
+
+export interface RunExecutionContext {
+  /** Continue from the run folder's checkpoint instead of starting fresh. */
+  readonly resume: boolean;
+  /** Called as training advances (every step is fine; displays throttle). */
+  readonly onProgress: (progress: RunProgress) => void;
+  /** Called once training starts, with the step it starts from (0, or the checkpoint's step). */
+  readonly onStart?: (startStep: number) => void;
+}
+
+/**
+ * Train one run into `job.runDir` and return its summary (status `completed` or `diverged`). Throws
+ * when the run could not be trained at all (the experiment records it as failed and goes on).
+ */
+export type RunExecutor = (job: RunJob, context: RunExecutionContext) => Promise<RunSummary>;

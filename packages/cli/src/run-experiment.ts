@@ -1,0 +1,94 @@
+/**
+ * Run every run of an experiment plan: skip finished ones, resume interrupted ones, train the rest,
+ * at most `workers` at a time. One failing or diverging run never stops the others.
+ */
+import type { RunSummary } from '@normfree/core';
+import { errorMessage } from './errors.js';
+import { prepareExperimentDirectory, readRunState } from './experiment-directory.js';
+import type { ExperimentPlan, RunJob } from './experiment-plan.js';
+import { silentProgress, type ProgressDisplay } from './progress.js';
+import type { RunExecutor } from './run-executor.js';
+
+export type RunOutcome =
+  | { readonly runId: string; readonly kind: 'trained' | 'skipped'; readonly summary: RunSummary }
+  | { readonly runId: string; readonly kind: 'failed'; readonly error: string };
+
+export interface RunExperimentOptions {
+  readonly executor: RunExecutor;
+  /** Runs trained at the same time (each executor call is one run). */
+  readonly workers?: number;
+  /** Continue an experiment already in `plan.outDir`. */
+  readonly resume?: boolean;
+  readonly progress?: ProgressDisplay;
+}
+
+export interface ExperimentResult {
+  readonly directory: 'new' | 'resumed';
+  /** One outcome per run, in the plan's order. */
+  readonly outcomes: readonly RunOutcome[];
+}
+
+function describeSummary(summary: RunSummary): string {
+  if (summary.status === 'diverged') return `diverged at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
+  const evalLoss = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)} (ppl ${summary.finalEval.perplexity.toFixed(2)})`;
+  return `${summary.status} after ${summary.stepsCompleted} steps${evalLoss}`;
+}
+
+/** Run a plan (see the module comment). Throws only for a folder that may not be used. */
+export async function runExperiment(plan: ExperimentPlan, options: RunExperimentOptions): Promise<ExperimentResult> {
+  const progress = options.progress ?? silentProgress;
+  const workers = Math.max(1, options.workers ?? 1);
+  const directory = await prepareExperimentDirectory(plan, { resume: options.resume === true });
+  const outcomes = new Map<string, RunOutcome>();
+  const queue: { job: RunJob; resume: boolean }[] = [];
+  for (const job of plan.runs) {
+    const state = await readRunState(job.runDir);
+    if (state.kind === 'finished') {
+      outcomes.set(job.runId, { runId: job.runId, kind: 'skipped', summary: state.summary });
+      progress.log(`${job.runId}: already ${describeSummary(state.summary)}; skipped`);
+    } else {
+      queue.push({ job, resume: state.kind === 'unfinished' });
+    }
+  }
+
+  const trainOne = async ({ job, resume }: { job: RunJob; resume: boolean }): Promise<void> => {
+    let started = false;
+    const start = (startStep: number): void => {
+      if (started) return;
+      started = true;
+      progress.start(job.runId, { steps: job.training.steps, startStep });
+    };
+    try {
+      const summary = await options.executor(job, {
+        resume,
+        onStart: start,
+        onProgress: (update) => {
+          start(0);
+          progress.update(job.runId, update);
+        },
+      });
+      start(summary.stepsCompleted);
+      progress.finish(job.runId, describeSummary(summary));
+      outcomes.set(job.runId, { runId: job.runId, kind: 'trained', summary });
+    } catch (error) {
+      start(0);
+      progress.finish(job.runId, `FAILED: ${errorMessage(error)}`);
+      outcomes.set(job.runId, { runId: job.runId, kind: 'failed', error: errorMessage(error) });
+    }
+  };
+
+  // A fixed pool of `workers` loops, each taking the next queued run.
+  let next = 0;
+  const loops = Array.from({ length: Math.min(workers, queue.length) }, async () => {
+    while (next < queue.length) {
+      const item = queue[next++]!;
+      await trainOne(item);
+    }
+  });
+  try {
+    await Promise.all(loops);
+  } finally {
+    progress.stop();
+  }
+  return { directory, outcomes: plan.runs.map((job) => outcomes.get(job.runId)!) };
+}
