@@ -68,11 +68,14 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     }
     // setWasmPaths takes a prefix or a file map; our WasmPaths type is the readonly form of the same.
     wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
+    // No threads: the threaded build stringifies its emscripten factory into a blob worker, which
+    // breaks once bundled and minified ("ReferenceError: e is not defined" in every worker, the
+    // backend never initialises), and the XNNPACK pool is capped at hardwareConcurrency/2 anyway,
+    // one thread on 2-vCPU machines (toolchain.md §11.4). The SIMD build is as fast there.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await setBackendOrThrow('wasm');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    const count = threads === true ? wasm.getThreadsCount() : 1;
-    return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}${threads === true ? ' threaded build' : ''}, ${count} thread${count === 1 ? '' : 's'}` };
+    return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (threaded build disabled, toolchain.md §11.4)` };
   },
 
   async cpu() {
