@@ -1,0 +1,30 @@
+/**
+ * A typed wrapper around `tf.customGrad`, whose own typing hands the save function in the same
+ * rest-array as the inputs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** What a custom op's forward returns: the value and its backward. */
+export interface CustomOpResult {
+  readonly value: tf.Tensor;
+  /** Gradients with respect to each input, in order; use only `saved` tensors and `dy` here. */
+  readonly gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+}
+
+/**
+ * Make an op with an explicit backward. Tensors the backward needs must go through `save` (the
+ * forward runs inside a tidy; only saved tensors survive until backprop).
+ *
+ * @param forward - computes the value from the inputs.
+ * @returns a function of the inputs; its result is owned by the caller.
+ */
+export function customOp<Inputs extends tf.Tensor[]>(
+  forward: (inputs: Inputs, save: tf.GradSaveFunc) => CustomOpResult,
+): (...inputs: Inputs) => tf.Tensor {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const result = forward(args.slice(0, -1) as Inputs, save);
+    return { value: result.value, gradFunc: result.gradFunc };
+  });
+  return (...inputs: Inputs) => op(...inputs);
+}
