@@ -1,0 +1,109 @@
+/** Types of `normfree bench`: options, the JSON result, and baseline ratios. */
+
+/** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
+export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
+
+/** What a worker process measures: the matmul ceiling, or training steps of a preset model. */
+export type BenchPreset = 'bench' | 'laptop';
+
+export interface BenchOptions {
+  /** Presets whose training step is timed (default: `['bench', 'laptop']`). */
+  readonly presets?: readonly BenchPreset[];
+  /** Backend configurations (default: `['wasm', 'wasm+native', 'cpu']`; unavailable ones are reported as skipped). */
+  readonly backends?: readonly BenchBackend[];
+  /** Timed training steps after warm-up; the median of these is reported (default 10, at least 1). */
+  readonly steps?: number;
+  /** Untimed warm-up steps (default 2). */
+  readonly warmupSteps?: number;
+  /** Square matmul sizes for the ceiling microbenchmark (default `[512, 1024]`). */
+  readonly matmulSizes?: readonly number[];
+  /**
+   * Time training on the pure-JS `cpu` backend too (default false: ≈300 s per step on the bench model,
+   * toolchain.md §11.1; only its matmul microbenchmark and one step of the smallest preset run).
+   */
+  readonly cpuTraining?: boolean;
+  /** Identical training processes run side by side, to measure throughput of parallel configurations (default 1). */
+  readonly processes?: number;
+  /** Per-process time limit in ms (default 20 minutes). */
+  readonly timeoutMs?: number;
+  /** Progress lines (default: none). */
+  readonly log?: (line: string) => void;
+}
+
+export interface StepTimes {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface MatmulResult {
+  /** n of the n×n·n×n product. */
+  readonly size: number;
+  readonly msMedian: number;
+  readonly gflops: number;
+}
+
+export interface NativeStatusSummary {
+  readonly enabled: boolean;
+  readonly reason: string;
+  readonly simd: string | null;
+  readonly kernels: readonly string[];
+}
+
+/** One measured (backend, job) pair. Plain numbers only. */
+export interface BenchRun {
+  readonly backend: BenchBackend;
+  /** `matmul` for the microbenchmark, else the preset whose training step was timed. */
+  readonly job: 'matmul' | BenchPreset;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  /** Why a run was skipped or failed. */
+  readonly reason?: string;
+  /** The backend's own description (e.g. `wasm SIMD, 1 thread`). */
+  readonly backendInfo?: string;
+  readonly native?: NativeStatusSummary;
+  readonly matmul?: readonly MatmulResult[];
+  /** Which model was trained: `@normfree/transformer`, or the built-in reference step when it is absent. */
+  readonly model?: string;
+  readonly parameters?: number;
+  readonly batchSize?: number;
+  readonly tokensPerStep?: number;
+  /** Model FLOPs per training step: 3 × forward matmul FLOPs (attention counted at full T×T). */
+  readonly flopsPerStep?: number;
+  readonly msPerStep?: StepTimes;
+  readonly tokensPerSecond?: number;
+  /** flopsPerStep / median step time, in GFLOP/s. */
+  readonly achievedGflops?: number;
+  /** Loss of the first and last timed step (a sanity check that training runs). */
+  readonly loss?: { readonly first: number; readonly last: number };
+  /** Peak resident memory of the process (VmHWM / maxRSS), MiB. */
+  readonly peakRssMiB?: number;
+  /** Processes that ran side by side; tokensPerSecond is their sum when > 1. */
+  readonly processes?: number;
+  readonly perProcessTokensPerSecond?: readonly number[];
+  readonly steps?: number;
+  readonly warmupSteps?: number;
+}
+
+export interface BenchResult {
+  readonly version: 1;
+  readonly date: string;
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly simdFlags: readonly string[];
+  };
+  readonly runs: readonly BenchRun[];
+}
+
+export interface BaselineRatio {
+  readonly backend: BenchBackend;
+  readonly job: 'matmul' | BenchPreset;
+  /** Which quantity: `tokens/s`, `ms/step`, `GFLOP/s`, `peak RSS`, `matmul 512 GFLOP/s`, … */
+  readonly metric: string;
+  readonly current: number;
+  readonly baseline: number;
+  /** current / baseline. For tokens/s and GFLOP/s > 1 is better; for ms/step and memory < 1 is better. */
+  readonly ratio: number;
+}
