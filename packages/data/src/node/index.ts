@@ -1,0 +1,2 @@
+export * from './read-corpus-file.js';
+export * from './default-corpus.js';
