@@ -11,3 +11,5 @@ export * from './paper-figures.js';
 export * from './paper-numbers.js';
 export * from './perplexity-table.js';
 export * from './html.js';
+export * from './paper-comparison.js';
+export * from './report.js';

@@ -80,6 +80,7 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
   // those bars are tall enough to run into it.
   const lowBinsHighest = Math.max(...data.rows.filter((row) => row.binIndex <= 1).map((row) => row.percent));
   const legendOrient = lowBinsHighest < 0.6 * top ? 'top-left' : 'right';
+  const legend = { orient: legendOrient, symbolType: 'square', fillColor: 'white', padding: 6, strokeColor: '#dddddd' } as const;
   const color = { field: 'label', type: 'nominal', title: null, scale: { domain: labels, range: styles.map((style) => style.color) } } as const;
   return {
     $schema: vegaLiteSchema,
@@ -97,7 +98,7 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
       {
         mark: { type: 'bar' },
         encoding: {
-          color: { ...color, legend: { orient: legendOrient, fillColor: 'white', padding: 6, strokeColor: '#dddddd' } },
+          color: { ...color, legend },
           tooltip: [
             { field: 'label', type: 'nominal', title: 'Model' },
             { field: 'bin', type: 'nominal', title: 'Bin' },
@@ -108,7 +109,9 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
       },
       {
         mark: { type: 'text', dy: -6, fontWeight: 'bold', fontSize: configurations.length > 4 ? 9 : 11, baseline: 'bottom' },
-        encoding: { text: { field: 'percentLabel', type: 'nominal' }, color: { ...color, legend: null } },
+        // The same legend object on both layers: Vega-Lite merges them into one legend (a null
+        // legend here would conflict with the bar layer's and log a warning).
+        encoding: { text: { field: 'percentLabel', type: 'nominal' }, color: { ...color, legend } },
       },
     ],
   };

@@ -25,8 +25,10 @@ export interface PerplexityRow {
   readonly max: number;
   /** 100·(mean − baseline mean)/baseline mean, from unrounded means; undefined without a baseline. */
   readonly deltaPercent: number | undefined;
-  /** Seeds of this configuration that diverged or have no finite perplexity. */
+  /** Seeds of this configuration that diverged or whose final perplexity is not finite. */
   readonly failedSeeds: readonly number[];
+  /** Seeds of this configuration with no evaluation at all (e.g. logs without eval losses). */
+  readonly unevaluatedSeeds: readonly number[];
   /** Table 2's GPT-2 numbers for this configuration, when it is one of the paper's four. */
   readonly paper: { readonly perplexity: number; readonly deltaPercent: number } | undefined;
 }
@@ -69,7 +71,8 @@ export function perplexityTable(runs: readonly PlotRun[], options: { baseline?: 
       std,
       min: n === 0 ? Number.NaN : Math.min(...perplexities),
       max: n === 0 ? Number.NaN : Math.max(...perplexities),
-      failedSeeds: own.filter((run) => !good.includes(run)).map((run) => run.seed),
+      failedSeeds: own.filter((run) => run.status === 'diverged' || (!good.includes(run) && finalEvalOf(run) !== undefined)).map((run) => run.seed),
+      unevaluatedSeeds: own.filter((run) => finalEvalOf(run) === undefined && run.status !== 'diverged').map((run) => run.seed),
       paper: paper === undefined ? undefined : { perplexity: paper.perplexity, deltaPercent: paper.deltaPercent },
     };
   });
@@ -107,9 +110,11 @@ export function perplexityTableCells(table: PerplexityTable): { header: string[]
     row.label,
     formatPerplexityCell(row),
     formatDelta(row.deltaPercent),
-    row.seeds.length === 0 && row.failedSeeds.length === 0
-      ? '–'
-      : [row.seeds.join(', '), row.failedSeeds.length > 0 ? `failed: ${row.failedSeeds.join(', ')}` : ''].filter((part) => part !== '').join('; '),
+    [
+      row.seeds.join(', '),
+      row.failedSeeds.length > 0 ? `diverged/failed: ${row.failedSeeds.join(', ')}` : '',
+      row.unevaluatedSeeds.length > 0 ? `no evaluation: ${row.unevaluatedSeeds.join(', ')}` : '',
+    ].filter((part) => part !== '').join('; ') || '–',
     row.paper === undefined ? '–' : row.paper.perplexity.toFixed(3),
     row.paper === undefined ? '–' : row.paper.deltaPercent.toFixed(2),
   ]);

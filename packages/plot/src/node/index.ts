@@ -2,3 +2,4 @@ export * from './render.js';
 export * from './fonts.js';
 export * from './atomic-write.js';
 export * from './write-figures.js';
+export * from './authors-logs.js';

@@ -1,0 +1,278 @@
+/**
+ * The experiment report: our numbers next to the paper's, plain verdicts on its orderings, warnings
+ * (inconclusive preset, diverged runs, incomparable absolute perplexities) and the figures, as
+ * `report.md` (figures referenced as PNG files) and a self-contained `report.html` (SVGs inlined).
+ * Pure: it formats what it is given and reads nothing.
+ *
+ * References:
+ * 1. paper-reference §8 (Table 2, 8.2 %, 58 % vs 23 %), §1 (claims).
+ * 2. paper-numbers.ts: the `laptop` preset's PyTorch reference perplexities.
+ */
+import type { ExperimentManifest } from '@normfree/core';
+import { escapeHtml } from './html.js';
+import { comparePaper, type Finding, type PaperComparison } from './paper-comparison.js';
+import { laptopPyTorchReference, paperHeadlinePercent, paperTopBinPercent } from './paper-numbers.js';
+import { formatPerplexity, perplexityTableCells } from './perplexity-table.js';
+import { sortRuns, type PlotRun } from './plot-run.js';
+
+/** What the report needs to know about the preset (core's `Preset` fits). */
+export interface ReportPreset {
+  readonly name: string;
+  readonly conclusive: boolean;
+  readonly description: string;
+}
+
+/** A figure to show: `svg` is inlined in the HTML, `pngFile` (a path relative to the report) linked in Markdown. */
+export interface ReportFigure {
+  readonly title: string;
+  readonly svg?: string;
+  readonly pngFile?: string;
+}
+
+export interface ReportInput {
+  readonly runs: readonly PlotRun[];
+  readonly manifest?: ExperimentManifest;
+  readonly preset?: ReportPreset;
+  readonly figures: readonly ReportFigure[];
+  /** Report title (default "normfree: ReLU's Revival reproduction report"). */
+  readonly title?: string;
+}
+
+export interface Report {
+  readonly markdown: string;
+  readonly html: string;
+  /** The verdicts and numbers the text was built from. */
+  readonly comparison: PaperComparison;
+}
+
+/** A document block, rendered once to Markdown and once to HTML. Inline text may use `**bold**` and `code` spans. */
+type Block =
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }
+  | { readonly kind: 'paragraph'; readonly text: string }
+  | { readonly kind: 'list'; readonly items: readonly string[] }
+  | { readonly kind: 'table'; readonly header: readonly string[]; readonly body: readonly (readonly string[])[] }
+  | { readonly kind: 'figure'; readonly figure: ReportFigure };
+
+/**
+ * Build report.md and report.html from runs and already rendered figures.
+ * @example
+ * const { markdown, html } = buildReport({ runs, preset: getPreset('laptop'), figures: [] });
+ */
+export function buildReport(input: ReportInput): Report {
+  const runs = sortRuns(input.runs);
+  const comparison = comparePaper(runs);
+  const presetName = input.preset?.name ?? input.manifest?.preset;
+  const blocks: Block[] = [];
+
+  blocks.push({ kind: 'heading', level: 1, text: input.title ?? "normfree: ReLU's Revival reproduction report" });
+  blocks.push({ kind: 'paragraph', text: describeExperiment(input, runs) });
+
+  // 1. Warnings first, so nobody reads the verdicts without them.
+  const warnings: string[] = [];
+  if (input.preset !== undefined && !input.preset.conclusive) {
+    warnings.push(`**Preset \`${input.preset.name}\` is marked not conclusive** (${input.preset.description}): it is too small for the paper's effect to show reliably, so the verdicts below are no evidence for or against the paper.`);
+  }
+  for (const run of runs.filter((entry) => entry.status === 'diverged' || entry.diverged !== undefined)) {
+    const where = run.diverged === undefined ? '' : ` at step ${run.diverged.step} (${run.diverged.reason})`;
+    warnings.push(`**${run.label} (seed ${run.seed}) diverged**${where}; its perplexity is left out of the table and the verdicts.`);
+  }
+  for (const run of runs.filter((entry) => entry.status === 'running' || entry.status === 'stopped')) {
+    warnings.push(`${run.label} (seed ${run.seed}) is ${run.status === 'running' ? 'still running or was interrupted' : 'stopped early'}; its numbers are not final.`);
+  }
+  warnings.push('Absolute perplexities are **not comparable** with the paper\'s: a different tokenizer, corpus and model/data scale. Compare the orderings and relative changes (+Δ%) only.');
+  blocks.push({ kind: 'heading', level: 2, text: 'Read this first' });
+  blocks.push({ kind: 'list', items: warnings });
+
+  // 2. The verdicts.
+  blocks.push({ kind: 'heading', level: 2, text: "Did the paper's ordering hold at this scale?" });
+  const verdicts: [string, Finding][] = [
+    ['(1) LN-free ReLU beats LN-free GELU (PPL SM+R < SM+G)', comparison.reluBeatsGelu],
+    ['(2) LN-free GELU has more heads in the top entropy bin than LN-free ReLU (entropic overload)', comparison.entropicOverload],
+    ['(3) The LayerNorm baselines beat both LN-free models', comparison.baselinesBeatNormFree],
+  ];
+  blocks.push({ kind: 'list', items: verdicts.map(([claim, finding]) => `${claim}: **${finding.status.toUpperCase()}**. ${capitalize(finding.detail)}.`) });
+  blocks.push({ kind: 'paragraph', text: summarizeVerdicts(verdicts.map(([, finding]) => finding), input.preset) });
+
+  // 3. Table 2 next to the paper's.
+  blocks.push({ kind: 'heading', level: 2, text: 'Table 2: evaluation perplexity' });
+  const cells = perplexityTableCells(comparison.table);
+  blocks.push({ kind: 'table', header: cells.header, body: cells.body });
+  const multiSeed = comparison.table.rows.some((row) => row.perplexities.length > 1);
+  blocks.push({
+    kind: 'paragraph',
+    text: `PPL = exp(eval loss). +Δ% = 100·(PPL − PPL_base)/PPL_base from unrounded values${multiSeed ? '; with several seeds the cell is mean ± sample standard deviation (min–max) and +Δ% compares means' : ''}. Paper columns: Table 2, GPT-2 (T = 128).`,
+  });
+
+  // 4. Headline numbers side by side.
+  blocks.push({ kind: 'heading', level: 2, text: 'Headline numbers' });
+  const headlineRows: string[][] = [
+    [
+      'LN-free ReLU over GELU: (PPL_SM+G − PPL_SM+R)/PPL_SM+G',
+      comparison.headlinePercent === undefined ? 'n/a' : `${comparison.headlinePercent.toFixed(1)} %`,
+      `${paperHeadlinePercent.toFixed(1)} %`,
+    ],
+    ['SM+G heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-g']), `${paperTopBinPercent['sm-g']} %`],
+    ['SM+R heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-r']), `${paperTopBinPercent['sm-r']} %`],
+    ['Max of the bins (largest head entropy over the compared models)', comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`, '3.87 nats'],
+  ];
+  blocks.push({ kind: 'table', header: ['Quantity', 'Ours', 'Paper (GPT-2)'], body: headlineRows });
+
+  // 5. The laptop preset has a PyTorch reference run of the authors' code.
+  if (presetName === 'laptop') blocks.push(...laptopSection(comparison));
+
+  // 6. Figures.
+  if (input.figures.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Figures' });
+    for (const figure of input.figures) blocks.push({ kind: 'figure', figure });
+  }
+
+  return { markdown: toMarkdown(blocks), html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"), comparison };
+}
+
+function describeExperiment(input: ReportInput, runs: readonly PlotRun[]): string {
+  const parts: string[] = [];
+  const presetName = input.preset?.name ?? input.manifest?.preset;
+  if (presetName !== undefined) parts.push(`Preset \`${presetName}\`${input.preset === undefined ? '' : ` (${input.preset.description})`}.`);
+  const configurations = [...new Set(runs.map((run) => run.label))];
+  const seeds = [...new Set(runs.map((run) => run.seed))];
+  parts.push(`${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`);
+  if (input.manifest !== undefined) {
+    parts.push(`Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`);
+  }
+  return parts.join(' ');
+}
+
+function summarizeVerdicts(findings: readonly Finding[], preset: ReportPreset | undefined): string {
+  const tested = findings.filter((finding) => finding.status !== 'not tested');
+  const held = tested.filter((finding) => finding.status === 'held').length;
+  const caveat = preset !== undefined && !preset.conclusive ? ' (but this preset is not conclusive)' : '';
+  if (tested.length === 0) return 'None of the three orderings could be tested with these runs.';
+  if (held === tested.length) return `**In short: the paper's ordering held** for all ${tested.length} tested ordering${tested.length === 1 ? '' : 's'}${caveat}.`;
+  if (held === 0) return `**In short: the paper's ordering did not hold**: none of the ${tested.length} tested orderings held${caveat}.`;
+  return `**In short: the paper's ordering held only in part**: ${held} of ${tested.length} tested orderings held${caveat}.`;
+}
+
+function laptopSection(comparison: PaperComparison): Block[] {
+  const reference = laptopPyTorchReference.perplexity as Record<string, number>;
+  const body: string[][] = [];
+  const deviations: number[] = [];
+  for (const [configuration, referencePerplexity] of Object.entries(reference)) {
+    const row = comparison.table.rows.find((entry) => entry.configuration === configuration);
+    const ours = row !== undefined && Number.isFinite(row.mean) ? row.mean : undefined;
+    const deviation = ours === undefined ? undefined : (100 * (ours - referencePerplexity)) / referencePerplexity;
+    if (deviation !== undefined) deviations.push(deviation);
+    body.push([
+      row?.label ?? configuration,
+      ours === undefined ? 'n/a' : formatPerplexity(ours),
+      referencePerplexity.toFixed(1),
+      deviation === undefined ? 'n/a' : `${deviation >= 0 ? '+' : '−'}${Math.abs(deviation).toFixed(1)} %`,
+    ]);
+  }
+  const order = (values: [string, number][]) => values.sort((a, b) => a[1] - b[1]).map(([id]) => id);
+  const referenceOrder = order(Object.entries(reference));
+  const ourOrder = order(
+    comparison.table.rows.filter((row) => row.configuration in reference && Number.isFinite(row.mean)).map((row) => [row.configuration, row.mean]),
+  );
+  const labelOf = (id: string) => comparison.table.rows.find((row) => row.configuration === id)?.label ?? id;
+  let nearness: string;
+  if (deviations.length === 0) {
+    nearness = 'None of the four configurations has a finite perplexity to compare.';
+  } else {
+    const meanAbsolute = deviations.reduce((sum, value) => sum + Math.abs(value), 0) / deviations.length;
+    const worst = Math.max(...deviations.map(Math.abs));
+    const sameOrder = ourOrder.length === referenceOrder.length && ourOrder.every((id, index) => id === referenceOrder[index]);
+    nearness = `How near our run landed: its perplexities differ from the PyTorch reference by ${meanAbsolute.toFixed(1)} % on average (largest difference ${worst.toFixed(1)} %, over ${deviations.length} configuration${deviations.length === 1 ? '' : 's'}). Ranking by perplexity: ours ${ourOrder.map(labelOf).join(' < ')}; reference ${referenceOrder.map(labelOf).join(' < ')}${ourOrder.length === referenceOrder.length ? ` (${sameOrder ? 'the same order' : 'a different order'})` : ''}.`;
+  }
+  return [
+    { kind: 'heading', level: 2, text: "The `laptop` preset against the authors' code" },
+    {
+      kind: 'paragraph',
+      text: `The same preset trained with the authors' PyTorch code on our machine (seed ${laptopPyTorchReference.seed}). These absolute numbers *are* comparable: same corpus, tokenizer and scale.`,
+    },
+    { kind: 'table', header: ['Model', 'Eval PPL (ours)', 'PyTorch reference', 'Ours vs reference'], body },
+    { kind: 'paragraph', text: nearness },
+  ];
+}
+
+function percentOrNa(value: number | undefined): string {
+  return value === undefined ? 'n/a' : `${value.toFixed(1)} %`;
+}
+
+function capitalize(text: string): string {
+  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+
+function toMarkdown(blocks: readonly Block[]): string {
+  const out = blocks.map((block) => {
+    switch (block.kind) {
+      case 'heading':
+        return `${'#'.repeat(block.level)} ${block.text}`;
+      case 'paragraph':
+        return block.text;
+      case 'list':
+        return block.items.map((item) => `- ${item}`).join('\n');
+      case 'table': {
+        const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+        return [line(block.header), line(block.header.map((_, index) => (index === 0 ? '---' : '---:'))), ...block.body.map(line)].join('\n');
+      }
+      case 'figure':
+        return block.figure.pngFile === undefined
+          ? `**${block.figure.title}** (no PNG was rendered)`
+          : `**${block.figure.title}**\n\n![${block.figure.title.replaceAll(/[[\]]/g, '')}](${encodeURI(block.figure.pngFile)})`;
+    }
+  });
+  return `${out.join('\n\n')}\n`;
+}
+
+/** Inline Markdown subset → HTML: escape, then `code` and **bold** and *emphasis*. */
+function inlineHtml(text: string): string {
+  return escapeHtml(text)
+    .replaceAll(/`([^`]+)`/g, '<code>$1</code>')
+    .replaceAll(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replaceAll(/\*([^*]+)\*/g, '<em>$1</em>');
+}
+
+const style = `
+body { font-family: 'DejaVu Sans', system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; }
+td:not(:first-child), th:not(:first-child) { text-align: right; }
+th { background: #f4f4f4; }
+figure { margin: 1.5em 0; }
+figure svg, figure img { max-width: 100%; height: auto; }
+figcaption { font-weight: bold; margin-bottom: 0.4em; }
+code { background: #f4f4f4; padding: 0 0.2em; }
+`;
+
+function toHtml(blocks: readonly Block[], title: string): string {
+  const body = blocks.map((block) => {
+    switch (block.kind) {
+      case 'heading':
+        return `<h${block.level}>${inlineHtml(block.text)}</h${block.level}>`;
+      case 'paragraph':
+        return `<p>${inlineHtml(block.text)}</p>`;
+      case 'list':
+        return `<ul>\n${block.items.map((item) => `<li>${inlineHtml(item)}</li>`).join('\n')}\n</ul>`;
+      case 'table': {
+        const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${inlineHtml(cell)}</${tag}>`).join('')}</tr>`;
+        return `<table>\n<thead>${row(block.header, 'th')}</thead>\n<tbody>\n${block.body.map((cells) => row(cells, 'td')).join('\n')}\n</tbody>\n</table>`;
+      }
+      case 'figure': {
+        const { figure } = block;
+        const content = figure.svg !== undefined
+          ? stripXmlDeclaration(figure.svg)
+          : figure.pngFile !== undefined
+            ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
+            : '<p>(not rendered)</p>';
+        return `<figure>\n<figcaption>${inlineHtml(figure.title)}</figcaption>\n${content}\n</figure>`;
+      }
+    }
+  });
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${style}</style>\n</head>\n<body>\n${body.join('\n')}\n</body>\n</html>\n`;
+}
+
+function stripXmlDeclaration(svg: string): string {
+  return svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+}
