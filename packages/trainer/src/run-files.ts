@@ -1,0 +1,204 @@
+/**
+ * The run directory's file formats as pure functions (browser-safe), so a browser app can produce
+ * the same files the CLI writes: `config.json`, `logs.jsonl` (one {@link RunLogRecord} per line),
+ * `summary.json` (core's {@link RunSummary}), `final-entropy.json`. Only reading and writing files
+ * lives in `@normfree/trainer/node`.
+ *
+ * JSON cannot hold NaN or ±Infinity; such numbers are written as the strings "NaN", "Infinity",
+ * "-Infinity" and read back as numbers, so e.g. an infinite perplexity survives a round trip.
+ *
+ * References: ARCHITECTURE.md "Run directory"; core `logs.ts`.
+ */
+import {
+  groupRunLogs,
+  type EntropyLog,
+  type EvalLog,
+  type DivergedLog,
+  type ModelConfig,
+  type RunData,
+  type RunLogRecord,
+  type RunStatus,
+  type RunSummary,
+  type TrainingOptions,
+} from '@normfree/core';
+import type { RunConfigurationLabel } from './checkpoint.js';
+
+/** File names inside one run folder. */
+export const runFileNames = {
+  config: 'config.json',
+  logs: 'logs.jsonl',
+  summary: 'summary.json',
+  finalEntropy: 'final-entropy.json',
+  checkpoint: 'checkpoint.safetensors',
+} as const;
+
+/** A run file that cannot be read; the message names the file (and line) and what is wrong. */
+export class RunFileError extends Error {
+  override readonly name = 'RunFileError';
+}
+
+/** `config.json`: what a run was started with; a resume must match it exactly. */
+export interface RunConfigFile {
+  readonly version: 1;
+  readonly kind: 'normfree-run';
+  readonly configuration: RunConfigurationLabel;
+  readonly seed: number;
+  readonly model: ModelConfig;
+  readonly training: TrainingOptions;
+}
+
+/** The folder name of one run: `<configuration>-seed<seed>`, e.g. `sm-g-seed1337`. */
+export function runDirectoryName(configurationId: string, seed: number): string {
+  return `${configurationId}-seed${seed}`;
+}
+
+const replacer = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+const reviver = (_key: string, value: unknown): unknown =>
+  value === 'NaN' ? Number.NaN : value === 'Infinity' ? Number.POSITIVE_INFINITY : value === '-Infinity' ? Number.NEGATIVE_INFINITY : value;
+
+/** JSON text of a run file (pretty, trailing newline), with non-finite numbers as strings. */
+export function formatRunJson(value: unknown): string {
+  return `${JSON.stringify(value, replacer, 2)}\n`;
+}
+
+/**
+ * Parse a run file's JSON text.
+ * @param source - the file name for error messages.
+ */
+export function parseRunJson<T>(text: string, source: string): T {
+  try {
+    return JSON.parse(text, reviver) as T;
+  } catch (error) {
+    throw new RunFileError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** One JSONL line (with its newline) for a log record. */
+export function formatRunLogLine(record: RunLogRecord): string {
+  return `${JSON.stringify(record, replacer)}\n`;
+}
+
+/** JSONL text for several records. */
+export function formatRunLogs(records: Iterable<RunLogRecord>): string {
+  let text = '';
+  for (const record of records) text += formatRunLogLine(record);
+  return text;
+}
+
+const recordTypes = new Set(['step', 'eval', 'entropy', 'slopes', 'diverged']);
+
+export interface ParseRunLogsOptions {
+  /**
+   * Drop a damaged LAST line that has no trailing newline (a write cut short by a crash) instead of
+   * throwing; used when resuming. Default false.
+   */
+  readonly tolerateTruncatedTail?: boolean;
+}
+
+/**
+ * Parse `logs.jsonl` text. Blank lines are skipped.
+ *
+ * @param source - the file name; errors read `logs.jsonl:12: …` with the 1-based line number.
+ * @throws {@link RunFileError} for a line that is not JSON or not a log record.
+ */
+export function parseRunLogs(text: string, source: string, options: ParseRunLogsOptions = {}): RunLogRecord[] {
+  const lines = text.split('\n');
+  const records: RunLogRecord[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const isTruncatedTail = index === lines.length - 1 && options.tolerateTruncatedTail === true;
+    let record: unknown;
+    try {
+      record = JSON.parse(line, reviver);
+    } catch (error) {
+      if (isTruncatedTail) return;
+      throw new RunFileError(`${source}:${index + 1}: damaged line, not valid JSON (${(error as Error).message}): ${line.slice(0, 80)}`);
+    }
+    const type = (record as { type?: unknown } | null)?.type;
+    const step = (record as { step?: unknown } | null)?.step;
+    if (typeof type !== 'string' || !recordTypes.has(type) || typeof step !== 'number') {
+      if (isTruncatedTail) return;
+      throw new RunFileError(`${source}:${index + 1}: not a log record (needs "type" in step/eval/entropy/slopes/diverged and a numeric "step"): ${line.slice(0, 80)}`);
+    }
+    records.push(record as RunLogRecord);
+  });
+  return records;
+}
+
+export interface BuildRunSummaryInput {
+  readonly configuration: RunConfigurationLabel;
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly model: ModelConfig;
+  readonly training: TrainingOptions;
+  readonly stepsCompleted: number;
+  readonly tokensSeen: number;
+  readonly wallSeconds: number;
+  readonly backend: string;
+  readonly parameterCount: number;
+  readonly finalEval?: EvalLog | undefined;
+  readonly finalEntropy?: EntropyLog | undefined;
+  readonly diverged?: DivergedLog | undefined;
+}
+
+/** A core {@link RunSummary} (version 1); optional fields are left out when undefined. */
+export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
+  return {
+    version: 1,
+    configuration: input.configuration.id,
+    label: input.configuration.label,
+    seed: input.seed,
+    status: input.status,
+    model: input.model,
+    training: input.training,
+    stepsCompleted: input.stepsCompleted,
+    tokensSeen: input.tokensSeen,
+    wallSeconds: input.wallSeconds,
+    backend: input.backend,
+    parameterCount: input.parameterCount,
+    ...(input.finalEval === undefined ? {} : { finalEval: input.finalEval }),
+    ...(input.finalEntropy === undefined ? {} : { finalEntropy: input.finalEntropy }),
+    ...(input.diverged === undefined ? {} : { diverged: input.diverged }),
+  };
+}
+
+const statuses = new Set<RunStatus>(['running', 'completed', 'diverged', 'stopped']);
+
+/** Parse and check `summary.json` text; errors name the file and the field. */
+export function parseRunSummary(text: string, source: string): RunSummary {
+  const summary = parseRunJson<Record<string, unknown>>(text, source);
+  if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new RunFileError(`${source}: expected a JSON object`);
+  if (summary['version'] !== 1) throw new RunFileError(`${source}: "version" must be 1, got ${JSON.stringify(summary['version'])}`);
+  if (!statuses.has(summary['status'] as RunStatus)) throw new RunFileError(`${source}: "status" must be running/completed/diverged/stopped, got ${JSON.stringify(summary['status'])}`);
+  for (const field of ['configuration', 'label', 'backend']) {
+    if (typeof summary[field] !== 'string') throw new RunFileError(`${source}: "${field}" must be a string, got ${JSON.stringify(summary[field])}`);
+  }
+  for (const field of ['seed', 'stepsCompleted', 'tokensSeen', 'wallSeconds', 'parameterCount']) {
+    if (typeof summary[field] !== 'number') throw new RunFileError(`${source}: "${field}" must be a number, got ${JSON.stringify(summary[field])}`);
+  }
+  if (typeof summary['model'] !== 'object' || typeof summary['training'] !== 'object') throw new RunFileError(`${source}: "model" and "training" must be objects`);
+  return summary as unknown as RunSummary;
+}
+
+/** Assemble {@link RunData} from a summary and log records (grouped by type, order kept). */
+export function runDataFrom(summary: RunSummary, records: Iterable<RunLogRecord>): RunData {
+  return { summary, ...groupRunLogs(records) };
+}
+
+/**
+ * Differences between two run configs, as readable lines (`training.steps: 8 ≠ 16`); empty when
+ * they are equal. Used to refuse resuming a folder with another config.
+ */
+export function runConfigDifferences(existing: RunConfigFile, requested: RunConfigFile): string[] {
+  const differences: string[] = [];
+  const walk = (path: string, left: unknown, right: unknown): void => {
+    if (typeof left === 'object' && left !== null && typeof right === 'object' && right !== null) {
+      const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+      for (const key of keys) walk(path === '' ? key : `${path}.${key}`, (left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]);
+      return;
+    }
+    if (!Object.is(left, right)) differences.push(`${path}: ${JSON.stringify(left) ?? 'absent'} ≠ ${JSON.stringify(right) ?? 'absent'}`);
+  };
+  walk('', existing, requested);
+  return differences;
+}
