@@ -9,5 +9,4 @@ export { createProgressDisplay, createLineProgress, createBarProgress, silentPro
 export { parseActivation, parseConfigurationList, parseSeedList, parseBackend, parseNorm, parsePreset, backendNames, type CliBackendName } from './option-parsers.js';
 export { createInProcessExecutor } from './train-run.js';
 export { createForkExecutor } from './fork-executor.js';
-export { writeExperimentReport, type WrittenReport } from './write-report.js';
-export { readRunData, parseRunLogs, listRunFolders } from './read-run-data.js';
+export { writeExperimentReport, runStatusMarkdown, type WrittenReport } from './write-report.js';

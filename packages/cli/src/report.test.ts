@@ -40,7 +40,7 @@ describe('normfree report', () => {
     await appendFile(logs, '{"type":"step","step":3,"loss":\n');
     const damaged = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'exp'], damaged)).toBe(2);
-    expect(damaged.output.stderr).toContain(`${logs}:${lineCount + 1}: damaged log line`);
+    expect(damaged.output.stderr).toContain(`${logs}:${lineCount + 1}: damaged line`);
   });
 
   it('should refuse a folder that is not an experiment', async () => {

@@ -1,47 +1,81 @@
 /**
  * Figures, report.md and report.html of an experiment folder, rebuilt from its run folders' logs
- * (the same code path after `reproduce` and for `normfree report <dir>`).
+ * (the same code path after `reproduce` and for `normfree report <dir>`). Reading is
+ * @normfree/trainer's `readRunDirectory`; figures and text are @normfree/plot's. This module adds
+ * one table of its own: every run with its status, so a diverged run is named as such.
  */
-import { join } from 'node:path';
-import { experimentConfigurations, getPreset, type RunSummary } from '@normfree/core';
-import { perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, type PlotRun } from '@normfree/plot';
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { experimentConfigurations, getPreset, type RunData, type RunSummary } from '@normfree/core';
+import { buildReport, escapeHtml, perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, type PlotRun } from '@normfree/plot';
 import { writeFigures } from '@normfree/plot/node';
+import { readRunDirectory } from '@normfree/trainer/node';
 import { writeFileAtomic } from './atomic-write.js';
-import { UsageError } from './errors.js';
+import { UsageError, errorMessage } from './errors.js';
 import { manifestFileName, readManifest } from './experiment-directory.js';
-import type { CliExperimentManifest } from './experiment-plan.js';
 import { formatDuration } from './progress.js';
-import { listRunFolders, readRunData } from './read-run-data.js';
-
-/** One line per run: status (diverged runs say where and why), steps, final eval, time, backend. */
-export function runStatusMarkdown(summaries: readonly RunSummary[]): string {
-  const order = (summary: RunSummary): number => {
-    const rank = experimentConfigurations.findIndex((configuration) => configuration.id === summary.configuration);
-    return rank < 0 ? Number.MAX_SAFE_INTEGER : rank;
-  };
-  const sorted = [...summaries].sort((a, b) => order(a) - order(b) || a.seed - b.seed);
-  const lines = ['| Run | Status | Steps | Eval loss | Eval PPL | Wall time | Backend |', '|---|---|---:|---:|---:|---:|---|'];
-  for (const summary of sorted) {
-    const status =
-      summary.status === 'diverged'
-        ? `**diverged** at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`
-        : summary.status;
-    const evalLog = summary.status === 'diverged' ? undefined : summary.finalEval;
-    lines.push(
-      `| ${summary.label} seed ${summary.seed} | ${status} | ${summary.stepsCompleted}/${summary.training.steps} | ${evalLog?.loss.toFixed(4) ?? '—'} | ${evalLog?.perplexity.toFixed(3) ?? '—'} | ${formatDuration(summary.wallSeconds)} | ${summary.backend} |`,
-    );
-  }
-  return lines.join('\n');
-}
 
 export interface WrittenReport {
   readonly markdownPath: string;
   readonly htmlPath: string;
   /** Every figure file written (SVG and PNG). */
   readonly figures: readonly string[];
-  /** The results table as Markdown (mean ± spread over seeds). */
+  /** Table 2 (mean ± spread over seeds) and the run status table, as Markdown for the terminal. */
   readonly table: string;
   readonly runs: readonly PlotRun[];
+}
+
+function statusCell(summary: RunSummary): string {
+  if (summary.status === 'diverged') {
+    return `**diverged** at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
+  }
+  if (summary.status === 'running') return 'interrupted (resume with --resume)';
+  return summary.status;
+}
+
+function runStatusRows(summaries: readonly RunSummary[]): string[][] {
+  const rank = (summary: RunSummary): number => {
+    const index = experimentConfigurations.findIndex((configuration) => configuration.id === summary.configuration);
+    return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  return [...summaries]
+    .sort((a, b) => rank(a) - rank(b) || a.seed - b.seed)
+    .map((summary) => {
+      const evalLog = summary.status === 'diverged' ? undefined : summary.finalEval;
+      return [
+        `${summary.label} seed ${summary.seed}`,
+        statusCell(summary),
+        `${summary.stepsCompleted}/${summary.training.steps}`,
+        evalLog?.loss.toFixed(4) ?? '—',
+        evalLog?.perplexity.toFixed(3) ?? '—',
+        formatDuration(summary.wallSeconds),
+        summary.backend,
+      ];
+    });
+}
+
+const runStatusHeader = ['Run', 'Status', 'Steps', 'Eval loss', 'Eval PPL', 'Wall time', 'Backend'];
+
+/** One line per run: status (diverged runs say where and why), steps, final eval, time, backend. */
+export function runStatusMarkdown(summaries: readonly RunSummary[]): string {
+  return [`| ${runStatusHeader.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|', ...runStatusRows(summaries).map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+function runStatusHtml(summaries: readonly RunSummary[]): string {
+  const cell = (text: string, tag: 'td' | 'th'): string => `<${tag}>${escapeHtml(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</${tag}>`;
+  const head = `<tr>${runStatusHeader.map((text) => cell(text, 'th')).join('')}</tr>`;
+  const body = runStatusRows(summaries).map((row) => `<tr>${row.map((text) => cell(text, 'td')).join('')}</tr>`).join('\n');
+  return `<h2>Runs</h2>\n<table>\n${head}\n${body}\n</table>\n`;
+}
+
+/** Run folders (with a summary.json) of an experiment folder, sorted by name. */
+async function runFolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const folders: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await readdir(join(dir, entry.name))).includes('summary.json')) folders.push(entry.name);
+  }
+  return folders.sort();
 }
 
 /** Read every run of `dir`, write the figures and the report; returns what was written. */
@@ -49,44 +83,37 @@ export async function writeExperimentReport(options: { dir: string }): Promise<W
   const { dir } = options;
   const manifest = await readManifest(dir);
   if (manifest === undefined) throw new UsageError(`'${dir}' holds no ${manifestFileName}; it is not a normfree experiment folder`);
-  const folders = await listRunFolders(dir);
-  if (folders.length === 0) throw new UsageError(`'${dir}' holds no finished or interrupted runs (no <run>/summary.json)`);
-  const data = await Promise.all(folders.map((folder) => readRunData(join(dir, folder))));
+  const folders = await runFolders(dir);
+  if (folders.length === 0) throw new UsageError(`'${dir}' holds no runs yet (no <run>/summary.json)`);
+  let data: RunData[];
+  try {
+    data = await Promise.all(folders.map((folder) => readRunDirectory(join(dir, folder))));
+  } catch (error) {
+    // A damaged file is the user's data, not a bug: the message names the file and line.
+    throw new UsageError(errorMessage(error));
+  }
+  const summaries = data.map((run) => run.summary);
   const runs = sortRuns(data.map(plotRunFromRunData));
-  const figures = await writeFigures(dir, runs);
-  const table = `${perplexityTableMarkdown(perplexityTable(runs))}\n\n${runStatusMarkdown(data.map((run) => run.summary))}`;
-  const { markdown, html } = buildExperimentReport(manifest, runs, table, figures.figures.map((figure) => ({ id: figure.id, title: figure.title, svg: figure.svg })));
+  const written = await writeFigures(dir, runs);
+  const preset = (() => {
+    try {
+      return getPreset(manifest.preset);
+    } catch {
+      return undefined;
+    }
+  })();
+  const report = buildReport({
+    runs,
+    manifest,
+    ...(preset === undefined ? {} : { preset }),
+    figures: written.figures.map((figure) => ({ title: figure.title, svg: figure.svg, ...(figure.pngFile === undefined ? {} : { pngFile: basename(figure.pngFile) }) })),
+  });
+  const markdown = `${report.markdown.trimEnd()}\n\n## Runs\n\n${runStatusMarkdown(summaries)}\n`;
+  const html = report.html.includes('</body>') ? report.html.replace('</body>', `${runStatusHtml(summaries)}</body>`) : `${report.html}\n${runStatusHtml(summaries)}`;
   const markdownPath = join(dir, 'report.md');
   const htmlPath = join(dir, 'report.html');
   await writeFileAtomic(markdownPath, markdown);
   await writeFileAtomic(htmlPath, html);
-  return { markdownPath, htmlPath, figures: figures.files, table, runs };
-}
-
-function buildExperimentReport(
-  manifest: CliExperimentManifest,
-  runs: readonly PlotRun[],
-  table: string,
-  figures: readonly { id: string; title: string; svg: string }[],
-): { markdown: string; html: string } {
-  const conclusive = (() => {
-    try {
-      return getPreset(manifest.preset).conclusive;
-    } catch {
-      return true;
-    }
-  })();
-  const lines = [
-    `# normfree experiment: preset ${manifest.preset}`,
-    '',
-    `Configurations ${manifest.configurations.join(', ')}; seeds ${manifest.seeds.join(', ')}; ${runs.length} runs.`,
-    ...(conclusive ? [] : ['', `> Preset '${manifest.preset}' is too small for the paper's effect to show reliably.`]),
-    '',
-    table,
-    '',
-    ...figures.flatMap((figure) => [`## ${figure.title}`, '', `![${figure.title}](${figure.id}.svg)`, '']),
-  ];
-  const markdown = `${lines.join('\n')}\n`;
-  const html = `<!doctype html><meta charset="utf-8"><title>normfree ${manifest.preset}</title><pre>${markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`;
-  return { markdown, html };
+  const table = `${perplexityTableMarkdown(perplexityTable(runs))}\n\n${runStatusMarkdown(summaries)}`;
+  return { markdownPath, htmlPath, figures: written.files, table, runs };
 }

@@ -28,32 +28,33 @@ export interface ReferenceGpt {
 }
 
 /** x (N, K) @ w (K, M) with a backward pass that also uses only 2-D non-transposed products. */
-const linear = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+const linearWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([x, w]);
   return {
     value: tf.matMul(x, w), // (N, K) @ (K, M) -> (N, M)
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const grad = dy as tf.Tensor2D;
-      return [tf.matMul(grad, tf.transpose(ws)), tf.matMul(tf.transpose(xs), grad)]; // (N, K), (K, M)
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)]; // (N, K), (K, M)
     },
   };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+});
+const linear = (x: tf.Tensor, w: tf.Tensor): tf.Tensor2D => linearWithGrad(x, w) as tf.Tensor2D;
 
 /** Row lookup table[ids] with dTable = oneHot(ids)ᵀ @ dy (wasm has no UnsortedSegmentSum). */
-function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
-  const vocab = table.shape[0];
-  const lookup = tf.customGrad((weights: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
+function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor2D {
+  const vocab = table.shape[0] ?? 0;
+  const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const weights = args[0] as tf.Tensor2D;
     return {
       value: tf.gather(weights, ids), // (N, d)
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [tf.matMul(tf.transpose(tf.oneHot(ids, vocab)), dy as tf.Tensor2D)], // (V, N) @ (N, d)
+      gradFunc: (dy: tf.Tensor) => [tf.matMul(tf.transpose(tf.oneHot(ids, vocab)), dy)], // (V, N) @ (N, d)
     };
   });
   return lookup(table) as tf.Tensor2D;
 }
 
-function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D): tf.Tensor2D {
+function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gain), bias);
 }
@@ -79,31 +80,31 @@ export function createReferenceGpt(config: ReferenceGptConfig, seed: number): Re
   const lnfg = ones(d);
   const lnfb = zeros(d);
   const variables = [wte, wpe, ...layers.flatMap((layer) => Object.values(layer)), lnfg, lnfb];
-  const causalMask = tf.keep(tf.sub(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 1).mul(1e9)); // 0 on/below diagonal, -1e9 above
+  const causalMask = tf.keep(tf.tidy(() => tf.mul(tf.sub(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 1), 1e9))); // 0 on/below diagonal, -1e9 above
   const hs = d / nHead;
 
   function loss(ids: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => {
       const [B, length] = ids.shape;
-      const flat = tf.reshape(ids, [B * length]) as tf.Tensor1D;
+      const flat = tf.reshape(ids, [B * length]);
       const positions = tf.slice(wpe, [0, 0], [length, d]);
       let x = tf.reshape(tf.add(tf.reshape(embed(wte, flat), [B, length, d]), positions), [B * length, d]) as tf.Tensor2D; // (B·T, d)
       const mask = tf.slice(causalMask, [0, 0], [length, length]);
       for (const layer of layers) {
-        const h = layerNorm(x, layer.ln1g as tf.Tensor1D, layer.ln1b as tf.Tensor1D);
-        const qkv = linear(h, layer.qkv as tf.Tensor2D); // (B·T, 3d)
+        const h = layerNorm(x, layer.ln1g, layer.ln1b);
+        const qkv = linear(h, layer.qkv); // (B·T, 3d)
         const heads = (part: number): tf.Tensor3D =>
           tf.reshape(tf.transpose(tf.reshape(tf.slice(qkv, [0, part * d], [B * length, d]), [B, length, nHead, hs]), [0, 2, 1, 3]), [B * nHead, length, hs]) as tf.Tensor3D;
         const [q, k, v] = [heads(0), heads(1), heads(2)]; // (B·nh, T, hs)
         const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), mask); // (B·nh, T, T)
         const attention = tf.matMul(tf.softmax(scores), v); // (B·nh, T, hs)
         const merged = tf.reshape(tf.transpose(tf.reshape(attention, [B, nHead, length, hs]), [0, 2, 1, 3]), [B * length, d]) as tf.Tensor2D;
-        x = tf.add(x, linear(merged, layer.proj as tf.Tensor2D));
-        const m = layerNorm(x, layer.ln2g as tf.Tensor1D, layer.ln2b as tf.Tensor1D);
-        x = tf.add(x, linear(geluTanh(linear(m, layer.fc as tf.Tensor2D)) as tf.Tensor2D, layer.fcOut as tf.Tensor2D));
+        x = tf.add(x, linear(merged, layer.proj));
+        const m = layerNorm(x, layer.ln2g, layer.ln2b);
+        x = tf.add(x, linear(geluTanh(linear(m, layer.fc)) as tf.Tensor2D, layer.fcOut));
       }
-      const final = layerNorm(x, lnfg as tf.Tensor1D, lnfb as tf.Tensor1D);
-      const logits = tf.reshape(linear(final, tf.transpose(wte) as tf.Tensor2D), [B, length, V]); // (B, T, V), tied head
+      const final = layerNorm(x, lnfg, lnfb);
+      const logits = tf.reshape(linear(final, tf.transpose(wte)), [B, length, V]); // (B, T, V), tied head
       const shifted = tf.reshape(tf.slice(logits, [0, 0, 0], [B, length - 1, V]), [B * (length - 1), V]);
       const targets = tf.reshape(tf.slice(ids, [0, 1], [B, length - 1]), [B * (length - 1)]);
       return tf.losses.softmaxCrossEntropy(tf.oneHot(targets, V), shifted) as tf.Scalar;

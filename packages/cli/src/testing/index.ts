@@ -53,7 +53,7 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
     const finalEntropy: EntropyLog = { type: 'entropy', step: lastStep, perHead, perLayer: perHead.map((row) => row.reduce((a, b) => a + b, 0) / row.length), nanCounts: perHead.map(() => 0), windows: 8 };
     if (diverged) records.push({ type: 'diverged', step: lastStep, reason: 'loss is NaN' });
     else records.push(finalEval, finalEntropy);
-    await writeJsonAtomic(join(job.runDir, 'config.json'), { model, training: job.training, configuration: job.configuration, seed: job.seed });
+    await writeJsonAtomic(join(job.runDir, 'config.json'), { version: 1, kind: 'normfree-run', configuration: { id: job.configuration, label: job.label }, seed: job.seed, model, training: job.training });
     await writeFileAtomic(join(job.runDir, 'logs.jsonl'), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
     const summary: RunSummary = {
       version: 1,

@@ -1,0 +1,78 @@
+/** Plain-text tables of a bench result and of its ratios against a baseline run. */
+import type { BaselineRatio, BenchResult, BenchRun } from './api.js';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+const number = (value: number | undefined, digits = 0): string =>
+  value === undefined || !Number.isFinite(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function backendLabel(run: BenchRun): string {
+  return run.native?.simd != null ? `${run.backend} (${run.native.simd})` : run.backend;
+}
+
+/** The bench result as two aligned text tables (training, matmul ceiling) plus skipped/failed reasons. */
+export function formatBenchTable(result: BenchResult): string {
+  const training = result.runs.filter((run) => run.job !== 'matmul' && run.status === 'ok');
+  const matmul = result.runs.filter((run) => run.job === 'matmul' && run.status === 'ok');
+  const other = result.runs.filter((run) => run.status !== 'ok');
+  const sizes = [...new Set(matmul.flatMap((run) => (run.matmul ?? []).map((entry) => entry.size)))].sort((a, b) => a - b);
+  const parts = [
+    `normfree bench — ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}`,
+    '',
+    table(
+      ['backend', 'preset', 'tokens/s', 'ms/step median [min–max]', 'GFLOP/s', 'peak RSS MiB', 'loss first→last', 'model'],
+      training.map((run) => [
+        backendLabel(run),
+        `${run.job}${run.processes !== undefined && run.processes > 1 ? ` ×${run.processes} proc` : ''}`,
+        number(run.tokensPerSecond),
+        `${number(run.msPerStep?.median)} [${number(run.msPerStep?.min)}–${number(run.msPerStep?.max)}]`,
+        number(run.achievedGflops, 1),
+        number(run.peakRssMiB),
+        `${number(run.loss?.first, 3)}→${number(run.loss?.last, 3)}`,
+        run.model?.startsWith('@normfree') === true ? run.model : 'reference step',
+      ]),
+    ),
+    '',
+    table(['backend', ...sizes.map((size) => `matmul ${size}³ GFLOP/s`)], matmul.map((run) => [
+      backendLabel(run),
+      ...sizes.map((size) => number(run.matmul?.find((entry) => entry.size === size)?.gflops, 1)),
+    ])),
+  ];
+  if (other.length > 0) parts.push('', ...other.map((run) => `${run.backend} ${run.job}: ${run.status}: ${run.reason ?? ''}`));
+  return parts.join('\n');
+}
+
+export interface BaselineComparison {
+  readonly ratios: readonly BaselineRatio[];
+  /** The ratios as an aligned text table. */
+  readonly text: string;
+}
+
+/** Ratios of this run against an earlier one, for every (backend, job, metric) present in both. */
+export function compareWithBaseline(result: BenchResult, baseline: BenchResult): BaselineComparison {
+  const ratios: BaselineRatio[] = [];
+  for (const run of result.runs) {
+    if (run.status !== 'ok') continue;
+    const before = baseline.runs.find((candidate) => candidate.backend === run.backend && candidate.job === run.job && candidate.status === 'ok');
+    if (before === undefined) continue;
+    const add = (metric: string, current: number | undefined, previous: number | undefined): void => {
+      if (current === undefined || previous === undefined || !(previous > 0)) return;
+      ratios.push({ backend: run.backend, job: run.job, metric, current, baseline: previous, ratio: current / previous });
+    };
+    add('tokens/s', run.tokensPerSecond, before.tokensPerSecond);
+    add('ms/step', run.msPerStep?.median, before.msPerStep?.median);
+    add('GFLOP/s', run.achievedGflops, before.achievedGflops);
+    add('peak RSS MiB', run.peakRssMiB, before.peakRssMiB);
+    for (const entry of run.matmul ?? []) add(`matmul ${entry.size}³ GFLOP/s`, entry.gflops, before.matmul?.find((old) => old.size === entry.size)?.gflops);
+  }
+  const text = ratios.length === 0
+    ? `no comparable runs between this result and the baseline of ${baseline.date}`
+    : table(['backend', 'job', 'metric', 'baseline', 'now', 'ratio'], ratios.map((entry) => [
+      entry.backend, entry.job, entry.metric, number(entry.baseline, 1), number(entry.current, 1), `${number(entry.ratio, 2)}×`,
+    ]));
+  return { ratios, text: `against baseline ${baseline.date}\n${text}` };
+}

@@ -1,0 +1,120 @@
+/**
+ * `normfree bench`: spawn one worker process per (backend configuration, job), collect their JSON.
+ * Jobs run one after another (never two backends at once: they would share the 2 cores and distort
+ * each other), except `processes > 1`, which deliberately runs identical training processes side by side.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { BenchBackend, BenchOptions, BenchPreset, BenchResult, BenchRun } from './api.js';
+import { resultMarker, type BenchTask } from './bench-worker.js';
+
+export const defaultBenchOptions = {
+  presets: ['bench', 'laptop'] as readonly BenchPreset[],
+  backends: ['wasm', 'wasm+native', 'cpu'] as readonly BenchBackend[],
+  steps: 10,
+  warmupSteps: 2,
+  matmulSizes: [512, 1024] as readonly number[],
+  cpuTraining: false,
+  processes: 1,
+  timeoutMs: 20 * 60_000,
+};
+
+/** The compiled worker script (from sources, the build output next to them). */
+export function workerScriptPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./bench-worker.js', import.meta.url));
+  return fileURLToPath(new URL('../../dist/bench/bench-worker.js', import.meta.url));
+}
+
+/** Run one task in a fresh `node` process; resolves to its BenchRun (a failed run on any error). */
+export function runTaskInProcess(task: BenchTask, timeoutMs: number): Promise<BenchRun> {
+  const script = workerScriptPath();
+  const failed = (reason: string): BenchRun => ({ backend: task.backend, job: task.job, status: 'failed', reason });
+  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/cli first`));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((candidate) => candidate.startsWith(resultMarker));
+      if (line !== undefined) {
+        resolve(JSON.parse(line.slice(resultMarker.length)) as BenchRun);
+        return;
+      }
+      const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
+      resolve(failed(`${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+function machine(): BenchResult['machine'] {
+  let simdFlags: string[] = [];
+  try {
+    const flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+    simdFlags = flags.trim().split(/\s+/).filter((flag) => /^(avx|fma|sse4)/.test(flag) && !/avx512_?(vp2|bitalg|vpopcnt|ifma|vbmi)/.test(flag));
+  } catch {
+    // not Linux
+  }
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, simdFlags };
+}
+
+/** Combine N side-by-side runs of one task: summed throughput, per-process numbers kept. */
+function combine(runs: readonly BenchRun[]): BenchRun {
+  const first = runs[0];
+  if (first === undefined) throw new Error('no runs to combine');
+  if (runs.length === 1 || runs.some((run) => run.status !== 'ok')) return runs.find((run) => run.status !== 'ok') ?? first;
+  const perProcess = runs.map((run) => run.tokensPerSecond ?? 0);
+  const total = perProcess.reduce((sum, value) => sum + value, 0);
+  const slowest = runs.reduce((worst, run) => ((run.msPerStep?.median ?? 0) > (worst.msPerStep?.median ?? 0) ? run : worst), first);
+  return {
+    ...slowest,
+    processes: runs.length,
+    perProcessTokensPerSecond: perProcess,
+    tokensPerSecond: total,
+    achievedGflops: runs.reduce((sum, run) => sum + (run.achievedGflops ?? 0), 0),
+    peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB ?? 0)),
+  };
+}
+
+/**
+ * Benchmark every requested backend configuration: the matmul ceiling and the training step of each
+ * preset, one process per measurement. Unavailable configurations come back as `skipped` with a reason.
+ */
+export async function runBench(
+  options: BenchOptions = {},
+  runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = runTaskInProcess,
+): Promise<BenchResult> {
+  const settings = { ...defaultBenchOptions, ...options };
+  const steps = Math.max(1, Math.floor(settings.steps));
+  const warmupSteps = Math.max(0, Math.floor(settings.warmupSteps));
+  const processes = Math.max(1, Math.floor(settings.processes));
+  const log = options.log ?? (() => undefined);
+  const runs: BenchRun[] = [];
+  for (const backend of settings.backends) {
+    const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
+      ({ backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes, ...overrides });
+    log(`${backend}: matmul ${settings.matmulSizes.join(', ')}`);
+    const matmul = await runTask(task('matmul'), settings.timeoutMs);
+    runs.push(matmul);
+    if (matmul.status !== 'ok') {
+      log(`${backend}: ${matmul.status}: ${matmul.reason ?? ''}`);
+      continue; // the backend cannot run: do not try to train on it
+    }
+    for (const preset of settings.presets) {
+      if (backend === 'cpu' && !settings.cpuTraining) {
+        runs.push({ backend, job: preset, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining / --cpu-train to time it' });
+        continue;
+      }
+      log(`${backend}: ${preset}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
+      const measured = await Promise.all(Array.from({ length: processes }, () => runTask(task(preset), settings.timeoutMs)));
+      runs.push(combine(measured));
+    }
+  }
+  return { version: 1, date: new Date().toISOString(), machine: machine(), runs };
+}
