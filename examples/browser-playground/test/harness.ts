@@ -35,12 +35,18 @@ const contentTypes: Record<string, string> = {
   '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve a folder from 127.0.0.1 on a free port, crossOriginIsolated. */
-export async function serveFolder(folder: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serve a folder from 127.0.0.1 on a free port, crossOriginIsolated. `mounts` maps URL prefixes
+ * (e.g. `/__fixtures__/`) to other folders.
+ */
+export async function serveFolder(folder: string, mounts: Readonly<Record<string, string>> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/');
-    const file = normalize(join(folder, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(folder) || !existsSync(file) || !statSync(file).isFile()) {
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
+    const root = mount === undefined ? folder : mounts[mount]!;
+    const relativePath = mount === undefined ? path : path.slice(mount.length);
+    const file = normalize(join(root, relativePath.endsWith('/') || relativePath === '' ? `${relativePath}/index.html` : relativePath));
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end(`not found: ${path}`);
       return;
     }
