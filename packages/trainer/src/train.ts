@@ -58,13 +58,18 @@ export interface TrainArguments {
    * step, after that step's logs were yielded.
    */
   readonly onCheckpoint?: (checkpoint: { readonly step: number; readonly optimizer: AdamW }) => Promise<void> | void;
+  /**
+   * Checked between steps (after a step's logs and checkpoint): once aborted, the generator returns
+   * `{ status: 'stopped' }`, so every log of the last completed step has been yielded.
+   */
+  readonly signal?: AbortSignal;
   /** Clock in ms (default `performance.now`), injectable for tests. */
   readonly now?: () => number;
 }
 
 /** What a finished `train()` returns (the generator's return value). */
 export interface TrainOutcome {
-  readonly status: 'completed' | 'diverged';
+  readonly status: 'completed' | 'diverged' | 'stopped';
   readonly stepsCompleted: number;
   readonly tokensSeen: number;
   readonly finalEval?: EvalLog;
@@ -141,6 +146,9 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       if (hasSlopes) yield { type: 'slopes', step: 0, slopes: model.slopes() };
     }
     for (let step = startStep + 1; step <= lastStep; step++) {
+      if (args.signal?.aborted === true) {
+        return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...(finalEval === undefined ? {} : { finalEval }) };
+      }
       const started = now();
       const learningRate = schedule(step - 1); // HF: optimizer.step() before scheduler.step()
       const microSteps = Array.from({ length: accumulation }, (_, k) => (step - 1) * accumulation + k);

@@ -64,7 +64,10 @@ export interface RunTrainingArguments {
   readonly resume?: boolean;
   /** Sees every log record after it was written (e.g. for a progress bar). */
   readonly onLog?: (record: RunLogRecord) => void | Promise<void>;
-  /** Abort to stop between steps: a checkpoint is written and the status becomes `stopped`. */
+  /**
+   * Abort to stop at the next step boundary (after the current step's logs): a checkpoint is written
+   * and the status becomes `stopped`; `resume: true` continues from there.
+   */
   readonly signal?: AbortSignal;
   /** Clock in ms for the trainer's timings (default `performance.now`). */
   readonly now?: () => number;
@@ -156,17 +159,12 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
       await writeCheckpoint(step);
       await writeSummary('running');
     },
+    ...(args.signal === undefined ? {} : { signal: args.signal }),
     ...(args.now === undefined ? {} : { now: args.now }),
   });
   let outcome: TrainOutcome | undefined;
-  let stopped = false;
   try {
     for (;;) {
-      if (args.signal?.aborted === true) {
-        await generator.return(undefined as never);
-        stopped = true;
-        break;
-      }
       const next = await generator.next();
       if (next.done === true) {
         outcome = next.value;
@@ -179,7 +177,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
       if (record.type === 'diverged') diverged = record;
       await args.onLog?.(record);
     }
-    if (stopped) {
+    if (outcome?.status === 'stopped') {
       await writeCheckpoint(stepsCompleted);
       return await writeSummary('stopped');
     }

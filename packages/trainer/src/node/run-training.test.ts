@@ -1,0 +1,135 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { defaultTrainingOptions, type RunLogRecord, type TrainingOptions } from '@normfree/core';
+import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeLanguageModel } from '../testing/index.js';
+import { runFileNames } from '../run-files.js';
+import { readRunDirectory } from './read-run-directory.js';
+import { runTraining } from './run-training.js';
+
+/**
+ * Resume tolerance: the resumed run executes the same float32 ops on the same values (weights and
+ * moments round-trip exactly through safetensors), so losses should agree to the last bit; 1e-6
+ * relative leaves room for nothing but reduction-order noise.
+ */
+const resumeTolerance = 1e-6;
+
+const vocabSize = 16;
+const seqLen = 8;
+let root = '';
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'normfree-run-'));
+});
+
+afterEach(async () => {
+  tf.disposeVariables();
+  await rm(root, { recursive: true, force: true });
+});
+
+const setup = (overrides: Partial<TrainingOptions> = {}) => {
+  const options: TrainingOptions = {
+    ...defaultTrainingOptions,
+    steps: 6, microBatchSize: 4, evalEvery: 3, entropyEvery: 2, entropyBatchSize: 2, finalEntropyWindows: 4, evalWindows: 8,
+    learningRate: 1e-2, warmupFraction: 0.2, seed: 11,
+    ...overrides,
+  };
+  const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize, seed: 3 });
+  const evalSet = createFakeEvalSet(Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen)), seqLen);
+  return { options, trainSource, evalSet, entropyBatch: trainSource.batchAt(200), configuration: { id: 'sm-g', label: 'SM+G' }, backend: 'cpu' };
+};
+
+const stepLosses = (records: readonly RunLogRecord[]): number[] => records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
+
+describe('runTraining', () => {
+  it('writes config, logs, summary, final entropy and checkpoint atomically, and reads them back', async () => {
+    const before = tf.memory().numTensors;
+    const dir = join(root, 'sm-g-seed11');
+    const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
+    const seen: RunLogRecord[] = [];
+    const summary = await runTraining({ ...setup(), dir, model, onLog: (record) => void seen.push(record) });
+    expect(summary).toMatchObject({ status: 'completed', stepsCompleted: 6, configuration: 'sm-g', label: 'SM+G', seed: 11, backend: 'cpu', tokensSeen: 6 * 4 * seqLen });
+    expect(summary.finalEntropy?.windows).toBe(4);
+    expect(summary.finalEval?.step).toBe(6);
+    const files = (await readdir(dir)).sort();
+    expect(files).toEqual([...Object.values(runFileNames)].sort()); // no temp files left behind
+    const data = await readRunDirectory(dir);
+    expect(data.summary).toEqual(summary);
+    expect(data.steps.map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(data.evals.map((evaluation) => evaluation.step)).toEqual([3, 6]);
+    expect(data.entropy.map((entropy) => entropy.step)).toEqual([0, 2, 4, 6]);
+    expect(data.slopes).toHaveLength(4);
+    expect(seen).toHaveLength(data.steps.length + data.evals.length + data.entropy.length + data.slopes.length);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('resumes exactly: 3 steps + checkpoint + a fresh model for 3 more equals 6 uninterrupted steps', async () => {
+    const straight = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
+    await runTraining({ ...setup(), dir: join(root, 'straight'), model: straight });
+    const reference = await readRunDirectory(join(root, 'straight'));
+    straight.dispose();
+
+    // first half: stop after step 3 (abort once its step log arrives)
+    const dir = join(root, 'resumed');
+    const controller = new AbortController();
+    const first = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
+    const stopped = await runTraining({
+      ...setup(), dir, model: first, signal: controller.signal,
+      onLog: (record) => { if (record.type === 'step' && record.step === 3) controller.abort(); },
+    });
+    expect(stopped).toMatchObject({ status: 'stopped', stepsCompleted: 3 });
+    first.dispose();
+
+    // second half: a fresh model with a different init, resumed from the checkpoint
+    const second = createFakeLanguageModel({ vocabSize, seqLen, seed: 99 });
+    const finished = await runTraining({ ...setup(), dir, model: second, resume: true });
+    expect(finished.status).toBe('completed');
+    const resumed = await readRunDirectory(dir);
+    const expected = stepLosses(reference.steps);
+    const actual = stepLosses(resumed.steps);
+    expect(actual).toHaveLength(6);
+    actual.forEach((loss, index) => expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)));
+    expect(Math.abs(resumed.summary.finalEval!.loss - reference.summary.finalEval!.loss)).toBeLessThanOrEqual(resumeTolerance * reference.summary.finalEval!.loss);
+    expect(resumed.evals.map((evaluation) => evaluation.step)).toEqual([3, 6]);
+    second.dispose();
+  });
+
+  it('refuses to resume a folder whose config differs, naming the field', async () => {
+    const dir = join(root, 'run');
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    await runTraining({ ...setup({ steps: 2 }), dir, model });
+    await expect(runTraining({ ...setup({ steps: 4 }), dir, model, resume: true })).rejects.toThrow(/training\.steps: 2 ≠ 4/);
+    await expect(runTraining({ ...setup({ steps: 2 }), dir, model })).rejects.toThrow(/already holds a run .*resume: true/);
+    model.dispose();
+  });
+
+  it('marks a diverged run, keeps its logs and a finite checkpoint', async () => {
+    const dir = join(root, 'diverged');
+    const model = createFakeLanguageModel({ vocabSize, seqLen, nanLossFromCall: 4 });
+    const summary = await runTraining({ ...setup(), dir, model });
+    expect(summary).toMatchObject({ status: 'diverged', stepsCompleted: 3, diverged: { step: 4 } });
+    const data = await readRunDirectory(dir);
+    expect(data.steps.map((step) => step.step)).toEqual([1, 2, 3]);
+    expect(data.evals.map((evaluation) => evaluation.step)).toEqual([3]);
+    const logText = await readFile(join(dir, runFileNames.logs), 'utf8');
+    expect(logText).toMatch(/"type":"diverged","step":4,"reason":"training loss is NaN at step 4/);
+    model.dispose();
+  });
+
+  it('reports a damaged log line by file and line number', async () => {
+    const dir = join(root, 'damaged');
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    await runTraining({ ...setup({ steps: 2 }), dir, model });
+    const logs = join(dir, runFileNames.logs);
+    const lines = (await readFile(logs, 'utf8')).split('\n');
+    lines[1] = '{"type":"step","st';
+    await writeFile(logs, lines.join('\n'));
+    await expect(readRunDirectory(dir)).rejects.toThrow(`${logs}:2: damaged line`);
+    await expect(readRunDirectory(join(root, 'nothing-here'))).rejects.toThrow(/summary\.json: missing/);
+    model.dispose();
+  });
+});
