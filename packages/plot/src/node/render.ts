@@ -37,13 +37,34 @@ export interface RenderPngOptions {
   readonly fontFiles?: readonly string[];
 }
 
+/** Raw pixels of a rendered figure. */
+export interface RasterImage {
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, 8 bits per channel, row-major. */
+  readonly pixels: Uint8Array;
+}
+
 /**
  * Render an SVG string, or a Vega-Lite spec, to PNG bytes with the bundled DejaVu fonts.
  * @throws RangeError for a scale that is not a positive finite number.
  */
 export async function renderPng(svgOrSpec: string | TopLevelSpec, options: RenderPngOptions = {}): Promise<Uint8Array> {
+  return new Uint8Array((await rasterize(svgOrSpec, options, 'renderPng')).asPng());
+}
+
+/**
+ * Render an SVG string, or a Vega-Lite spec, to raw RGBA pixels (same fonts and scale as
+ * {@link renderPng}); for checks such as "the title area has dark pixels".
+ */
+export async function renderRaster(svgOrSpec: string | TopLevelSpec, options: RenderPngOptions = {}): Promise<RasterImage> {
+  const image = await rasterize(svgOrSpec, options, 'renderRaster');
+  return { width: image.width, height: image.height, pixels: new Uint8Array(image.pixels) };
+}
+
+async function rasterize(svgOrSpec: string | TopLevelSpec, options: RenderPngOptions, caller: string) {
   const scale = options.scale ?? 2;
-  if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`renderPng: scale must be a positive number, got ${scale}`);
+  if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`${caller}: scale must be a positive number, got ${scale}`);
   const svg = typeof svgOrSpec === 'string' ? svgOrSpec : await renderSvg(svgOrSpec);
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -55,7 +76,7 @@ export async function renderPng(svgOrSpec: string | TopLevelSpec, options: Rende
       sansSerifFamily: plotFont,
     },
   });
-  return new Uint8Array(resvg.render().asPng());
+  return resvg.render();
 }
 
 function specTitle(spec: TopLevelSpec): string {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { headEntropyCells, headEntropyHeatmapSpec } from './head-entropy-heatmaps.js';
+import { paperExampleRuns } from './testing/index.js';
+
+describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
+  const runs = paperExampleRuns();
+
+  it('matches the stored spec (Vega-Lite JSON)', async () => {
+    await expect(JSON.stringify(headEntropyHeatmapSpec(runs), null, 1)).toMatchFileSnapshot('./__snapshots__/figure1-head-entropy.vl.json');
+  });
+
+  it('has one cell per head of each of the four models, annotated with 2 decimals', () => {
+    const cells = headEntropyCells(runs);
+    expect(cells).toHaveLength(4 * 144);
+    // SM+R layer 0 head 4: the largest head of Figure 1 (paper-reference §6.3).
+    expect(cells.find((cell) => cell.panel === 'SM+R' && cell.layer === 0 && cell.head === 4)).toMatchObject({ entropy: 3.87, text: '3.87' });
+    expect(cells.find((cell) => cell.panel === 'SM+LN+G' && cell.layer === 0 && cell.head === 6)?.text).toBe('3.00');
+  });
+
+  it('puts layer 0 at the top (ordinal y), labels the axes like the paper and uses viridis', () => {
+    const text = JSON.stringify(headEntropyHeatmapSpec(runs));
+    expect(text).toContain('"title":"Head index"');
+    expect(text).toContain('"title":"Layer index"');
+    expect(text).toContain('"scheme":"viridis"');
+    expect(text).not.toContain('"sort":"descending"');
+  });
+
+  it('throws, naming the count, when no run has a head-entropy matrix', () => {
+    const withoutMatrices = runs.map(({ finalEntropy: _dropped, ...run }) => ({ ...run, entropy: [] }));
+    expect(() => headEntropyHeatmapSpec(withoutMatrices)).toThrow('none of the 4 runs has a final head-entropy matrix');
+  });
+});
