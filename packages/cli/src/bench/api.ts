@@ -1,4 +1,5 @@
 /** Types of `normfree bench`: options, the JSON result, and baseline ratios. */
+import type { StepProfile } from './profile-step.js';
 
 /** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
 export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
@@ -70,6 +71,13 @@ export interface BenchRun {
   /** Model FLOPs per training step: 3 × forward matmul FLOPs (attention counted at full T×T). */
   readonly flopsPerStep?: number;
   readonly msPerStep?: StepTimes;
+  /**
+   * Median CPU time (user + system) of this process per step, ms. On a shared machine wall time
+   * includes waiting for a core; CPU time does not, so it is the steadier of the two.
+   */
+  readonly cpuMsPerStep?: number;
+  /** Per-kernel breakdown of extra profiled steps, when requested. */
+  readonly profile?: StepProfile;
   readonly tokensPerSecond?: number;
   /** flopsPerStep / median step time, in GFLOP/s. */
   readonly achievedGflops?: number;

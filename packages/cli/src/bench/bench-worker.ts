@@ -12,6 +12,7 @@ import { selectBackend } from '@normfree/backend';
 import type { BenchBackend, BenchPreset, BenchRun, MatmulResult, NativeStatusSummary } from './api.js';
 import { createReferenceGpt } from './reference-gpt.js';
 import { trainingFlopsPerStep } from './flops.js';
+import { profileSteps } from './profile-step.js';
 
 export const resultMarker = 'NORMFREE_BENCH_RESULT ';
 
@@ -23,6 +24,8 @@ export interface BenchTask {
   readonly matmulSizes: readonly number[];
   /** Force the reference step even when @normfree/transformer is available. */
   readonly referenceModel?: boolean;
+  /** Also profile this many extra steps by kernel (tf.profile) and report the breakdown. */
+  readonly profileSteps?: number;
 }
 
 /** Peak resident set size of this process in MiB (Linux VmHWM, else resourceUsage().maxRSS). */
@@ -121,19 +124,30 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
   const optimizer = tf.train.adam(1e-3);
   const ids = tf.randomUniform([batchSize, config.blockSize], 0, config.vocabSize, 'int32', 7) as tf.Tensor2D;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   const losses: number[] = [];
-  for (let step = 0; step < task.warmupSteps + task.steps; step++) {
-    const start = performance.now();
+  const step = async (): Promise<number> => {
     const loss = optimizer.minimize(() => model.loss(ids), true, model.variables);
     if (loss === null) throw new Error('optimizer.minimize returned no loss');
     const value = (await loss.data())[0] ?? NaN; // read back every step, as the trainer logs it
     loss.dispose();
+    return value;
+  };
+  for (let index = 0; index < task.warmupSteps + task.steps; index++) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const value = await step();
     const elapsed = performance.now() - start;
-    if (step >= task.warmupSteps) {
+    const cpu = process.cpuUsage(cpuStart);
+    if (index >= task.warmupSteps) {
       times.push(elapsed);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       losses.push(value);
     }
   }
+  const profile = task.profileSteps !== undefined && task.profileSteps > 0
+    ? await profileSteps(async () => { await step(); }, task.profileSteps)
+    : undefined;
   const parameters = model.variables.reduce((total, variable) => total + variable.size, 0);
   optimizer.dispose();
   model.dispose();
@@ -150,7 +164,9 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
     msPerStep: { median: msMedian, min: Math.min(...times), max: Math.max(...times) },
     tokensPerSecond: tokensPerStep / (msMedian / 1000),
     achievedGflops: flopsPerStep / (msMedian * 1e6),
+    cpuMsPerStep: median(cpuTimes),
     loss: { first: losses[0] ?? NaN, last: losses.at(-1) ?? NaN },
+    ...(profile !== undefined ? { profile } : {}),
     steps: task.steps,
     warmupSteps: task.warmupSteps,
   };

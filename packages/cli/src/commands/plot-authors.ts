@@ -1,8 +1,61 @@
-/** `normfree plot-authors <dirs...>`: the same figures from the authors' PyTorch text logs. */
-import { exitCodes } from '../errors.js';
+/**
+ * `normfree plot-authors <dirs...>`: the same figures and report from the authors' PyTorch text logs
+ * (`entropy_logs/`, `nan_count_logs/`, `neg_slope_logs/`, optionally `trainer_state.json`), one
+ * folder per configuration, read by @normfree/plot's `readAuthorsLogs`.
+ *
+ * The output folder must be empty, missing, or an earlier plot-authors output (marked by
+ * `authors-figures.json`); anything else is refused, so nothing of the user's is overwritten.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { buildReport, type PlotRun } from '@normfree/plot';
+import { readAuthorsLogs, writeFigures } from '@normfree/plot/node';
+import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
+import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
 
+export const authorsMarkerFile = 'authors-figures.json';
+
+async function checkOutDir(outDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UsageError(`--out '${outDir}' cannot be read: ${errorMessage(error)}`);
+  }
+  if (names.length === 0) return;
+  if (!names.includes(authorsMarkerFile)) {
+    throw new UsageError(`--out '${outDir}' is not empty and holds no ${authorsMarkerFile} (it is not an earlier plot-authors output); nothing was written. Choose another --out.`);
+  }
+  try {
+    JSON.parse(await readFile(join(outDir, authorsMarkerFile), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${join(outDir, authorsMarkerFile)} is damaged (${errorMessage(error)}); choose another --out`);
+  }
+}
+
 export async function plotAuthorsCommand(options: { dirs: readonly string[]; outDir: string; io: CliIo }): Promise<number> {
-  void options;
-  return exitCodes.failure;
+  const { io, outDir } = options;
+  await checkOutDir(outDir);
+  const runs: PlotRun[] = [];
+  for (const dir of options.dirs) {
+    try {
+      runs.push(await readAuthorsLogs(dir, { configuration: basename(dir) }));
+    } catch (error) {
+      throw new UsageError(errorMessage(error));
+    }
+  }
+  const written = await writeFigures(outDir, runs);
+  const report = buildReport({
+    runs,
+    title: "Figures from the authors' PyTorch logs",
+    figures: written.figures.map((figure) => ({ title: figure.title, svg: figure.svg, ...(figure.pngFile === undefined ? {} : { pngFile: basename(figure.pngFile) }) })),
+  });
+  await writeJsonAtomic(join(outDir, authorsMarkerFile), { kind: 'normfree-authors-figures', sources: options.dirs, createdAt: new Date().toISOString() });
+  await writeFileAtomic(join(outDir, 'report.md'), report.markdown);
+  await writeFileAtomic(join(outDir, 'report.html'), report.html);
+  io.stdout(`${runs.length} run(s) read: ${runs.map((run) => `${run.label} (${run.entropy.length} entropy, ${run.slopes.length} slope records)`).join(', ')}\n`);
+  io.stdout(`figures: ${written.files.length} files in ${outDir}\nreport: ${join(outDir, 'report.md')}\n`);
+  return exitCodes.ok;
 }
