@@ -100,4 +100,17 @@ describe('normfree command line', () => {
     expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'], other, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
     expect(other.output.stderr).toContain('holds run sm-g-seed7, not sm-r-seed7');
   });
+
+  it('should validate bench options before measuring anything', async () => {
+    const backend = await run(['bench', '--backends', 'wasm,gpu']);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain("unknown backend 'gpu'; known: wasm, wasm+native, cpu");
+    const flag = await run(['bench', '--proceses', '2']);
+    expect(flag.stderr).toContain('Did you mean --processes?');
+    const io = createCapturedIo();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${io.cwd}/old.json`, '{}');
+    expect(await runCli(['bench', '--json', 'old.json'], io)).toBe(2);
+    expect(io.output.stderr).toContain('already exists; nothing was overwritten');
+  });
 });

@@ -1,9 +1,93 @@
-/** `normfree bench`: wired to packages/cli/src/bench (the speed engineer's module). */
-import type { Command } from 'commander';
+/**
+ * `normfree bench`: training-step and matmul timings per backend, from packages/cli/src/bench (the
+ * benchmark module). This file only parses options and prints.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { writeFileAtomic } from '../atomic-write.js';
+import { UsageError, errorMessage, exitCodes } from '../errors.js';
+import { parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
 
+const benchPresets = ['bench', 'laptop'] as const;
+const benchBackends = ['wasm', 'wasm+native', 'cpu'] as const;
+
+function listOf<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
+  return (value) => {
+    const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    for (const item of items) {
+      if (!(known as readonly string[]).includes(item)) throw new InvalidArgumentError(`unknown ${what} '${item}'; known: ${known.join(', ')}`);
+    }
+    if (items.length === 0) throw new InvalidArgumentError(`expected a comma list of ${what}s, got '${value}'`);
+    return items as T[];
+  };
+}
+
+function sizes(value: string): number[] {
+  return value.split(',').map((item) => parsePositiveInteger(item.trim()));
+}
+
+interface BenchFlags {
+  presets?: (typeof benchPresets)[number][];
+  backends?: (typeof benchBackends)[number][];
+  steps?: number;
+  warmup?: number;
+  matmulSizes?: number[];
+  cpuTraining?: boolean;
+  processes?: number;
+  timeout?: number;
+  json?: string;
+  baseline?: string;
+}
+
 export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  void io;
-  void setExitCode;
-  program.command('bench').description('benchmark training speed (not wired yet)');
+  const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(io.cwd, path));
+  program
+    .command('bench')
+    .description('time training steps and matmuls per backend (each in its own process); see the README section "bench"')
+    .option('--presets <list>', `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`, listOf(benchPresets, 'preset'))
+    .option('--backends <list>', `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`, listOf(benchBackends, 'backend'))
+    .option('--steps <n>', 'timed training steps (median reported; default 10)', parsePositiveInteger)
+    .option('--warmup <n>', 'untimed warm-up steps (default 2)', parsePositiveInteger)
+    .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', sizes)
+    .option('--cpu-training', 'also time training on the pure-JS cpu backend (very slow)')
+    .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
+    .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
+    .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
+    .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
+    .action(async (flags: BenchFlags) => {
+      const jsonPath = flags.json === undefined ? undefined : absolute(flags.json);
+      if (jsonPath !== undefined && existsSync(jsonPath)) throw new UsageError(`--json '${jsonPath}' already exists; nothing was overwritten. Choose another file.`);
+      const bench = await import('../bench/index.js');
+      let baseline;
+      if (flags.baseline !== undefined) {
+        const path = absolute(flags.baseline);
+        try {
+          baseline = bench.parseBenchResult(JSON.parse(await readFile(path, 'utf8')));
+        } catch (error) {
+          throw new UsageError(`--baseline '${path}': ${errorMessage(error)}`);
+        }
+      }
+      const result = await bench.runBench({
+        ...(flags.presets === undefined ? {} : { presets: flags.presets }),
+        ...(flags.backends === undefined ? {} : { backends: flags.backends }),
+        ...(flags.steps === undefined ? {} : { steps: flags.steps }),
+        ...(flags.warmup === undefined ? {} : { warmupSteps: flags.warmup }),
+        ...(flags.matmulSizes === undefined ? {} : { matmulSizes: flags.matmulSizes }),
+        ...(flags.cpuTraining === true ? { cpuTraining: true } : {}),
+        ...(flags.processes === undefined ? {} : { processes: flags.processes }),
+        ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
+        log: (line: string) => io.stderr(`[normfree bench] ${line}\n`),
+      });
+      io.stdout(`${bench.formatBenchTable(result)}\n`);
+      if (baseline !== undefined) io.stdout(`\n${bench.compareWithBaseline(result, baseline).text}\n`);
+      if (jsonPath !== undefined) {
+        await writeFileAtomic(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+        io.stdout(`result: ${jsonPath}\n`);
+      }
+      const failed = result.runs.filter((run) => run.status === 'failed');
+      setExitCode(failed.length > 0 ? exitCodes.failure : exitCodes.ok);
+    });
 }
