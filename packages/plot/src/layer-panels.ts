@@ -6,7 +6,7 @@
  *    K ticks, "Mean Entropy"), 5 (NaN counts, the authors' per-layer colours, scientific y ticks).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { baseConfig, thousandsLabelExpr, vegaLiteSchema } from './palette.js';
+import { baseConfig, thousandsLabelExpr, vegaLiteSchema, viridisColors } from './palette.js';
 
 /** One point of one layer's curve in one panel. */
 export interface LayerSeriesRow {
@@ -45,9 +45,10 @@ export function layerPanelsSpec(rows: readonly LayerSeriesRow[], options: LayerP
   const panels = [...new Set(rows.map((row) => row.panel))];
   const series = [...new Map([...rows].sort((a, b) => a.layer - b.layer).map((row) => [row.series, row.layer])).keys()];
   const range = 'range' in options.colors ? options.colors.range : undefined;
-  const colorScale: { scheme: 'viridis'; domain: string[] } | { domain: string[]; range: string[] } = range === undefined
-    ? { scheme: 'viridis', domain: series }
-    : { domain: series, range: series.map((_, index) => range[index % range.length]!) };
+  const colorScale = {
+    domain: series,
+    range: range === undefined ? viridisColors(series.length) : series.map((_, index) => range[index % range.length]!),
+  };
 
   return {
     $schema: vegaLiteSchema,

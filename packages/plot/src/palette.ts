@@ -27,6 +27,25 @@ export const nanLayerColors = [
   'teal', 'red', 'green', 'orange', 'purple', 'brown', 'pink', 'gray', 'olive', 'cyan', 'magenta', 'blue',
 ] as const;
 
+/** matplotlib's viridis at 0, 1/8, …, 1 (interpolated linearly in RGB between these stops). */
+const viridisStops = ['#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725'] as const;
+
+/**
+ * `n` colours of viridis at linspace(0, 1, n), as the authors' `viridis(np.linspace(0, 1, 12))`
+ * (paper-reference §10.5): the first layer dark purple, the last yellow.
+ */
+export function viridisColors(n: number): string[] {
+  const channels = viridisStops.map((hex) => [1, 3, 5].map((offset) => Number.parseInt(hex.slice(offset, offset + 2), 16)));
+  return Array.from({ length: n }, (_, index) => {
+    const position = n === 1 ? 0 : (index / (n - 1)) * (viridisStops.length - 1);
+    const low = Math.floor(position);
+    const high = Math.min(low + 1, viridisStops.length - 1);
+    const fraction = position - low;
+    const rgb = channels[low]!.map((value, channel) => Math.round(value + (channels[high]![channel]! - value) * fraction));
+    return `#${rgb.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+  });
+}
+
 /** Font family of every text mark; the Node renderer bundles DejaVu Sans. */
 export const plotFont = 'DejaVu Sans';
 

@@ -84,10 +84,18 @@ export function perplexityTable(runs: readonly PlotRun[], options: { baseline?: 
   return { baseline: baseRow?.configuration, rows, spread: 'sample standard deviation and min–max over seeds' };
 }
 
-/** A perplexity with 3 decimals below 10 (the paper's style), 2 below 1000, else 1. */
-export function formatPerplexity(value: number): string {
+/** Decimals for a perplexity: 3 below 10 (the paper's style), 2 below 1000, else 1. */
+function perplexityDecimals(value: number): number {
+  return value < 10 ? 3 : value < 1000 ? 2 : 1;
+}
+
+/**
+ * A perplexity with 3 decimals below 10 (the paper's style), 2 below 1000, else 1.
+ * @param like - format with the decimals this value would get (e.g. a spread like its mean).
+ */
+export function formatPerplexity(value: number, like: number = value): string {
   if (!Number.isFinite(value)) return 'n/a';
-  return value.toFixed(value < 10 ? 3 : value < 1000 ? 2 : 1);
+  return value.toFixed(perplexityDecimals(Number.isFinite(like) ? like : value));
 }
 
 /** A relative change with sign and 2 decimals, e.g. `+18.92`. */
@@ -99,7 +107,7 @@ export function formatDelta(value: number | undefined): string {
 /** The PPL cell: `mean` for one seed, `mean ± std (min–max)` for several. */
 export function formatPerplexityCell(row: PerplexityRow): string {
   if (row.perplexities.length < 2) return formatPerplexity(row.mean);
-  return `${formatPerplexity(row.mean)} ± ${formatPerplexity(row.std)} (${formatPerplexity(row.min)}–${formatPerplexity(row.max)})`;
+  return `${formatPerplexity(row.mean)} ± ${formatPerplexity(row.std, row.mean)} (${formatPerplexity(row.min, row.mean)}–${formatPerplexity(row.max, row.mean)})`;
 }
 
 /** Header and body cells of the table, shared by the Markdown and HTML forms. */
