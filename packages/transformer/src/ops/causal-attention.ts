@@ -1,14 +1,22 @@
 /**
- * Causal multi-head softmax attention, written for wasm's fast path: every product is a per-(batch,
- * head) 2-D, non-transposed {@link matmul} (toolchain.md §11.3); the scaling, mask and softmax run
- * once on the stacked (B·nh, T, T) scores.
+ * Causal multi-head softmax attention as one op with a hand-written backward, written for the
+ * weakest backend (toolchain.md §11.3):
+ * - every product is a per-(batch, head) 2-D, non-transposed {@link product2d} (XNNPACK's fast path
+ *   on wasm; batched or transposed products fall back to a naive loop there);
+ * - per-head blocks are cut with `tf.gather` along the leading axis, never `tf.slice` / `tf.unstack`:
+ *   tfjs-backend-wasm 4.22.0's Slice kernel copies its whole input (`backend.readSync(x.dataId)`,
+ *   kernels/Slice.js:23) on every call, so cutting B·nh blocks with slices costs B·nh full copies
+ *   (measured: unstacking a (64, 128, 128) tensor took ~1 s);
+ * - blocks are merged with one `tf.concat` along rows;
+ * - the scale, the mask and the softmax run once on the stacked (B·nh, T, T) scores.
  *
  * Follows the authors' `myGPT2Attention._attn` (model_utils.py:147-177, paper-reference §3.3):
- * scores = q·kᵀ / √hs, masked entries filled with the float32 minimum (`torch.where(tril, scores,
- * finfo.min)`), then softmax over keys, then probs @ v.
+ * scores = q·kᵀ / √hs, entries above the diagonal replaced by the float32 minimum
+ * (`torch.where(tril, scores, finfo.min)`), softmax over keys, then probs @ v.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { matmul } from './matmul.js';
+import { customOp } from './custom-op.js';
+import { product2d } from './matmul.js';
 
 /** The most negative float32, PyTorch's `torch.finfo(torch.float32).min` (model_utils.py:158-168). */
 export const FLOAT32_MIN = -3.4028234663852886e38;
@@ -20,35 +28,64 @@ export interface CausalAttentionOptions {
   readonly batchSize: number;
   readonly seqLen: number;
   readonly nHead: number;
-  /** Sees the (B, nh, T, T) probabilities, inside the caller's tidy. */
+  /** Sees the (B, nh, T, T) probabilities, inside the caller's tidy; must not keep them. */
   readonly onProbabilities?: ((probs: tf.Tensor4D) => void) | undefined;
-  /** Sees the (B, nh, T, T) scaled logits before the fp16 emulation and the mask. */
+  /** Sees the (B, nh, T, T) scaled logits before the fp16 emulation and the mask; must not keep them. */
   readonly onLogits?: ((logits: tf.Tensor4D) => void) | undefined;
   /**
    * Map logits with |x| > 65504 to ±Infinity before masking, as fp16 autocast overflows
-   * (paper-reference §7): a +Infinity in a row makes that row of probabilities NaN.
+   * (paper-reference §7): a +Infinity in a visible position makes that row of probabilities NaN.
    */
   readonly fp16Overflow?: boolean | undefined;
 }
 
-/**
- * Split (B·T, nh·hs) into B·nh 2-D blocks, per (b, h), row-major in b then h.
- * @param transposed - give (hs, T) blocks (for kᵀ) instead of (T, hs).
- */
-function headBlocks(x: tf.Tensor2D, batchSize: number, seqLen: number, nHead: number, transposed: boolean): tf.Tensor2D[] {
-  const headDim = x.shape[1] / nHead;
-  const split = tf.reshape(x, [batchSize, seqLen, nHead, headDim]); // (B, T, nh, hs)
-  const perm = transposed ? [0, 2, 3, 1] : [0, 2, 1, 3];
-  const heads = tf.transpose(split, perm); // (B, nh, T, hs) or (B, nh, hs, T)
-  const rows = transposed ? headDim : seqLen;
-  const columns = transposed ? seqLen : headDim;
-  return tf.unstack(tf.reshape(heads, [batchSize * nHead, rows, columns])) as tf.Tensor2D[]; // B·nh × (rows, columns)
+/** (B·T, nh·hs) -> (B·nh, T, hs), blocks ordered batch-major then head. */
+function toHeads(x: tf.Tensor, B: number, T: number, nh: number): tf.Tensor3D {
+  const hs = x.shape[1]! / nh;
+  return tf.reshape(tf.transpose(tf.reshape(x, [B, T, nh, hs]), [0, 2, 1, 3]), [B * nh, T, hs]); // (B, T, nh, hs) -> (B, nh, T, hs) -> (B·nh, T, hs)
 }
 
-/** The (T, T) lower-triangular boolean mask: key k is visible from query i when k ≤ i. */
-function causalMask(seqLen: number): tf.Tensor2D {
-  const positions = tf.range(0, seqLen, 1, 'int32'); // (T,)
-  return tf.greaterEqual(tf.reshape(positions, [seqLen, 1]), tf.reshape(positions, [1, seqLen])); // (T, 1) >= (1, T) -> (T, T)
+/** (B·nh, T, hs) -> (B·T, nh·hs): merge heads back. */
+function fromHeads(x: tf.Tensor, B: number, T: number, nh: number): tf.Tensor2D {
+  const hs = x.shape[x.rank - 1]!;
+  return tf.reshape(tf.transpose(tf.reshape(x, [B, nh, T, hs]), [0, 2, 1, 3]), [B * T, nh * hs]); // (B, nh, T, hs) -> (B, T, nh, hs) -> (B·T, nh·hs)
+}
+
+/** Swap the last two axes of a (n, r, c) stack: (n, c, r). */
+function transposeBlocks(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(x, [0, 2, 1]); // (n, r, c) -> (n, c, r)
+}
+
+/**
+ * Per-block products a[i] @ b[i] for stacks a (n, r, c) and b (n, c, s), each a 2-D product.
+ * @returns (n, r, s).
+ */
+function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [n, r, c] = a.shape;
+  const s = b.shape[2];
+  const flatA = tf.reshape(a, [n, r * c]); // (n, r·c)
+  const flatB = tf.reshape(b, [n, c * s]); // (n, c·s)
+  const products: tf.Tensor2D[] = [];
+  for (let index = 0; index < n; index++) {
+    const which = tf.tensor1d([index], 'int32'); // (1,)
+    const blockA = tf.reshape(tf.gather(flatA, which), [r, c]) as tf.Tensor2D; // (r, c)
+    const blockB = tf.reshape(tf.gather(flatB, which), [c, s]) as tf.Tensor2D; // (c, s)
+    products.push(product2d(blockA, blockB)); // (r, c) @ (c, s) -> (r, s)
+  }
+  return tf.reshape(tf.concat(products, 0), [n, r, s]); // n × (r, s) -> (n·r, s) -> (n, r, s)
+}
+
+/** (T, T) additive mask: 0 where key k ≤ query i, float32 min above the diagonal. */
+function causalBias(T: number): tf.Tensor2D {
+  const values = new Float32Array(T * T);
+  for (let query = 0; query < T; query++) values.fill(FLOAT32_MIN, query * T + query + 1, (query + 1) * T);
+  return tf.tensor2d(values, [T, T]);
+}
+
+/** (T, T) boolean mask: true where key k ≤ query i. */
+function causalMask(T: number): tf.Tensor2D {
+  const positions = tf.range(0, T, 1, 'int32'); // (T,)
+  return tf.greaterEqual(tf.reshape(positions, [T, 1]), tf.reshape(positions, [1, T])); // (T, 1) >= (1, T) -> (T, T)
 }
 
 /**
@@ -57,29 +94,48 @@ function causalMask(seqLen: number): tf.Tensor2D {
  * @param q - (B·T, nh·hs) queries (rows ordered batch-major).
  * @param k - (B·T, nh·hs) keys.
  * @param v - (B·T, nh·hs) values.
- * @returns (B·T, nh·hs) merged head outputs; caller owns it. Call inside a tidy: the observers get
- *   tensors that the tidy frees.
+ * @returns (B·T, nh·hs) merged head outputs; caller owns it. Differentiable with respect to q, k, v.
+ * @remarks Masking: with finite scores, adding the float32 minimum gives exactly the float32 minimum
+ *   (|score| is far below half an ulp of 3.4e38), the same as the reference's `torch.where`, and the
+ *   add broadcasts cheaply. With `fp16Overflow` the scores may hold ±Infinity, so the mask is a
+ *   `tf.where`, as in the reference.
  */
 export function causalAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, options: CausalAttentionOptions): tf.Tensor2D {
   const { batchSize: B, seqLen: T, nHead: nh } = options;
   const width = q.shape[1];
-  const headDim = width / nh;
-  return tf.tidy(() => {
-    const queries = headBlocks(q, B, T, nh, false); // B·nh × (T, hs)
-    const keysT = headBlocks(k, B, T, nh, true); // B·nh × (hs, T)
-    const values = headBlocks(v, B, T, nh, false); // B·nh × (T, hs)
-    const scores = tf.stack(queries.map((query, index) => matmul(query, keysT[index]!))); // B·nh × (T, hs) @ (hs, T) -> (B·nh, T, T)
-    const scaled = tf.div(scores, Math.sqrt(headDim)) as tf.Tensor3D; // (B·nh, T, T); divide, as the reference does
-    options.onLogits?.(tf.reshape(scaled, [B, nh, T, T]));
-    const overflowed = options.fp16Overflow === true
-      ? tf.where(tf.greater(tf.abs(scaled), FLOAT16_MAX), tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY), scaled) // (B·nh, T, T), ±Inf beyond fp16
-      : scaled;
-    const masked = tf.where(causalMask(T), overflowed, tf.scalar(FLOAT32_MIN)); // (T, T) ? (B·nh, T, T) : () -> (B·nh, T, T)
-    const probs = tf.softmax(masked); // (B·nh, T, T), rows sum to 1, zeros above the diagonal
-    options.onProbabilities?.(tf.reshape(probs, [B, nh, T, T]));
-    const rows = tf.unstack(probs) as tf.Tensor2D[]; // B·nh × (T, T)
-    const outputs = tf.stack(rows.map((row, index) => matmul(row, values[index]!))); // B·nh × (T, T) @ (T, hs) -> (B·nh, T, hs)
-    const merged = tf.transpose(tf.reshape(outputs, [B, nh, T, headDim]), [0, 2, 1, 3]); // (B, T, nh, hs)
-    return tf.reshape(merged, [B * T, width]) as tf.Tensor2D; // (B·T, nh·hs)
+  if (width % nh !== 0) throw new Error(`causalAttention: width ${width} is not divisible by nHead ${nh}`);
+  for (const [name, tensor] of [['q', q], ['k', k], ['v', v]] as const) {
+    if (tensor.rank !== 2 || tensor.shape[0] !== B * T || tensor.shape[1] !== width) {
+      throw new Error(`causalAttention: ${name} must be (B·T, width) = (${B * T}, ${width}), got [${tensor.shape.join(', ')}]`);
+    }
+  }
+  const scale = Math.sqrt(width / nh); // √hs
+  const op = customOp(([queries, keys, values]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D], save) => {
+    const qh = toHeads(queries, B, T, nh); // (B·nh, T, hs)
+    const kT = transposeBlocks(toHeads(keys, B, T, nh)); // (B·nh, hs, T)
+    const vh = toHeads(values, B, T, nh); // (B·nh, T, hs)
+    const scaled = tf.div(blockProducts(qh, kT), scale) as tf.Tensor3D; // (B·nh, T, hs) @ (B·nh, hs, T) -> (B·nh, T, T), divided as the reference does
+    if (options.onLogits !== undefined) options.onLogits(tf.reshape(scaled, [B, nh, T, T]));
+    const masked = options.fp16Overflow === true
+      ? tf.where(causalMask(T), tf.where(tf.greater(tf.abs(scaled), FLOAT16_MAX), tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY), scaled), tf.scalar(FLOAT32_MIN)) // (B·nh, T, T), ±Inf beyond fp16, then masked
+      : tf.add(scaled, causalBias(T)); // (B·nh, T, T) + (T, T)
+    const probs = tf.softmax(masked) as tf.Tensor3D; // (B·nh, T, T), rows sum to 1, zeros above the diagonal
+    if (options.onProbabilities !== undefined) options.onProbabilities(tf.reshape(probs, [B, nh, T, T]));
+    save([qh, kT, vh, probs]);
+    return {
+      value: fromHeads(blockProducts(probs, vh), B, T, nh), // (B·nh, T, T) @ (B·nh, T, hs) -> (B·T, nh·hs)
+      gradFunc: (dy, saved) => {
+        const [savedQ, savedKT, savedV, savedProbs] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        const dOut = toHeads(dy, B, T, nh); // (B·nh, T, hs)
+        const dProbs = blockProducts(dOut, transposeBlocks(savedV)); // (B·nh, T, hs) @ (B·nh, hs, T) -> (B·nh, T, T)
+        const dValues = blockProducts(transposeBlocks(savedProbs), dOut); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
+        // softmax backward: dS = P ⊙ (dP − Σ_k dP ⊙ P), then the 1/√hs scale; masked entries have P = 0
+        const dScores = tf.div(tf.mul(savedProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, savedProbs), -1, true))), scale) as tf.Tensor3D; // (B·nh, T, T)
+        const dQueries = blockProducts(dScores, transposeBlocks(savedKT)); // (B·nh, T, T) @ (B·nh, T, hs) -> (B·nh, T, hs)
+        const dKeys = blockProducts(transposeBlocks(dScores), savedQ); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
+        return [fromHeads(dQueries, B, T, nh), fromHeads(dKeys, B, T, nh), fromHeads(dValues, B, T, nh)]; // 3 × (B·T, nh·hs)
+      },
+    };
   });
+  return op(q, k, v) as tf.Tensor2D;
 }

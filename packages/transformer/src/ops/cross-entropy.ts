@@ -1,25 +1,31 @@
 /**
- * Mean softmax cross-entropy with an explicit backward, (softmax − onehot)/N: one pass over the
- * (N, V) logits each way instead of autodiff through log-softmax (the largest tensor of a step,
- * toolchain.md §11.9).
+ * Mean softmax cross-entropy with an explicit backward, (softmax − onehot)/N, built from fast
+ * kernels: the (N, V) logits are the largest tensor of a step (toolchain.md §11.9).
+ *
+ * Forward: −log p[label] = −(x[label] − max x) − log p_max, where p = softmax(x) comes from the
+ * backend's Softmax kernel and p_max = max p = 1/Σ exp(x − max x). This is the log-sum-exp form
+ * without an (N, V) `exp` pass (on wasm `tf.exp` over (N, V) measured ~8× slower than the whole
+ * Softmax kernel), and p_max ≥ 1/V never underflows, unlike log p[label].
+ * The one-hot of the backward is a scatter (`tf.oneHot(…, 'float32')` returns int32 bits in a
+ * float32 tensor on wasm 4.22.0, observed in this package's tests; broadcast comparisons are slow).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 
 const crossEntropyOp = customOp(([logits, labels]: [tf.Tensor2D, tf.Tensor1D], save) => {
-  const [count, vocabSize] = logits.shape;
-  const shifted = tf.sub(logits, tf.max(logits, -1, true)); // (N, V), row max 0
-  const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1, true)); // (N, 1)
-  const logProbs = tf.sub(shifted, logSumExp); // (N, V)
-  // Not tf.oneHot(…, 'float32'): on wasm 4.22.0 it returns int32 bits in a float32 tensor (label 1 reads
-  // as 1.4e-45; observed in this package's tests). A comparison with a range works on every backend.
-  const oneHot = tf.cast(tf.equal(tf.reshape(labels, [count, 1]), tf.reshape(tf.range(0, vocabSize, 1, 'int32'), [1, vocabSize])), 'float32'); // (N, 1) == (1, V) -> (N, V)
-  save([tf.exp(logProbs), oneHot, labels]);
+  const [count] = logits.shape;
+  const picks = tf.stack([tf.range(0, count, 1, 'int32'), labels], 1); // (N, 2) (row, label) pairs
+  const probs = tf.softmax(logits); // (N, V)
+  const labelLogits = tf.gatherND(logits, picks); // (N,) x[label]
+  const logProbs = tf.add(tf.sub(labelLogits, tf.max(logits, -1)), tf.log(tf.max(probs, -1))); // (N,) log p[label] = x[label] − max x + log p_max
+  save([probs, picks]);
   return {
-    value: tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), count), // () mean of −log p[label]
+    value: tf.div(tf.neg(tf.sum(logProbs)), count), // () mean of −log p[label]
     gradFunc: (dy, saved) => {
-      const [probs, savedOneHot, savedLabels] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      return [tf.mul(tf.sub(probs, savedOneHot), tf.div(dy, count)), tf.zerosLike(savedLabels)]; // (N, V); labels get none
+      const [savedProbs, savedPicks] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const perRow = tf.div(dy, count); // () upstream gradient of each row's term
+      const oneHot = tf.scatterND(savedPicks, tf.fill([count], 1), savedProbs.shape); // (N, V)
+      return [tf.mul(tf.sub(savedProbs, oneHot), perRow), tf.zeros([count], 'int32')]; // (N, V); labels get none
     },
   };
 });

@@ -1,25 +1,22 @@
 /**
  * Embedding lookup with an explicit backward. `tf.gather`'s gradient needs `UnsortedSegmentSum`,
  * which the wasm backend lacks ("Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'",
- * toolchain.md §11.3). Here dW = onehot(ids)ᵀ @ dy, through the same 2-D non-transposed
- * {@link matmul} (the one-hot matrix is built already transposed, (V, N), so no transpose is needed).
+ * toolchain.md §11.3). Here the backward is a scatter-add, dW = Σ_n e_{ids[n]} ⊗ dy[n]
+ * (`tf.scatterND` sums duplicate indices on every backend), which equals onehot(ids)ᵀ @ dy at
+ * O(N·d) instead of the O(V·N·d) of that product.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
-import { matmul } from './matmul.js';
 
 const embeddingOp = customOp(([table, ids]: [tf.Tensor2D, tf.Tensor1D], save) => {
   save([ids]);
-  const [vocabSize] = table.shape;
+  const shape = table.shape;
   return {
     value: tf.gather(table, ids), // (V, d)[(N,)] -> (N, d)
     gradFunc: (dy, saved) => {
       const [savedIds] = saved as [tf.Tensor1D];
-      const oneHotTransposed = tf.cast(
-        tf.equal(tf.reshape(tf.range(0, vocabSize, 1, 'int32'), [vocabSize, 1]), tf.reshape(savedIds, [1, -1])), // (V, 1) == (1, N) -> (V, N)
-        'float32',
-      );
-      return [matmul(oneHotTransposed as tf.Tensor2D, dy as tf.Tensor2D), tf.zerosLike(savedIds)]; // (V, N) @ (N, d) -> (V, d); ids get no gradient
+      const rows = tf.reshape(savedIds, [-1, 1]); // (N, 1) row index of each update
+      return [tf.scatterND(rows, dy, shape), tf.zerosLike(savedIds)]; // (V, d), duplicates summed; ids get no gradient
     },
   };
 });

@@ -11,15 +11,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 
+/**
+ * The raw kernel call, no gradient: a 2-D, non-transposed `tf.matMul`. Everything in this package
+ * that multiplies matrices ends here (also the attention's hand-written backward), so this is the
+ * single place to swap in a faster kernel.
+ *
+ * @param a - (M, K).
+ * @param b - (K, N).
+ * @returns (M, N); caller owns it.
+ */
+export function product2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(a, b); // (M, K) @ (K, N) -> (M, N), XNNPACK's fast path on wasm
+}
+
 const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
   save([a, b]);
   return {
-    value: tf.matMul(a, b), // (M, K) @ (K, N) -> (M, N)
+    value: product2d(a, b), // (M, K) @ (K, N) -> (M, N)
     gradFunc: (dy, saved) => {
       const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
       return [
-        tf.matMul(dy as tf.Tensor2D, tf.transpose(savedB)), // (M, N) @ (N, K) -> (M, K) = dA
-        tf.matMul(tf.transpose(savedA), dy as tf.Tensor2D), // (K, M) @ (M, N) -> (K, N) = dB
+        product2d(dy as tf.Tensor2D, tf.transpose(savedB)), // (M, N) @ (N, K) -> (M, K) = dA
+        product2d(tf.transpose(savedA), dy as tf.Tensor2D), // (K, M) @ (M, N) -> (K, N) = dB
       ];
     },
   };
