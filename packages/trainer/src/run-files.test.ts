@@ -1,0 +1,76 @@
+import { defaultTrainingOptions, resolveModelConfig, type RunLogRecord } from '@normfree/core';
+import { describe, expect, it } from 'vitest';
+import {
+  buildRunSummary,
+  formatRunJson,
+  formatRunLogs,
+  parseRunJson,
+  parseRunLogs,
+  parseRunSummary,
+  runConfigDifferences,
+  runDataFrom,
+  runDirectoryName,
+  RunFileError,
+  type RunConfigFile,
+} from './run-files.js';
+
+const records: RunLogRecord[] = [
+  { type: 'entropy', step: 0, perHead: [[1.2, 0.5]], perLayer: [0.85], nanCounts: [0], windows: 4 },
+  { type: 'step', step: 1, loss: 4.1, learningRate: 0, gradNorm: 1.2, tokensPerSecond: 100, msPerStep: 10, tokens: 64 },
+  { type: 'eval', step: 1, loss: 800, perplexity: Number.POSITIVE_INFINITY, windows: 8 },
+  { type: 'diverged', step: 2, reason: 'training loss is NaN at step 2' },
+];
+
+describe('run log JSONL', () => {
+  it('round-trips records, non-finite numbers included', () => {
+    const text = formatRunLogs(records);
+    expect(text.split('\n')).toHaveLength(records.length + 1);
+    expect(text).toContain('"perplexity":"Infinity"');
+    expect(parseRunLogs(text, 'logs.jsonl')).toEqual(records);
+  });
+
+  it('names the file and line of a damaged record, and drops only a cut-off last line when asked', () => {
+    const text = formatRunLogs(records);
+    const lines = text.split('\n');
+    const damagedMiddle = [lines[0], '{"type":"step",', ...lines.slice(1)].join('\n');
+    expect(() => parseRunLogs(damagedMiddle, 'run/logs.jsonl')).toThrow(RunFileError);
+    expect(() => parseRunLogs(damagedMiddle, 'run/logs.jsonl')).toThrow('run/logs.jsonl:2: damaged line');
+    expect(() => parseRunLogs('{"type":"weird","step":1}\n', 'logs.jsonl')).toThrow('logs.jsonl:1: not a log record');
+    const cutOff = `${text}{"type":"step","step":3,"lo`;
+    expect(() => parseRunLogs(cutOff, 'logs.jsonl')).toThrow('logs.jsonl:5: damaged line');
+    expect(parseRunLogs(cutOff, 'logs.jsonl', { tolerateTruncatedTail: true })).toEqual(records);
+  });
+});
+
+describe('run summary and config', () => {
+  const model = resolveModelConfig({ vocabSize: 64, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16 });
+  const summary = buildRunSummary({
+    configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1337, status: 'completed', model, training: defaultTrainingOptions,
+    stepsCompleted: 8, tokensSeen: 512, wallSeconds: 1.5, backend: 'wasm', parameterCount: 1000, finalEval: undefined,
+  });
+
+  it('builds a version-1 RunSummary without undefined fields and parses it back', () => {
+    expect(summary).toMatchObject({ version: 1, configuration: 'sm-g', label: 'SM+G', status: 'completed' });
+    expect('finalEval' in summary).toBe(false);
+    expect(parseRunSummary(formatRunJson(summary), 'summary.json')).toEqual(summary);
+    expect(() => parseRunSummary('{"version":1,"status":"odd"}', 'a/summary.json')).toThrow('a/summary.json: "status" must be running/completed/diverged/stopped, got "odd"');
+    expect(() => parseRunJson('{', 'x.json')).toThrow('x.json: not valid JSON');
+  });
+
+  it('groups records into RunData by type', () => {
+    const data = runDataFrom(summary, records);
+    expect(data.steps).toHaveLength(1);
+    expect(data.entropy).toHaveLength(1);
+    expect(data.evals).toHaveLength(1);
+  });
+
+  it('lists config differences by path, and none for equal configs', () => {
+    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1, model, training: defaultTrainingOptions };
+    expect(runConfigDifferences(config, structuredClone(config))).toEqual([]);
+    expect(runConfigDifferences(config, { ...config, training: { ...defaultTrainingOptions, steps: 5 }, model: { ...model, norm: 'none' } })).toEqual([
+      'model.norm: "layernorm" ≠ "none"',
+      'training.steps: 1000 ≠ 5',
+    ]);
+    expect(runDirectoryName('sm-g', 1337)).toBe('sm-g-seed1337');
+  });
+});
