@@ -202,6 +202,53 @@ napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// equal(heap, dims: Int32Array, aOffset, bOffset, outOffset, isFloat)
+// dims = [rank, outShape[rank], aStrides[rank], bStrides[rank]] (element strides, 0 on broadcast axes).
+// out[i] = a[...] == b[...] as bytes (TF.js bool).
+napi_value Equal(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 6)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* raw = nullptr;
+  napi_value buffer;
+  size_t byteOffset = 0;
+  NAPI_OK(napi_get_typedarray_info(env, args.values[1], &type, &length, &raw, &buffer, &byteOffset));
+  if (type != napi_int32_array || length < 1) {
+    napi_throw_type_error(env, nullptr, "normfree-native: dims must be an Int32Array");
+    return nullptr;
+  }
+  const int32_t* dims = static_cast<const int32_t*>(raw);
+  const int rank = dims[0];
+  if (rank < 1 || rank > 8 || length < static_cast<size_t>(1 + 3 * rank)) {
+    napi_throw_range_error(env, nullptr, "normfree-native: equal supports ranks 1-8");
+    return nullptr;
+  }
+  int64_t v[4];
+  for (int i = 0; i < 3; ++i)
+    if (!int64Of(env, args.values[2 + i], &v[i])) return nullptr;
+  bool isFloat = false;
+  NAPI_OK(napi_get_value_bool(env, args.values[5], &isFloat));
+  int64_t outSize = 1, aExtent = 1, bExtent = 1;
+  for (int d = 0; d < rank; ++d) {
+    outSize *= dims[1 + d];
+    aExtent += static_cast<int64_t>(dims[1 + d] - 1) * dims[1 + rank + d];
+    bExtent += static_cast<int64_t>(dims[1 + d] - 1) * dims[1 + 2 * rank + d];
+  }
+  float *a = nullptr, *b = nullptr, *out = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[0], aExtent, &a)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[1], bExtent, &b)) return nullptr;
+  if (v[2] < 0 || static_cast<uint64_t>(v[2] + outSize) > heapLength) {
+    napi_throw_range_error(env, nullptr, "normfree-native: output lies outside the wasm heap");
+    return nullptr;
+  }
+  normfree::broadcastEqual(rank, dims + 1, dims + 1 + rank, dims + 1 + 2 * rank, a, b, heap + v[2], isFloat);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   struct Entry {
     const char* name;
@@ -215,6 +262,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad},
       {"unary", Unary},
       {"softmaxRows", SoftmaxRows},
+      {"equal", Equal},
   };
   for (const Entry& entry : entries) {
     napi_value function;

@@ -152,4 +152,52 @@ void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, cons
   }
 }
 
+namespace {
+
+template <typename T>
+void equalLoop(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const T* a, const T* b,
+               uint8_t* out) {
+  // Odometer over all axes but the last; the last axis is a tight loop with strides 0 or 1.
+  int64_t index[8] = {0};
+  const int last = rank - 1;
+  const int32_t inner = shape[last];
+  const int32_t aStep = aStrides[last], bStep = bStrides[last];
+  int64_t outer = 1;
+  for (int d = 0; d < last; ++d) outer *= shape[d];
+  for (int64_t o = 0; o < outer; ++o) {
+    int64_t aBase = 0, bBase = 0;
+    for (int d = 0; d < last; ++d) {
+      aBase += index[d] * aStrides[d];
+      bBase += index[d] * bStrides[d];
+    }
+    const T* ap = a + aBase;
+    const T* bp = b + bBase;
+    if (aStep == 0 && bStep == 1) {
+      const T value = *ap;
+      for (int32_t i = 0; i < inner; ++i) out[i] = bp[i] == value;
+    } else if (aStep == 1 && bStep == 0) {
+      const T value = *bp;
+      for (int32_t i = 0; i < inner; ++i) out[i] = ap[i] == value;
+    } else {
+      for (int32_t i = 0; i < inner; ++i) out[i] = ap[i * aStep] == bp[i * bStep];
+    }
+    out += inner;
+    for (int d = last - 1; d >= 0; --d) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const void* a,
+                    const void* b, uint8_t* out, bool isFloat) {
+  if (isFloat) {
+    equalLoop(rank, shape, aStrides, bStrides, static_cast<const float*>(a), static_cast<const float*>(b), out);
+  } else {
+    equalLoop(rank, shape, aStrides, bStrides, static_cast<const int32_t*>(a), static_cast<const int32_t*>(b), out);
+  }
+}
+
 }  // namespace normfree

@@ -21,4 +21,11 @@ void softmaxCrossEntropyForward(int rows, int classes, const float* logits, cons
 /** dlogits[r] = dloss[r] · (probs[r] - onehot(labels[r])); ignored rows get 0. probs and dlogits may alias. */
 void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, const int32_t* labels, const float* dloss, float* dlogits);
 
+/**
+ * out[i] = (a[i] == b[i]) over a broadcast shape: element strides per axis (0 where an input is
+ * broadcast). a and b are float32 or int32 (compared as such); out is one byte per element.
+ */
+void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const void* a,
+                    const void* b, uint8_t* out, bool isFloat);
+
 }  // namespace normfree

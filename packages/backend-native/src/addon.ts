@@ -20,6 +20,8 @@ export interface NativeAddon {
     dlossOffset: number, dlogitsOffset: number): void;
   unary(heap: ArrayBuffer, op: number, count: number, xOffset: number, yOffset: number): void;
   softmaxRows(heap: ArrayBuffer, rows: number, cols: number, xOffset: number, yOffset: number): void;
+  /** dims = [rank, outShape…, aStrides…, bStrides…]; writes one byte per output element. */
+  equal(heap: ArrayBuffer, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number, isFloat: boolean): void;
 }
 
 export type AddonResult = { readonly addon: NativeAddon; readonly path: string } | { readonly addon: null; readonly reason: string };

@@ -105,6 +105,33 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     for (let index = 0; index < 4; index++) expectClose(native[index] ?? [], reference[index] ?? [], { absolute: 1e-7, relative: 1e-6 });
   });
 
+  it('matches TF.js equal with broadcasting (one-hot comparisons), float32 and int32', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const labels = tf.randomUniform([300, 1], 0, 50, 'int32', 12);
+      const classes = tf.reshape(tf.range(0, 50, 1, 'int32'), [1, 50]);
+      const floats = tf.round(tf.mul(random([3, 40, 7], 13), 2));
+      const floatsB = tf.round(tf.mul(random([40, 1], 14), 2));
+      return [tf.cast(tf.equal(labels, classes), 'float32'), tf.cast(tf.equal(classes, labels), 'float32'),
+        tf.cast(tf.equal(floats, floatsB), 'float32'), tf.cast(tf.equal(tf.tensor1d([Number.NaN, 1]), tf.tensor1d([Number.NaN, 1])), 'float32')];
+    });
+    for (let index = 0; index < 4; index++) expect(Array.from(native[index] ?? [])).toEqual(Array.from(reference[index] ?? []));
+    expect(Array.from(reference[0] ?? []).reduce((sum, value) => sum + value, 0)).toBe(300); // one hit per row
+  });
+
+  it('matches TF.js unstack, stack and tile exactly, on every axis and dtype', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const x = random([4, 5, 6], 15);
+      const ids = tf.randomUniform([4, 5, 6], 0, 9, 'int32', 16);
+      const unstacked = [0, 1, 2, -1].flatMap((axis) => tf.unstack(x, axis));
+      const stacked = [0, 1, 2, -1].map((axis) => tf.stack(tf.unstack(x, 1), axis));
+      const tiled = [tf.tile(x, [2, 1, 3]), tf.tile(tf.reshape(x, [1, 20, 6]), [64, 1, 1]), tf.cast(tf.tile(ids, [1, 2, 1]), 'float32'),
+        tf.cast(tf.tile(tf.greater(x, 0), [3, 1, 2]), 'float32')];
+      return [...unstacked, ...stacked, ...tiled, tf.cast(tf.stack(tf.unstack(ids, 2), 0), 'float32')];
+    });
+    expect(native.length).toBe(reference.length);
+    reference.forEach((values, index) => expect(Array.from(native[index] ?? []), `output ${index}`).toEqual(Array.from(values)));
+  });
+
   it('gives softmax and tanh gradients that match TF.js within 1e-5', async () => {
     const { reference, native } = await onBothBackends(() => {
       const x = tf.mul(random([16, 128], 8), 4);

@@ -10,11 +10,14 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { loadAddon, type NativeAddon } from './addon.js';
 import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
-import { expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
+import { equalKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
+import { packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { isWasmBackend } from './kernels/wasm-heap.js';
 
-const allKernels: readonly NativeKernel[] = [batchMatMulKernel, expKernel, tanhKernel, softmaxKernel];
+const allKernels: readonly NativeKernel[] = [
+  batchMatMulKernel, expKernel, tanhKernel, softmaxKernel, equalKernel, unpackKernel, packKernel, tileKernel,
+];
 
 /** TF.js kernel names that have a native implementation. */
 export const nativeKernelNames: readonly string[] = allKernels.map((kernel) => kernel.kernelName);

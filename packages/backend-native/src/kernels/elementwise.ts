@@ -42,3 +42,38 @@ export const softmaxKernel: NativeKernel = {
     return out;
   },
 };
+
+/**
+ * Native `Equal` for float32/int32 with any broadcasting (up to rank 8). The model's one-hot
+ * matrices are `equal((N, 1), (1, V))` comparisons of ≈8 M elements, which wasm broadcasts slowly
+ * (≈680 ms each in a profiled step: docs/performance.md).
+ */
+export const equalKernel: NativeKernel = {
+  kernelName: 'Equal',
+  run({ inputs, backend, addon }) {
+    const a = inputs['a'];
+    const b = inputs['b'];
+    if (a === undefined || b === undefined || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return null;
+    const rank = Math.max(a.shape.length, b.shape.length, 1);
+    if (rank > 8) return null;
+    const padded = (shape: readonly number[]): number[] => [...Array.from({ length: rank - shape.length }, () => 1), ...shape];
+    const shapeA = padded(a.shape);
+    const shapeB = padded(b.shape);
+    const outShape: number[] = [];
+    for (let axis = 0; axis < rank; axis++) {
+      const sizeA = shapeA[axis] ?? 1;
+      const sizeB = shapeB[axis] ?? 1;
+      if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null; // TF.js reports the error
+      outShape.push(sizeA === 1 ? sizeB : sizeA);
+    }
+    const out: TensorInfo = backend.makeOutput(outShape.slice(rank - Math.max(a.shape.length, b.shape.length)), 'bool');
+    const total = sizeOf(outShape);
+    if (total === 0) return out;
+    if (total < 256) return null; // the original is fine for small ones
+    const strides = (shape: number[]): number[] =>
+      shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
+    const dims = new Int32Array([rank, ...outShape, ...strides(shapeA), ...strides(shapeB)]);
+    addon.equal(heap(backend), dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), a.dtype === 'float32');
+    return out;
+  },
+};
