@@ -84,6 +84,9 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
 
   // mergeTable: pair key → rank·2^21 + merged id, so the smallest value is the lowest rank.
   const mergeTable = new Map<number, number>();
+  // The pair of ids each rank merges, so encoding never looks strings up.
+  const mergeLeftId = new Int32Array(merges.length);
+  const mergeRightId = new Int32Array(merges.length);
   merges.forEach(([left, right], rank) => {
     const leftId = vocab[left];
     const rightId = vocab[right];
@@ -95,6 +98,8 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
           'which is not in the vocabulary',
       );
     }
+    mergeLeftId[rank] = leftId;
+    mergeRightId[rank] = rightId;
     const key = leftId * ID_LIMIT + rightId;
     // Keep the first (lowest-rank) occurrence if a file lists a pair twice, as HF does.
     if (!mergeTable.has(key)) mergeTable.set(key, rank * ID_LIMIT + mergedId);
@@ -139,9 +144,8 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
       if (best === Infinity) break;
       const mergedId = best % ID_LIMIT;
       const rank = (best - mergedId) / ID_LIMIT;
-      const [left, right] = merges[rank]!;
-      const leftId = vocab[left]!;
-      const rightId = vocab[right]!;
+      const leftId = mergeLeftId[rank]!;
+      const rightId = mergeRightId[rank]!;
       const next: number[] = [];
       for (let i = 0; i < ids.length; i++) {
         if (i < ids.length - 1 && ids[i] === leftId && ids[i + 1] === rightId) {
