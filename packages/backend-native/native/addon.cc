@@ -249,6 +249,107 @@ napi_value Equal(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+bool int32ArrayOf(napi_env env, napi_value value, const int32_t** data, size_t* length) {
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  napi_value buffer;
+  size_t byteOffset = 0;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &byteOffset) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, nullptr, "normfree-native: expected an Int32Array");
+    return false;
+  }
+  *data = static_cast<const int32_t*>(raw);
+  return true;
+}
+
+// stridedCopy(heap, dims: Int32Array [rank, shape…, inStrides…], inOffset, outOffset, elementBytes)
+// inOffset/outOffset in bytes (inOffset already includes any slice start); strides in elements.
+napi_value StridedCopy(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 5)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  const int32_t* dims = nullptr;
+  size_t length = 0;
+  if (!int32ArrayOf(env, args.values[1], &dims, &length)) return nullptr;
+  const int rank = length > 0 ? dims[0] : 0;
+  if (rank < 1 || rank > 8 || length < static_cast<size_t>(1 + 2 * rank)) {
+    napi_throw_range_error(env, nullptr, "normfree-native: stridedCopy supports ranks 1-8");
+    return nullptr;
+  }
+  int64_t v[3];
+  for (int i = 0; i < 3; ++i)
+    if (!int64Of(env, args.values[2 + i], &v[i])) return nullptr;
+  const int elementBytes = static_cast<int>(v[2]);
+  int64_t strides[8];
+  int64_t count = 1, extent = 1;
+  for (int d = 0; d < rank; ++d) {
+    strides[d] = dims[1 + rank + d];
+    count *= dims[1 + d];
+    extent += static_cast<int64_t>(dims[1 + d] - 1) * strides[d];
+  }
+  if (count == 0) return nullptr;
+  if (v[0] < 0 || v[1] < 0 || static_cast<uint64_t>(v[0] + extent * elementBytes) > heapLength ||
+      static_cast<uint64_t>(v[1] + count * elementBytes) > heapLength) {
+    napi_throw_range_error(env, nullptr, "normfree-native: tensor lies outside the wasm heap");
+    return nullptr;
+  }
+  normfree::stridedCopy(rank, dims + 1, strides, heap + v[0], heap + v[1], elementBytes);
+  return nullptr;
+}
+
+// binary(heap, op, dims: Int32Array [rank, shape…, aStrides…, bStrides…], aOffset, bOffset, outOffset)
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 6)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t op = 0;
+  if (!int64Of(env, args.values[1], &op)) return nullptr;
+  const int32_t* dims = nullptr;
+  size_t length = 0;
+  if (!int32ArrayOf(env, args.values[2], &dims, &length)) return nullptr;
+  const int rank = length > 0 ? dims[0] : 0;
+  if (rank < 1 || rank > 8 || length < static_cast<size_t>(1 + 3 * rank) || op < 0 || op > 3) {
+    napi_throw_range_error(env, nullptr, "normfree-native: binary supports ranks 1-8 and ops 0-3");
+    return nullptr;
+  }
+  int64_t v[3];
+  for (int i = 0; i < 3; ++i)
+    if (!int64Of(env, args.values[3 + i], &v[i])) return nullptr;
+  int64_t count = 1, aExtent = 1, bExtent = 1;
+  for (int d = 0; d < rank; ++d) {
+    count *= dims[1 + d];
+    aExtent += static_cast<int64_t>(dims[1 + d] - 1) * dims[1 + rank + d];
+    bExtent += static_cast<int64_t>(dims[1 + d] - 1) * dims[1 + 2 * rank + d];
+  }
+  float *a = nullptr, *b = nullptr, *out = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[0], aExtent, &a)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[1], bExtent, &b)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[2], count, &out)) return nullptr;
+  normfree::broadcastBinary(static_cast<normfree::BinaryOp>(op), rank, dims + 1, dims + 1 + rank, dims + 1 + 2 * rank, a, b, out);
+  return nullptr;
+}
+
+// reduceSum(heap, outer, reduce, inner, xOffset, outOffset)
+napi_value ReduceSum(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 6)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t v[5];
+  for (int i = 0; i < 5; ++i)
+    if (!int64Of(env, args.values[1 + i], &v[i])) return nullptr;
+  float *x = nullptr, *out = nullptr;
+  if (!floatsAt(env, heap, heapLength, v[3], v[0] * v[1] * v[2], &x)) return nullptr;
+  if (!floatsAt(env, heap, heapLength, v[4], v[0] * v[2], &out)) return nullptr;
+  normfree::reduceSum(v[0], v[1], v[2], x, out);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   struct Entry {
     const char* name;
@@ -263,6 +364,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", Unary},
       {"softmaxRows", SoftmaxRows},
       {"equal", Equal},
+      {"stridedCopy", StridedCopy},
+      {"binary", Binary},
+      {"reduceSum", ReduceSum},
   };
   for (const Entry& entry : entries) {
     napi_value function;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "gemm.h"
@@ -197,6 +198,109 @@ void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, con
     equalLoop(rank, shape, aStrides, bStrides, static_cast<const float*>(a), static_cast<const float*>(b), out);
   } else {
     equalLoop(rank, shape, aStrides, bStrides, static_cast<const int32_t*>(a), static_cast<const int32_t*>(b), out);
+  }
+}
+
+void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const uint8_t* in, uint8_t* out, int elementBytes) {
+  int64_t index[8] = {0};
+  const int last = rank - 1;
+  const int32_t inner = shape[last];
+  const int64_t step = inStrides[last];
+  int64_t outer = 1;
+  for (int d = 0; d < last; ++d) outer *= shape[d];
+  const size_t rowBytes = static_cast<size_t>(inner) * elementBytes;
+  for (int64_t o = 0; o < outer; ++o) {
+    int64_t base = 0;
+    for (int d = 0; d < last; ++d) base += index[d] * inStrides[d];
+    if (step == 1) {
+      std::memcpy(out, in + base * elementBytes, rowBytes);
+    } else if (elementBytes == 4) {
+      const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
+      uint32_t* target = reinterpret_cast<uint32_t*>(out);
+      for (int32_t i = 0; i < inner; ++i) target[i] = source[i * step];
+    } else {
+      const uint8_t* source = in + base * elementBytes;
+      for (int32_t i = 0; i < inner; ++i) std::memcpy(out + static_cast<size_t>(i) * elementBytes, source + i * step * elementBytes, elementBytes);
+    }
+    out += rowBytes;
+    for (int d = last - 1; d >= 0; --d) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+namespace {
+
+template <typename Op>
+void binaryLoop(Op op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const float* a,
+                const float* b, float* out) {
+  int64_t index[8] = {0};
+  const int last = rank - 1;
+  const int32_t inner = shape[last];
+  const int32_t aStep = aStrides[last], bStep = bStrides[last];
+  int64_t outer = 1;
+  for (int d = 0; d < last; ++d) outer *= shape[d];
+  for (int64_t o = 0; o < outer; ++o) {
+    int64_t aBase = 0, bBase = 0;
+    for (int d = 0; d < last; ++d) {
+      aBase += index[d] * aStrides[d];
+      bBase += index[d] * bStrides[d];
+    }
+    const float* ap = a + aBase;
+    const float* bp = b + bBase;
+    if (aStep == 1 && bStep == 1) {
+      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i], bp[i]);
+    } else if (aStep == 1 && bStep == 0) {
+      const float value = *bp;
+      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i], value);
+    } else if (aStep == 0 && bStep == 1) {
+      const float value = *ap;
+      for (int32_t i = 0; i < inner; ++i) out[i] = op(value, bp[i]);
+    } else {
+      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i * aStep], bp[i * bStep]);
+    }
+    out += inner;
+    for (int d = last - 1; d >= 0; --d) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+void broadcastBinary(BinaryOp op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
+                     const float* a, const float* b, float* out) {
+  switch (op) {
+    case BinaryOp::Add: return binaryLoop([](float x, float y) { return x + y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Sub: return binaryLoop([](float x, float y) { return x - y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Mul: return binaryLoop([](float x, float y) { return x * y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Div: return binaryLoop([](float x, float y) { return x / y; }, rank, shape, aStrides, bStrides, a, b, out);
+  }
+}
+
+void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out) {
+  for (int64_t o = 0; o < outer; ++o) {
+    const float* block = x + o * reduce * inner;
+    float* target = out + o * inner;
+    if (inner == 1) {
+      // Row sum: 8 partial sums let the compiler vectorise without reassociating a single chain.
+      float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t r = 0;
+      for (; r + 8 <= reduce; r += 8)
+        for (int lane = 0; lane < 8; ++lane) partial[lane] += block[r + lane];
+      float sum = 0.0f;
+      for (; r < reduce; ++r) sum += block[r];
+      for (int lane = 0; lane < 8; ++lane) sum += partial[lane];
+      target[0] = sum;
+    } else {
+      std::memcpy(target, block, sizeof(float) * inner);
+      for (int64_t r = 1; r < reduce; ++r) {
+        const float* row = block + r * inner;
+        for (int64_t i = 0; i < inner; ++i) target[i] += row[i];
+      }
+    }
   }
 }
 

@@ -28,4 +28,19 @@ void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, cons
 void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const void* a,
                     const void* b, uint8_t* out, bool isFloat);
 
+/**
+ * Gather a strided view into a contiguous output: out (shape[rank], row-major) = in[Σ idx[d]·inStrides[d]],
+ * elements of `elementBytes` bytes. Serves Transpose, Slice and SplitV.
+ */
+void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const uint8_t* in, uint8_t* out, int elementBytes);
+
+enum class BinaryOp : int { Add = 0, Sub = 1, Mul = 2, Div = 3 };
+
+/** out = a ∘ b over a broadcast shape (float32), element strides per axis, 0 where broadcast. */
+void broadcastBinary(BinaryOp op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
+                     const float* a, const float* b, float* out);
+
+/** out[o, i] = Σ_r x[o, r, i] for x viewed as [outer, reduce, inner]. */
+void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out);
+
 }  // namespace normfree

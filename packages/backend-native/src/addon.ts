@@ -21,6 +21,11 @@ export interface NativeAddon {
   unary(heap: ArrayBuffer, op: number, count: number, xOffset: number, yOffset: number): void;
   softmaxRows(heap: ArrayBuffer, rows: number, cols: number, xOffset: number, yOffset: number): void;
   /** dims = [rank, outShape…, aStrides…, bStrides…]; writes one byte per output element. */
+  /** dims = [rank, shape…, inStrides…] (elements); inOffset already includes the view's start (bytes). */
+  stridedCopy(heap: ArrayBuffer, dims: Int32Array, inOffset: number, outOffset: number, elementBytes: number): void;
+  /** op: 0 add, 1 sub, 2 mul, 3 div; dims = [rank, shape…, aStrides…, bStrides…]. */
+  binary(heap: ArrayBuffer, op: number, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number): void;
+  reduceSum(heap: ArrayBuffer, outer: number, reduce: number, inner: number, xOffset: number, outOffset: number): void;
   equal(heap: ArrayBuffer, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number, isFloat: boolean): void;
 }
 

@@ -58,8 +58,8 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     tf.disposeVariables();
   });
 
-  it('serves BatchMatMul, Exp, Tanh and Softmax natively', () => {
-    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax']));
+  it('serves every kernel that has a native version', () => {
+    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax', 'Equal', 'Unpack', 'Pack', 'Tile', 'Transpose', 'Slice', 'SplitV', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum']));
   });
 
   const cases: { name: string; a: number[]; b: number[] }[] = [
@@ -130,6 +130,43 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     });
     expect(native.length).toBe(reference.length);
     reference.forEach((values, index) => expect(Array.from(native[index] ?? []), `output ${index}`).toEqual(Array.from(values)));
+  });
+
+  it('matches TF.js transpose, slice and split exactly, float32, int32 and bool', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const x = random([6, 7, 8, 9], 17);
+      const ids = tf.randomUniform([33, 70], 0, 9, 'int32', 18);
+      return [
+        tf.transpose(x, [0, 2, 1, 3]), tf.transpose(x, [3, 2, 1, 0]), tf.transpose(tf.reshape(x, [42, 72])),
+        tf.cast(tf.transpose(ids), 'float32'), tf.cast(tf.transpose(tf.greater(x, 0), [1, 0, 3, 2]), 'float32'),
+        tf.slice(x, [1, 2, 3, 4], [4, 5, 5, 5]), tf.slice(x, [0, 0, 0, 1], [-1, -1, -1, 8]), tf.cast(tf.slice(ids, [3, 10], [20, 60]), 'float32'),
+        ...tf.split(tf.reshape(x, [42, 72]), [32, 40], 1), ...tf.split(x, 3, 0), ...tf.split(x, [2, -1], 2),
+      ];
+    });
+    expect(native.length).toBe(reference.length);
+    reference.forEach((values, index) => expect(Array.from(native[index] ?? []), `output ${index}`).toEqual(Array.from(values)));
+  });
+
+  it('matches TF.js add, sub, mul, div with broadcasting and sums over blocks of axes (1e-6 relative)', async () => {
+    const { reference, native } = await onBothBackends(() => {
+      const x = random([16, 300], 19);
+      const row = random([1, 300], 20);
+      const column = tf.add(random([16, 1], 21), 2);
+      const cube = random([5, 40, 33], 22);
+      return [
+        tf.add(x, row), tf.sub(x, column), tf.mul(column, x), tf.div(x, column), tf.div(row, tf.add(tf.abs(x), 1)), tf.sub(cube, random([40, 1], 23)),
+        tf.add(x, tf.mul(x, 2)), tf.div(tf.tensor1d(Array.from({ length: 5000 }, (_, index) => index - 2500)), tf.fill([5000], 0)),
+        tf.sum(cube), tf.sum(cube, 0), tf.sum(cube, [1, 2]), tf.sum(cube, -1, true), tf.sum(cube, 1), tf.sum(cube, [0, 1], true),
+      ];
+    });
+    expect(native.length).toBe(reference.length);
+    reference.forEach((values, index) => {
+      try {
+        expectClose(native[index] ?? [], values, { absolute: 1e-5, relative: 1e-6 });
+      } catch (error) {
+        throw new Error(`output ${index}: ${(error as Error).message}`);
+      }
+    });
   });
 
   it('gives softmax and tanh gradients that match TF.js within 1e-5', async () => {

@@ -12,11 +12,13 @@ import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } fro
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { equalKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
 import { packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
+import { addKernel, multiplyKernel, realDivKernel, sliceKernel, splitVKernel, subKernel, sumKernel, transposeKernel } from './kernels/strided.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { isWasmBackend } from './kernels/wasm-heap.js';
 
 const allKernels: readonly NativeKernel[] = [
   batchMatMulKernel, expKernel, tanhKernel, softmaxKernel, equalKernel, unpackKernel, packKernel, tileKernel,
+  transposeKernel, sliceKernel, splitVKernel, addKernel, subKernel, multiplyKernel, realDivKernel, sumKernel,
 ];
 
 /** TF.js kernel names that have a native implementation. */

@@ -1,0 +1,133 @@
+/**
+ * `Transpose`, `Slice` and `SplitV` as one native strided copy, and float32 `Add`/`Sub`/`Multiply`/
+ * `RealDiv` (any broadcasting) and `Sum` over a contiguous block of axes as native loops. In a profiled
+ * step of the model these wasm kernels took ≈25 % of the time once the matmuls were native: Transpose
+ * in every matmul backward, SplitV/Slice of column blocks, broadcast Sub/Mul over the (N, V) logits,
+ * and Sum for reductions over the leading axis, which wasm does by transposing first
+ * (docs/performance.md).
+ */
+import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { NativeAddon } from '../addon.js';
+import type { NativeKernel } from './native-kernel.js';
+import { heap, offsetOf, sizeOf, type WasmBackendLike } from './wasm-heap.js';
+
+const elementBytes = { float32: 4, int32: 4, bool: 1 } as Record<string, number | undefined>;
+
+function stridesOf(shape: readonly number[]): number[] {
+  return shape.map((_, axis) => sizeOf(shape.slice(axis + 1)));
+}
+
+/** Copy the view (shape, element strides, element offset) of `x` into a new contiguous tensor. */
+function copyView(backend: WasmBackendLike, addon: NativeAddon, x: TensorInfo, shape: number[], strides: number[], start: number): TensorInfo {
+  const bytes = elementBytes[x.dtype] ?? 4;
+  const out = backend.makeOutput(shape, x.dtype);
+  if (sizeOf(shape) === 0) return out;
+  const rank = Math.max(shape.length, 1);
+  const dims = shape.length === 0 ? new Int32Array([1, 1, 1]) : new Int32Array([rank, ...shape, ...strides]);
+  addon.stridedCopy(heap(backend), dims, offsetOf(backend, x) + start * bytes, offsetOf(backend, out), bytes);
+  return out;
+}
+
+export const transposeKernel: NativeKernel = {
+  kernelName: 'Transpose',
+  run({ inputs, attrs, backend, addon }) {
+    const x = inputs['x'];
+    const perm = attrs['perm'];
+    if (x === undefined || elementBytes[x.dtype] === undefined || !Array.isArray(perm) || perm.length !== x.shape.length || x.shape.length > 8) return null;
+    if (sizeOf(x.shape) < 64) return null;
+    const strides = stridesOf(x.shape);
+    const axes = perm as number[];
+    return copyView(backend, addon, x, axes.map((axis) => x.shape[axis] ?? 0), axes.map((axis) => strides[axis] ?? 0), 0);
+  },
+};
+
+export const sliceKernel: NativeKernel = {
+  kernelName: 'Slice',
+  run({ inputs, attrs, backend, addon }) {
+    const x = inputs['x'];
+    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
+    const [begin, size] = slice_util.parseSliceParams(x as never, attrs['begin'] as number[], attrs['size'] as number[]);
+    if (begin === undefined || size === undefined) return null;
+    if (sizeOf(size) < 64) return null;
+    const strides = stridesOf(x.shape);
+    const start = begin.reduce((sum, value, axis) => sum + value * (strides[axis] ?? 0), 0);
+    return copyView(backend, addon, x, size, strides, start);
+  },
+};
+
+export const splitVKernel: NativeKernel = {
+  kernelName: 'SplitV',
+  run({ inputs, attrs, backend, addon }) {
+    const x = inputs['x'];
+    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
+    const axis = util.parseAxisParam(attrs['axis'] as number, x.shape)[0] ?? 0;
+    const sizes = backend_util.prepareSplitSize(x as never, attrs['numOrSizeSplits'] as number[] | number, axis);
+    const strides = stridesOf(x.shape);
+    let begin = 0;
+    return sizes.map((size) => {
+      const shape = [...x.shape];
+      shape[axis] = size;
+      const out = copyView(backend, addon, x, shape, strides, begin * (strides[axis] ?? 0));
+      begin += size;
+      return out;
+    });
+  },
+};
+
+const binaryOps = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3 } as const;
+
+function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
+  return {
+    kernelName,
+    run({ inputs, backend, addon }) {
+      const a = inputs['a'];
+      const b = inputs['b'];
+      if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+      const rank = Math.max(a.shape.length, b.shape.length);
+      if (rank === 0 || rank > 8) return null;
+      const padded = (shape: readonly number[]): number[] => [...Array.from({ length: rank - shape.length }, () => 1), ...shape];
+      const shapeA = padded(a.shape);
+      const shapeB = padded(b.shape);
+      const outShape: number[] = [];
+      for (let axis = 0; axis < rank; axis++) {
+        const sizeA = shapeA[axis] ?? 1;
+        const sizeB = shapeB[axis] ?? 1;
+        if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null;
+        outShape.push(sizeA === 1 ? sizeB : sizeA);
+      }
+      if (sizeOf(outShape) < 4096) return null; // wasm is fine on small tensors; N-API overhead is not free
+      const broadcastStrides = (shape: number[]): number[] => shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
+      const out: TensorInfo = backend.makeOutput(outShape, 'float32');
+      const dims = new Int32Array([rank, ...outShape, ...broadcastStrides(shapeA), ...broadcastStrides(shapeB)]);
+      addon.binary(heap(backend), binaryOps[kernelName], dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out));
+      return out;
+    },
+  };
+}
+
+export const addKernel = binaryKernel('Add');
+export const subKernel = binaryKernel('Sub');
+export const multiplyKernel = binaryKernel('Multiply');
+export const realDivKernel = binaryKernel('RealDiv');
+
+export const sumKernel: NativeKernel = {
+  kernelName: 'Sum',
+  run({ inputs, attrs, backend, addon }) {
+    const x = inputs['x'];
+    if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return null;
+    const axes = [...new Set(util.parseAxisParam(attrs['axis'] as number | number[], x.shape))].sort((p, q) => p - q);
+    const first = axes[0];
+    const last = axes.at(-1);
+    if (first === undefined || last === undefined || last - first + 1 !== axes.length) return null; // not one block of axes
+    const size = sizeOf(x.shape);
+    if (size < 4096) return null;
+    const outer = sizeOf(x.shape.slice(0, first));
+    const reduce = sizeOf(x.shape.slice(first, last + 1));
+    const inner = sizeOf(x.shape.slice(last + 1));
+    const keepDims = attrs['keepDims'] === true;
+    const outShape = keepDims ? x.shape.map((dimension, axis) => (axes.includes(axis) ? 1 : dimension)) : x.shape.filter((_, axis) => !axes.includes(axis));
+    const out: TensorInfo = backend.makeOutput(outShape, 'float32');
+    addon.reduceSum(heap(backend), outer, reduce, inner, offsetOf(backend, x), offsetOf(backend, out));
+    return out;
+  },
+};
