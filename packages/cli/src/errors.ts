@@ -6,7 +6,7 @@
  * - 2: bad input: an unknown flag, preset or configuration, an impossible model, an `--out` folder
  *      that holds something else
  */
-export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
+export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Bad input that the user can fix; printed without a stack trace and exits with code 2. */
 export class UsageError extends Error {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '@normfree/core';
 import type { RunJob } from './experiment-plan.js';
+import { handleInterrupts } from './interrupt.js';
 import type { RunProgress } from './progress.js';
 import type { RunExecutor } from './run-executor.js';
 
@@ -79,9 +80,12 @@ export async function runOneFromParent(): Promise<void> {
   const executor = createInProcessExecutor();
   const post = (reply: ChildMessage): Promise<void> => new Promise((resolve) => send(reply, undefined, undefined, () => resolve()));
   let lastSent = 0;
+  // The terminal's Ctrl-C reaches this process too: stop after the step, with a checkpoint.
+  const interrupts = handleInterrupts(() => undefined);
   try {
     const summary = await executor(message.job, {
       resume: message.resume,
+      signal: interrupts.signal,
       onStart: (startStep) => void post({ type: 'start', startStep }),
       onProgress: (progress) => {
         // Throttle IPC: the parent's display draws at most a few times a second anyway.
@@ -94,6 +98,8 @@ export async function runOneFromParent(): Promise<void> {
     await post({ type: 'done', summary });
   } catch (error) {
     await post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    interrupts.dispose();
   }
   process.disconnect?.();
 }

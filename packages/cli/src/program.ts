@@ -59,6 +59,7 @@ function addOverrideOptions(command: Command): Command {
     .option('--eval-every <n>', 'evaluate every n steps', parsePositiveInteger)
     .option('--entropy-every <n>', 'log head entropy / NaN counts / slopes every n steps', parsePositiveInteger)
     .option('--eval-windows <n>', 'validation windows per evaluation (0 = all)', parseNonNegativeInteger)
+    .option('--checkpoint-every <n>', 'save a checkpoint every n steps (default: the eval cadence; 0 = only at the end)', parseNonNegativeInteger)
     .option('--n-layer <n>', 'transformer blocks', parsePositiveInteger)
     .option('--n-head <n>', 'attention heads (must divide --n-embd)', parsePositiveInteger)
     .option('--n-embd <n>', 'model width d', parsePositiveInteger)
@@ -77,6 +78,7 @@ interface OverrideFlags {
   evalEvery?: number;
   entropyEvery?: number;
   evalWindows?: number;
+  checkpointEvery?: number;
   nLayer?: number;
   nHead?: number;
   nEmbd?: number;
@@ -96,6 +98,7 @@ function overridesFrom(flags: OverrideFlags & { norm?: Overrides['norm']; activa
     ['evalEvery', flags.evalEvery],
     ['entropyEvery', flags.entropyEvery],
     ['evalWindows', flags.evalWindows],
+    ['checkpointEvery', flags.checkpointEvery],
     ['nLayer', flags.nLayer],
     ['nHead', flags.nHead],
     ['nEmbd', flags.nEmbd],

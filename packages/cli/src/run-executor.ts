@@ -12,6 +12,8 @@ export interface RunExecutionContext {
   readonly resume: boolean;
   /** Called as training advances (every step is fine; displays throttle). */
   readonly onProgress: (progress: RunProgress) => void;
+  /** Aborted on Ctrl-C: the run stops after the current step, writes a checkpoint, status `stopped`. */
+  readonly signal?: AbortSignal;
   /** Called once training starts, with the step it starts from (0, or the checkpoint's step). */
   readonly onStart?: (startStep: number) => void;
 }

@@ -87,7 +87,7 @@ describe('runExperiment', () => {
       executor: createFakeExecutor({ diverge: ['sm'] }),
       progress: createLineProgress({ write: (line) => lines.push(line), intervalMs: 0 }),
     });
-    expect(result.outcomes.map((outcome) => (outcome.kind === 'failed' ? 'failed' : outcome.summary.status))).toEqual(['diverged', 'completed']);
+    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual(['diverged', 'completed']);
     expect(lines.join('')).toMatch(/sm-seed1337: diverged at step 1 \(loss is NaN\)/);
     expect(lines.join('')).toMatch(/sm-ln-g-seed1337: step 2\/2 loss 7\.800 ETA/);
   });
@@ -110,5 +110,25 @@ describe('runExperiment', () => {
     await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-ln-r', 'sm-g', 'sm-r'] }), { executor: slow, workers: 2 });
     expect(peak).toBe(2);
     expect(executor.calls).toHaveLength(4);
+  });
+
+  it('should stop on the signal: the running run ends stopped, queued runs do not start, and --resume continues', async () => {
+    const outDir = await freshFolder();
+    const controller = new AbortController();
+    const executor = createFakeExecutor();
+    const interrupting: typeof executor = Object.assign(async (...args: Parameters<typeof executor>) => {
+      controller.abort(); // Ctrl-C during the first run
+      return executor(...args);
+    }, { calls: executor.calls });
+    const result = await runExperiment(plan(outDir), { executor: interrupting, signal: controller.signal });
+    expect(result.interrupted).toBe(true);
+    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual(['stopped', 'not-started']);
+    const resumed = createFakeExecutor();
+    const second = await runExperiment(plan(outDir), { executor: resumed, resume: true });
+    expect(second.interrupted).toBe(false);
+    expect(resumed.calls.map((call) => [call.job.runId, call.resume])).toEqual([
+      ['sm-ln-g-seed1337', true],
+      ['sm-g-seed1337', false],
+    ]);
   });
 });

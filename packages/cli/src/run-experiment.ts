@@ -11,7 +11,8 @@ import type { RunExecutor } from './run-executor.js';
 
 export type RunOutcome =
   | { readonly runId: string; readonly kind: 'trained' | 'skipped'; readonly summary: RunSummary }
-  | { readonly runId: string; readonly kind: 'failed'; readonly error: string };
+  | { readonly runId: string; readonly kind: 'failed'; readonly error: string }
+  | { readonly runId: string; readonly kind: 'not-started' };
 
 export interface RunExperimentOptions {
   readonly executor: RunExecutor;
@@ -20,15 +21,20 @@ export interface RunExperimentOptions {
   /** Continue an experiment already in `plan.outDir`. */
   readonly resume?: boolean;
   readonly progress?: ProgressDisplay;
+  /** Stop: running runs checkpoint and end as `stopped`, queued runs are not started. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExperimentResult {
   readonly directory: 'new' | 'resumed';
+  /** True when the signal stopped the experiment before every run finished. */
+  readonly interrupted: boolean;
   /** One outcome per run, in the plan's order. */
   readonly outcomes: readonly RunOutcome[];
 }
 
 function describeSummary(summary: RunSummary): string {
+  if (summary.status === 'stopped') return `stopped at step ${summary.stepsCompleted} (checkpoint saved; continue with --resume)`;
   if (summary.status === 'diverged') return `diverged at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
   const evalLoss = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)} (ppl ${summary.finalEval.perplexity.toFixed(2)})`;
   return `${summary.status} after ${summary.stepsCompleted} steps${evalLoss}`;
@@ -61,6 +67,7 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
     try {
       const summary = await options.executor(job, {
         resume,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
         onStart: start,
         onProgress: (update) => {
           start(0);
@@ -80,7 +87,7 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
   // A fixed pool of `workers` loops, each taking the next queued run.
   let next = 0;
   const loops = Array.from({ length: Math.min(workers, queue.length) }, async () => {
-    while (next < queue.length) {
+    while (next < queue.length && options.signal?.aborted !== true) {
       const item = queue[next++]!;
       await trainOne(item);
     }
@@ -90,5 +97,9 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
   } finally {
     progress.stop();
   }
-  return { directory, outcomes: plan.runs.map((job) => outcomes.get(job.runId)!) };
+  return {
+    directory,
+    interrupted: options.signal?.aborted === true,
+    outcomes: plan.runs.map((job) => outcomes.get(job.runId) ?? { runId: job.runId, kind: 'not-started' as const }),
+  };
 }

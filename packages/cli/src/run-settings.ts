@@ -31,6 +31,7 @@ export const overridesSchema = z
     evalEvery: positiveInteger.optional(),
     entropyEvery: positiveInteger.optional(),
     evalWindows: z.number().int().nonnegative().optional(),
+    checkpointEvery: z.number().int().nonnegative().optional(),
     nLayer: positiveInteger.optional(),
     nHead: positiveInteger.optional(),
     nEmbd: positiveInteger.optional(),
@@ -120,9 +121,13 @@ export function resolveRunSettings(options: { preset: string; configuration: str
     throw new UsageError(`${where}: ${errorMessage(error)}`);
   }
 
+  const evalEvery = overrides.evalEvery ?? preset.training.evalEvery;
   const training: TrainingOptions = {
     ...preset.training,
     seed: options.seed,
+    // Checkpoints at the evaluation cadence unless the preset says otherwise, so an interrupted run
+    // resumes close to where it stopped (core's default, 0, checkpoints only at the end).
+    checkpointEvery: overrides.checkpointEvery ?? (preset.training.checkpointEvery > 0 ? preset.training.checkpointEvery : evalEvery),
     ...(overrides.steps === undefined ? {} : { steps: overrides.steps }),
     ...(overrides.batchSize === undefined ? {} : { microBatchSize: overrides.batchSize }),
     ...(overrides.gradientAccumulation === undefined ? {} : { gradientAccumulation: overrides.gradientAccumulation }),

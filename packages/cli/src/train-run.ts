@@ -80,6 +80,7 @@ export function createInProcessExecutor(): RunExecutor {
         seed: job.seed,
         backend: selected.name,
         resume: context.resume,
+        ...(context.signal === undefined ? {} : { signal: context.signal }),
         onLog: (record) => {
           if (record.type === 'step') {
             if (!started) context.onStart?.(record.step - 1);

@@ -5,6 +5,7 @@
 import { getPreset } from '@normfree/core';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { defaultOutDir } from '../experiment-directory.js';
+import { handleInterrupts } from '../interrupt.js';
 import { planExperiment } from '../experiment-plan.js';
 import type { CliBackendName } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
@@ -62,7 +63,17 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   );
   if (!preset.conclusive) io.stderr(`[normfree] note: preset '${preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
 
-  const result = await runExperiment(plan, { executor: options.executor, workers: options.workers, resume: options.resume, progress: options.progress });
+  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step of each run (a checkpoint is written); Ctrl-C again quits at once\n'));
+  let result;
+  try {
+    result = await runExperiment(plan, { executor: options.executor, workers: options.workers, resume: options.resume, progress: options.progress, signal: interrupts.signal });
+  } finally {
+    interrupts.dispose();
+  }
+  if (result.interrupted) {
+    io.stderr(`[normfree] interrupted; continue with: normfree reproduce --resume --out ${outDir} (and the same options)\n`);
+    return exitCodes.interrupted;
+  }
   const failed = result.outcomes.filter((outcome) => outcome.kind === 'failed');
 
   const { writeExperimentReport } = await import('../write-report.js');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { getExperimentConfiguration, getPreset } from '@normfree/core';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { dateStamp, readRunState } from '../experiment-directory.js';
+import { handleInterrupts } from '../interrupt.js';
 import { runId, type RunJob } from '../experiment-plan.js';
 import type { CliBackendName } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
@@ -86,9 +87,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   };
   io.stderr(`[normfree] training ${name} (${configuration.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
   let started = false;
+  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   try {
     const summary = await options.executor(job, {
       resume: state.kind === 'unfinished',
+      signal: interrupts.signal,
       onStart: (startStep) => {
         if (!started) options.progress.start(name, { steps: job.training.steps, startStep });
         started = true;
@@ -100,10 +103,15 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
       },
     });
     options.progress.finish(name, summary.status);
+    if (summary.status === 'stopped') {
+      io.stderr(`[normfree] stopped at step ${summary.stepsCompleted}; continue with: normfree train --resume --out ${runDir} (and the same options)\n`);
+      return exitCodes.interrupted;
+    }
     const evalPart = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
     io.stdout(`${name}: ${summary.status} after ${summary.stepsCompleted} steps${evalPart}\nrun folder: ${runDir}\n`);
     return exitCodes.ok;
   } finally {
+    interrupts.dispose();
     options.progress.stop();
   }
 }

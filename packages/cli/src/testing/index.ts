@@ -39,7 +39,9 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
     const model = resolveModelConfig({ ...job.model, vocabSize: tokenizerVocabSize(job.tokenizer) });
     const steps = job.training.steps;
     const diverged = options.diverge?.includes(job.configuration) === true;
-    const lastStep = diverged ? Math.max(1, Math.floor(steps / 2)) : steps;
+    // An aborted signal stops the run after its first step, like the trainer (status `stopped`).
+    const stopped = context.signal?.aborted === true;
+    const lastStep = stopped ? 1 : diverged ? Math.max(1, Math.floor(steps / 2)) : steps;
     context.onStart?.(0);
     const records: RunLogRecord[] = [];
     const perHead = Array.from({ length: model.nLayer }, (_, layer) => Array.from({ length: model.nHead }, (_, head) => 1 + 0.1 * layer + 0.05 * head));
@@ -52,7 +54,7 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
     const finalEval: EvalLog = { type: 'eval', step: lastStep, loss: evalLoss, perplexity: Math.exp(evalLoss), windows: 8 };
     const finalEntropy: EntropyLog = { type: 'entropy', step: lastStep, perHead, perLayer: perHead.map((row) => row.reduce((a, b) => a + b, 0) / row.length), nanCounts: perHead.map(() => 0), windows: 8 };
     if (diverged) records.push({ type: 'diverged', step: lastStep, reason: 'loss is NaN' });
-    else records.push(finalEval, finalEntropy);
+    else if (!stopped) records.push(finalEval, finalEntropy);
     await writeJsonAtomic(join(job.runDir, 'config.json'), { version: 1, kind: 'normfree-run', configuration: { id: job.configuration, label: job.label }, seed: job.seed, model, training: job.training });
     await writeFileAtomic(join(job.runDir, 'logs.jsonl'), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
     const summary: RunSummary = {
@@ -60,7 +62,7 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
       configuration: job.configuration,
       label: job.label,
       seed: job.seed,
-      status: diverged ? 'diverged' : 'completed',
+      status: stopped ? 'stopped' : diverged ? 'diverged' : 'completed',
       model,
       training: job.training,
       stepsCompleted: lastStep,
@@ -68,7 +70,7 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
       wallSeconds: 0.01,
       backend: 'fake',
       parameterCount: countParameters(model),
-      ...(diverged ? { diverged: { type: 'diverged', step: lastStep, reason: 'loss is NaN' } } : { finalEval, finalEntropy }),
+      ...(stopped ? {} : diverged ? { diverged: { type: 'diverged', step: lastStep, reason: 'loss is NaN' } } : { finalEval, finalEntropy }),
     };
     await writeJsonAtomic(join(job.runDir, 'summary.json'), summary);
     return summary;
