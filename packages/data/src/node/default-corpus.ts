@@ -24,6 +24,16 @@ export const defaultAssetPaths = {
   license: fileURLToPath(new URL('../../assets/LICENSE-PSF.txt', import.meta.url)),
 } as const;
 
+/** Options of {@link loadDefaultDataset}; defaults are `defaultDatasetOptions`. */
+export interface LoadDefaultDatasetOptions {
+  /** Window length T (default 128). */
+  seqLen?: number;
+  /** Split seed (default 0). */
+  seed?: number;
+  /** Share of files held out (default 0.05). */
+  validationFraction?: number;
+}
+
 let corpusPromise: Promise<CorpusDocument[]> | undefined;
 let tokenizerPromise: Promise<BpeTokenizer> | undefined;
 let tokenizedPromise: Promise<TokenizedCorpus> | undefined;
@@ -65,9 +75,7 @@ export function loadDefaultTokenizer(): Promise<BpeTokenizer> {
  * @param options - seqLen (128), seed (0), validationFraction (0.05).
  * @returns the prepared dataset.
  */
-export async function loadDefaultDataset(
-  options: { seqLen?: number; seed?: number; validationFraction?: number } = {},
-): Promise<PreparedDataset> {
+export async function loadDefaultDataset(options: LoadDefaultDatasetOptions = {}): Promise<PreparedDataset> {
   tokenizedPromise ??= Promise.all([loadDefaultCorpus(), loadDefaultTokenizer()])
     .then(([documents, tokenizer]) => tokenizeCorpus({ documents, tokenizer }))
     .catch((error: unknown) => {
