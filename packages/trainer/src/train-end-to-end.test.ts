@@ -8,10 +8,14 @@ import { selectBackend } from '@normfree/backend';
 import { getPreset, resolveModelConfig, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
 import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
 import { createModel } from '@normfree/transformer';
+import { loadReferenceFixture, referenceConfigurationNames } from '@normfree/transformer/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adamWOptionsFrom, createAdamW } from './adamw.js';
 import { decodeCheckpoint, encodeCheckpoint, loadModelTensors } from './checkpoint.js';
-import { train } from './train.js';
+import { entropyLogAt, train } from './train.js';
+
+/** The fixture README's agreement for entropy (float32 vs the reference: ≈1e-5 relative). */
+const entropyTolerance = 1e-5;
 
 /**
  * Resume repeats the same float32 ops on bit-identical weights, moments, batches and dropout masks,
@@ -116,5 +120,24 @@ describe('resume with the transformer', () => {
     // dropout was on (training mode, p 0.1): the learning rates and losses of steps 4-6 came from the resumed run
     expect((second.find((record) => record.type === 'step') as StepLog).step).toBe(4);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('entropyLogAt with the transformer', () => {
+  it('reproduces the reference entropy_per_head and entropy_per_layer of every trained fixture (non-uniform attention)', async () => {
+    for (const name of referenceConfigurationNames) {
+      const { config: fixtureConfig, stateDict, outputs } = loadReferenceFixture(name, 'trained');
+      const model = createModel(fixtureConfig, { seed: 0 });
+      model.loadStateDict(stateDict);
+      tf.dispose([...stateDict.values()]);
+      const before = tf.memory().numTensors;
+      const batch = { inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 };
+      const log = await entropyLogAt(model, batch, 7, { ...smoke.training, entropyBatchSize: 3 });
+      expect(log).toMatchObject({ type: 'entropy', step: 7, windows: 3, nanCounts: [0, 0] });
+      log.perHead.forEach((row, layer) => row.forEach((value, head) => expect(Math.abs(value - outputs.entropy_per_head[layer]![head]!), `${name} L${layer} H${head}`).toBeLessThanOrEqual(entropyTolerance * outputs.entropy_per_head[layer]![head]!)));
+      log.perLayer.forEach((value, layer) => expect(Math.abs(value - outputs.entropy_per_layer[layer]!)).toBeLessThanOrEqual(entropyTolerance * outputs.entropy_per_layer[layer]!));
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    }
   });
 });

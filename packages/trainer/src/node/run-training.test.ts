@@ -104,6 +104,9 @@ describe('runTraining', () => {
     await runTraining({ ...setup({ steps: 2 }), dir, model });
     await expect(runTraining({ ...setup({ steps: 4 }), dir, model, resume: true })).rejects.toThrow(/training\.steps: 2 ≠ 4/);
     await expect(runTraining({ ...setup({ steps: 2 }), dir, model })).rejects.toThrow(/already holds a run .*resume: true/);
+    const finished = await readRunDirectory(dir);
+    // resuming a completed run returns it untouched
+    expect(await runTraining({ ...setup({ steps: 2 }), dir, model, resume: true })).toEqual(finished.summary);
     model.dispose();
   });
 

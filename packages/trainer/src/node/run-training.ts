@@ -59,7 +59,8 @@ export interface RunTrainingArguments {
   readonly backend: string;
   /**
    * Continue the run in `dir` from its checkpoint. Refused (with the differing fields) when
-   * `config.json` differs. Without `resume`, a folder that already holds a run is refused.
+   * `config.json` differs. A run whose summary says completed or diverged is returned unchanged.
+   * Without `resume`, a folder that already holds a run is refused.
    */
   readonly resume?: boolean;
   /** Sees every log record after it was written (e.g. for a progress bar). */
@@ -104,6 +105,11 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
     const differences = runConfigDifferences(existing, JSON.parse(JSON.stringify(requested)) as RunConfigFile);
     if (differences.length > 0) {
       throw new Error(`cannot resume ${dir}: its ${runFileNames.config} differs from the requested run (existing ≠ requested):\n  ${differences.join('\n  ')}`);
+    }
+    if (existsSync(paths.summary)) {
+      // a finished run is returned as it is: resuming it would only repeat (or re-diverge)
+      const previous = parseRunJson<RunSummary>(await readFile(paths.summary, 'utf8'), paths.summary);
+      if (previous.status === 'completed' || previous.status === 'diverged') return previous;
     }
     if (existsSync(paths.checkpoint)) {
       const checkpoint = decodeCheckpoint(await readFile(paths.checkpoint), paths.checkpoint);
