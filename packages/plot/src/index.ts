@@ -10,6 +10,7 @@ export * from './nan-counts-chart.js';
 export * from './paper-figures.js';
 export * from './paper-numbers.js';
 export * from './perplexity-table.js';
+export * from './perplexity-chart.js';
 export * from './html.js';
 export * from './paper-comparison.js';
 export * from './report.js';

@@ -8,6 +8,7 @@ import { headEntropyCells, headEntropyHeatmapSpec } from './head-entropy-heatmap
 import { layerEntropyRows, layerEntropySpec } from './layer-entropy-chart.js';
 import { hasNonZeroCounts, layerCountRows, layerCountsSpec } from './nan-counts-chart.js';
 import { overloadBinsSpec } from './overload-bins-chart.js';
+import { perplexityDeltaRows, perplexityDeltaSpec } from './perplexity-chart.js';
 import type { PlotRun } from './plot-run.js';
 import { slopeRows, slopesSpec } from './slopes-chart.js';
 
@@ -16,6 +17,7 @@ export type FigureId =
   | 'figure1-head-entropy'
   | 'figure2a-entropy-bins'
   | 'figure2b-eval-loss'
+  | 'table2-perplexity'
   | 'figure3-slopes'
   | 'figure4-layer-entropy'
   | 'figure5-nan-counts'
@@ -37,7 +39,8 @@ export interface PaperFiguresOptions {
 
 /**
  * The figures the runs have data for, in paper order: Figure 1 and 2a need a final head-entropy
- * matrix, 2b evaluations, 3 slopes, 4 layer-wise entropy, 5 NaN counts above zero.
+ * matrix, 2b evaluations, Table 2 a baseline perplexity, 3 slopes, 4 layer-wise entropy, 5 NaN
+ * counts above zero.
  */
 export function paperFigures(runs: readonly PlotRun[], options: PaperFiguresOptions = {}): PlotFigure[] {
   const wanted = (id: FigureId) => options.only === undefined || options.only.includes(id);
@@ -54,6 +57,9 @@ export function paperFigures(runs: readonly PlotRun[], options: PaperFiguresOpti
   }
   if (wanted('figure2b-eval-loss') && evalLossRows(runs).length > 0) {
     figures.push({ id: 'figure2b-eval-loss', title: 'Figure 2b: evaluation loss during training', spec: evalLossSpec(runs) });
+  }
+  if (wanted('table2-perplexity') && perplexityDeltaRows(runs).length > 1) {
+    figures.push({ id: 'table2-perplexity', title: 'Table 2: eval perplexity change vs SM+LN+G (+Δ%), ours and the paper\'s', spec: perplexityDeltaSpec(runs) });
   }
   if (wanted('figure3-slopes') && slopeRows(runs).length > 0) {
     figures.push({ id: 'figure3-slopes', title: 'Figure 3: learnable negative slopes during training', spec: slopesSpec(runs) });

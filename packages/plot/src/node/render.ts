@@ -10,12 +10,15 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { plotFont } from '../palette.js';
 import { bundledFontFiles } from './fonts.js';
+import { useDejaVuTextMetrics } from './text-metrics.js';
 
 /**
- * Render a Vega-Lite spec to an SVG string (no DOM, no canvas; text widths are estimated).
+ * Render a Vega-Lite spec to an SVG string (no DOM, no canvas; text is laid out with DejaVu Sans
+ * advance widths, the font the PNGs are drawn with).
  * @throws Error naming the spec's title when Vega-Lite cannot compile it.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  useDejaVuTextMetrics();
   let vegaSpec: vega.Spec;
   try {
     vegaSpec = compile(spec).spec;

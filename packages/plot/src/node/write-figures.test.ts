@@ -16,7 +16,7 @@ describe('writeFigures', () => {
     // SVG only and short curves: this test is about which figures, not about rasterising (kept fast).
     const runs = paperExampleRuns({ extras: true, steps: 4000, every: 1000 });
     const { figures, files } = await writeFigures(dir, runs, { svgOnly: true, onFigure: (figure) => seen.push(figure.id) });
-    const ids = ['figure1-head-entropy', 'figure2a-entropy-bins', 'figure2b-eval-loss', 'figure3-slopes', 'figure4-layer-entropy', 'figure5-nan-counts', 'fp16-overflow-counts'];
+    const ids = ['figure1-head-entropy', 'figure2a-entropy-bins', 'figure2b-eval-loss', 'table2-perplexity', 'figure3-slopes', 'figure4-layer-entropy', 'figure5-nan-counts', 'fp16-overflow-counts'];
     expect(figures.map((figure) => figure.id)).toEqual(ids);
     expect(seen).toEqual(ids);
     expect(files).toEqual(ids.map((id) => join(dir, `${id}.svg`)));
