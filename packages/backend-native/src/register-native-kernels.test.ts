@@ -59,7 +59,7 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
   });
 
   it('serves every kernel that has a native version', () => {
-    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax', 'Equal', 'Unpack', 'Pack', 'Tile', 'Transpose', 'Slice', 'SplitV', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum']));
+    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax', 'Equal', 'Unpack', 'Pack', 'Tile', 'Transpose', 'Slice', 'SplitV', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'GatherV2']));
   });
 
   const cases: { name: string; a: number[]; b: number[] }[] = [
@@ -118,7 +118,7 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     expect(Array.from(reference[0] ?? []).reduce((sum, value) => sum + value, 0)).toBe(300); // one hit per row
   });
 
-  it('matches TF.js unstack, stack and tile exactly, on every axis and dtype', async () => {
+  it('matches TF.js unstack, stack, tile and gather exactly, on every axis and dtype', async () => {
     const { reference, native } = await onBothBackends(() => {
       const x = random([4, 5, 6], 15);
       const ids = tf.randomUniform([4, 5, 6], 0, 9, 'int32', 16);
@@ -126,10 +126,16 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
       const stacked = [0, 1, 2, -1].map((axis) => tf.stack(tf.unstack(x, 1), axis));
       const tiled = [tf.tile(x, [2, 1, 3]), tf.tile(tf.reshape(x, [1, 20, 6]), [64, 1, 1]), tf.cast(tf.tile(ids, [1, 2, 1]), 'float32'),
         tf.cast(tf.tile(tf.greater(x, 0), [3, 1, 2]), 'float32')];
-      return [...unstacked, ...stacked, ...tiled, tf.cast(tf.stack(tf.unstack(ids, 2), 0), 'float32')];
+      const gathered = [tf.gather(x, tf.tensor1d([3, 0, 3], 'int32')), tf.gather(x, tf.tensor2d([[1, 4], [2, 2]], [2, 2], 'int32'), 1),
+        tf.gather(x, tf.tensor1d([5], 'int32'), -1), tf.cast(tf.gather(ids, tf.tensor1d([5, 1], 'int32'), 2), 'float32')];
+      return [...unstacked, ...stacked, ...tiled, tf.cast(tf.stack(tf.unstack(ids, 2), 0), 'float32'), ...gathered];
     });
     expect(native.length).toBe(reference.length);
     reference.forEach((values, index) => expect(Array.from(native[index] ?? []), `output ${index}`).toEqual(Array.from(values)));
+  });
+
+  it('rejects out-of-range gather indices with TF.js\'s message', () => {
+    expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32')))).toThrow(/index value 3 is not in \[0, 2\]/);
   });
 
   it('matches TF.js transpose, slice and split exactly, float32, int32 and bool', async () => {

@@ -11,7 +11,7 @@ import { loadAddon, type NativeAddon } from './addon.js';
 import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { equalKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
-import { packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
+import { gatherV2Kernel, packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
 import { addKernel, multiplyKernel, realDivKernel, sliceKernel, splitVKernel, subKernel, sumKernel, transposeKernel } from './kernels/strided.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { isWasmBackend } from './kernels/wasm-heap.js';
@@ -19,6 +19,7 @@ import { isWasmBackend } from './kernels/wasm-heap.js';
 const allKernels: readonly NativeKernel[] = [
   batchMatMulKernel, expKernel, tanhKernel, softmaxKernel, equalKernel, unpackKernel, packKernel, tileKernel,
   transposeKernel, sliceKernel, splitVKernel, addKernel, subKernel, multiplyKernel, realDivKernel, sumKernel,
+  gatherV2Kernel,
 ];
 
 /** TF.js kernel names that have a native implementation. */
