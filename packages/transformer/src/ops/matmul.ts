@@ -24,7 +24,19 @@ export function product2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(a, b); // (M, K) @ (K, N) -> (M, N), XNNPACK's fast path on wasm
 }
 
-const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
+/**
+ * Name of the TF.js flag through which a backend says that batched products (n, r, c) @ (n, c, s)
+ * are as fast as 2-D ones: `@normfree/backend-native` sets it to the backend it serves ('wasm') when
+ * it registers its native `BatchMatMul`. Plain TF.js backends never set it.
+ */
+export const FAST_BATCHED_PRODUCTS_FLAG = 'NORMFREE_FAST_BATCHED_MATMUL';
+
+/** True when the current backend declared (via {@link FAST_BATCHED_PRODUCTS_FLAG}) fast batched products. */
+export function fastBatchedProducts(): boolean {
+  return tf.env().getFlags()[FAST_BATCHED_PRODUCTS_FLAG] === tf.getBackend();
+}
+
+([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
   save([a, b]);
   return {
     value: product2d(a, b), // (M, K) @ (K, N) -> (M, N)
