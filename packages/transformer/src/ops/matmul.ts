@@ -36,7 +36,7 @@ export function fastBatchedProducts(): boolean {
   return tf.env().getFlags()[FAST_BATCHED_PRODUCTS_FLAG] === tf.getBackend();
 }
 
-([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
+const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
   save([a, b]);
   return {
     value: product2d(a, b), // (M, K) @ (K, N) -> (M, N)
