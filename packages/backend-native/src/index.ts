@@ -1,3 +1,3 @@
 export type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
 export { loadAddon, addonPath, type NativeAddon, type AddonResult } from './addon.js';
-export { registerNativeKernels, unregisterNativeKernels, registeredNativeKernels, nativeKernelNames } from './register-native-kernels.js';
+export { registerNativeKernels, unregisterNativeKernels, registeredNativeKernels, nativeKernelNames, fastBatchedProductsFlag } from './register-native-kernels.js';

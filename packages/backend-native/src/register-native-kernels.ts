@@ -25,6 +25,17 @@ const allKernels: readonly NativeKernel[] = [
 /** TF.js kernel names that have a native implementation. */
 export const nativeKernelNames: readonly string[] = allKernels.map((kernel) => kernel.kernelName);
 
+/**
+ * TF.js flag that tells models batched products are fast on this backend (read by
+ * `@normfree/transformer`'s attention, which otherwise cuts per-block 2-D products for wasm's XNNPACK path).
+ */
+export const fastBatchedProductsFlag = 'NORMFREE_FAST_BATCHED_MATMUL';
+
+function setFastBatchedProducts(backendName: string): void {
+  tf.env().registerFlag(fastBatchedProductsFlag, () => '');
+  tf.env().set(fastBatchedProductsFlag, backendName);
+}
+
 /** Original wasm kernels replaced by native ones, by kernel name. */
 const originals = new Map<string, KernelConfig>();
 
@@ -81,6 +92,7 @@ export function registerNativeKernels(options: RegisterNativeKernelsOptions): Na
     tf.registerKernel(original.setupFunc === undefined ? config : { ...config, setupFunc: original.setupFunc });
     registered.push(kernel.kernelName);
   }
+  if (registered.includes('BatchMatMul')) setFastBatchedProducts('wasm');
   return { enabled: true, reason: `native ${simd} kernels from ${loaded.path}`, kernels: registered, simd };
 }
 
@@ -91,6 +103,7 @@ export function unregisterNativeKernels(): void {
     tf.registerKernel(original);
   }
   originals.clear();
+  setFastBatchedProducts('');
 }
 
 /** Names of the kernels currently served natively. */
