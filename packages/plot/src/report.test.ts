@@ -78,6 +78,14 @@ describe('buildReport', () => {
     expect(buildReport({ runs, preset: { ...conclusive, name: 'quick' }, figures: [] }).markdown).not.toContain('PyTorch reference');
   });
 
+  it('gives each inlined SVG its own ids, so two figures\' gradients do not collide', () => {
+    const svg = '<svg><defs><linearGradient id="gradient_0"/></defs><rect fill="url(#gradient_0)"/></svg>';
+    const { html } = buildReport({ runs: paperExampleRuns(), figures: [{ title: 'A', svg }, { title: 'B', svg }] });
+    expect(html).toContain('id="figure1-gradient_0"');
+    expect(html).toContain('fill="url(#figure2-gradient_0)"');
+    expect(html).not.toContain('"gradient_0"');
+  });
+
   it('references PNG files in Markdown and inlines SVGs in a self-contained HTML page', () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>hi</text></svg>';
     const { markdown, html } = buildReport({ runs: paperExampleRuns(), figures: [{ title: 'Figure 1: heatmaps', svg, pngFile: 'figure 1.png' }] });

@@ -247,6 +247,7 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 `;
 
 function toHtml(blocks: readonly Block[], title: string): string {
+  let figureIndex = 0;
   const body = blocks.map((block) => {
     switch (block.kind) {
       case 'heading':
@@ -261,8 +262,9 @@ function toHtml(blocks: readonly Block[], title: string): string {
       }
       case 'figure': {
         const { figure } = block;
+        figureIndex += 1;
         const content = figure.svg !== undefined
-          ? stripXmlDeclaration(figure.svg)
+          ? scopeSvgIds(stripXmlDeclaration(figure.svg), `figure${figureIndex}-`)
           : figure.pngFile !== undefined
             ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
             : '<p>(not rendered)</p>';
@@ -271,6 +273,18 @@ function toHtml(blocks: readonly Block[], title: string): string {
     }
   });
   return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${style}</style>\n</head>\n<body>\n${body.join('\n')}\n</body>\n</html>\n`;
+}
+
+/**
+ * Prefix every id of an inlined SVG (and the references to it): ids are global in an HTML page, and
+ * vega names gradients and clip paths alike in every SVG (`gradient_0`), so without this a second
+ * figure would draw with the first one's colour bar.
+ */
+export function scopeSvgIds(svg: string, prefix: string): string {
+  return svg
+    .replaceAll(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replaceAll(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replaceAll(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
 }
 
 function stripXmlDeclaration(svg: string): string {

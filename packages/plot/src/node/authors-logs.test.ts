@@ -57,7 +57,13 @@ describe('readAuthorsLogs on a run folder of the authors\' code', () => {
     expect(run.label).toBe('SM+LLR(layer)');
   });
 
-  it('names the file, line number and line of a malformed line', async () => {
+  it('names the file, line number and line of a malformed line (fixture with a duplicate step and a missing colon)', async () => {
+    const malformed = fileURLToPath(new URL('../__fixtures__/authors-run-malformed', import.meta.url));
+    const file = join(malformed, 'entropy_logs', 'layer_0_entropy.txt');
+    await expect(readAuthorsLogs(malformed)).rejects.toThrow(`${file}:5: malformed line "Step 300 - Layer 0 2.9"; expected "Step <step> - Layer 0: <value>"`);
+  });
+
+  it('names the file and line of a malformed line written by a test', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'plot-authors-'));
     scratch.push(dir);
     await mkdir(join(dir, 'entropy_logs'));
