@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, encodeSafetensors, float32Tensor } from '@normfree/core';
 import { createModel } from '@normfree/transformer';
 import { loadReferenceFixture } from '@normfree/transformer/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdamW } from './adamw.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, loadModelTensors } from './checkpoint.js';
 import { batchTensor } from './compute-gradients.js';
@@ -15,7 +15,15 @@ const referenceLossTolerance = 1e-5;
 
 const fixture = (name: string): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
 
+let tensorsBeforeTest = 0;
+
+beforeEach(() => {
+  tensorsBeforeTest = tf.memory().numTensors;
+});
+
 afterEach(() => {
+  // every test disposes its models and tensors: none may outlive it
+  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
   tf.disposeVariables();
 });
 

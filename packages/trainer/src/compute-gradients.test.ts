@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFakeBatchSource } from '@normfree/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeGradients } from './compute-gradients.js';
 import { createFakeLanguageModel } from './testing/index.js';
 
@@ -10,7 +10,15 @@ import { createFakeLanguageModel } from './testing/index.js';
  */
 const accumulationTolerance = 1e-6;
 
+let tensorsBeforeTest = 0;
+
+beforeEach(() => {
+  tensorsBeforeTest = tf.memory().numTensors;
+});
+
 afterEach(() => {
+  // every test disposes its models and tensors: none may outlive it
+  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
   tf.disposeVariables();
 });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFakeEvalSet } from '@normfree/core/testing';
 import { createRandom } from '@normfree/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import { batchTensor } from './compute-gradients.js';
 import { createFakeLanguageModel } from './testing/index.js';
@@ -9,7 +9,15 @@ import { createFakeLanguageModel } from './testing/index.js';
 /** Means of float32 losses over a few windows. */
 const lossTolerance = 1e-6;
 
+let tensorsBeforeTest = 0;
+
+beforeEach(() => {
+  tensorsBeforeTest = tf.memory().numTensors;
+});
+
 afterEach(() => {
+  // every test disposes its models and tensors: none may outlive it
+  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
   tf.disposeVariables();
 });
 

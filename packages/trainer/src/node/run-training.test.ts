@@ -21,11 +21,16 @@ const vocabSize = 16;
 const seqLen = 8;
 let root = '';
 
+let tensorsBeforeTest = 0;
+
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'normfree-run-'));
+  tensorsBeforeTest = tf.memory().numTensors;
 });
 
 afterEach(async () => {
+  // every test disposes its models: no tensor may outlive it
+  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
   tf.disposeVariables();
   await rm(root, { recursive: true, force: true });
 });
