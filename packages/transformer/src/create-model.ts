@@ -3,6 +3,7 @@
  */
 import { validateModelConfig, type LanguageModel, type ModelConfig } from '@normfree/core';
 import { createGpt2Model, type CreateModelOptions } from './gpt2-model.js';
+import { createPythiaModel } from './pythia-model.js';
 
 /**
  * Build a language model from a configuration.
@@ -20,6 +21,8 @@ export function createModel(config: ModelConfig, options: CreateModelOptions): L
   switch (config.family) {
     case 'gpt2':
       return createGpt2Model(config, options);
+    case 'pythia':
+      return createPythiaModel(config, options);
     default:
       throw new Error(`createModel: unknown model family '${String(config.family)}'; known: gpt2, pythia`);
   }
