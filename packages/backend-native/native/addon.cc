@@ -333,10 +333,12 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// reduceSum(heap, outer, reduce, inner, xOffset, outOffset)
+// reduceSum(heap, outer, reduce, inner, xOffset, outOffset[, max])
 napi_value ReduceSum(napi_env env, napi_callback_info info) {
   Args args;
   if (!readArgs(env, info, args, 6)) return nullptr;
+  bool isMax = false;
+  if (args.count > 6) NAPI_OK(napi_get_value_bool(env, args.values[6], &isMax));
   uint8_t* heap = nullptr;
   size_t heapLength = 0;
   if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
@@ -346,7 +348,8 @@ napi_value ReduceSum(napi_env env, napi_callback_info info) {
   float *x = nullptr, *out = nullptr;
   if (!floatsAt(env, heap, heapLength, v[3], v[0] * v[1] * v[2], &x)) return nullptr;
   if (!floatsAt(env, heap, heapLength, v[4], v[0] * v[2], &out)) return nullptr;
-  normfree::reduceSum(v[0], v[1], v[2], x, out);
+  if (isMax) normfree::reduceMax(v[0], v[1], v[2], x, out);
+  else normfree::reduceSum(v[0], v[1], v[2], x, out);
   return nullptr;
 }
 

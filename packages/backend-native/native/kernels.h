@@ -40,6 +40,9 @@ enum class BinaryOp : int { Add = 0, Sub = 1, Mul = 2, Div = 3 };
 void broadcastBinary(BinaryOp op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
                      const float* a, const float* b, float* out);
 
+/** out[o, i] = max_r x[o, r, i] for x viewed as [outer, reduce, inner]; NaN propagates. */
+void reduceMax(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out);
+
 /** out[o, i] = Σ_r x[o, r, i] for x viewed as [outer, reduce, inner]. */
 void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out);
 

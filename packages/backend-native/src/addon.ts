@@ -25,7 +25,7 @@ export interface NativeAddon {
   stridedCopy(heap: ArrayBuffer, dims: Int32Array, inOffset: number, outOffset: number, elementBytes: number): void;
   /** op: 0 add, 1 sub, 2 mul, 3 div; dims = [rank, shape…, aStrides…, bStrides…]. */
   binary(heap: ArrayBuffer, op: number, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number): void;
-  reduceSum(heap: ArrayBuffer, outer: number, reduce: number, inner: number, xOffset: number, outOffset: number): void;
+  reduceSum(heap: ArrayBuffer, outer: number, reduce: number, inner: number, xOffset: number, outOffset: number, max?: boolean): void;
   equal(heap: ArrayBuffer, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number, isFloat: boolean): void;
 }
 

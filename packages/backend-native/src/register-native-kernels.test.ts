@@ -59,7 +59,7 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
   });
 
   it('serves every kernel that has a native version', () => {
-    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax', 'Equal', 'Unpack', 'Pack', 'Tile', 'Transpose', 'Slice', 'SplitV', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'GatherV2']));
+    expect(registeredNativeKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Exp', 'Tanh', 'Softmax', 'Equal', 'Unpack', 'Pack', 'Tile', 'Transpose', 'Slice', 'SplitV', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'GatherV2', 'Max', 'Erf']));
   });
 
   const cases: { name: string; a: number[]; b: number[] }[] = [
@@ -95,14 +95,15 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     expectClose(native[1] ?? [], reference[1] ?? [], { absolute: 1e-5, relative: 1e-5 });
   });
 
-  it('matches TF.js exp, tanh and softmax within 1e-6 relative, NaN and ±inf included', async () => {
+  it('matches TF.js exp, tanh and softmax within 1e-6 relative and erf within 3e-7, NaN and ±inf included', async () => {
     const special = [NaN, Infinity, -Infinity, 0, -0, 1e-8, -1e-8, 88, -88, 100, -100, 0.03, -0.05];
     const { reference, native } = await onBothBackends(() => {
       const x = tf.concat([tf.mul(random([1000], 6), 30), tf.tensor1d(special)]);
       const rows = tf.mul(random([7, 301], 7), 10);
-      return [tf.exp(x), tf.tanh(x), tf.softmax(rows), tf.softmax(tf.reshape(rows, [7, 7, 43]))];
+      return [tf.exp(x), tf.tanh(x), tf.softmax(rows), tf.softmax(tf.reshape(rows, [7, 7, 43])), tf.erf(tf.div(x, 10))];
     });
     for (let index = 0; index < 4; index++) expectClose(native[index] ?? [], reference[index] ?? [], { absolute: 1e-7, relative: 1e-6 });
+    expectClose(native[4] ?? [], reference[4] ?? [], { absolute: 3e-7, relative: 0 }); // same A&S 7.1.26 formula, different exp
   });
 
   it('matches TF.js equal with broadcasting (one-hot comparisons), float32 and int32', async () => {
@@ -145,6 +146,7 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
       return [
         tf.transpose(x, [0, 2, 1, 3]), tf.transpose(x, [3, 2, 1, 0]), tf.transpose(tf.reshape(x, [42, 72])),
         tf.cast(tf.transpose(ids), 'float32'), tf.cast(tf.transpose(tf.greater(x, 0), [1, 0, 3, 2]), 'float32'),
+        tf.transpose(random([3, 37, 45], 24), [0, 2, 1]), tf.transpose(random([2, 16, 5, 32], 25), [0, 2, 1, 3]),
         tf.slice(x, [1, 2, 3, 4], [4, 5, 5, 5]), tf.slice(x, [0, 0, 0, 1], [-1, -1, -1, 8]), tf.cast(tf.slice(ids, [3, 10], [20, 60]), 'float32'),
         ...tf.split(tf.reshape(x, [42, 72]), [32, 40], 1), ...tf.split(x, 3, 0), ...tf.split(x, [2, -1], 2),
       ];
@@ -163,6 +165,7 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
         tf.add(x, row), tf.sub(x, column), tf.mul(column, x), tf.div(x, column), tf.div(row, tf.add(tf.abs(x), 1)), tf.sub(cube, random([40, 1], 23)),
         tf.add(x, tf.mul(x, 2)), tf.div(tf.tensor1d(Array.from({ length: 5000 }, (_, index) => index - 2500)), tf.fill([5000], 0)),
         tf.sum(cube), tf.sum(cube, 0), tf.sum(cube, [1, 2]), tf.sum(cube, -1, true), tf.sum(cube, 1), tf.sum(cube, [0, 1], true),
+        tf.max(cube, -1, true), tf.max(cube, 0), tf.max(cube), tf.max(tf.concat([cube, tf.fill([1, 40, 33], Number.NaN)]), 0),
       ];
     });
     expect(native.length).toBe(reference.length);

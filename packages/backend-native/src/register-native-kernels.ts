@@ -10,16 +10,16 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { loadAddon, type NativeAddon } from './addon.js';
 import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
-import { equalKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
+import { equalKernel, erfKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
 import { gatherV2Kernel, packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
-import { addKernel, multiplyKernel, realDivKernel, sliceKernel, splitVKernel, subKernel, sumKernel, transposeKernel } from './kernels/strided.js';
+import { addKernel, multiplyKernel, realDivKernel, sliceKernel, splitVKernel, subKernel, sumKernel, maxKernel, transposeKernel } from './kernels/strided.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { isWasmBackend } from './kernels/wasm-heap.js';
 
 const allKernels: readonly NativeKernel[] = [
   batchMatMulKernel, expKernel, tanhKernel, softmaxKernel, equalKernel, unpackKernel, packKernel, tileKernel,
   transposeKernel, sliceKernel, splitVKernel, addKernel, subKernel, multiplyKernel, realDivKernel, sumKernel,
-  gatherV2Kernel,
+  gatherV2Kernel, maxKernel, erfKernel,
 ];
 
 /** TF.js kernel names that have a native implementation. */

@@ -6,7 +6,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernel } from './native-kernel.js';
 import { heap, offsetOf, sizeOf } from './wasm-heap.js';
 
-const unaryOps = { Exp: 0, Tanh: 1 } as const;
+const unaryOps = { Exp: 0, Tanh: 1, Erf: 2 } as const;
 
 function unaryKernel(kernelName: keyof typeof unaryOps): NativeKernel {
   return {
@@ -25,6 +25,8 @@ function unaryKernel(kernelName: keyof typeof unaryOps): NativeKernel {
 
 export const expKernel = unaryKernel('Exp');
 export const tanhKernel = unaryKernel('Tanh');
+/** Erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), the formula of TF.js's own Erf kernels; exact GELU uses it. */
+export const erfKernel = unaryKernel('Erf');
 
 export const softmaxKernel: NativeKernel = {
   kernelName: 'Softmax',

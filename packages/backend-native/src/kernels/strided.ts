@@ -110,24 +110,31 @@ export const subKernel = binaryKernel('Sub');
 export const multiplyKernel = binaryKernel('Multiply');
 export const realDivKernel = binaryKernel('RealDiv');
 
-export const sumKernel: NativeKernel = {
-  kernelName: 'Sum',
-  run({ inputs, attrs, backend, addon }) {
-    const x = inputs['x'];
-    if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return null;
-    const axes = [...new Set(util.parseAxisParam(attrs['axis'] as number | number[], x.shape))].sort((p, q) => p - q);
-    const first = axes[0];
-    const last = axes.at(-1);
-    if (first === undefined || last === undefined || last - first + 1 !== axes.length) return null; // not one block of axes
-    const size = sizeOf(x.shape);
-    if (size < 4096) return null;
-    const outer = sizeOf(x.shape.slice(0, first));
-    const reduce = sizeOf(x.shape.slice(first, last + 1));
-    const inner = sizeOf(x.shape.slice(last + 1));
-    const keepDims = attrs['keepDims'] === true;
-    const outShape = keepDims ? x.shape.map((dimension, axis) => (axes.includes(axis) ? 1 : dimension)) : x.shape.filter((_, axis) => !axes.includes(axis));
-    const out: TensorInfo = backend.makeOutput(outShape, 'float32');
-    addon.reduceSum(heap(backend), outer, reduce, inner, offsetOf(backend, x), offsetOf(backend, out));
-    return out;
-  },
-};
+function reduceKernel(kernelName: 'Sum' | 'Max', axisAttribute: 'axis' | 'reductionIndices'): NativeKernel {
+  return {
+    kernelName,
+    run({ inputs, attrs, backend, addon }) {
+      const x = inputs['x'];
+      if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return null;
+      const axes = [...new Set(util.parseAxisParam(attrs[axisAttribute] as number | number[], x.shape))].sort((p, q) => p - q);
+      const first = axes[0];
+      const last = axes.at(-1);
+      if (first === undefined || last === undefined || last - first + 1 !== axes.length) return null; // not one block of axes
+      const size = sizeOf(x.shape);
+      if (size < 4096) return null;
+      const outer = sizeOf(x.shape.slice(0, first));
+      const reduce = sizeOf(x.shape.slice(first, last + 1));
+      const inner = sizeOf(x.shape.slice(last + 1));
+      const keepDims = attrs['keepDims'] === true;
+      const outShape = keepDims ? x.shape.map((dimension, axis) => (axes.includes(axis) ? 1 : dimension)) : x.shape.filter((_, axis) => !axes.includes(axis));
+      const out: TensorInfo = backend.makeOutput(outShape, 'float32');
+      addon.reduceSum(heap(backend), outer, reduce, inner, offsetOf(backend, x), offsetOf(backend, out), kernelName === 'Max');
+      return out;
+    },
+  };
+}
+
+/** Sum over one contiguous block of axes (wasm transposes first when they are not the innermost). */
+export const sumKernel = reduceKernel('Sum', 'axis');
+/** Max over one contiguous block of axes (the cross-entropy's row max over (N, V)); NaN propagates. */
+export const maxKernel = reduceKernel('Max', 'reductionIndices');
