@@ -105,11 +105,11 @@ export function dateStamp(now: Date): string {
 }
 
 /**
- * The default `--out`: `runs/<preset>-<date>`, or `-2`, `-3`, … when that already holds something.
+ * The default `--out`: `<base>/<name>-<date>`, or `-2`, `-3`, … when that already holds something.
  * With `resume`, the newest existing one (so `normfree reproduce --resume` continues today's run).
  */
-export async function defaultOutDir(options: { base: string; preset: string; now: Date; resume: boolean }): Promise<string> {
-  const stem = join(options.base, `${options.preset}-${dateStamp(options.now)}`);
+export async function defaultOutDir(options: { base: string; name: string; now: Date; resume: boolean }): Promise<string> {
+  const stem = join(options.base, `${options.name}-${dateStamp(options.now)}`);
   const candidate = (index: number): string => (index === 1 ? stem : `${stem}-${index}`);
   let index = 1;
   while (((await entries(candidate(index))) ?? []).length > 0) index += 1;

@@ -113,4 +113,17 @@ describe('normfree command line', () => {
     expect(await runCli(['bench', '--json', 'old.json'], io)).toBe(2);
     expect(io.output.stderr).toContain('already exists; nothing was overwritten');
   });
+
+  it('should put experiments in runs/<preset>-<date>, never reusing a taken folder, and resume the newest', async () => {
+    const io = createCapturedIo();
+    const executor = createFakeExecutor();
+    const dependencies = { createExecutor: () => executor, progress: silentProgress, now: () => new Date('2026-11-23T12:00:00Z') };
+    const argv = ['reproduce', '--preset', 'smoke', '--configs', 'sm-r', '--steps', '1', '--no-report'];
+    expect(await runCli(argv, io, dependencies)).toBe(0);
+    expect(await runCli(argv, io, dependencies)).toBe(0);
+    expect(executor.calls.map((call) => call.job.runDir)).toEqual([`${io.cwd}/runs/smoke-2026-11-23/sm-r-seed1337`, `${io.cwd}/runs/smoke-2026-11-23-2/sm-r-seed1337`]);
+    expect(await runCli([...argv, '--resume'], io, dependencies)).toBe(0);
+    expect(io.output.stderr).toContain(`experiment ${io.cwd}/runs/smoke-2026-11-23-2:`);
+    expect(executor.calls).toHaveLength(2); // the resumed experiment was already finished
+  });
 });

@@ -148,8 +148,9 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       .option('--seeds <list>', 'comma list of seeds; several give mean ± spread (default: 1337)', parseSeedList)
       .option('--out <dir>', 'experiment folder (default: runs/<preset>-<date>)')
       .option('--resume', 'continue the experiment in --out: finished runs are skipped, interrupted ones resume from their checkpoint')
-      .option('--workers <n>', `runs trained in parallel worker processes (default: ${defaultWorkers})`, parsePositiveInteger, defaultWorkers),
-  ).action(async (flags: OverrideFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers: number }) => {
+      .option('--workers <n>', 'runs trained at the same time, each in its own worker process', parsePositiveInteger, defaultWorkers)
+      .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)'),
+  ).action(async (flags: OverrideFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers: number; report: boolean }) => {
     const { reproduceCommand } = await import('./commands/reproduce.js');
     const code = await reproduceCommand({
       preset: flags.preset,
@@ -161,6 +162,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       runsBase: absolute('runs'),
       resume: flags.resume === true,
       workers: flags.workers,
+      report: flags.report,
       now: now(),
       io,
       progress: await progressFor(flags),

@@ -26,6 +26,8 @@ export interface ReproduceCommandOptions {
   readonly runsBase: string;
   readonly resume: boolean;
   readonly workers: number;
+  /** Write figures and report after training (default true). */
+  readonly report?: boolean;
   readonly now: Date;
   readonly io: CliIo;
   readonly progress: ProgressDisplay;
@@ -46,7 +48,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   const { io } = options;
   const startedAt = Date.now();
   const preset = asUsageError(() => getPreset(options.preset));
-  const outDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, preset: preset.name, now: options.now, resume: options.resume }));
+  const outDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: preset.name, now: options.now, resume: options.resume }));
   const plan = asUsageError(() =>
     planExperiment({
       preset: preset.name,
@@ -76,14 +78,18 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   }
   const failed = result.outcomes.filter((outcome) => outcome.kind === 'failed');
 
-  const { writeExperimentReport } = await import('../write-report.js');
-  try {
-    const report = await writeExperimentReport({ dir: outDir });
-    io.stdout(`${report.table}\n\n`);
-    io.stdout(`report: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${outDir}\n`);
-  } catch (error) {
-    io.stderr(`error: the runs are saved in ${outDir}, but the report could not be written: ${errorMessage(error)}\n`);
-    return exitCodes.failure;
+  if (options.report === false) {
+    io.stdout(`runs: ${outDir} (no report: build it with \`normfree report ${outDir}\`)\n`);
+  } else {
+    try {
+      const { writeExperimentReport } = await import('../write-report.js');
+      const report = await writeExperimentReport({ dir: outDir });
+      io.stdout(`${report.table}\n\n`);
+      io.stdout(`report: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${outDir}\n`);
+    } catch (error) {
+      io.stderr(`error: the runs are saved in ${outDir}, but the report could not be written: ${errorMessage(error)}\n`);
+      return exitCodes.failure;
+    }
   }
   io.stderr(`[normfree] done in ${formatDuration((Date.now() - startedAt) / 1000)}\n`);
   if (failed.length > 0) {

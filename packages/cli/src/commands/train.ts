@@ -4,10 +4,9 @@
  * run (and this run only with `--resume`).
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { getExperimentConfiguration, getPreset } from '@normfree/core';
-import { UsageError, errorMessage, exitCodes } from '../errors.js';
-import { dateStamp, readRunState } from '../experiment-directory.js';
+import { UsageError, exitCodes } from '../errors.js';
+import { defaultOutDir, readRunState } from '../experiment-directory.js';
 import { handleInterrupts } from '../interrupt.js';
 import { runId, type RunJob } from '../experiment-plan.js';
 import type { CliBackendName } from '../option-parsers.js';
@@ -32,15 +31,6 @@ export interface TrainCommandOptions {
   readonly executor: RunExecutor;
 }
 
-async function isEmpty(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw new UsageError(`--out '${dir}' cannot be read: ${errorMessage(error)}`);
-  }
-}
-
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
   const { io } = options;
   const preset = asUsageError(() => getPreset(options.preset));
@@ -48,13 +38,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   const settings = asUsageError(() => resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides }));
   const name = runId(configuration.id, options.seed);
 
-  let runDir = options.outDir;
-  if (runDir === undefined) {
-    const stem = join(options.runsBase, `train-${name}-${dateStamp(options.now)}`);
-    let index = 1;
-    while (!(await isEmpty(index === 1 ? stem : `${stem}-${index}`))) index += 1;
-    runDir = options.resume && index > 1 ? (index === 2 ? stem : `${stem}-${index - 1}`) : index === 1 ? stem : `${stem}-${index}`;
-  }
+  const runDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: `train-${name}`, now: options.now, resume: options.resume }));
 
   const state = await readRunState(runDir);
   if (state.kind !== 'new') {
