@@ -72,13 +72,18 @@ describe('createEntropyObserver', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('rejects a layer outside [0, nLayer) and a wrong head count, naming the values', () => {
+  it('rejects a layer outside [0, nLayer) and a wrong head count, naming the values', async () => {
     const before = tf.memory().numTensors;
     const observer = createEntropyObserver({ nLayer: 2, nHead: 2 });
     expect(() => observe(() => observer.onAttention(2, uniformCausalAttention({ batchSize: 1, nHead: 2, seqLen: 4 })))).toThrow('layer 2, but the observer has nLayer 2');
     expect(() => observe(() => observer.onAttention(0, uniformCausalAttention({ batchSize: 1, nHead: 3, seqLen: 4 })))).toThrow('shape [1, 3, 4, 4], expected (B, 2, T, T)');
     expect(() => createEntropyObserver({ nLayer: 0, nHead: 2 })).toThrow('nLayer must be a positive integer, got 0');
     expect(() => observer.resultSync()).toThrow('layer 0 was never observed');
+    // a partial observation (layer 1 missing) throws too, and still frees what it kept
+    observe(() => observer.onAttention(0, uniformCausalAttention({ batchSize: 1, nHead: 2, seqLen: 4 })));
+    expect(tf.memory().numTensors).toBe(before + 1);
+    await expect(observer.result()).rejects.toThrow('layer 1 was never observed');
+    expect(tf.memory().numTensors).toBe(before);
     observer.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -102,7 +102,16 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     layers = fresh();
   };
 
+  // reads the sums and ALWAYS releases them (also when a layer was never observed and it throws)
   const build = (read: (tensor: tf.Tensor) => Float32Array | Int32Array | Uint8Array): EntropyMeasurement => {
+    try {
+      return measure(read);
+    } finally {
+      release();
+    }
+  };
+
+  const measure = (read: (tensor: tf.Tensor) => Float32Array | Int32Array | Uint8Array): EntropyMeasurement => {
     const perHead: number[][] = [];
     const nanCounts: number[] = [];
     const overflows: number[] = [];
@@ -121,7 +130,6 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     });
     const perLayer = perHead.map((row) => row.reduce((a, b) => a + b, 0) / row.length);
     const windows = layers[0]!.windows;
-    release();
     return { perHead, perLayer, nanCounts, ...(sawLogits ? { fp16Overflows: overflows } : {}), windows };
   };
 
@@ -143,10 +151,15 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     },
     async result() {
       const values = new Map<tf.Tensor, Float32Array | Int32Array | Uint8Array>();
-      for (const layer of layers) {
-        for (const tensor of [layer.sums, layer.overflows]) {
-          if (tensor !== undefined) values.set(tensor, (await tensor.data()) as Float32Array);
+      try {
+        for (const layer of layers) {
+          for (const tensor of [layer.sums, layer.overflows]) {
+            if (tensor !== undefined) values.set(tensor, (await tensor.data()) as Float32Array);
+          }
         }
+      } catch (error) {
+        release();
+        throw error;
       }
       batchesSeen = 0;
       return build((tensor) => values.get(tensor)!);
