@@ -141,17 +141,55 @@ void unary(UnaryOp op, int64_t count, const float* x, float* y) {
   }
 }
 
+namespace {
+
+// One softmax row with AVX2: vector max, exp written once with the running sum, one scaling pass.
+__attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* in, float* out) {
+  __m256 maxima = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  int c = 0;
+  for (; c + 8 <= cols; c += 8) maxima = _mm256_max_ps(maxima, _mm256_loadu_ps(in + c));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, maxima);
+  float maximum = lanes[0];
+  for (int lane = 1; lane < 8; ++lane) maximum = std::max(maximum, lanes[lane]);
+  for (int rest = c; rest < cols; ++rest) maximum = std::max(maximum, in[rest]);
+  const __m256 shift = _mm256_set1_ps(maximum);
+  __m256 sums = _mm256_setzero_ps();
+  for (c = 0; c + 8 <= cols; c += 8) {
+    const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(in + c), shift));
+    _mm256_storeu_ps(out + c, e);
+    sums = _mm256_add_ps(sums, e);
+  }
+  _mm256_store_ps(lanes, sums);
+  float sum = 0.0f;
+  for (int lane = 0; lane < 8; ++lane) sum += lanes[lane];
+  for (; c < cols; ++c) {
+    out[c] = std::exp(in[c] - maximum);
+    sum += out[c];
+  }
+  const __m256 inverse = _mm256_set1_ps(1.0f / sum);
+  for (c = 0; c + 8 <= cols; c += 8) _mm256_storeu_ps(out + c, _mm256_mul_ps(_mm256_loadu_ps(out + c), inverse));
+  for (; c < cols; ++c) out[c] *= 1.0f / sum;
+}
+
+}  // namespace
+
 void softmaxRows(int rows, int cols, const float* x, float* y) {
   for (int r = 0; r < rows; ++r) {
     const float* in = x + static_cast<int64_t>(r) * cols;
     float* out = y + static_cast<int64_t>(r) * cols;
+    if (hasAvx2()) {
+      softmaxRowAvx2(cols, in, out);
+      continue;
+    }
     float maximum = -std::numeric_limits<float>::infinity();
     for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
     // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
-    for (int c = 0; c < cols; ++c) out[c] = in[c] - maximum;
-    unary(UnaryOp::Exp, cols, out, out);
     double sum = 0.0;
-    for (int c = 0; c < cols; ++c) sum += out[c];
+    for (int c = 0; c < cols; ++c) {
+      out[c] = std::exp(in[c] - maximum);
+      sum += out[c];
+    }
     const float inverse = static_cast<float>(1.0 / sum);
     for (int c = 0; c < cols; ++c) out[c] *= inverse;
   }
@@ -343,6 +381,27 @@ void reduceMax(int64_t outer, int64_t reduce, int64_t inner, const float* x, flo
   for (int64_t o = 0; o < outer; ++o) {
     const float* block = x + o * reduce * inner;
     float* target = out + o * inner;
+    if (inner == 1) {
+      // Row max: 8 independent lanes vectorise; NaN is tracked separately (x != x).
+      float lanes[8];
+      bool nan = false;
+      for (int lane = 0; lane < 8; ++lane) lanes[lane] = -std::numeric_limits<float>::infinity();
+      int64_t r = 0;
+      for (; r + 8 <= reduce; r += 8)
+        for (int lane = 0; lane < 8; ++lane) {
+          const float value = block[r + lane];
+          nan |= value != value;
+          lanes[lane] = value > lanes[lane] ? value : lanes[lane];
+        }
+      float best = -std::numeric_limits<float>::infinity();
+      for (; r < reduce; ++r) {
+        nan |= block[r] != block[r];
+        best = block[r] > best ? block[r] : best;
+      }
+      for (int lane = 0; lane < 8; ++lane) best = lanes[lane] > best ? lanes[lane] : best;
+      target[0] = nan ? std::numeric_limits<float>::quiet_NaN() : best;
+      continue;
+    }
     std::memcpy(target, block, sizeof(float) * inner);
     for (int64_t r = 1; r < reduce; ++r) {
       const float* row = block + r * inner;
