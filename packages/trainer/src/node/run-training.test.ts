@@ -103,6 +103,37 @@ describe('runTraining', () => {
     second.dispose();
   });
 
+  it('after a crash past the last checkpoint, resume drops the later log lines and repeats those steps exactly', async () => {
+    const straight = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
+    await runTraining({ ...setup({ checkpointEvery: 2 }), dir: join(root, 'straight'), model: straight });
+    const reference = await readRunDirectory(join(root, 'straight'));
+    straight.dispose();
+
+    const dir = join(root, 'crashed');
+    const crashing = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
+    const crash = runTraining({
+      ...setup({ checkpointEvery: 2 }), dir, model: crashing,
+      onLog: (record) => { if (record.type === 'step' && record.step === 3) throw new Error('simulated crash at step 3'); },
+    });
+    await expect(crash).rejects.toThrow('simulated crash at step 3');
+    crashing.dispose();
+    const crashed = await readRunDirectory(dir);
+    expect(crashed.summary.status).toBe('stopped');
+    expect(crashed.steps.map((step) => step.step)).toEqual([1, 2, 3]); // step 3 was logged, checkpoint is at 2
+    // a write cut short by the crash: a partial last line
+    await writeFile(join(dir, runFileNames.logs), `${await readFile(join(dir, runFileNames.logs), 'utf8')}{"type":"eval","st`);
+
+    const resumedModel = createFakeLanguageModel({ vocabSize, seqLen, seed: 42 });
+    const summary = await runTraining({ ...setup({ checkpointEvery: 2 }), dir, model: resumedModel, resume: true });
+    resumedModel.dispose();
+    expect(summary.status).toBe('completed');
+    const resumed = await readRunDirectory(dir);
+    expect(resumed.steps.map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    const expected = stepLosses(reference.steps);
+    stepLosses(resumed.steps).forEach((loss, index) => expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)));
+    expect(resumed.entropy.map((entropy) => entropy.step)).toEqual([0, 2, 4, 6]);
+  });
+
   it('refuses to resume a folder whose config differs, naming the field', async () => {
     const dir = join(root, 'run');
     const model = createFakeLanguageModel({ vocabSize, seqLen });
