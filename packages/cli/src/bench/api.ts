@@ -76,8 +76,8 @@ export interface BenchRun {
    * includes waiting for a core; CPU time does not, so it is the steadier of the two.
    */
   readonly cpuMsPerStep?: number;
-  /** Per-kernel breakdown of extra profiled steps, when requested. */
-  readonly profile?: StepProfile;
+  /** Per-kernel CPU-time breakdown of extra profiled steps, when requested. */
+  readonly profile?: StepProfile & { readonly outsideKernelsMs: number };
   readonly tokensPerSecond?: number;
   /** flopsPerStep / median step time, in GFLOP/s. */
   readonly achievedGflops?: number;

@@ -12,7 +12,7 @@ import { selectBackend } from '@normfree/backend';
 import type { BenchBackend, BenchPreset, BenchRun, MatmulResult, NativeStatusSummary } from './api.js';
 import { createReferenceGpt } from './reference-gpt.js';
 import { trainingFlopsPerStep } from './flops.js';
-import { profileSteps } from './profile-step.js';
+import { profileKernelCpu } from './profile-step.js';
 
 export const resultMarker = 'NORMFREE_BENCH_RESULT ';
 
@@ -146,7 +146,7 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
     }
   }
   const profile = task.profileSteps !== undefined && task.profileSteps > 0
-    ? await profileSteps(async () => { await step(); }, task.profileSteps)
+    ? await profileKernelCpu(tf.getBackend(), async () => { await step(); }, task.profileSteps)
     : undefined;
   const parameters = model.variables.reduce((total, variable) => total + variable.size, 0);
   optimizer.dispose();
