@@ -140,4 +140,23 @@ describe('entropyLogAt with the transformer', () => {
       model.dispose();
     }
   });
+
+  it('counts fp16 overflows always and NaNs only under fp16 emulation (paper-reference §7) when the logits are huge', async () => {
+    const { config: fixtureConfig, stateDict, outputs } = loadReferenceFixture('free_relu', 'init');
+    const model = createModel(fixtureConfig, { seed: 0 });
+    // blow up the residual stream and the Q/K projections so q·k/√hs passes 65504
+    const scaled = new Map([...stateDict].map(([name, tensor]) => [name, name.endsWith('wte.weight') || name === 'lm_head.weight' ? tf.mul(tensor, 1e4) : name.endsWith('qk_attn.weight') ? tf.mul(tensor, 1e2) : tensor.clone()]));
+    model.loadStateDict(scaled);
+    tf.dispose([...stateDict.values(), ...scaled.values()]);
+    const before = tf.memory().numTensors;
+    const batch = { inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 };
+    const plain = await entropyLogAt(model, batch, 1, { ...smoke.training, entropyBatchSize: 3, fp16AttentionOverflow: false });
+    const emulated = await entropyLogAt(model, batch, 1, { ...smoke.training, entropyBatchSize: 3, fp16AttentionOverflow: true });
+    expect(plain.fp16Overflows![0]!).toBeGreaterThan(0);
+    expect(plain.nanCounts).toEqual([0, 0]);
+    expect(emulated.nanCounts[0]!).toBeGreaterThan(0);
+    expect(emulated.perLayer.every(Number.isFinite)).toBe(true); // nansum: NaN rows count as 0, never NaN
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
 });
