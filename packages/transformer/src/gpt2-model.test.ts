@@ -1,4 +1,4 @@
-import { resolveModelConfig, type ModelConfig } from '@normfree/core';
+import { countParameters, resolveModelConfig, type ModelConfig } from '@normfree/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
@@ -50,6 +50,7 @@ describe('the authors\' GPT-2: parameters and state dict', () => {
     }
     expect(Array.from(again.stateDict().get('transformer.h.1.mlp.c_fc.weight')!.dataSync())).toEqual(Array.from(model.stateDict().get('transformer.h.1.mlp.c_fc.weight')!.dataSync()));
     expect(Array.from(other.stateDict().get('transformer.h.1.mlp.c_fc.weight')!.dataSync())).not.toEqual(Array.from(model.stateDict().get('transformer.h.1.mlp.c_fc.weight')!.dataSync()));
+    expect(model.parameters.reduce((sum, parameter) => sum + parameter.variable.size, 0)).toBe(countParameters(config)); // frozen biases excluded, tied head once
     for (const each of [model, again, other]) each.dispose();
   });
 
