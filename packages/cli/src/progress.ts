@@ -124,6 +124,8 @@ export function createBarProgress(options: { stream: NodeJS.WritableStream }): P
       multibar.log(`${line}\n`);
     },
     stop() {
+      // Log lines wait in cli-progress's buffer until the next redraw: flush them before stopping.
+      multibar.update();
       multibar.stop();
     },
   };
