@@ -24,7 +24,9 @@ export interface BenchTask {
   readonly matmulSizes: readonly number[];
   /** Force the reference step even when @normfree/transformer is available. */
   readonly referenceModel?: boolean;
-  /** Also profile this many extra steps by kernel (tf.profile) and report the breakdown. */
+  /** With `wasm+native`: register only these native kernels (default: all), e.g. to measure them one group at a time. */
+  readonly nativeKernels?: readonly string[];
+  /** Also profile this many extra steps by kernel (CPU time per kernel) and report the breakdown. */
   readonly profileSteps?: number;
 }
 
@@ -57,7 +59,7 @@ async function optionalImport(specifiers: readonly string[]): Promise<Record<str
   return null;
 }
 
-async function enableNative(): Promise<NativeStatusSummary> {
+async function enableNative(kernels: readonly string[] | undefined): Promise<NativeStatusSummary> {
   // @normfree/backend-native is optional for the CLI; in the monorepo it sits next to this package.
   const sibling = new URL('../../../backend-native/dist/index.js', import.meta.url).href;
   const module = await optionalImport(['@normfree/backend-native', sibling]);
@@ -65,7 +67,7 @@ async function enableNative(): Promise<NativeStatusSummary> {
   if (typeof register !== 'function') {
     return { enabled: false, reason: '@normfree/backend-native is not installed or not built', simd: null, kernels: [] };
   }
-  const status = (register as (options: object) => NativeStatusSummary)({ backend: 'wasm', log: null });
+  const status = (register as (options: object) => NativeStatusSummary)({ backend: 'wasm', log: null, ...(kernels !== undefined ? { kernels } : {}) });
   return { enabled: status.enabled, reason: status.reason, simd: status.simd, kernels: [...status.kernels] };
 }
 
@@ -179,7 +181,7 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     const selected = await selectBackend({ prefer: task.backend === 'cpu' ? 'cpu' : 'wasm', strict: true, quiet: true });
     let native: NativeStatusSummary | undefined;
     if (task.backend === 'wasm+native') {
-      native = await enableNative();
+      native = await enableNative(task.nativeKernels);
       if (!native.enabled) return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
     }
     let measured: Partial<BenchRun>;
