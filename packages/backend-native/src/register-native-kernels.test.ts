@@ -194,6 +194,14 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     // wasm's own BatchMatMul rejects int32: seeing its message proves the call was handed back.
     expect(() => tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor2d([[5], [6]], [2, 1], 'int32'))))
       .toThrow(/non-float32/);
+    // Declined calls must not leave an allocated output behind.
+    const dataIds = (): number => tf.backend().numDataIds(); // the backend's own count: a leaked makeOutput shows only here
+    const before = tf.memory();
+    const idsBefore = dataIds();
+    tf.dispose(tf.tidy(() => [tf.equal(tf.tensor1d([1, 2, 3]), tf.tensor1d([1, 0, 3])), tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])), tf.add(tf.ones([3]), 1)]));
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(dataIds()).toBe(idsBefore);
     const small = tf.exp(tf.tensor1d([0, 1]));
     expectClose(await small.data(), [1, Math.E], { absolute: 0, relative: 1e-6 });
     small.dispose();
@@ -209,10 +217,12 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     };
     step();
     const before = tf.memory();
+    const idsBefore = tf.backend().numDataIds();
     for (let index = 0; index < 3; index++) step();
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
+    expect(tf.backend().numDataIds()).toBe(idsBefore);
   });
 });
 

@@ -33,9 +33,9 @@ export const batchMatMulKernel: NativeKernel = {
     else if (batchA === 1 && outerA.length <= outerB.length) outer = outerB;
     else return null; // general broadcasting: rare; the original kernel handles it
     const batch = Math.max(batchA, batchB);
+    if (K === 0 && batch * M * N > 0) return null; // all-zero product: the original handles it (decide before allocating)
     const out: TensorInfo = backend.makeOutput([...outer, M, N], 'float32');
     if (batch * M * N === 0) return out;
-    if (K === 0) return null;
     addon.matmul(heap(backend), batch, M, N, K, offsetOf(backend, a), batchA === 1 ? 0 : M * K,
       offsetOf(backend, b), batchB === 1 ? 0 : K * N, offsetOf(backend, out), transposeA, transposeB);
     return out;

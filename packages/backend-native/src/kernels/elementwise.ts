@@ -68,10 +68,10 @@ export const equalKernel: NativeKernel = {
       if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null; // TF.js reports the error
       outShape.push(sizeA === 1 ? sizeB : sizeA);
     }
-    const out: TensorInfo = backend.makeOutput(outShape.slice(rank - Math.max(a.shape.length, b.shape.length)), 'bool');
     const total = sizeOf(outShape);
+    if (total > 0 && total < 256) return null; // the original is fine for small ones (decided before allocating)
+    const out: TensorInfo = backend.makeOutput(outShape.slice(rank - Math.max(a.shape.length, b.shape.length)), 'bool');
     if (total === 0) return out;
-    if (total < 256) return null; // the original is fine for small ones
     const strides = (shape: number[]): number[] =>
       shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
     const dims = new Int32Array([rank, ...outShape, ...strides(shapeA), ...strides(shapeB)]);
