@@ -1,13 +1,12 @@
 /**
  * Causal multi-head softmax attention as one op with a hand-written backward, written for the
  * weakest backend (toolchain.md §11.3):
- * - every product is a per-(batch, head) 2-D, non-transposed {@link product2d} (XNNPACK's fast path
- *   on wasm; batched or transposed products fall back to a naive loop there);
- * - per-head blocks are cut with `tf.gather` along the leading axis, never `tf.slice` / `tf.unstack`:
- *   tfjs-backend-wasm 4.22.0's Slice kernel copies its whole input (`backend.readSync(x.dataId)`,
- *   kernels/Slice.js:23) on every call, so cutting B·nh blocks with slices costs B·nh full copies
- *   (measured: unstacking a (64, 128, 128) tensor took ~1 s);
- * - blocks are merged with one `tf.concat` along rows;
+ * - every product goes through {@link blockProducts}: on wasm, per-(batch, head) 2-D non-transposed
+ *   products (XNNPACK's fast path; batched or transposed products fall back to a naive loop there)
+ *   with heads cut by `tf.gather`, because wasm's `Slice` copies its whole input on every call
+ *   (attention forward+backward of one bench layer: 2.5-3.9 s with `tf.unstack`, 0.4-0.6 s with
+ *   gathers, same loaded machine); one batched product elsewhere;
+ * - transposes are explicit whole-stack `tf.transpose` calls;
  * - the scale, the mask and the softmax run once on the stacked (B·nh, T, T) scores.
  *
  * Follows the authors' `myGPT2Attention._attn` (model_utils.py:147-177, paper-reference §3.3):
@@ -16,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
-import { fastBatchedProducts, product2d } from './matmul.js';
+import { blockProducts } from './matmul.js';
 
 /** The most negative float32, PyTorch's `torch.finfo(torch.float32).min` (model_utils.py:158-168). */
 export const FLOAT32_MIN = -3.4028234663852886e38;
@@ -54,28 +53,6 @@ function fromHeads(x: tf.Tensor, B: number, T: number, nh: number): tf.Tensor2D 
 /** Swap the last two axes of a (n, r, c) stack: (n, c, r). */
 function transposeBlocks(x: tf.Tensor3D): tf.Tensor3D {
   return tf.transpose(x, [0, 2, 1]); // (n, r, c) -> (n, c, r)
-}
-
-/**
- * Per-block products a[i] @ b[i] for stacks a (n, r, c) and b (n, c, s), each a 2-D product.
- * @returns (n, r, s).
- */
-function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  // One batched kernel call instead of n gathers and n products, where a native BatchMatMul
-  // (packages/backend-native) makes batched products fast; results are the same products.
-  if (fastBatchedProducts()) return tf.matMul(a, b); // (n, r, c) @ (n, c, s) -> (n, r, s)
-  const [n, r, c] = a.shape;
-  const s = b.shape[2];
-  const flatA = tf.reshape(a, [n, r * c]); // (n, r·c)
-  const flatB = tf.reshape(b, [n, c * s]); // (n, c·s)
-  const products: tf.Tensor2D[] = [];
-  for (let index = 0; index < n; index++) {
-    const which = tf.tensor1d([index], 'int32'); // (1,)
-    const blockA = tf.reshape(tf.gather(flatA, which), [r, c]) as tf.Tensor2D; // (r, c)
-    const blockB = tf.reshape(tf.gather(flatB, which), [c, s]) as tf.Tensor2D; // (c, s)
-    products.push(product2d(blockA, blockB)); // (r, c) @ (c, s) -> (r, s)
-  }
-  return tf.reshape(tf.concat(products, 0), [n, r, s]); // n × (r, s) -> (n·r, s) -> (n, r, s)
 }
 
 /** (T, T) additive mask: 0 where key k ≤ query i, float32 min above the diagonal. */

@@ -36,6 +36,42 @@ export function fastBatchedProducts(): boolean {
   return tf.env().getFlags()[FAST_BATCHED_PRODUCTS_FLAG] === tf.getBackend();
 }
 
+/**
+ * Stacked products a[i] @ b[i], no gradient (used inside hand-written backward passes).
+ *
+ * On wasm: one 2-D non-transposed {@link product2d} per block, blocks cut with `tf.gather` along the
+ * leading axis (never `tf.slice` / `tf.unstack`: tfjs-backend-wasm 4.22.0's Slice kernel copies its
+ * whole input on every call, kernels/Slice.js:23, so n slices cost n full copies), results joined by
+ * one `tf.concat`. wasm's batched `BatchMatMul` is a naive loop (toolchain.md §11.3); at the bench
+ * shapes (64 blocks of (128, 32) @ (32, 128)) the two measured about equal (41-55 vs 43-48 ms, loaded
+ * 2-vCPU machine), and the per-block path wins as the head dimension grows.
+ * Elsewhere (cpu, webgl, webgpu), and on wasm with a native batched kernel
+ * ({@link fastBatchedProducts}): one batched `tf.matMul`, since n small dispatches cost more there
+ * than one batched kernel.
+ *
+ * @param a - (n, r, c).
+ * @param b - (n, c, s).
+ * @returns (n, r, s); caller owns it.
+ */
+export function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [n, r, c] = a.shape;
+  const s = b.shape[2];
+  if (b.shape[0] !== n || b.shape[1] !== c) throw new Error(`blockProducts: expected (n, r, c) @ (n, c, s), got [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
+  // One batched kernel call off wasm, or where a native BatchMatMul (packages/backend-native) declared
+  // batched products fast through FAST_BATCHED_PRODUCTS_FLAG; the results are the same products.
+  if (tf.getBackend() !== 'wasm' || fastBatchedProducts()) return tf.matMul(a, b); // (n, r, c) @ (n, c, s) -> (n, r, s)
+  return tf.tidy(() => {
+    const products: tf.Tensor2D[] = [];
+    for (let index = 0; index < n; index++) {
+      const which = tf.tensor1d([index], 'int32'); // (1,)
+      const blockA = tf.reshape(tf.gather(a, which), [r, c]) as tf.Tensor2D; // (1, r, c) -> (r, c)
+      const blockB = tf.reshape(tf.gather(b, which), [c, s]) as tf.Tensor2D; // (1, c, s) -> (c, s)
+      products.push(product2d(blockA, blockB)); // (r, c) @ (c, s) -> (r, s)
+    }
+    return tf.reshape(tf.concat(products, 0), [n, r, s]); // n × (r, s) -> (n·r, s) -> (n, r, s)
+  });
+}
+
 const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
   save([a, b]);
   return {
