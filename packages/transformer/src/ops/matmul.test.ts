@@ -1,7 +1,7 @@
 import { selectBackend } from '@normfree/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { linear, matmul } from './matmul.js';
+import { blockProducts, linear, matmul } from './matmul.js';
 
 /** float32 products of length-5 dot products of N(0,1) values: rounding ≪ 1e-5. */
 const ABSOLUTE = 1e-5;
@@ -26,6 +26,19 @@ describe.each(['cpu', 'wasm'] as const)('matmul on %s', (backend) => {
     expect(close(ours[0]!, reference[0]!)).toBeLessThanOrEqual(ABSOLUTE);
     expect(close(ours[1]!, reference[1]!)).toBeLessThanOrEqual(ABSOLUTE);
     tf.dispose([a, b, product, expected, ...ours, ...reference]);
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+  });
+
+  it('computes stacked block products equal to a batched tf.matMul', async () => {
+    await selectBackend({ prefer: backend, strict: true, quiet: true });
+    const before = tf.memory().numTensors;
+    const error = tf.tidy(() => {
+      const a = tf.randomNormal([4, 3, 5], 0, 1, 'float32', 3) as tf.Tensor3D;
+      const b = tf.randomNormal([4, 5, 2], 0, 1, 'float32', 4) as tf.Tensor3D;
+      return tf.max(tf.abs(tf.sub(blockProducts(a, b), tf.matMul(a, b)))).dataSync()[0]!;
+    });
+    expect(error).toBeLessThanOrEqual(ABSOLUTE);
     expect(tf.memory().numTensors).toBe(before);
     await tf.setBackend('cpu');
   });
