@@ -182,6 +182,20 @@ describe('the authors\' GPT-2: forward', () => {
     model.dispose();
   });
 
+  it('lets an observer tf.keep a small reduction that outlives the forward (the AttentionObserver contract)', () => {
+    const model = createModel(tiny(), { seed: 0 });
+    const input = ids([[1, 2, 3, 4]]);
+    const before = tf.memory().numTensors;
+    const kept: tf.Tensor[] = [];
+    const logits = model.forward(input, { training: false, observer: { onAttention: (_layer, probs) => { kept.push(tf.keep(tf.sum(probs, [0, 2, 3]))); } } });
+    logits.dispose();
+    expect(tf.memory().numTensors).toBe(before + kept.length);
+    for (const sums of kept) expect(Array.from(sums.dataSync())).toEqual([4, 4].map((value) => expect.closeTo(value, 5) as unknown as number)); // nh rows sums: T = 4 rows of 1
+    tf.dispose(kept);
+    input.dispose();
+    model.dispose();
+  });
+
   it('turns attention logits beyond ±65504 into NaN rows only with fp16AttentionOverflow', () => {
     const model = createModel(tiny({ norm: 'none' }), { seed: 0 });
     const qk = model.stateDict().get('transformer.h.0.attn.qk_attn.weight') as tf.Variable;
