@@ -65,6 +65,8 @@ export interface BenchRun {
   readonly matmul?: readonly MatmulResult[];
   /** Which model was trained: `@normfree/transformer`, or the built-in reference step when it is absent. */
   readonly model?: string;
+  /** What updates the weights: the trainer's step (clipping + AdamW) when available, else `tf.train.adam`. */
+  readonly optimizer?: string;
   readonly parameters?: number;
   readonly batchSize?: number;
   readonly tokensPerStep?: number;

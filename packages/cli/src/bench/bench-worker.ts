@@ -94,6 +94,21 @@ interface TrainableModel {
   readonly variables: tf.Variable[];
   loss(ids: tf.Tensor2D): tf.Scalar;
   dispose(): void;
+  /** The `@normfree/transformer` model itself, for the trainer's step (absent for the reference step). */
+  readonly languageModel?: unknown;
+}
+
+/** The parts of `@normfree/trainer` one training step needs (loaded dynamically: it may be absent). */
+interface TrainerModule {
+  computeGradients(model: unknown, batches: readonly { inputIds: Int32Array; batchSize: number; seqLen: number }[],
+    options: { training: boolean; dropoutSeeds?: readonly number[] }): { loss: tf.Scalar; gradients: Map<string, tf.Tensor> };
+  clipGradientsByGlobalNorm(gradients: ReadonlyMap<string, tf.Tensor>, maxNorm: number): { gradients: Map<string, tf.Tensor>; norm: tf.Scalar };
+  createAdamW(parameters: unknown, options: unknown): { applyGradients(gradients: ReadonlyMap<string, tf.Tensor>, learningRate: number): void; dispose(): void };
+  adamWOptionsFrom(options: unknown): unknown;
+}
+
+function isTrainerModule(module: Record<string, unknown> | null): module is Record<string, unknown> & TrainerModule {
+  return module !== null && ['computeGradients', 'clipGradientsByGlobalNorm', 'createAdamW', 'adamWOptionsFrom'].every((name) => typeof module[name] === 'function');
 }
 
 async function createTrainable(config: ModelConfig, reference: boolean): Promise<TrainableModel> {
@@ -111,6 +126,7 @@ async function createTrainable(config: ModelConfig, reference: boolean): Promise
       variables: model.parameters.map((parameter) => parameter.variable),
       loss: (ids) => model.loss(ids, { training: true, dropoutSeed: 1337 + step++ }),
       dispose: () => model.dispose(),
+      languageModel: model,
     };
   }
   const gpt = createReferenceGpt(config, 1337);
@@ -122,19 +138,43 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
   const config = resolveModelConfig({ ...dimensions, vocabSize: 4096 });
   const batchSize = training.microBatchSize;
   const model = await createTrainable(config, task.referenceModel === true);
-  // Adam as in the toolchain benchmark; the update costs O(parameters), small next to the step.
-  const optimizer = tf.train.adam(1e-3);
   const ids = tf.randomUniform([batchSize, config.blockSize], 0, config.vocabSize, 'int32', 7) as tf.Tensor2D;
+  const trainer = model.languageModel === undefined ? null : await optionalImport(['@normfree/trainer']);
+  let step: () => Promise<number>;
+  let optimizerName: string;
+  let disposeOptimizer: () => void;
+  if (isTrainerModule(trainer)) {
+    // The trainer's own step: forward/backward (computeGradients), global-norm clipping, its AdamW.
+    const adamW = trainer.createAdamW((model.languageModel as { parameters: unknown }).parameters, trainer.adamWOptionsFrom(training));
+    const batch = { inputIds: new Int32Array(await ids.data()), batchSize, seqLen: config.blockSize };
+    let seed = 1337;
+    step = async () => {
+      const { loss, gradients } = trainer.computeGradients(model.languageModel, [batch], { training: true, dropoutSeeds: [seed++] });
+      const clipped = trainer.clipGradientsByGlobalNorm(gradients, training.maxGradNorm);
+      adamW.applyGradients(clipped.gradients, training.learningRate);
+      tf.dispose([...gradients.values(), ...clipped.gradients.values(), clipped.norm]);
+      const value = (await loss.data())[0] ?? NaN; // read back every step, as the trainer logs it
+      loss.dispose();
+      return value;
+    };
+    optimizerName = '@normfree/trainer: computeGradients, global-norm clipping, AdamW';
+    disposeOptimizer = () => adamW.dispose();
+  } else {
+    // Adam as in the toolchain benchmark when the trainer is absent.
+    const adam = tf.train.adam(1e-3);
+    step = async () => {
+      const loss = adam.minimize(() => model.loss(ids), true, model.variables);
+      if (loss === null) throw new Error('optimizer.minimize returned no loss');
+      const value = (await loss.data())[0] ?? NaN;
+      loss.dispose();
+      return value;
+    };
+    optimizerName = 'tf.train.adam';
+    disposeOptimizer = () => adam.dispose();
+  }
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const losses: number[] = [];
-  const step = async (): Promise<number> => {
-    const loss = optimizer.minimize(() => model.loss(ids), true, model.variables);
-    if (loss === null) throw new Error('optimizer.minimize returned no loss');
-    const value = (await loss.data())[0] ?? NaN; // read back every step, as the trainer logs it
-    loss.dispose();
-    return value;
-  };
   for (let index = 0; index < task.warmupSteps + task.steps; index++) {
     const start = performance.now();
     const cpuStart = process.cpuUsage();
@@ -151,7 +191,7 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
     ? await profileKernelCpu(tf.getBackend(), async () => { await step(); }, task.profileSteps)
     : undefined;
   const parameters = model.variables.reduce((total, variable) => total + variable.size, 0);
-  optimizer.dispose();
+  disposeOptimizer();
   model.dispose();
   ids.dispose();
   const tokensPerStep = batchSize * config.blockSize;
@@ -159,6 +199,7 @@ async function timeTraining(task: BenchTask, preset: BenchPreset): Promise<Parti
   const msMedian = median(times);
   return {
     model: model.name,
+    optimizer: optimizerName,
     parameters,
     batchSize,
     tokensPerStep,
