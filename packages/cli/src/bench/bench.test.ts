@@ -13,7 +13,7 @@ const machine = { cpu: 'test CPU', cores: 2, node: 'v20', platform: 'linux-x64',
 function trainingRun(overrides: Partial<BenchRun>): BenchRun {
   return {
     backend: 'wasm', job: 'bench', status: 'ok', model: '@normfree/transformer', tokensPerStep: 2048, flopsPerStep: 12e9,
-    msPerStep: { median: 2000, min: 1900, max: 2300 }, tokensPerSecond: 1024, achievedGflops: 6, peakRssMiB: 900,
+    msPerStep: { median: 2000, min: 1900, max: 2300 }, cpuMsPerStep: 1500, tokensPerSecond: 1024, achievedGflops: 6, peakRssMiB: 900,
     loss: { first: 8.3, last: 8.1 }, ...overrides,
   };
 }
@@ -38,7 +38,7 @@ describe('formatBenchTable', () => {
     };
     const text = formatBenchTable(result);
     expect(text).toContain('test CPU, 2 cores');
-    expect(text).toMatch(/wasm\s+bench\s+1,024\s+2,000 \[1,900–2,300\]\s+6\.0\s+900\s+8\.300→8\.100/);
+    expect(text).toMatch(/wasm\s+bench\s+1,024\s+2,000 \[1,900–2,300\]\s+1,500\s+6\.0\s+900\s+8\.300→8\.100/);
     expect(text).toMatch(/wasm\+native \(avx512\)\s+bench ×2 proc\s+5,322/);
     expect(text).toMatch(/wasm\s+26\.8\s+21\.5/);
     expect(text).toContain('cpu laptop: skipped: too slow');
@@ -50,11 +50,11 @@ describe('compareWithBaseline', () => {
     const baseline: BenchResult = { version: 1, date: 'before', machine, runs: [trainingRun({}), trainingRun({ job: 'laptop' })] };
     const current: BenchResult = {
       version: 1, date: 'after', machine,
-      runs: [trainingRun({ tokensPerSecond: 4096, msPerStep: { median: 500, min: 480, max: 520 }, achievedGflops: 24, peakRssMiB: 450 }), trainingRun({ backend: 'cpu' })],
+      runs: [trainingRun({ tokensPerSecond: 4096, msPerStep: { median: 500, min: 480, max: 520 }, cpuMsPerStep: 375, achievedGflops: 24, peakRssMiB: 450 }), trainingRun({ backend: 'cpu' })],
     };
     const { ratios, text } = compareWithBaseline(current, baseline);
     const byMetric = Object.fromEntries(ratios.map((entry) => [entry.metric, entry.ratio]));
-    expect(byMetric).toEqual({ 'tokens/s': 4, 'ms/step': 0.25, 'GFLOP/s': 4, 'peak RSS MiB': 0.5 });
+    expect(byMetric).toEqual({ 'tokens/s': 4, 'ms/step': 0.25, 'CPU ms/step': 0.25, 'GFLOP/s': 4, 'peak RSS MiB': 0.5 });
     expect(ratios.every((entry) => entry.backend === 'wasm' && entry.job === 'bench')).toBe(true);
     expect(text).toMatch(/tokens\/s\s+1,024\.0\s+4,096\.0\s+4\.00×/);
   });

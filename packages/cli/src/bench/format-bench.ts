@@ -24,12 +24,13 @@ export function formatBenchTable(result: BenchResult): string {
     `normfree bench — ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}`,
     '',
     table(
-      ['backend', 'preset', 'tokens/s', 'ms/step median [min–max]', 'GFLOP/s', 'peak RSS MiB', 'loss first→last', 'model'],
+      ['backend', 'preset', 'tokens/s', 'ms/step median [min–max]', 'CPU ms/step', 'GFLOP/s', 'peak RSS MiB', 'loss first→last', 'model'],
       training.map((run) => [
         backendLabel(run),
         `${run.job}${run.processes !== undefined && run.processes > 1 ? ` ×${run.processes} proc` : ''}`,
         number(run.tokensPerSecond),
         `${number(run.msPerStep?.median)} [${number(run.msPerStep?.min)}–${number(run.msPerStep?.max)}]`,
+        number(run.cpuMsPerStep),
         number(run.achievedGflops, 1),
         number(run.peakRssMiB),
         `${number(run.loss?.first, 3)}→${number(run.loss?.last, 3)}`,
@@ -65,6 +66,7 @@ export function compareWithBaseline(result: BenchResult, baseline: BenchResult):
     };
     add('tokens/s', run.tokensPerSecond, before.tokensPerSecond);
     add('ms/step', run.msPerStep?.median, before.msPerStep?.median);
+    add('CPU ms/step', run.cpuMsPerStep, before.cpuMsPerStep);
     add('GFLOP/s', run.achievedGflops, before.achievedGflops);
     add('peak RSS MiB', run.peakRssMiB, before.peakRssMiB);
     for (const entry of run.matmul ?? []) add(`matmul ${entry.size}³ GFLOP/s`, entry.gflops, before.matmul?.find((old) => old.size === entry.size)?.gflops);

@@ -108,7 +108,7 @@ export async function runBench(
     }
     for (const preset of settings.presets) {
       if (backend === 'cpu' && !settings.cpuTraining) {
-        runs.push({ backend, job: preset, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining / --cpu-train to time it' });
+        runs.push({ backend, job: preset, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it' });
         continue;
       }
       log(`${backend}: ${preset}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
