@@ -1,4 +1,4 @@
-export { runCli, createProgram, defaultWorkers, type CliIo, type CliDependencies } from './program.js';
+export { runCli, createProgram, defaultWorkers, defaultWorkersFor, type CliIo, type CliDependencies } from './program.js';
 export { exitCodes, UsageError } from './errors.js';
 export { planExperiment, runId, defaultCorpusName, type ExperimentPlan, type RunJob, type PlanOptions, type CliExperimentManifest } from './experiment-plan.js';
 export { runExperiment, type RunOutcome, type ExperimentResult, type RunExperimentOptions } from './run-experiment.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './program.js';
+import { defaultWorkers, runCli } from './program.js';
 import { createCapturedIo, createFakeExecutor } from './testing/index.js';
 import { silentProgress } from './progress.js';
 
@@ -125,5 +125,16 @@ describe('normfree command line', () => {
     expect(await runCli([...argv, '--resume'], io, dependencies)).toBe(0);
     expect(io.output.stderr).toContain(`experiment ${io.cwd}/runs/smoke-2026-11-23-2:`);
     expect(executor.calls).toHaveLength(2); // the resumed experiment was already finished
+  });
+
+  it('should default to one worker for smoke and min(2, cores) otherwise, unless --workers is given', async () => {
+    const asked: number[] = [];
+    const executor = createFakeExecutor();
+    const dependencies = { createExecutor: ({ workers }: { workers: number }) => (asked.push(workers), executor), progress: silentProgress };
+    const io = createCapturedIo();
+    await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'a'], io, dependencies);
+    await runCli(['reproduce', '--preset', 'quick', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'b'], io, dependencies);
+    await runCli(['reproduce', '--preset', 'quick', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'c', '--workers', '3'], io, dependencies);
+    expect(asked).toEqual([1, defaultWorkers, 3]);
   });
 });

@@ -15,7 +15,7 @@ describe('normfree reproduce --preset smoke (end to end)', () => {
 
   it('should train the configurations and write experiment.json, summaries, every figure and the report', async () => {
     const started = performance.now();
-    const code = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-r', '--steps', '4', '--backend', 'cpu', '--out', 'exp', '--plain-progress'], io);
+    const code = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-r', '--steps', '4', '--backend', 'cpu', '--out', 'exp', '--workers', '1', '--plain-progress'], io);
     const seconds = (performance.now() - started) / 1000;
     expect(code, io.output.stderr).toBe(0);
     const dir = join(io.cwd, 'exp');
@@ -46,7 +46,7 @@ describe('normfree reproduce --preset smoke (end to end)', () => {
 
   it('should skip the finished runs on --resume', async () => {
     const again = createCapturedIo(io.cwd);
-    const code = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-r', '--steps', '4', '--backend', 'cpu', '--out', 'exp', '--resume', '--plain-progress'], again);
+    const code = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-r', '--steps', '4', '--backend', 'cpu', '--out', 'exp', '--resume', '--workers', '1', '--plain-progress'], again);
     expect(code, again.output.stderr).toBe(0);
     expect(again.output.stderr).toContain('sm-ln-g-seed1337: already completed after 4 steps');
     expect(again.output.stderr).toContain('sm-r-seed1337: already completed');
