@@ -55,6 +55,7 @@ presetSelect.addEventListener('change', () => {
 let session: Session | undefined;
 let stopper: AbortController | undefined;
 let lastSelected: SelectedBackend | undefined;
+let lastResult: TrainResult | undefined;
 
 function plotRunOf(run: RunState): PlotRun {
   const steps = run.records.filter((record) => record.type === 'step');
@@ -140,7 +141,7 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
     await renderCharts();
     status.textContent = `Done. ${describeRuns(session.runs)}`;
     downloadButton.disabled = false;
-    return {
+    lastResult = {
       backend: selected,
       runs: session.runs.map((run) => ({
         configuration: run.configuration.id,
@@ -155,6 +156,7 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
       liveTensorsAfter: liveTensors(),
       files: [...runFolderFiles(session).keys()],
     };
+    return lastResult;
   } catch (error) {
     status.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`;
     throw error;
@@ -202,6 +204,8 @@ const hook = {
     return goldenForward(safetensors, outputs);
   },
   selected: () => lastSelected,
+  /** The result of the last session, whether started here or from the page's controls. */
+  lastResult: () => lastResult,
 };
 (window as unknown as { normfreePlayground: typeof hook }).normfreePlayground = hook;
 status.textContent = 'Ready. Pick a preset, two configurations and a backend, then Train.';
