@@ -31,10 +31,10 @@ type PlaygroundWindow = Window & { normfreePlayground: PlaygroundHook };
 
 // Each runs in the page (playwright serialises the function and its JSON argument).
 const trainInPage = (page: Page, request: Parameters<PlaygroundHook['train']>[0]) =>
-  page.evaluate((value) => (window as PlaygroundWindow).normfreePlayground.train(value), request);
-const lastResultInPage = (page: Page) => page.evaluate(() => (window as PlaygroundWindow).normfreePlayground.lastResult());
+  page.evaluate((value) => (window as unknown as PlaygroundWindow).normfreePlayground.train(value), request);
+const lastResultInPage = (page: Page) => page.evaluate(() => (window as unknown as PlaygroundWindow).normfreePlayground.lastResult());
 const goldenInPage = (page: Page, base: string, backend: string) =>
-  page.evaluate(([url, name]) => (window as PlaygroundWindow).normfreePlayground.goldenForward(url, name), [base, backend] as const);
+  page.evaluate(([url, name]) => (window as unknown as PlaygroundWindow).normfreePlayground.goldenForward(url, name), [base, backend] as const);
 
 function mean(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0) / values.length;
