@@ -32,6 +32,8 @@ export interface RunJob {
   readonly model: RunModelSettings;
   readonly training: TrainingOptions;
   readonly backend: CliBackendName;
+  /** With `backend: 'wasm'`: serve kernels from @normfree/backend-native when it is built (falls back to plain wasm with the reason printed). */
+  readonly nativeKernels: boolean;
 }
 
 export interface ExperimentPlan {
@@ -48,6 +50,8 @@ export interface PlanOptions {
   readonly seeds?: readonly number[];
   readonly overrides?: Overrides;
   readonly backend: CliBackendName;
+  /** Use @normfree/backend-native's kernels on wasm when available (default true). */
+  readonly nativeKernels?: boolean;
   readonly outDir: string;
   /** Timestamp for the manifest (tests pass a fixed one). */
   readonly now?: Date;
@@ -81,6 +85,7 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
         model: settings.model,
         training: settings.training,
         backend: options.backend,
+        nativeKernels: options.nativeKernels ?? true,
       });
     }
   }

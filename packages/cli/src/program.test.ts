@@ -90,6 +90,7 @@ describe('normfree command line', () => {
     expect(call?.job.model).toMatchObject({ norm: 'layernorm', activation: { kind: 'leaky-relu', slope: 0.1 }, nLayer: 1, nHead: 2, nEmbd: 16 });
     expect(call?.job.training).toMatchObject({ steps: 3, microBatchSize: 2, gradientAccumulation: 2, learningRate: 0.002, seed: 7, evalEvery: 2, entropyEvery: 3, fp16AttentionOverflow: true });
     expect(call?.job.runDir).toBe(`${io.cwd}/run-a`);
+    expect(call?.job).toMatchObject({ backend: 'wasm', nativeKernels: true });
     expect(io.output.stdout).toContain('sm-g-seed7: completed after 3 steps');
 
     // The same folder again: refused without --resume, "already finished" with it.
@@ -99,6 +100,15 @@ describe('normfree command line', () => {
     const other = createCapturedIo(io.cwd);
     expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'], other, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
     expect(other.output.stderr).toContain('holds run sm-g-seed7, not sm-r-seed7');
+  });
+
+  it('should turn the native kernels off with --no-native, for train and for every run of reproduce', async () => {
+    const train = await run(['train', '--preset', 'smoke', '--no-native', '--out', 'run-n']);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.executor.calls.map((call) => call.job.nativeKernels)).toEqual([false]);
+    const reproduce = await run(['reproduce', '--preset', 'smoke', '--no-native', '--no-report', '--out', 'exp-n']);
+    expect(reproduce.code, reproduce.stderr).toBe(0);
+    expect(reproduce.executor.calls.map((call) => call.job.nativeKernels)).toEqual([false, false, false, false]);
   });
 
   it('should validate bench options before measuring anything', async () => {

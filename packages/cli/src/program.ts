@@ -75,6 +75,7 @@ function addOverrideOptions(command: Command): Command {
     .option('--block-size <n>', 'context length T', parsePositiveInteger)
     .option('--fp16-overflow', 'emulate fp16 overflow of attention logits (the paper\'s NaNs, paper-reference §7)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(backendNames).default('wasm').argParser(parseBackend))
+    .option('--no-native', 'with --backend wasm: do not use the native CPU kernels of @normfree/backend-native (used by default when built)')
     .option('--plain-progress', 'print plain progress lines even in a terminal')
     .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10);
 }
@@ -94,6 +95,7 @@ interface OverrideFlags {
   blockSize?: number;
   fp16Overflow?: boolean;
   backend: CliBackendName;
+  native: boolean;
   plainProgress?: boolean;
   progressInterval: number;
 }
@@ -168,6 +170,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       seeds: flags.seeds ?? [presets[flags.preset as keyof typeof presets].training.seed],
       overrides: overridesFrom(flags),
       backend: flags.backend,
+      nativeKernels: flags.native,
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
       runsBase: absolute('runs'),
       resume: flags.resume === true,
@@ -200,6 +203,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       seed: flags.seed,
       overrides: overridesFrom(flags),
       backend: flags.backend,
+      nativeKernels: flags.native,
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
       runsBase: absolute('runs'),
       resume: flags.resume === true,

@@ -15,6 +15,7 @@ import { createModel } from '@normfree/transformer';
 import { runTraining } from '@normfree/trainer/node';
 import type { RunJob } from './experiment-plan.js';
 import type { RunExecutor } from './run-executor.js';
+import { backendLabel, enableNativeKernels } from './native-kernels.js';
 
 /** Split seed of the default corpus: fixed, so every run of every experiment sees the same split. */
 export const datasetSplitSeed = 0;
@@ -22,8 +23,14 @@ export const datasetSplitSeed = 0;
 export const validationFraction = 0.05;
 
 const datasets = new Map<string, Promise<PreparedDataset>>();
-let backend: Promise<SelectedBackend> | undefined;
-let backendName: string | undefined;
+/** The process's backend, and how runs name it (`wasm+native (avx2+fma)` with native kernels). */
+interface ProcessBackend {
+  readonly selected: SelectedBackend;
+  readonly label: string;
+}
+
+let backend: Promise<ProcessBackend> | undefined;
+let backendRequest: string | undefined;
 
 /** The prepared default dataset for a tokenizer and window length (cached per process). */
 export function loadRunDataset(tokenizer: RunJob['tokenizer'], seqLen: number): Promise<PreparedDataset> {
@@ -39,13 +46,25 @@ export function loadRunDataset(tokenizer: RunJob['tokenizer'], seqLen: number): 
   return dataset;
 }
 
-/** Select the job's backend once per process (a second, different request is an error). */
-function ensureBackend(name: RunJob['backend']): Promise<SelectedBackend> {
-  if (backend !== undefined && backendName !== name) {
-    return Promise.reject(new Error(`backend '${backendName}' is already selected in this process; '${name}' cannot be used by another run`));
+/**
+ * Select the job's backend once per process (a second, different request is an error), with
+ * @normfree/backend-native's kernels on wasm unless the job turns them off. Why native kernels are
+ * not used, when they were wanted, is printed.
+ */
+function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels'>): Promise<ProcessBackend> {
+  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}`;
+  if (backend !== undefined && backendRequest !== request) {
+    return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
   }
-  backendName = name;
-  backend ??= selectBackend({ prefer: name, log: (message) => process.stderr.write(`${message}\n`) });
+  backendRequest = request;
+  const log = (message: string): void => void process.stderr.write(`${message}\n`);
+  backend ??= (async () => {
+    const selected = await selectBackend({ prefer: job.backend, log });
+    if (selected.name !== 'wasm' || !job.nativeKernels) return { selected, label: selected.name };
+    const native = await enableNativeKernels();
+    log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels; --no-native turns them off)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);
+    return { selected, label: backendLabel(selected.name, native) };
+  })();
   return backend;
 }
 
@@ -58,7 +77,7 @@ function firstBatch(evalSet: EvalSet, size: number): Batch {
 /** An executor that trains in this process (one run at a time). */
 export function createInProcessExecutor(): RunExecutor {
   return async (job, context): Promise<RunSummary> => {
-    const selected = await ensureBackend(job.backend);
+    const { label: backendName } = await ensureBackend(job);
     const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
     const config = resolveModelConfig({ ...job.model, vocabSize: dataset.vocabSize });
     const trainSource = createBatchSampler({ windows: dataset.train, batchSize: job.training.microBatchSize, seed: job.seed });
@@ -78,7 +97,7 @@ export function createInProcessExecutor(): RunExecutor {
         options: job.training,
         configuration: { id: job.configuration, label: job.label },
         seed: job.seed,
-        backend: selected.name,
+        backend: backendName,
         resume: context.resume,
         ...(context.signal === undefined ? {} : { signal: context.signal }),
         onLog: (record) => {

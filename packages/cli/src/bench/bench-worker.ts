@@ -13,6 +13,7 @@ import type { BenchBackend, BenchPreset, BenchRun, MatmulResult, NativeStatusSum
 import { createReferenceGpt } from './reference-gpt.js';
 import { trainingFlopsPerStep } from './flops.js';
 import { profileKernelCpu } from './profile-step.js';
+import { enableNativeKernels } from '../native-kernels.js';
 
 export const resultMarker = 'NORMFREE_BENCH_RESULT ';
 
@@ -57,18 +58,6 @@ async function optionalImport(specifiers: readonly string[]): Promise<Record<str
     }
   }
   return null;
-}
-
-async function enableNative(kernels: readonly string[] | undefined): Promise<NativeStatusSummary> {
-  // @normfree/backend-native is optional for the CLI; in the monorepo it sits next to this package.
-  const sibling = new URL('../../../backend-native/dist/index.js', import.meta.url).href;
-  const module = await optionalImport(['@normfree/backend-native', sibling]);
-  const register = module?.['registerNativeKernels'];
-  if (typeof register !== 'function') {
-    return { enabled: false, reason: '@normfree/backend-native is not installed or not built', simd: null, kernels: [] };
-  }
-  const status = (register as (options: object) => NativeStatusSummary)({ backend: 'wasm', log: null, ...(kernels !== undefined ? { kernels } : {}) });
-  return { enabled: status.enabled, reason: status.reason, simd: status.simd, kernels: [...status.kernels] };
 }
 
 async function timeMatmul(size: number): Promise<MatmulResult> {
@@ -222,7 +211,7 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     const selected = await selectBackend({ prefer: task.backend === 'cpu' ? 'cpu' : 'wasm', strict: true, quiet: true });
     let native: NativeStatusSummary | undefined;
     if (task.backend === 'wasm+native') {
-      native = await enableNative(task.nativeKernels);
+      native = await enableNativeKernels(task.nativeKernels === undefined ? {} : { kernels: task.nativeKernels });
       if (!native.enabled) return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
     }
     let measured: Partial<BenchRun>;

@@ -21,6 +21,8 @@ export interface ReproduceCommandOptions {
   readonly seeds: readonly number[];
   readonly overrides: Overrides;
   readonly backend: CliBackendName;
+  /** Native kernels on wasm when available (`--no-native` turns them off). */
+  readonly nativeKernels?: boolean;
   /** Absolute; undefined → `<runsBase>/<preset>-<date>`. */
   readonly outDir: string | undefined;
   readonly runsBase: string;
@@ -56,6 +58,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
       seeds: options.seeds,
       overrides: options.overrides,
       backend: options.backend,
+      ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }),
       outDir,
       now: options.now,
     }),

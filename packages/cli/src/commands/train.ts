@@ -22,6 +22,8 @@ export interface TrainCommandOptions {
   readonly seed: number;
   readonly overrides: Overrides;
   readonly backend: CliBackendName;
+  /** Native kernels on wasm when available (`--no-native` turns them off). */
+  readonly nativeKernels?: boolean;
   readonly outDir: string | undefined;
   readonly runsBase: string;
   readonly resume: boolean;
@@ -68,6 +70,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     model: settings.model,
     training: settings.training,
     backend: options.backend,
+    nativeKernels: options.nativeKernels ?? true,
   };
   io.stderr(`[normfree] training ${name} (${configuration.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
   let started = false;
