@@ -9,7 +9,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '@normfree/core';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeJsonAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage } from './errors.js';
 import type { CliExperimentManifest, ExperimentPlan } from './experiment-plan.js';
 

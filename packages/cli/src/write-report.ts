@@ -10,7 +10,7 @@ import { experimentConfigurations, getPreset, type RunData, type RunSummary } fr
 import { buildReport, escapeHtml, perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, type PlotRun } from '@normfree/plot';
 import { writeFigures } from '@normfree/plot/node';
 import { readRunDirectory } from '@normfree/trainer/node';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage } from './errors.js';
 import { manifestFileName, readManifest } from './experiment-directory.js';
 import { formatDuration } from './progress.js';

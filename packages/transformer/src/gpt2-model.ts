@@ -17,9 +17,9 @@
 import { createActivations } from '@normfree/activations';
 import type { ForwardOptions, LanguageModel, ModelConfig } from '@normfree/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { causalLmOutputs } from './causal-lm-outputs.js';
 import { checkInputIds } from './forward-input.js';
 import { causalAttention } from './ops/causal-attention.js';
-import { crossEntropy } from './ops/cross-entropy.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear, matmul } from './ops/matmul.js';
@@ -130,21 +130,7 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     specificationVersion: 'v1',
     config,
     parameters: store.parameters,
-    forward: (inputIds, forwardOptions) =>
-      tf.tidy(() => {
-        const [B, T] = inputIds.shape;
-        return tf.reshape(head(hidden(inputIds, forwardOptions)), [B, T, V]) as tf.Tensor3D; // (B, T, V)
-      }),
-    loss: (inputIds, forwardOptions) =>
-      tf.tidy(() => {
-        const [B, T] = inputIds.shape;
-        if (T < 2) throw new Error(`loss needs sequences of at least 2 tokens, got sequence length ${T}`);
-        // HF shift (§3.6): logits at 0..T-2 predict ids at 1..T-1; slicing before the head skips a wasted row
-        const states = tf.reshape(hidden(inputIds, forwardOptions), [B, T, d]); // (B, T, d)
-        const predicting = tf.reshape(tf.slice(states, [0, 0, 0], [B, T - 1, d]), [B * (T - 1), d]) as tf.Tensor2D; // (B·(T-1), d)
-        const labels = tf.reshape(tf.slice(inputIds, [0, 1], [B, T - 1]), [B * (T - 1)]) as tf.Tensor1D; // (B·(T-1),)
-        return crossEntropy(head(predicting), labels); // () mean over B·(T-1) positions
-      }),
+    ...causalLmOutputs(hidden, head, d, V),
     slopes: () => activations.slopes(),
     stateDict: () => store.stateDict(),
     loadStateDict: (values, loadOptions) => store.loadStateDict(values, loadOptions),

@@ -18,10 +18,10 @@
 import { createActivations } from '@normfree/activations';
 import type { ForwardOptions, LanguageModel, ModelConfig } from '@normfree/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { causalLmOutputs } from './causal-lm-outputs.js';
 import { checkInputIds } from './forward-input.js';
 import type { CreateModelOptions } from './gpt2-model.js';
 import { causalAttention } from './ops/causal-attention.js';
-import { crossEntropy } from './ops/cross-entropy.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear } from './ops/matmul.js';
@@ -140,20 +140,7 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
     specificationVersion: 'v1',
     config,
     parameters: store.parameters,
-    forward: (inputIds, forwardOptions) =>
-      tf.tidy(() => {
-        const [B, T] = inputIds.shape;
-        return tf.reshape(head(hidden(inputIds, forwardOptions)), [B, T, V]) as tf.Tensor3D; // (B, T, V)
-      }),
-    loss: (inputIds, forwardOptions) =>
-      tf.tidy(() => {
-        const [B, T] = inputIds.shape;
-        if (T < 2) throw new Error(`loss needs sequences of at least 2 tokens, got sequence length ${T}`);
-        const states = tf.reshape(hidden(inputIds, forwardOptions), [B, T, d]); // (B, T, d)
-        const predicting = tf.reshape(tf.slice(states, [0, 0, 0], [B, T - 1, d]), [B * (T - 1), d]) as tf.Tensor2D; // (B·(T-1), d)
-        const labels = tf.reshape(tf.slice(inputIds, [0, 1], [B, T - 1]), [B * (T - 1)]) as tf.Tensor1D; // (B·(T-1),)
-        return crossEntropy(head(predicting), labels); // () mean next-token cross-entropy
-      }),
+    ...causalLmOutputs(hidden, head, d, V),
     slopes: () => activations.slopes(),
     stateDict: () => store.stateDict(),
     loadStateDict: (values, loadOptions) => store.loadStateDict(values, loadOptions),

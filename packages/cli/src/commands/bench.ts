@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
 import type { CliIo } from '../program.js';

@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildReport, type PlotRun } from '@normfree/plot';
 import { readAuthorsLogs, writeFigures } from '@normfree/plot/node';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { countParameters, resolveModelConfig, type EntropyLog, type EvalLog, type RunLogRecord, type RunSummary } from '@normfree/core';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '@normfree/core/node';
 import type { RunJob } from '../experiment-plan.js';
 import type { CliIo } from '../program.js';
 import type { RunExecutor } from '../run-executor.js';

@@ -1,6 +1,6 @@
 export * from './render.js';
 export * from './fonts.js';
-export * from './atomic-write.js';
+export { writeFileAtomic, writeJsonAtomic } from '@normfree/core/node';
 export * from './write-figures.js';
 export * from './authors-logs.js';
 export * from './text-metrics.js';

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { paperFigures, type FigureId, type PaperFiguresOptions } from '../paper-figures.js';
 import type { PlotRun } from '../plot-run.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@normfree/core/node';
 import { renderPng, renderSvg } from './render.js';
 
 export interface WriteFiguresOptions extends PaperFiguresOptions {

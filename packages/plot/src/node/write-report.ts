@@ -5,7 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ExperimentManifest } from '@normfree/core';
 import type { PlotRun } from '../plot-run.js';
 import { buildReport, type Report, type ReportPreset } from '../report.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@normfree/core/node';
 import type { WrittenFigure } from './write-figures.js';
 
 export interface WriteReportInput {

@@ -40,7 +40,7 @@ import {
 } from '../run-files.js';
 import { finalEntropyLog, train, type TrainOutcome } from '../train.js';
 import { readRunConfig } from './read-run-directory.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '@normfree/core/node';
 
 export interface RunTrainingArguments {
   /** The run folder, e.g. `runs/laptop/sm-g-seed1337` (see `runDirectoryName`). Created if missing. */

@@ -9,7 +9,7 @@
  * touching the models.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from './custom-op.js';
+import { customOp } from '@normfree/activations';
 
 /**
  * The raw kernel call, no gradient: a 2-D, non-transposed `tf.matMul`. Everything in this package

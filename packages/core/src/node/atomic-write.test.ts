@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 
 let root = '';
 
@@ -28,5 +28,11 @@ describe('writeFileAtomic', () => {
     await mkdir(join(path, 'child'), { recursive: true }); // a non-empty folder cannot be renamed over
     await expect(writeFileAtomic(path, 'x')).rejects.toThrow();
     expect((await readdir(root)).sort()).toEqual(['taken']);
+  });
+
+  it('writes JSON indented with a trailing newline', async () => {
+    const path = join(root, 'experiment.json');
+    await writeJsonAtomic(path, { version: 1, seeds: [1337] });
+    expect(await readFile(path, 'utf8')).toBe('{\n  "version": 1,\n  "seeds": [\n    1337\n  ]\n}\n');
   });
 });
