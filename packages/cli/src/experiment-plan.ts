@@ -62,6 +62,35 @@ export function runId(configuration: string, seed: number): string {
   return `${configuration}-seed${seed}`;
 }
 
+export interface RunJobOptions {
+  readonly preset: Preset;
+  readonly configuration: string;
+  readonly seed: number;
+  readonly overrides: Overrides;
+  readonly backend: CliBackendName;
+  readonly nativeKernels?: boolean;
+  readonly runDir: string;
+}
+
+/** One run's job: the preset with the configuration and overrides applied (throws RangeError on bad input). */
+export function createRunJob(options: RunJobOptions): RunJob {
+  const configuration = getExperimentConfiguration(options.configuration);
+  const settings = resolveRunSettings({ preset: options.preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides });
+  return {
+    runId: runId(configuration.id, options.seed),
+    runDir: options.runDir,
+    configuration: configuration.id,
+    label: configuration.label,
+    seed: options.seed,
+    preset: options.preset.name,
+    tokenizer: options.preset.tokenizer,
+    model: settings.model,
+    training: settings.training,
+    backend: options.backend,
+    nativeKernels: options.nativeKernels ?? true,
+  };
+}
+
 /** Resolve and validate every run of an experiment before anything is trained. */
 export function planExperiment(options: PlanOptions): ExperimentPlan {
   const preset = getPreset(options.preset);
@@ -70,23 +99,8 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
   const overrides = options.overrides ?? {};
   const runs: RunJob[] = [];
   for (const id of configurations) {
-    const configuration = getExperimentConfiguration(id);
     for (const seed of seeds) {
-      const settings = resolveRunSettings({ preset: preset.name, configuration: id, seed, overrides });
-      const name = runId(id, seed);
-      runs.push({
-        runId: name,
-        runDir: join(options.outDir, name),
-        configuration: id,
-        label: configuration.label,
-        seed,
-        preset: preset.name,
-        tokenizer: preset.tokenizer,
-        model: settings.model,
-        training: settings.training,
-        backend: options.backend,
-        nativeKernels: options.nativeKernels ?? true,
-      });
+      runs.push(createRunJob({ preset, configuration: id, seed, overrides, backend: options.backend, ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }), runDir: join(options.outDir, runId(id, seed)) }));
     }
   }
   const manifest: CliExperimentManifest = {

@@ -25,6 +25,17 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
     expect(text).not.toContain('"sort":"descending"');
   });
 
+  it('gives the colour bar enough decimals for the range of values', () => {
+    const legendFormat = (spec: object): string | undefined => /"format":"(\.\df)"/.exec(JSON.stringify(spec))?.[1];
+    expect(legendFormat(headEntropyHeatmapSpec(runs))).toBe('.1f'); // Figure 1 spans about 0 to 3.9 nats
+    // A near-uniform model: every head within 0.05 nats of ln-uniform; '.1f' would print one label.
+    const flat = runs.map((run, index) => ({
+      ...run,
+      finalEntropy: { ...run.finalEntropy!, perHead: run.finalEntropy!.perHead.map((row) => row.map((_, head) => 3.82 + 0.01 * ((head + index) % 6))) },
+    }));
+    expect(legendFormat(headEntropyHeatmapSpec(flat))).toBe('.2f');
+  });
+
   it('throws, naming the count, when no run has a head-entropy matrix', () => {
     const withoutMatrices = runs.map(({ finalEntropy: _dropped, ...run }) => ({ ...run, entropy: [] }));
     expect(() => headEntropyHeatmapSpec(withoutMatrices)).toThrow('none of the 4 runs has a final head-entropy matrix');

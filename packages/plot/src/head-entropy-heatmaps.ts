@@ -71,6 +71,8 @@ export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEn
   const high = Math.max(...values);
   // viridis turns light above ~55 % of its range: dark text there, white text below.
   const textThreshold = low + 0.55 * (high - low);
+  // Colour-bar labels: enough decimals to tell its ~5 ticks apart (a near-uniform model spans < 0.1 nats).
+  const legendDecimals = high > low ? Math.min(4, Math.max(1, Math.ceil(-Math.log10((high - low) / 5) - 1e-9))) : 2;
   const columns = options.columns ?? (panels.length <= 4 ? Math.min(panels.length, 2) : 3);
   return {
     $schema: vegaLiteSchema,
@@ -98,7 +100,7 @@ export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEn
               type: 'quantitative',
               title: 'Entropy (nats)',
               scale: { scheme: 'viridis', domain: [low, high] },
-              legend: { orient: 'right', gradientLength: Math.max(120, cellSize * layers), format: '.1f' },
+              legend: { orient: 'right', gradientLength: Math.max(120, cellSize * layers), format: `.${legendDecimals}f` },
             },
           },
         },

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, encodeSafetensors, float32Tensor } from '@normfree/core';
 import { createModel } from '@normfree/transformer';
 import { loadReferenceFixture } from '@normfree/transformer/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectNoTensorLeaksPerTest } from './__fixtures__/no-tensor-leaks.js';
 import { createAdamW } from './adamw.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, loadModelTensors } from './checkpoint.js';
 import { batchTensor } from './compute-gradients.js';
@@ -15,17 +16,7 @@ const referenceLossTolerance = 1e-5;
 
 const fixture = (name: string): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
 
-let tensorsBeforeTest = 0;
-
-beforeEach(() => {
-  tensorsBeforeTest = tf.memory().numTensors;
-});
-
-afterEach(() => {
-  // every test disposes its models and tensors: none may outlive it
-  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
-  tf.disposeVariables();
-});
+expectNoTensorLeaksPerTest();
 
 describe('encodeCheckpoint / decodeCheckpoint', () => {
   it('round-trips the state dict, optimizer moments and metadata bit for bit', async () => {

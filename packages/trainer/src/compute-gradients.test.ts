@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFakeBatchSource } from '@normfree/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectNoTensorLeaksPerTest } from './__fixtures__/no-tensor-leaks.js';
 import { computeGradients } from './compute-gradients.js';
 import { createFakeLanguageModel } from './testing/index.js';
 
@@ -10,17 +11,7 @@ import { createFakeLanguageModel } from './testing/index.js';
  */
 const accumulationTolerance = 1e-6;
 
-let tensorsBeforeTest = 0;
-
-beforeEach(() => {
-  tensorsBeforeTest = tf.memory().numTensors;
-});
-
-afterEach(() => {
-  // every test disposes its models and tensors: none may outlive it
-  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
-  tf.disposeVariables();
-});
+expectNoTensorLeaksPerTest();
 
 describe('computeGradients', () => {
   it('gives the same loss and gradients for 3 micro-batches of 2 as for one batch of 6 (eval mode)', () => {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFakeEvalSet } from '@normfree/core/testing';
 import { createRandom } from '@normfree/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectNoTensorLeaksPerTest } from './__fixtures__/no-tensor-leaks.js';
 import { evaluate } from './evaluate.js';
 import { batchTensor } from './compute-gradients.js';
 import { createFakeLanguageModel } from './testing/index.js';
@@ -9,17 +10,7 @@ import { createFakeLanguageModel } from './testing/index.js';
 /** Means of float32 losses over a few windows. */
 const lossTolerance = 1e-6;
 
-let tensorsBeforeTest = 0;
-
-beforeEach(() => {
-  tensorsBeforeTest = tf.memory().numTensors;
-});
-
-afterEach(() => {
-  // every test disposes its models and tensors: none may outlive it
-  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
-  tf.disposeVariables();
-});
+expectNoTensorLeaksPerTest();
 
 describe('evaluate', () => {
   it('gives the token-mean loss over all windows (batches of unequal size weighted by rows) and perplexity = exp(loss)', async () => {

@@ -125,21 +125,13 @@ export function parseRunLogs(text: string, source: string, options: ParseRunLogs
   return records;
 }
 
-export interface BuildRunSummaryInput {
+/** A {@link RunSummary}'s fields, with the configuration as one object and the optional logs allowed to be undefined. */
+export type BuildRunSummaryInput = Omit<RunSummary, 'version' | 'configuration' | 'label' | 'finalEval' | 'finalEntropy' | 'diverged'> & {
   readonly configuration: RunConfigurationLabel;
-  readonly seed: number;
-  readonly status: RunStatus;
-  readonly model: ModelConfig;
-  readonly training: TrainingOptions;
-  readonly stepsCompleted: number;
-  readonly tokensSeen: number;
-  readonly wallSeconds: number;
-  readonly backend: string;
-  readonly parameterCount: number;
   readonly finalEval?: EvalLog | undefined;
   readonly finalEntropy?: EntropyLog | undefined;
   readonly diverged?: DivergedLog | undefined;
-}
+};
 
 /** A core {@link RunSummary} (version 1); optional fields are left out when undefined. */
 export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {

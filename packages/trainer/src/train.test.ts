@@ -1,21 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
 import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectNoTensorLeaksPerTest } from './__fixtures__/no-tensor-leaks.js';
 import { createFakeLanguageModel } from './testing/index.js';
 import { train } from './train.js';
 
-let tensorsBeforeTest = 0;
-
-beforeEach(() => {
-  tensorsBeforeTest = tf.memory().numTensors;
-});
-
-afterEach(() => {
-  // every test disposes its models and tensors: none may outlive it
-  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
-  tf.disposeVariables();
-});
+expectNoTensorLeaksPerTest();
 
 const vocabSize = 16;
 const seqLen = 8;

@@ -8,12 +8,12 @@ import { getExperimentConfiguration, getPreset } from '@normfree/core';
 import { UsageError, exitCodes } from '../errors.js';
 import { defaultOutDir, readRunState } from '../experiment-directory.js';
 import { handleInterrupts } from '../interrupt.js';
-import { runId, type RunJob } from '../experiment-plan.js';
+import { createRunJob, runId, type RunJob } from '../experiment-plan.js';
 import type { CliBackendName } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
 import type { ProgressDisplay } from '../progress.js';
 import type { RunExecutor } from '../run-executor.js';
-import { resolveRunSettings, type Overrides } from '../run-settings.js';
+import type { Overrides } from '../run-settings.js';
 import { asUsageError } from './reproduce.js';
 
 export interface TrainCommandOptions {
@@ -37,7 +37,10 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   const { io } = options;
   const preset = asUsageError(() => getPreset(options.preset));
   const configuration = asUsageError(() => getExperimentConfiguration(options.configuration));
-  const settings = asUsageError(() => resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides }));
+  // Validated before any folder is touched; the folder is filled in once it is known.
+  const planned = asUsageError(() =>
+    createRunJob({ preset, configuration: configuration.id, seed: options.seed, overrides: options.overrides, backend: options.backend, ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }), runDir: '' }),
+  );
   const name = runId(configuration.id, options.seed);
 
   const runDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: `train-${name}`, now: options.now, resume: options.resume }));
@@ -59,19 +62,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     }
   }
 
-  const job: RunJob = {
-    runId: name,
-    runDir,
-    configuration: configuration.id,
-    label: configuration.label,
-    seed: options.seed,
-    preset: preset.name,
-    tokenizer: preset.tokenizer,
-    model: settings.model,
-    training: settings.training,
-    backend: options.backend,
-    nativeKernels: options.nativeKernels ?? true,
-  };
+  const job: RunJob = { ...planned, runDir };
   io.stderr(`[normfree] training ${name} (${configuration.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
   let started = false;
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));

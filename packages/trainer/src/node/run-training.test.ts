@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, type RunLogRecord, type TrainingOptions } from '@normfree/core';
 import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectNoTensorLeaksPerTest } from '../__fixtures__/no-tensor-leaks.js';
 import { createFakeLanguageModel } from '../testing/index.js';
 import { runFileNames } from '../run-files.js';
 import { readRunDirectory } from './read-run-directory.js';
@@ -21,17 +22,13 @@ const vocabSize = 16;
 const seqLen = 8;
 let root = '';
 
-let tensorsBeforeTest = 0;
+expectNoTensorLeaksPerTest();
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'normfree-run-'));
-  tensorsBeforeTest = tf.memory().numTensors;
 });
 
 afterEach(async () => {
-  // every test disposes its models: no tensor may outlive it
-  expect(tf.memory().numTensors).toBe(tensorsBeforeTest);
-  tf.disposeVariables();
   await rm(root, { recursive: true, force: true });
 });
 
