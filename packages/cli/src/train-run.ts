@@ -8,7 +8,7 @@
  * windows whatever its seed.
  */
 import { resolveModelConfig, type Batch, type EvalSet, type RunSummary } from '@normfree/core';
-import { selectBackend, type SelectedBackend } from '@normfree/backend';
+import { selectBackend } from '@normfree/backend';
 import { createBatchSampler, createEvalSet, createGpt2Tokenizer, prepareDataset, type PreparedDataset } from '@normfree/data';
 import { loadDefaultCorpus, loadDefaultDataset } from '@normfree/data/node';
 import { createModel } from '@normfree/transformer';
@@ -23,13 +23,8 @@ export const datasetSplitSeed = 0;
 export const validationFraction = 0.05;
 
 const datasets = new Map<string, Promise<PreparedDataset>>();
-/** The process's backend, and how runs name it (`wasm+native (avx2+fma)` with native kernels). */
-interface ProcessBackend {
-  readonly selected: SelectedBackend;
-  readonly label: string;
-}
-
-let backend: Promise<ProcessBackend> | undefined;
+/** The process's backend, as runs name it: `wasm`, or `wasm+native (avx2+fma)` with native kernels. */
+let backend: Promise<string> | undefined;
 let backendRequest: string | undefined;
 
 /** The prepared default dataset for a tokenizer and window length (cached per process). */
@@ -51,7 +46,7 @@ export function loadRunDataset(tokenizer: RunJob['tokenizer'], seqLen: number): 
  * @normfree/backend-native's kernels on wasm unless the job turns them off. Why native kernels are
  * not used, when they were wanted, is printed.
  */
-function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels'>): Promise<ProcessBackend> {
+function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels'>): Promise<string> {
   const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}`;
   if (backend !== undefined && backendRequest !== request) {
     return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
@@ -60,10 +55,10 @@ function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels'>): Promise<
   const log = (message: string): void => void process.stderr.write(`${message}\n`);
   backend ??= (async () => {
     const selected = await selectBackend({ prefer: job.backend, log });
-    if (selected.name !== 'wasm' || !job.nativeKernels) return { selected, label: selected.name };
+    if (selected.name !== 'wasm' || !job.nativeKernels) return selected.name;
     const native = await enableNativeKernels();
     log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels; --no-native turns them off)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);
-    return { selected, label: backendLabel(selected.name, native) };
+    return backendLabel(selected.name, native);
   })();
   return backend;
 }
@@ -77,7 +72,7 @@ function firstBatch(evalSet: EvalSet, size: number): Batch {
 /** An executor that trains in this process (one run at a time). */
 export function createInProcessExecutor(): RunExecutor {
   return async (job, context): Promise<RunSummary> => {
-    const { label: backendName } = await ensureBackend(job);
+    const backendName = await ensureBackend(job);
     const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
     const config = resolveModelConfig({ ...job.model, vocabSize: dataset.vocabSize });
     const trainSource = createBatchSampler({ windows: dataset.train, batchSize: job.training.microBatchSize, seed: job.seed });
