@@ -29,10 +29,11 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
     const legendFormat = (spec: object): string | undefined => /"format":"(\.\df)"/.exec(JSON.stringify(spec))?.[1];
     expect(legendFormat(headEntropyHeatmapSpec(runs))).toBe('.1f'); // Figure 1 spans about 0 to 3.9 nats
     // A near-uniform model: every head within 0.05 nats of ln-uniform; '.1f' would print one label.
-    const flat = runs.map((run, index) => ({
-      ...run,
-      finalEntropy: { ...run.finalEntropy!, perHead: run.finalEntropy!.perHead.map((row) => row.map((_, head) => 3.82 + 0.01 * ((head + index) % 6))) },
-    }));
+    const flat = runs.map((run, index) => {
+      const perHead = (run.finalEntropy?.perHead ?? []).map((row) => row.map((_, head) => 3.82 + 0.01 * ((head + index) % 6)));
+      return { ...run, finalEntropy: { step: run.finalEntropy?.step ?? 0, perHead } };
+    });
+    expect(flat.every((run) => run.finalEntropy.perHead.length > 0)).toBe(true);
     expect(legendFormat(headEntropyHeatmapSpec(flat))).toBe('.2f');
   });
 
