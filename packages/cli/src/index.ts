@@ -9,4 +9,4 @@ export { createProgressDisplay, createLineProgress, createBarProgress, silentPro
 export { parseActivation, parseConfigurationList, parseSeedList, parseBackend, parseNorm, parsePreset, backendNames, type CliBackendName } from './option-parsers.js';
 export { createInProcessExecutor } from './train-run.js';
 export { createForkExecutor } from './fork-executor.js';
-export { writeExperimentReport, runStatusMarkdown, type WrittenReport } from './write-report.js';
+export { writeExperimentReport, writeRunsReport, runStatusMarkdown, type WrittenReport } from './write-report.js';

@@ -217,11 +217,12 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
 
   program
     .command('report')
-    .description('rebuild the figures, report.md and report.html of an experiment folder from its logs')
-    .argument('<dir>', 'experiment folder (holds experiment.json and one folder per run)')
-    .action(async (dir: string) => {
+    .description('rebuild the figures, report.md and report.html from logs: of an experiment folder, of a run folder, or of several in one report')
+    .argument('<dirs...>', 'an experiment folder (report written into it), a run folder from `train` (likewise), or several of either with --out')
+    .option('--out <dir>', 'where the figures and report go (required with several folders)')
+    .action(async (dirs: string[], flags: { out?: string }) => {
       const { reportCommand } = await import('./commands/report.js');
-      setExitCode(await reportCommand({ dir: absolute(dir), io }));
+      setExitCode(await reportCommand({ dirs: dirs.map(absolute), outDir: flags.out === undefined ? undefined : absolute(flags.out), io }));
     });
 
   program

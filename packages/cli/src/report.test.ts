@@ -43,9 +43,44 @@ describe('normfree report', () => {
     expect(damaged.output.stderr).toContain(`${logs}:${lineCount + 1}: damaged line`);
   });
 
-  it('should refuse a folder that is not an experiment', async () => {
+  it('should refuse a folder that is neither an experiment nor a run, naming it', async () => {
     const other = createCapturedIo(io.cwd);
-    expect(await runCli(['report', 'exp/sm-r-seed1'], other)).toBe(2);
-    expect(other.output.stderr).toContain('not a normfree experiment folder');
+    expect(await runCli(['report', '.'], other)).toBe(2);
+    expect(other.output.stderr).toContain(`'${io.cwd}' is neither a run folder (no summary.json) nor an experiment folder (no experiment.json)`);
+  });
+
+  it('should report on one train run folder in place, and on several run folders into --out', async () => {
+    const executor = createFakeExecutor();
+    const dependencies = { createExecutor: () => executor, progress: silentProgress };
+    for (const [config, out] of [['sm-g', 'train-g'], ['sm-r', 'train-r']] as const) {
+      const trainIo = createCapturedIo(io.cwd);
+      expect(await runCli(['train', '--preset', 'smoke', '--config', config, '--out', out], trainIo, dependencies), trainIo.output.stderr).toBe(0);
+    }
+    const single = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'train-g'], single), single.output.stderr).toBe(0);
+    expect(await readdir(join(io.cwd, 'train-g'))).toEqual(expect.arrayContaining(['report.md', 'figure2b-eval-loss.png', 'summary.json']));
+
+    const both = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'train-g', 'train-r', '--out', 'compare'], both), both.output.stderr).toBe(0);
+    const markdown = await readFile(join(io.cwd, 'compare', 'report.md'), 'utf8');
+    expect(markdown).toContain('SM+G');
+    expect(markdown).toContain('SM+R');
+    expect(both.output.stdout).toContain(join(io.cwd, 'compare', 'report.md'));
+  });
+
+  it('should refuse several folders without --out, the same run twice, and an --out that holds another experiment', async () => {
+    const noOut = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'train-g', 'train-r'], noOut)).toBe(2);
+    expect(noOut.output.stderr).toContain('a report over 2 folders needs --out <dir>');
+
+    const twice = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'train-g', 'train-g', '--out', 'twice'], twice)).toBe(2);
+    expect(twice.output.stderr).toContain('are both sm-g-seed1337');
+
+    const reportBefore = await readFile(join(io.cwd, 'exp', 'experiment.json'), 'utf8');
+    const intoExperiment = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'train-g', 'train-r', '--out', 'exp'], intoExperiment)).toBe(2);
+    expect(intoExperiment.output.stderr).toContain("is an experiment or run folder that is not being reported on");
+    expect(await readFile(join(io.cwd, 'exp', 'experiment.json'), 'utf8')).toBe(reportBefore);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { experimentConfigurations, getPreset, type RunData, type RunSummary } from '@normfree/core';
+import { experimentConfigurations, getPreset, type ExperimentManifest, type RunData, type RunSummary } from '@normfree/core';
 import { buildReport, escapeHtml, perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, type PlotRun } from '@normfree/plot';
 import { writeFigures } from '@normfree/plot/node';
 import { readRunDirectory } from '@normfree/trainer/node';
@@ -78,33 +78,66 @@ async function runFolders(dir: string): Promise<string[]> {
   return folders.sort();
 }
 
-/** Read every run of `dir`, write the figures and the report; returns what was written. */
+/** Read run folders; a damaged file is the user's data, not a bug: the message names the file and line. */
+async function readRuns(runDirs: readonly string[]): Promise<RunData[]> {
+  try {
+    return await Promise.all(runDirs.map((runDir) => readRunDirectory(runDir)));
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
+}
+
+/** Read every run of the experiment folder `dir`, write the figures and the report into it; returns what was written. */
 export async function writeExperimentReport(options: { dir: string }): Promise<WrittenReport> {
   const { dir } = options;
   const manifest = await readManifest(dir);
   if (manifest === undefined) throw new UsageError(`'${dir}' holds no ${manifestFileName}; it is not a normfree experiment folder`);
   const folders = await runFolders(dir);
   if (folders.length === 0) throw new UsageError(`'${dir}' holds no runs yet (no <run>/summary.json)`);
-  let data: RunData[];
-  try {
-    data = await Promise.all(folders.map((folder) => readRunDirectory(join(dir, folder))));
-  } catch (error) {
-    // A damaged file is the user's data, not a bug: the message names the file and line.
-    throw new UsageError(errorMessage(error));
+  return writeReport(dir, await readRuns(folders.map((folder) => join(dir, folder))), manifest);
+}
+
+/**
+ * A report over run folders that belong to no experiment (e.g. several `normfree train` runs), or
+ * over the runs of several experiments: figures, report.md and report.html go to `outDir`.
+ * Each of `dirs` is a run folder (with summary.json) or an experiment folder (all its runs).
+ */
+export async function writeRunsReport(options: { dirs: readonly string[]; outDir: string }): Promise<WrittenReport> {
+  const runDirs: string[] = [];
+  for (const dir of options.dirs) {
+    const names = await readdir(dir).catch(() => {
+      throw new UsageError(`'${dir}' does not exist or is not a folder`);
+    });
+    if (names.includes('summary.json')) runDirs.push(dir);
+    else if (names.includes(manifestFileName)) runDirs.push(...(await runFolders(dir)).map((folder) => join(dir, folder)));
+    else throw new UsageError(`'${dir}' is neither a run folder (no summary.json) nor an experiment folder (no ${manifestFileName})`);
   }
+  if (runDirs.length === 0) throw new UsageError(`${options.dirs.map((dir) => `'${dir}'`).join(', ')} hold no finished or running runs (no summary.json)`);
+  const data = await readRuns(runDirs);
+  const seen = new Map<string, string>();
+  data.forEach((run, index) => {
+    const key = `${run.summary.configuration}-seed${run.summary.seed}`;
+    const other = seen.get(key);
+    if (other !== undefined) throw new UsageError(`${other} and ${runDirs[index]} are both ${key}: a report compares different configurations or seeds`);
+    seen.set(key, runDirs[index]!);
+  });
+  return writeReport(options.outDir, data, undefined);
+}
+
+async function writeReport(dir: string, data: readonly RunData[], manifest: ExperimentManifest | undefined): Promise<WrittenReport> {
   const summaries = data.map((run) => run.summary);
   const runs = sortRuns(data.map(plotRunFromRunData));
   const written = await writeFigures(dir, runs);
   const preset = (() => {
     try {
-      return getPreset(manifest.preset);
+      return manifest === undefined ? undefined : getPreset(manifest.preset);
     } catch {
       return undefined;
     }
   })();
   const report = buildReport({
     runs,
-    manifest,
+    ...(manifest === undefined ? {} : { manifest }),
     ...(preset === undefined ? {} : { preset }),
     figures: written.figures.map((figure) => ({ title: figure.title, svg: figure.svg, ...(figure.pngFile === undefined ? {} : { pngFile: basename(figure.pngFile) }) })),
   });

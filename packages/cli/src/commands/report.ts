@@ -1,10 +1,42 @@
-/** `normfree report <dir>`: rebuild an experiment folder's figures and report from its logs. */
-import { exitCodes } from '../errors.js';
+/**
+ * `normfree report <dirs...> [--out <dir>]`: rebuild figures and report from logs. One experiment
+ * folder: written into it (the same files `reproduce` writes). One run folder (e.g. from
+ * `normfree train`): written into it. Several folders (run or experiment folders): their runs in one
+ * report, written to `--out`.
+ */
+import { readdir } from 'node:fs/promises';
+import { UsageError, exitCodes } from '../errors.js';
+import { manifestFileName } from '../experiment-directory.js';
 import type { CliIo } from '../program.js';
 
-export async function reportCommand(options: { dir: string; io: CliIo }): Promise<number> {
-  const { writeExperimentReport } = await import('../write-report.js');
-  const report = await writeExperimentReport({ dir: options.dir });
-  options.io.stdout(`${report.table}\n\nreport: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${options.dir}\n`);
+export interface ReportCommandOptions {
+  readonly dirs: readonly string[];
+  /** Absolute; required with several folders. */
+  readonly outDir: string | undefined;
+  readonly io: CliIo;
+}
+
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}
+
+export async function reportCommand(options: ReportCommandOptions): Promise<number> {
+  const { writeExperimentReport, writeRunsReport } = await import('../write-report.js');
+  const [first, ...rest] = options.dirs;
+  if (first === undefined) throw new UsageError('report needs at least one folder');
+  let report;
+  if (rest.length === 0 && options.outDir === undefined) {
+    const names = await entries(first);
+    report = names.includes(manifestFileName) ? await writeExperimentReport({ dir: first }) : await writeRunsReport({ dirs: [first], outDir: first });
+  } else {
+    if (options.outDir === undefined) throw new UsageError(`a report over ${options.dirs.length} folders needs --out <dir> for its figures and report`);
+    const outNames = await entries(options.outDir);
+    if (!options.dirs.includes(options.outDir) && (outNames.includes(manifestFileName) || outNames.includes('summary.json'))) {
+      throw new UsageError(`--out '${options.outDir}' is an experiment or run folder that is not being reported on; its report would be replaced. Choose another --out.`);
+    }
+    report = await writeRunsReport({ dirs: options.dirs, outDir: options.outDir });
+  }
+  const where = options.outDir ?? first;
+  options.io.stdout(`${report.table}\n\nreport: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${where}\n`);
   return exitCodes.ok;
 }
