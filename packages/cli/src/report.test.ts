@@ -68,6 +68,25 @@ describe('normfree report', () => {
     expect(both.output.stdout).toContain(join(io.cwd, 'compare', 'report.md'));
   });
 
+  it('should report on experiments that differ only in seeds as one experiment of their preset', async () => {
+    const executor = createFakeExecutor();
+    const dependencies = { createExecutor: () => executor, progress: silentProgress };
+    for (const seed of ['1', '2']) {
+      const seedIo = createCapturedIo(io.cwd);
+      expect(await runCli(['reproduce', '--preset', 'smoke', '--seeds', seed, '--no-report', '--out', `seed-${seed}`], seedIo, dependencies), seedIo.output.stderr).toBe(0);
+    }
+    const merged = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'seed-1', 'seed-2', '--out', 'seeds'], merged), merged.output.stderr).toBe(0);
+    const markdown = await readFile(join(io.cwd, 'seeds', 'report.md'), 'utf8');
+    expect(markdown).toContain('Preset `smoke`');
+    expect(markdown).toMatch(/±/); // two seeds per configuration: mean ± spread
+
+    // With a bare run folder among them there is no common experiment: no preset line.
+    const mixed = createCapturedIo(io.cwd);
+    expect(await runCli(['report', 'seed-1', 'train-g', '--out', 'mixed'], mixed), mixed.output.stderr).toBe(0);
+    expect(await readFile(join(io.cwd, 'mixed', 'report.md'), 'utf8')).not.toContain('Preset `');
+  });
+
   it('should refuse several folders without --out, the same run twice, and an --out that holds another experiment', async () => {
     const noOut = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'train-g', 'train-r'], noOut)).toBe(2);

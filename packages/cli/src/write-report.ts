@@ -13,6 +13,7 @@ import { readRunDirectory } from '@normfree/trainer/node';
 import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage } from './errors.js';
 import { manifestFileName, readManifest } from './experiment-directory.js';
+import { runId, type CliExperimentManifest } from './experiment-plan.js';
 import { formatDuration } from './progress.js';
 
 export interface WrittenReport {
@@ -104,24 +105,49 @@ export async function writeExperimentReport(options: { dir: string }): Promise<W
  */
 export async function writeRunsReport(options: { dirs: readonly string[]; outDir: string }): Promise<WrittenReport> {
   const runDirs: string[] = [];
+  const manifests: (CliExperimentManifest | undefined)[] = [];
   for (const dir of options.dirs) {
     const names = await readdir(dir).catch(() => {
       throw new UsageError(`'${dir}' does not exist or is not a folder`);
     });
-    if (names.includes('summary.json')) runDirs.push(dir);
-    else if (names.includes(manifestFileName)) runDirs.push(...(await runFolders(dir)).map((folder) => join(dir, folder)));
-    else throw new UsageError(`'${dir}' is neither a run folder (no summary.json) nor an experiment folder (no ${manifestFileName})`);
+    if (names.includes('summary.json')) {
+      runDirs.push(dir);
+      manifests.push(undefined);
+    } else if (names.includes(manifestFileName)) {
+      runDirs.push(...(await runFolders(dir)).map((folder) => join(dir, folder)));
+      manifests.push(await readManifest(dir));
+    } else {
+      throw new UsageError(`'${dir}' is neither a run folder (no summary.json) nor an experiment folder (no ${manifestFileName})`);
+    }
   }
   if (runDirs.length === 0) throw new UsageError(`${options.dirs.map((dir) => `'${dir}'`).join(', ')} hold no finished or running runs (no summary.json)`);
   const data = await readRuns(runDirs);
   const seen = new Map<string, string>();
   data.forEach((run, index) => {
-    const key = `${run.summary.configuration}-seed${run.summary.seed}`;
+    const key = runId(run.summary.configuration, run.summary.seed);
     const other = seen.get(key);
     if (other !== undefined) throw new UsageError(`${other} and ${runDirs[index]} are both ${key}: a report compares different configurations or seeds`);
     seen.set(key, runDirs[index]!);
   });
-  return writeReport(options.outDir, data, undefined);
+  return writeReport(options.outDir, data, mergedManifest(manifests));
+}
+
+/**
+ * Experiments that differ only in configurations and seeds (e.g. one per seed) report as one: the
+ * report then names their preset (and, for `laptop`, compares with the PyTorch reference).
+ * Anything else (a bare run folder, another preset or other overrides) gives no manifest.
+ */
+function mergedManifest(manifests: readonly (CliExperimentManifest | undefined)[]): CliExperimentManifest | undefined {
+  const [first, ...rest] = manifests;
+  if (first === undefined) return undefined;
+  const identity = (manifest: CliExperimentManifest): string => JSON.stringify([manifest.preset, manifest.corpus, manifest.tokenizer, manifest.overrides]);
+  if (!rest.every((manifest) => manifest !== undefined && identity(manifest) === identity(first))) return undefined;
+  const all = manifests as readonly CliExperimentManifest[];
+  return {
+    ...first,
+    configurations: [...new Set(all.flatMap((manifest) => manifest.configurations))],
+    seeds: [...new Set(all.flatMap((manifest) => manifest.seeds))].sort((a, b) => a - b),
+  };
 }
 
 async function writeReport(dir: string, data: readonly RunData[], manifest: ExperimentManifest | undefined): Promise<WrittenReport> {
