@@ -4,6 +4,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernel } from './native-kernel.js';
+import { broadcastPlan } from './broadcast.js';
 import { heap, offsetOf, sizeOf } from './wasm-heap.js';
 
 const unaryOps = { Exp: 0, Tanh: 1, Erf: 2 } as const;
@@ -56,25 +57,14 @@ export const equalKernel: NativeKernel = {
     const a = inputs['a'];
     const b = inputs['b'];
     if (a === undefined || b === undefined || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return null;
-    const rank = Math.max(a.shape.length, b.shape.length, 1);
-    if (rank > 8) return null;
-    const padded = (shape: readonly number[]): number[] => [...Array.from({ length: rank - shape.length }, () => 1), ...shape];
-    const shapeA = padded(a.shape);
-    const shapeB = padded(b.shape);
-    const outShape: number[] = [];
-    for (let axis = 0; axis < rank; axis++) {
-      const sizeA = shapeA[axis] ?? 1;
-      const sizeB = shapeB[axis] ?? 1;
-      if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null; // TF.js reports the error
-      outShape.push(sizeA === 1 ? sizeB : sizeA);
-    }
+    const plan = broadcastPlan(a.shape, b.shape, 1);
+    if (plan === null) return null; // TF.js reports the error
+    const { rank, outShape } = plan;
     const total = sizeOf(outShape);
     if (total > 0 && total < 256) return null; // the original is fine for small ones (decided before allocating)
     const out: TensorInfo = backend.makeOutput(outShape.slice(rank - Math.max(a.shape.length, b.shape.length)), 'bool');
     if (total === 0) return out;
-    const strides = (shape: number[]): number[] =>
-      shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
-    const dims = new Int32Array([rank, ...outShape, ...strides(shapeA), ...strides(shapeB)]);
+    const dims = new Int32Array([rank, ...outShape, ...plan.stridesA, ...plan.stridesB]);
     addon.equal(heap(backend), dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), a.dtype === 'float32');
     return out;
   },

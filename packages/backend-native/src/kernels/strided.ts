@@ -9,6 +9,7 @@
 import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon.js';
 import type { NativeKernel } from './native-kernel.js';
+import { broadcastPlan } from './broadcast.js';
 import { heap, offsetOf, sizeOf, type WasmBackendLike } from './wasm-heap.js';
 
 const elementBytes = { float32: 4, int32: 4, bool: 1 } as Record<string, number | undefined>;
@@ -83,22 +84,12 @@ function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
       const a = inputs['a'];
       const b = inputs['b'];
       if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
-      const rank = Math.max(a.shape.length, b.shape.length);
-      if (rank === 0 || rank > 8) return null;
-      const padded = (shape: readonly number[]): number[] => [...Array.from({ length: rank - shape.length }, () => 1), ...shape];
-      const shapeA = padded(a.shape);
-      const shapeB = padded(b.shape);
-      const outShape: number[] = [];
-      for (let axis = 0; axis < rank; axis++) {
-        const sizeA = shapeA[axis] ?? 1;
-        const sizeB = shapeB[axis] ?? 1;
-        if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null;
-        outShape.push(sizeA === 1 ? sizeB : sizeA);
-      }
-      if (sizeOf(outShape) < 4096) return null; // wasm is fine on small tensors; N-API overhead is not free
-      const broadcastStrides = (shape: number[]): number[] => shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
-      const out: TensorInfo = backend.makeOutput(outShape, 'float32');
-      const dims = new Int32Array([rank, ...outShape, ...broadcastStrides(shapeA), ...broadcastStrides(shapeB)]);
+      if (a.shape.length === 0 && b.shape.length === 0) return null; // scalars: nothing to gain
+      const plan = broadcastPlan(a.shape, b.shape, 0);
+      if (plan === null) return null;
+      if (sizeOf(plan.outShape) < 4096) return null; // wasm is fine on small tensors; N-API overhead is not free
+      const out: TensorInfo = backend.makeOutput(plan.outShape, 'float32');
+      const dims = new Int32Array([plan.rank, ...plan.outShape, ...plan.stridesA, ...plan.stridesB]);
       addon.binary(heap(backend), binaryOps[kernelName], dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out));
       return out;
     },
