@@ -30,7 +30,7 @@ export const presets = {
     model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16 },
     training: training({ steps: 8, microBatchSize: 4, evalEvery: 4, entropyEvery: 4, entropyBatchSize: 4, finalEntropyWindows: 8, evalWindows: 8 }),
   },
-  // measured (cli README "Timings"): 1m39s for the four configurations on 2 cores with native kernels, 9m12s on plain wasm
+  // measured (cli README "Timings"): 1m04s for the four configurations on 2 idle cores with native kernels, 9m12s on plain wasm
   quick: {
     name: 'quick', description: 'about 2 minutes for four configurations on a 2-core CPU (10 without native kernels); too small to be conclusive', conclusive: false, tokenizer: 'default-4096',
     model: { nLayer: 2, nHead: 4, nEmbd: 64, blockSize: 128 },
