@@ -35,6 +35,15 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
     });
     expect(flat.every((run) => run.finalEntropy.perHead.length > 0)).toBe(true);
     expect(legendFormat(headEntropyHeatmapSpec(flat))).toBe('.2f');
+
+    // An untrained model: heads within 1e-5 nats. The scale spans 0.01 nats around them (one colour,
+    // distinct labels) instead of stretching 1e-5 over the whole palette.
+    const uniform = runs.map((run, index) => ({ ...run, finalEntropy: { step: 0, perHead: [[1.917 + 1e-5 * index, 1.917]] } }));
+    const spec = JSON.stringify(headEntropyHeatmapSpec(uniform));
+    const domain = /"domain":\[([^\]]+)\]/.exec(spec)?.[1]?.split(',').map(Number) ?? [];
+    expect(domain).toHaveLength(2);
+    expect((domain[1] ?? 0) - (domain[0] ?? 0)).toBeCloseTo(0.01, 9);
+    expect(legendFormat(JSON.parse(spec) as object)).toBe('.3f');
   });
 
   it('throws, naming the count, when no run has a head-entropy matrix', () => {

@@ -49,6 +49,9 @@ export function headEntropyCells(runs: readonly PlotRun[]): HeadEntropyCell[] {
   return cells;
 }
 
+/** Smallest span of Figure 1's colour scale, in nats. */
+const minimumColourRange = 0.01;
+
 /**
  * Vega-Lite spec of Figure 1: one heatmap per run (runs without a head-entropy matrix are skipped),
  * sharing one viridis colour scale and one colour bar.
@@ -67,12 +70,15 @@ export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEn
   const cellSize = Math.round(Math.min(72, Math.max(34, 432 / Math.max(heads, layers))));
   const fontSize = Math.round(Math.min(16, Math.max(10, cellSize / 3.4)));
   const values = cells.map((cell) => cell.entropy);
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  // The colour scale spans at least 0.01 nats: heads that differ by less (an untrained, near-uniform
+  // model) get one colour instead of the scale's two ends for a difference no label could show.
+  const centre = (Math.min(...values) + Math.max(...values)) / 2;
+  const low = Math.min(Math.min(...values), centre - minimumColourRange / 2);
+  const high = Math.max(Math.max(...values), centre + minimumColourRange / 2);
   // viridis turns light above ~55 % of its range: dark text there, white text below.
   const textThreshold = low + 0.55 * (high - low);
   // Colour-bar labels: enough decimals to tell its ~5 ticks apart (a near-uniform model spans < 0.1 nats).
-  const legendDecimals = high > low ? Math.min(4, Math.max(1, Math.ceil(-Math.log10((high - low) / 5) - 1e-9))) : 2;
+  const legendDecimals = Math.min(3, Math.max(1, Math.ceil(-Math.log10((high - low) / 5) - 1e-9)));
   const columns = options.columns ?? (panels.length <= 4 ? Math.min(panels.length, 2) : 3);
   return {
     $schema: vegaLiteSchema,
