@@ -51,7 +51,7 @@ export interface PlanOptions {
   readonly overrides?: Overrides;
   readonly backend: CliBackendName;
   /** Use @normfree/backend-native's kernels on wasm when available (default true). */
-  readonly nativeKernels?: boolean;
+  readonly nativeKernels?: boolean | undefined;
   readonly outDir: string;
   /** Timestamp for the manifest (tests pass a fixed one). */
   readonly now?: Date;
@@ -68,7 +68,8 @@ export interface RunJobOptions {
   readonly seed: number;
   readonly overrides: Overrides;
   readonly backend: CliBackendName;
-  readonly nativeKernels?: boolean;
+  /** Default true. */
+  readonly nativeKernels?: boolean | undefined;
   readonly runDir: string;
 }
 
@@ -100,7 +101,7 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
   const runs: RunJob[] = [];
   for (const id of configurations) {
     for (const seed of seeds) {
-      runs.push(createRunJob({ preset, configuration: id, seed, overrides, backend: options.backend, ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }), runDir: join(options.outDir, runId(id, seed)) }));
+      runs.push(createRunJob({ preset, configuration: id, seed, overrides, backend: options.backend, nativeKernels: options.nativeKernels, runDir: join(options.outDir, runId(id, seed)) }));
     }
   }
   const manifest: CliExperimentManifest = {

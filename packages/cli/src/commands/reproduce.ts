@@ -58,7 +58,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
       seeds: options.seeds,
       overrides: options.overrides,
       backend: options.backend,
-      ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }),
+      nativeKernels: options.nativeKernels,
       outDir,
       now: options.now,
     }),

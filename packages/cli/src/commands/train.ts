@@ -4,7 +4,7 @@
  * run (and this run only with `--resume`).
  */
 import { readdir } from 'node:fs/promises';
-import { getExperimentConfiguration, getPreset } from '@normfree/core';
+import { getPreset } from '@normfree/core';
 import { UsageError, exitCodes } from '../errors.js';
 import { defaultOutDir, readRunState } from '../experiment-directory.js';
 import { handleInterrupts } from '../interrupt.js';
@@ -36,19 +36,18 @@ export interface TrainCommandOptions {
 export async function trainCommand(options: TrainCommandOptions): Promise<number> {
   const { io } = options;
   const preset = asUsageError(() => getPreset(options.preset));
-  const configuration = asUsageError(() => getExperimentConfiguration(options.configuration));
   // Validated before any folder is touched; the folder is filled in once it is known.
   const planned = asUsageError(() =>
-    createRunJob({ preset, configuration: configuration.id, seed: options.seed, overrides: options.overrides, backend: options.backend, ...(options.nativeKernels === undefined ? {} : { nativeKernels: options.nativeKernels }), runDir: '' }),
+    createRunJob({ preset, configuration: options.configuration, seed: options.seed, overrides: options.overrides, backend: options.backend, nativeKernels: options.nativeKernels, runDir: '' }),
   );
-  const name = runId(configuration.id, options.seed);
+  const name = planned.runId;
 
   const runDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: `train-${name}`, now: options.now, resume: options.resume }));
 
   const state = await readRunState(runDir);
   if (state.kind !== 'new') {
     const summary = state.kind === 'finished' ? state.summary : state.summary;
-    if (summary !== undefined && (summary.configuration !== configuration.id || summary.seed !== options.seed)) {
+    if (summary !== undefined && (summary.configuration !== planned.configuration || summary.seed !== options.seed)) {
       throw new UsageError(`--out '${runDir}' holds run ${runId(summary.configuration, summary.seed)}, not ${name}; nothing was overwritten. Choose another --out.`);
     }
     const names = await readdir(runDir);
@@ -63,7 +62,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   }
 
   const job: RunJob = { ...planned, runDir };
-  io.stderr(`[normfree] training ${name} (${configuration.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
+  io.stderr(`[normfree] training ${name} (${planned.label}) with preset ${preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
   let started = false;
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   try {
