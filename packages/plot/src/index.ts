@@ -12,5 +12,6 @@ export * from './paper-numbers.js';
 export * from './perplexity-table.js';
 export * from './perplexity-chart.js';
 export * from './html.js';
+export * from './report-table.js';
 export * from './paper-comparison.js';
 export * from './report.js';

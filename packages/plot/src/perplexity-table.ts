@@ -1,13 +1,13 @@
 /**
  * Table 2: evaluation perplexity per configuration and its relative change +Δ% against SM+LN+G,
- * as data, Markdown and HTML.
+ * as data, Markdown and HTML (rendered by report-table.ts, like every table of the report).
  *
  * References:
  * 1. paper-reference §8: +Δ% = 100·(PPL − PPL_base)/PPL_base; PPL = exp(eval loss) (§2 item 8).
  */
-import { escapeHtml } from './html.js';
 import { paperTable2Gpt2 } from './paper-numbers.js';
 import { configurationsOf, finalEvalOf, type PlotRun } from './plot-run.js';
+import { htmlTable, markdownTable, type ReportTable } from './report-table.js';
 
 /** One configuration's row. */
 export interface PerplexityRow {
@@ -129,16 +129,18 @@ export function perplexityTableCells(table: PerplexityTable): { header: string[]
   return { header, body };
 }
 
+/** Table 2 as a {@link ReportTable}: the model column left-aligned, every other column right-aligned. */
+export function perplexityReportTable(table: PerplexityTable): ReportTable {
+  const { header, body } = perplexityTableCells(table);
+  return { columns: header.map((text, index) => ({ header: text, align: index === 0 ? 'left' : 'right' })), rows: body };
+}
+
 /** Table 2 as a GitHub-flavoured Markdown table. */
 export function perplexityTableMarkdown(table: PerplexityTable): string {
-  const { header, body } = perplexityTableCells(table);
-  const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
-  return [line(header), line(header.map((_, index) => (index === 0 ? '---' : '---:'))), ...body.map(line)].join('\n');
+  return markdownTable(perplexityReportTable(table));
 }
 
 /** Table 2 as an HTML `<table>` (text escaped). */
 export function perplexityTableHtml(table: PerplexityTable): string {
-  const { header, body } = perplexityTableCells(table);
-  const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${escapeHtml(cell)}</${tag}>`).join('')}</tr>`;
-  return `<table class="perplexity">\n<thead>${row(header, 'th')}</thead>\n<tbody>\n${body.map((cells) => row(cells, 'td')).join('\n')}\n</tbody>\n</table>`;
+  return htmlTable(perplexityReportTable(table));
 }

@@ -78,6 +78,58 @@ describe('buildReport', () => {
     expect(buildReport({ runs, preset: { ...conclusive, name: 'quick' }, figures: [] }).markdown).not.toContain('PyTorch reference');
   });
 
+  it('draws the caller\'s sections after its own, in both report.md and report.html', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>';
+    const runsTable = {
+      columns: [{ header: 'Run' }, { header: 'Status' }, { header: 'Eval PPL', align: 'right' as const }],
+      rows: [['SM+G seed 1337', '**diverged** at step 40 (loss <NaN>)', '—'], ['SM+R seed 1337', 'completed', '63.110']],
+    };
+    const { markdown, html } = buildReport({
+      runs: paperExampleRuns(),
+      figures: [{ title: 'Figure 1', svg, pngFile: 'f.png' }],
+      sections: [
+        { title: 'Runs', text: 'Every run & its status.\n\nA second paragraph.', table: runsTable },
+        { title: 'Notes', text: 'Only text.' },
+      ],
+    });
+    expect(markdown).toContain(
+      [
+        '## Runs',
+        '',
+        'Every run & its status.',
+        '',
+        'A second paragraph.',
+        '',
+        '| Run | Status | Eval PPL |',
+        '|---|---|---:|',
+        '| SM+G seed 1337 | **diverged** at step 40 (loss <NaN>) | — |',
+        '| SM+R seed 1337 | completed | 63.110 |',
+      ].join('\n'),
+    );
+    expect(markdown.indexOf('## Runs')).toBeGreaterThan(markdown.indexOf('![Figure 1]'));
+    expect(markdown.indexOf('## Notes')).toBeGreaterThan(markdown.indexOf('## Runs'));
+    expect(markdown.trimEnd().endsWith('## Notes\n\nOnly text.')).toBe(true);
+    expect(html).toContain('<h2>Runs</h2>\n<p>Every run &amp; its status.</p>\n<p>A second paragraph.</p>\n<table>');
+    expect(html).toContain('<td><strong>diverged</strong> at step 40 (loss &lt;NaN&gt;)</td><td style="text-align: right">—</td>');
+    expect(html).not.toContain('<NaN>');
+    expect(html.indexOf('<h2>Runs</h2>')).toBeGreaterThan(html.indexOf('<figure>'));
+    expect(html.indexOf('<h2>Notes</h2>')).toBeLessThan(html.indexOf('</body>'));
+  });
+
+  it('refuses a section with neither text nor table, and a table row of the wrong width', () => {
+    const runs = paperExampleRuns();
+    expect(() => buildReport({ runs, figures: [], sections: [{ title: 'Empty' }] })).toThrow("report section 'Empty' has neither text nor a table");
+    expect(() => buildReport({ runs, figures: [], sections: [{ title: 'Runs', table: { columns: [{ header: 'A' }], rows: [['1', '2']] } }] })).toThrow(
+      'table row 1 has 2 cells, but the table has 1 columns (A)',
+    );
+  });
+
+  it('right-aligns the number columns of its own tables in HTML, as in Markdown', () => {
+    const { markdown, html } = buildReport({ runs: paperExampleRuns(), figures: [] });
+    expect(markdown).toContain('| Quantity | Ours | Paper (GPT-2) |\n|---|---:|---:|');
+    expect(html).toContain('<th>Quantity</th><th style="text-align: right">Ours</th>');
+  });
+
   it('gives each inlined SVG its own ids, so two figures\' gradients do not collide', () => {
     const svg = '<svg><defs><linearGradient id="gradient_0"/></defs><rect fill="url(#gradient_0)"/></svg>';
     const { html } = buildReport({ runs: paperExampleRuns(), figures: [{ title: 'A', svg }, { title: 'B', svg }] });

@@ -1,19 +1,21 @@
 /**
  * The experiment report: our numbers next to the paper's, plain verdicts on its orderings, warnings
- * (inconclusive preset, diverged runs, incomparable absolute perplexities) and the figures, as
- * `report.md` (figures referenced as PNG files) and a self-contained `report.html` (SVGs inlined).
- * Pure: it formats what it is given and reads nothing.
+ * (inconclusive preset, diverged runs, incomparable absolute perplexities), the figures and the
+ * caller's own sections, as `report.md` (figures referenced as PNG files) and a self-contained
+ * `report.html` (SVGs inlined). Pure: it formats what it is given and reads nothing. Every block is
+ * rendered once to Markdown and once to HTML from the same data, so callers never patch either text.
  *
  * References:
  * 1. paper-reference §8 (Table 2, 8.2 %, 58 % vs 23 %), §1 (claims).
  * 2. paper-numbers.ts: the `laptop` preset's PyTorch reference perplexities.
  */
 import type { ExperimentManifest } from '@normfree/core';
-import { escapeHtml } from './html.js';
+import { escapeHtml, inlineMarkdownToHtml } from './html.js';
 import { comparePaper, type Finding, type PaperComparison } from './paper-comparison.js';
 import { laptopPyTorchReference, paperHeadlinePercent, paperTopBinPercent } from './paper-numbers.js';
-import { formatPerplexity, perplexityTableCells } from './perplexity-table.js';
+import { formatPerplexity, perplexityReportTable } from './perplexity-table.js';
 import { sortRuns, type PlotRun } from './plot-run.js';
+import { htmlTable, markdownTable, type ReportTable } from './report-table.js';
 
 /** What the report needs to know about the preset (core's `Preset` fits). */
 export interface ReportPreset {
@@ -29,6 +31,17 @@ export interface ReportFigure {
   readonly pngFile?: string;
 }
 
+/**
+ * A caller's own section, drawn after the report's sections in both report.md and report.html
+ * (e.g. the experiment's "Runs" status table). `text` and table cells may use `**bold**`,
+ * `` `code` `` and `*emphasis*`; blank lines in `text` separate paragraphs.
+ */
+export interface ReportSection {
+  readonly title: string;
+  readonly text?: string;
+  readonly table?: ReportTable;
+}
+
 export interface ReportInput {
   readonly runs: readonly PlotRun[];
   readonly manifest?: ExperimentManifest;
@@ -36,6 +49,8 @@ export interface ReportInput {
   readonly figures: readonly ReportFigure[];
   /** Report title (default "normfree: ReLU's Revival reproduction report"). */
   readonly title?: string;
+  /** Extra sections, in this order, after the report's own (default none). */
+  readonly sections?: readonly ReportSection[];
 }
 
 export interface Report {
@@ -50,7 +65,7 @@ type Block =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }
   | { readonly kind: 'paragraph'; readonly text: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
-  | { readonly kind: 'table'; readonly header: readonly string[]; readonly body: readonly (readonly string[])[] }
+  | { readonly kind: 'table'; readonly table: ReportTable }
   | { readonly kind: 'figure'; readonly figure: ReportFigure };
 
 /**
@@ -95,8 +110,7 @@ export function buildReport(input: ReportInput): Report {
 
   // 3. Table 2 next to the paper's.
   blocks.push({ kind: 'heading', level: 2, text: 'Table 2: evaluation perplexity' });
-  const cells = perplexityTableCells(comparison.table);
-  blocks.push({ kind: 'table', header: cells.header, body: cells.body });
+  blocks.push({ kind: 'table', table: perplexityReportTable(comparison.table) });
   const multiSeed = comparison.table.rows.some((row) => row.perplexities.length > 1);
   blocks.push({
     kind: 'paragraph',
@@ -115,7 +129,7 @@ export function buildReport(input: ReportInput): Report {
     ['SM+R heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-r']), `${paperTopBinPercent['sm-r']} %`],
     ['Max of the bins (largest head entropy over the compared models)', comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`, '3.87 nats'],
   ];
-  blocks.push({ kind: 'table', header: ['Quantity', 'Ours', 'Paper (GPT-2)'], body: headlineRows });
+  blocks.push({ kind: 'table', table: { columns: [{ header: 'Quantity' }, { header: 'Ours', align: 'right' }, { header: 'Paper (GPT-2)', align: 'right' }], rows: headlineRows } });
 
   // 5. The laptop preset has a PyTorch reference run of the authors' code.
   if (presetName === 'laptop') blocks.push(...laptopSection(comparison));
@@ -125,6 +139,9 @@ export function buildReport(input: ReportInput): Report {
     blocks.push({ kind: 'heading', level: 2, text: 'Figures' });
     for (const figure of input.figures) blocks.push({ kind: 'figure', figure });
   }
+
+  // 7. The caller's sections.
+  for (const section of input.sections ?? []) blocks.push(...sectionBlocks(section));
 
   return { markdown: toMarkdown(blocks), html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"), comparison };
 }
@@ -189,8 +206,21 @@ function laptopSection(comparison: PaperComparison): Block[] {
       kind: 'paragraph',
       text: `The same preset trained with the authors' PyTorch code on our machine (seed ${laptopPyTorchReference.seed}). These absolute numbers *are* comparable: same corpus, tokenizer and scale.`,
     },
-    { kind: 'table', header: ['Model', 'Eval PPL (ours)', 'PyTorch reference', 'Ours vs reference'], body },
+    { kind: 'table', table: { columns: [{ header: 'Model' }, { header: 'Eval PPL (ours)', align: 'right' }, { header: 'PyTorch reference', align: 'right' }, { header: 'Ours vs reference', align: 'right' }], rows: body } },
     { kind: 'paragraph', text: nearness },
+  ];
+}
+
+/** A caller's section as blocks; a section with neither text nor table is a caller's mistake. */
+function sectionBlocks(section: ReportSection): Block[] {
+  if (section.text === undefined && section.table === undefined) {
+    throw new RangeError(`report section '${section.title}' has neither text nor a table`);
+  }
+  const paragraphs = (section.text ?? '').split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter((paragraph) => paragraph !== '');
+  return [
+    { kind: 'heading', level: 2, text: section.title },
+    ...paragraphs.map((text): Block => ({ kind: 'paragraph', text })),
+    ...(section.table === undefined ? [] : [{ kind: 'table', table: section.table } as const]),
   ];
 }
 
@@ -213,10 +243,8 @@ function toMarkdown(blocks: readonly Block[]): string {
         return block.text;
       case 'list':
         return block.items.map((item) => `- ${item}`).join('\n');
-      case 'table': {
-        const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
-        return [line(block.header), line(block.header.map((_, index) => (index === 0 ? '---' : '---:'))), ...block.body.map(line)].join('\n');
-      }
+      case 'table':
+        return markdownTable(block.table);
       case 'figure':
         return block.figure.pngFile === undefined
           ? `**${block.figure.title}** (no PNG was rendered)`
@@ -226,19 +254,10 @@ function toMarkdown(blocks: readonly Block[]): string {
   return `${out.join('\n\n')}\n`;
 }
 
-/** Inline Markdown subset → HTML: escape, then `code` and **bold** and *emphasis*. */
-function inlineHtml(text: string): string {
-  return escapeHtml(text)
-    .replaceAll(/`([^`]+)`/g, '<code>$1</code>')
-    .replaceAll(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replaceAll(/\*([^*]+)\*/g, '<em>$1</em>');
-}
-
 const style = `
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; }
-td:not(:first-child), th:not(:first-child) { text-align: right; }
 th { background: #f4f4f4; }
 figure { margin: 1.5em 0; }
 figure svg, figure img { max-width: 100%; height: auto; }
@@ -251,15 +270,13 @@ function toHtml(blocks: readonly Block[], title: string): string {
   const body = blocks.map((block) => {
     switch (block.kind) {
       case 'heading':
-        return `<h${block.level}>${inlineHtml(block.text)}</h${block.level}>`;
+        return `<h${block.level}>${inlineMarkdownToHtml(block.text)}</h${block.level}>`;
       case 'paragraph':
-        return `<p>${inlineHtml(block.text)}</p>`;
+        return `<p>${inlineMarkdownToHtml(block.text)}</p>`;
       case 'list':
-        return `<ul>\n${block.items.map((item) => `<li>${inlineHtml(item)}</li>`).join('\n')}\n</ul>`;
-      case 'table': {
-        const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${inlineHtml(cell)}</${tag}>`).join('')}</tr>`;
-        return `<table>\n<thead>${row(block.header, 'th')}</thead>\n<tbody>\n${block.body.map((cells) => row(cells, 'td')).join('\n')}\n</tbody>\n</table>`;
-      }
+        return `<ul>\n${block.items.map((item) => `<li>${inlineMarkdownToHtml(item)}</li>`).join('\n')}\n</ul>`;
+      case 'table':
+        return htmlTable(block.table);
       case 'figure': {
         const { figure } = block;
         figureIndex += 1;
@@ -268,7 +285,7 @@ function toHtml(blocks: readonly Block[], title: string): string {
           : figure.pngFile !== undefined
             ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
             : '<p>(not rendered)</p>';
-        return `<figure>\n<figcaption>${inlineHtml(figure.title)}</figcaption>\n${content}\n</figure>`;
+        return `<figure>\n<figcaption>${inlineMarkdownToHtml(figure.title)}</figcaption>\n${content}\n</figure>`;
       }
     }
   });

@@ -1,42 +1,48 @@
 /**
- * Write report.md and report.html next to the figures, atomically.
+ * The one report writer: draws the figures, builds the report and writes `report.md` and
+ * `report.html`, all atomically. Callers (the experiment's `normfree report`, `normfree plot-authors`)
+ * only assemble runs, the manifest and their own sections; nothing patches the report afterwards.
  */
 import { dirname, join, relative, sep } from 'node:path';
-import type { ExperimentManifest } from '@normfree/core';
-import type { PlotRun } from '../plot-run.js';
-import { buildReport, type Report, type ReportPreset } from '../report.js';
 import { writeFileAtomic } from '@normfree/core/node';
-import type { WrittenFigure } from './write-figures.js';
+import { buildReport, type Report, type ReportInput } from '../report.js';
+import { writeFigures } from './write-figures.js';
 
-export interface WriteReportInput {
-  readonly runs: readonly PlotRun[];
-  readonly manifest?: ExperimentManifest;
-  readonly preset?: ReportPreset;
-  /** Figures from {@link writeFigures}: PNGs are linked relative to the report, SVGs inlined. */
-  readonly figures: readonly WrittenFigure[];
-  readonly title?: string;
+/** What {@link writeReport} needs: {@link ReportInput} without `figures`, which it draws itself. */
+export type WriteReportInput = Omit<ReportInput, 'figures'>;
+
+/** What {@link writeReport} wrote. */
+export interface WrittenReport {
+  readonly report: Report;
+  readonly markdownPath: string;
+  readonly htmlPath: string;
+  /** Every figure file written (SVG and PNG), in paper order. */
+  readonly figureFiles: string[];
 }
 
 /**
- * Build the report and write `<dir>/report.md` and `<dir>/report.html`.
- * @returns the report and the two paths written.
+ * Draw every figure the runs have data for into `dir` ({@link writeFigures}), then build the report
+ * and write `<dir>/report.md` (PNGs linked relative to it) and `<dir>/report.html` (SVGs inlined).
+ * @param dir - output folder (created if missing); files of the same names are replaced.
+ * @param input - runs, and optionally manifest, preset, title and extra sections.
+ * @returns the report, the two paths and the figure files written.
+ * @example
+ * const { markdownPath } = await writeReport('out', { runs, manifest, preset: getPreset('laptop'), sections: [{ title: 'Runs', table }] });
  */
-export async function writeReport(dir: string, input: WriteReportInput): Promise<{ report: Report; files: string[] }> {
-  const markdownFile = join(dir, 'report.md');
-  const htmlFile = join(dir, 'report.html');
+export async function writeReport(dir: string, input: WriteReportInput): Promise<WrittenReport> {
+  const markdownPath = join(dir, 'report.md');
+  const htmlPath = join(dir, 'report.html');
+  const written = await writeFigures(dir, input.runs);
   const report = buildReport({
-    runs: input.runs,
-    ...(input.manifest === undefined ? {} : { manifest: input.manifest }),
-    ...(input.preset === undefined ? {} : { preset: input.preset }),
-    ...(input.title === undefined ? {} : { title: input.title }),
-    figures: input.figures.map((figure) => ({
+    ...input,
+    figures: written.figures.map((figure) => ({
       title: figure.title,
       svg: figure.svg,
       // Markdown links use forward slashes on every platform.
-      ...(figure.pngFile === undefined ? {} : { pngFile: relative(dirname(markdownFile), figure.pngFile).split(sep).join('/') }),
+      ...(figure.pngFile === undefined ? {} : { pngFile: relative(dirname(markdownPath), figure.pngFile).split(sep).join('/') }),
     })),
   });
-  await writeFileAtomic(markdownFile, report.markdown);
-  await writeFileAtomic(htmlFile, report.html);
-  return { report, files: [markdownFile, htmlFile] };
+  await writeFileAtomic(markdownPath, report.markdown);
+  await writeFileAtomic(htmlPath, report.html);
+  return { report, markdownPath, htmlPath, figureFiles: written.files };
 }
