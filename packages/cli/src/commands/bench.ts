@@ -1,6 +1,6 @@
 /**
- * `normfree bench`: training-step and matmul timings per backend, from packages/cli/src/bench (the
- * benchmark module). This file only parses options and prints.
+ * `normfree bench`: training-step and matmul timings per backend. The benchmark itself is
+ * `runBench` of `@normfree/experiment/node`; this file only parses options and prints.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
-import { parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
+import { parseConfigurationList, parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
 
 const benchPresets = ['bench', 'laptop'] as const;
@@ -31,6 +31,7 @@ function sizes(value: string): number[] {
 
 interface BenchFlags {
   presets?: (typeof benchPresets)[number][];
+  configs?: string[];
   backends?: (typeof benchBackends)[number][];
   steps?: number;
   warmup?: number;
@@ -48,6 +49,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .command('bench')
     .description('time training steps and matmuls per backend (each in its own process); see the README section "bench"')
     .option('--presets <list>', `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`, listOf(benchPresets, 'preset'))
+    .option('--configs <ids>', 'experiment configurations whose step is timed, e.g. sm-ln-g,sm-g (default: sm-ln-g)', parseConfigurationList)
     .option('--backends <list>', `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`, listOf(benchBackends, 'backend'))
     .option('--steps <n>', 'timed training steps (median reported; default 10)', parsePositiveInteger)
     .option('--warmup <n>', 'untimed warm-up steps (default 2)', parsePositiveInteger)
@@ -60,7 +62,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .action(async (flags: BenchFlags) => {
       const jsonPath = flags.json === undefined ? undefined : absolute(flags.json);
       if (jsonPath !== undefined && existsSync(jsonPath)) throw new UsageError(`--json '${jsonPath}' already exists; nothing was overwritten. Choose another file.`);
-      const bench = await import('../bench/index.js');
+      const bench = await import('@normfree/experiment/node');
       let baseline;
       if (flags.baseline !== undefined) {
         const path = absolute(flags.baseline);
@@ -72,6 +74,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
       }
       const result = await bench.runBench({
         ...(flags.presets === undefined ? {} : { presets: flags.presets }),
+        ...(flags.configs === undefined ? {} : { configurations: flags.configs }),
         ...(flags.backends === undefined ? {} : { backends: flags.backends }),
         ...(flags.steps === undefined ? {} : { steps: flags.steps }),
         ...(flags.warmup === undefined ? {} : { warmupSteps: flags.warmup }),

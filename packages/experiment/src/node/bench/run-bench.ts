@@ -1,5 +1,6 @@
 /**
- * `normfree bench`: spawn one worker process per (backend configuration, job), collect their JSON.
+ * The benchmark runner (`normfree bench`): spawn one worker process per (backend configuration, job),
+ * collect their JSON.
  * Jobs run one after another (never two backends at once: they would share the 2 cores and distort
  * each other), except `processes > 1`, which deliberately runs identical training processes side by side.
  */
@@ -7,11 +8,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { BenchBackend, BenchOptions, BenchPreset, BenchResult, BenchRun } from './api.js';
-import { resultMarker, type BenchTask } from './bench-worker.js';
+import { getExperimentConfiguration } from '@normfree/core';
+import { defaultBenchConfiguration, type BenchBackend, type BenchOptions, type BenchPreset, type BenchResult, type BenchRun, type BenchTask } from './api.js';
+import { resultMarker } from './bench-worker.js';
 
 export const defaultBenchOptions = {
   presets: ['bench', 'laptop'] as readonly BenchPreset[],
+  configurations: [defaultBenchConfiguration] as readonly string[],
   backends: ['wasm', 'wasm+native', 'cpu'] as readonly BenchBackend[],
   steps: 10,
   warmupSteps: 2,
@@ -21,18 +24,27 @@ export const defaultBenchOptions = {
   timeoutMs: 20 * 60_000,
 };
 
-/** The compiled worker script (from sources, the build output next to them). */
-export function workerScriptPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return fileURLToPath(new URL('./bench-worker.js', import.meta.url));
-  return fileURLToPath(new URL('../../dist/bench/bench-worker.js', import.meta.url));
+/**
+ * The compiled worker script, located from a module URL (default: this module's own).
+ *
+ * @param moduleUrl - the runner's `import.meta.url`. Built, the worker is the `bench-worker.js` next
+ *   to it (`dist/node/bench/`); run from the TypeScript sources (vitest, tsx), it is the build output
+ *   `dist/node/bench/bench-worker.js` of this package, which must have been built (`tsc -b`).
+ */
+export function workerScriptPath(moduleUrl: string = import.meta.url): string {
+  if (fileURLToPath(moduleUrl).endsWith('.js')) return fileURLToPath(new URL('./bench-worker.js', moduleUrl));
+  return fileURLToPath(new URL('../../../dist/node/bench/bench-worker.js', moduleUrl)); // from src/node/bench/
 }
 
-/** Run one task in a fresh `node` process; resolves to its BenchRun (a failed run on any error). */
-export function runTaskInProcess(task: BenchTask, timeoutMs: number): Promise<BenchRun> {
-  const script = workerScriptPath();
-  const failed = (reason: string): BenchRun => ({ backend: task.backend, job: task.job, status: 'failed', reason });
-  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/cli first`));
+/**
+ * Run one task in a fresh `node` process; resolves to its BenchRun (a failed run on any error).
+ *
+ * @param script - the compiled worker (default {@link workerScriptPath}).
+ */
+export function runTaskInProcess(task: BenchTask, timeoutMs: number, script: string = workerScriptPath()): Promise<BenchRun> {
+  const failed = (reason: string): BenchRun =>
+    ({ backend: task.backend, job: task.job, ...(task.configuration === undefined ? {} : { configuration: task.configuration }), status: 'failed', reason });
+  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/experiment first (npx tsc -b in packages/experiment)`));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -84,13 +96,21 @@ function combine(runs: readonly BenchRun[]): BenchRun {
 
 /**
  * Benchmark every requested backend configuration: the matmul ceiling and the training step of each
- * preset, one process per measurement. Unavailable configurations come back as `skipped` with a reason.
+ * (preset, experiment configuration), one process per measurement. Unavailable backend
+ * configurations come back as `skipped` with a reason.
+ *
+ * @param options - what to measure; see {@link BenchOptions} for the defaults.
+ * @param runTask - runs one task (default: in a fresh `node` process, {@link runTaskInProcess}); tests
+ *   pass a fake.
+ * @returns the result; never rejects for a backend that fails (its runs say `failed`). Throws a
+ *   RangeError naming the known ids for an unknown experiment configuration, before measuring anything.
  */
 export async function runBench(
   options: BenchOptions = {},
-  runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = runTaskInProcess,
+  runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = (task, timeoutMs) => runTaskInProcess(task, timeoutMs, options.workerScript ?? workerScriptPath()),
 ): Promise<BenchResult> {
   const settings = { ...defaultBenchOptions, ...options };
+  for (const configuration of settings.configurations) getExperimentConfiguration(configuration);
   const steps = Math.max(1, Math.floor(settings.steps));
   const warmupSteps = Math.max(0, Math.floor(settings.warmupSteps));
   const processes = Math.max(1, Math.floor(settings.processes));
@@ -107,13 +127,15 @@ export async function runBench(
       continue; // the backend cannot run: do not try to train on it
     }
     for (const preset of settings.presets) {
-      if (backend === 'cpu' && !settings.cpuTraining) {
-        runs.push({ backend, job: preset, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it' });
-        continue;
+      for (const configuration of settings.configurations) {
+        if (backend === 'cpu' && !settings.cpuTraining) {
+          runs.push({ backend, job: preset, configuration, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it' });
+          continue;
+        }
+        log(`${backend}: ${preset} ${configuration}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
+        const measured = await Promise.all(Array.from({ length: processes }, () => runTask(task(preset, { configuration }), settings.timeoutMs)));
+        runs.push(combine(measured));
       }
-      log(`${backend}: ${preset}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
-      const measured = await Promise.all(Array.from({ length: processes }, () => runTask(task(preset), settings.timeoutMs)));
-      runs.push(combine(measured));
     }
   }
   return { version: 1, date: new Date().toISOString(), machine: machine(), runs };

@@ -1,5 +1,5 @@
 /** Plain-text tables of a bench result and of its ratios against a baseline run. */
-import type { BaselineRatio, BenchResult, BenchRun } from './api.js';
+import { defaultBenchConfiguration, type BaselineRatio, type BenchResult, type BenchRun } from './api.js';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
@@ -9,6 +9,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 const number = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** A training run's experiment configuration; results written before it was recorded timed `sm-ln-g`. */
+const configurationOf = (run: BenchRun): string | undefined => (run.job === 'matmul' ? undefined : run.configuration ?? defaultBenchConfiguration);
 
 function backendLabel(run: BenchRun): string {
   return run.native?.simd != null ? `${run.backend} (${run.native.simd})` : run.backend;
@@ -24,17 +27,18 @@ export function formatBenchTable(result: BenchResult): string {
     `normfree bench — ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}`,
     '',
     table(
-      ['backend', 'preset', 'tokens/s', 'ms/step median [min–max]', 'CPU ms/step', 'GFLOP/s', 'peak RSS MiB', 'loss first→last', 'model'],
+      ['backend', 'preset', 'configuration', 'tokens/s', 'ms/step median [min–max]', 'fwd+bwd ms', 'CPU ms/step', 'GFLOP/s', 'peak RSS MiB', 'loss first→last'],
       training.map((run) => [
         backendLabel(run),
         `${run.job}${run.processes !== undefined && run.processes > 1 ? ` ×${run.processes} proc` : ''}`,
+        configurationOf(run) ?? '',
         number(run.tokensPerSecond),
         `${number(run.msPerStep?.median)} [${number(run.msPerStep?.min)}–${number(run.msPerStep?.max)}]`,
+        number(run.forwardBackwardMsPerStep),
         number(run.cpuMsPerStep),
         number(run.achievedGflops, 1),
         number(run.peakRssMiB),
         `${number(run.loss?.first, 3)}→${number(run.loss?.last, 3)}`,
-        run.model?.startsWith('@normfree') === true ? run.model : 'reference step',
       ]),
     ),
     '',
@@ -43,7 +47,9 @@ export function formatBenchTable(result: BenchResult): string {
       ...sizes.map((size) => number(run.matmul?.find((entry) => entry.size === size)?.gflops, 1)),
     ])),
   ];
-  if (other.length > 0) parts.push('', ...other.map((run) => `${run.backend} ${run.job}: ${run.status}: ${run.reason ?? ''}`));
+  if (other.length > 0) {
+    parts.push('', ...other.map((run) => `${run.backend} ${run.job}${run.configuration === undefined ? '' : ` ${run.configuration}`}: ${run.status}: ${run.reason ?? ''}`));
+  }
   return parts.join('\n');
 }
 
@@ -53,19 +59,22 @@ export interface BaselineComparison {
   readonly text: string;
 }
 
-/** Ratios of this run against an earlier one, for every (backend, job, metric) present in both. */
+/** Ratios of this run against an earlier one, for every (backend, job, configuration, metric) present in both. */
 export function compareWithBaseline(result: BenchResult, baseline: BenchResult): BaselineComparison {
   const ratios: BaselineRatio[] = [];
   for (const run of result.runs) {
     if (run.status !== 'ok') continue;
-    const before = baseline.runs.find((candidate) => candidate.backend === run.backend && candidate.job === run.job && candidate.status === 'ok');
+    const configuration = configurationOf(run);
+    const before = baseline.runs.find((candidate) =>
+      candidate.backend === run.backend && candidate.job === run.job && configurationOf(candidate) === configuration && candidate.status === 'ok');
     if (before === undefined) continue;
     const add = (metric: string, current: number | undefined, previous: number | undefined): void => {
       if (current === undefined || previous === undefined || !(previous > 0)) return;
-      ratios.push({ backend: run.backend, job: run.job, metric, current, baseline: previous, ratio: current / previous });
+      ratios.push({ backend: run.backend, job: run.job, ...(configuration === undefined ? {} : { configuration }), metric, current, baseline: previous, ratio: current / previous });
     };
     add('tokens/s', run.tokensPerSecond, before.tokensPerSecond);
     add('ms/step', run.msPerStep?.median, before.msPerStep?.median);
+    add('fwd+bwd ms/step', run.forwardBackwardMsPerStep, before.forwardBackwardMsPerStep);
     add('CPU ms/step', run.cpuMsPerStep, before.cpuMsPerStep);
     add('GFLOP/s', run.achievedGflops, before.achievedGflops);
     add('peak RSS MiB', run.peakRssMiB, before.peakRssMiB);
@@ -73,8 +82,8 @@ export function compareWithBaseline(result: BenchResult, baseline: BenchResult):
   }
   const text = ratios.length === 0
     ? `no comparable runs between this result and the baseline of ${baseline.date}`
-    : table(['backend', 'job', 'metric', 'baseline', 'now', 'ratio'], ratios.map((entry) => [
-      entry.backend, entry.job, entry.metric, number(entry.baseline, 1), number(entry.current, 1), `${number(entry.ratio, 2)}×`,
+    : table(['backend', 'job', 'configuration', 'metric', 'baseline', 'now', 'ratio'], ratios.map((entry) => [
+      entry.backend, entry.job, entry.configuration ?? '', entry.metric, number(entry.baseline, 1), number(entry.current, 1), `${number(entry.ratio, 2)}×`,
     ]));
   return { ratios, text: `against baseline ${baseline.date}\n${text}` };
 }

@@ -1,4 +1,4 @@
-/** Types of `normfree bench`: options, the JSON result, and baseline ratios. */
+/** Types of the benchmark (`normfree bench`): options, a worker's task, the JSON result, baseline ratios. */
 import type { StepProfile } from './profile-step.js';
 
 /** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
@@ -7,9 +7,18 @@ export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
 /** What a worker process measures: the matmul ceiling, or training steps of a preset model. */
 export type BenchPreset = 'bench' | 'laptop';
 
+/** The experiment configuration a training run times unless told otherwise: Pre-LN, GELU (the paper's baseline). */
+export const defaultBenchConfiguration = 'sm-ln-g';
+
 export interface BenchOptions {
   /** Presets whose training step is timed (default: `['bench', 'laptop']`). */
   readonly presets?: readonly BenchPreset[];
+  /**
+   * Experiment configurations (`@normfree/core` ids, e.g. `sm-ln-g`, `sm-g`) timed for every preset
+   * (default: `['sm-ln-g']`, Pre-LN GELU). `['sm-ln-g', 'sm-g']` compares the step with and without
+   * LayerNorm.
+   */
+  readonly configurations?: readonly string[];
   /** Backend configurations (default: `['wasm', 'wasm+native', 'cpu']`; unavailable ones are reported as skipped). */
   readonly backends?: readonly BenchBackend[];
   /** Timed training steps after warm-up; the median of these is reported (default 10, at least 1). */
@@ -27,8 +36,28 @@ export interface BenchOptions {
   readonly processes?: number;
   /** Per-process time limit in ms (default 20 minutes). */
   readonly timeoutMs?: number;
+  /**
+   * The compiled worker script (default: `bench-worker.js` next to the runner's own module, or in
+   * `dist/` when the runner runs from its TypeScript sources; see {@link workerScriptPath}).
+   */
+  readonly workerScript?: string;
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
+}
+
+/** What one worker process does; the runner sends it as JSON on the command line. */
+export interface BenchTask {
+  readonly backend: BenchBackend;
+  readonly job: 'matmul' | BenchPreset;
+  /** Experiment configuration of a training job (default {@link defaultBenchConfiguration}). */
+  readonly configuration?: string;
+  readonly steps: number;
+  readonly warmupSteps: number;
+  readonly matmulSizes: readonly number[];
+  /** With `wasm+native`: register only these native kernels (default: all), e.g. to measure them one group at a time. */
+  readonly nativeKernels?: readonly string[];
+  /** Also profile this many extra steps by kernel (CPU time per kernel) and report the breakdown. */
+  readonly profileSteps?: number;
 }
 
 export interface StepTimes {
@@ -63,9 +92,14 @@ export interface BenchRun {
   readonly backendInfo?: string;
   readonly native?: NativeStatusSummary;
   readonly matmul?: readonly MatmulResult[];
-  /** Which model was trained: `@normfree/transformer`, or the built-in reference step when it is absent. */
+  /**
+   * Which model was trained: `@normfree/transformer` (results written before the bench timed only
+   * the real model may also say `reference step`).
+   */
   readonly model?: string;
-  /** What updates the weights: the trainer's step (clipping + AdamW) when available, else `tf.train.adam`. */
+  /** The experiment configuration of a training run (absent in older results: `sm-ln-g`). */
+  readonly configuration?: string;
+  /** What updates the weights: the trainer's step (older results may say `tf.train.adam`). */
   readonly optimizer?: string;
   readonly parameters?: number;
   readonly batchSize?: number;
@@ -73,6 +107,12 @@ export interface BenchRun {
   /** Model FLOPs per training step: 3 × forward matmul FLOPs (attention counted at full T×T). */
   readonly flopsPerStep?: number;
   readonly msPerStep?: StepTimes;
+  /**
+   * Median wall time of the step's forward and backward passes (`computeGradients`), ms: the step
+   * without clipping, the loss read-back and AdamW. Meaningful on wasm and cpu, whose kernels run
+   * synchronously.
+   */
+  readonly forwardBackwardMsPerStep?: number;
   /**
    * Median CPU time (user + system) of this process per step, ms. On a shared machine wall time
    * includes waiting for a core; CPU time does not, so it is the steadier of the two.
@@ -110,6 +150,8 @@ export interface BenchResult {
 export interface BaselineRatio {
   readonly backend: BenchBackend;
   readonly job: 'matmul' | BenchPreset;
+  /** The training run's experiment configuration (absent for matmul). */
+  readonly configuration?: string;
   /** Which quantity: `tokens/s`, `ms/step`, `GFLOP/s`, `peak RSS`, `matmul 512 GFLOP/s`, … */
   readonly metric: string;
   readonly current: number;

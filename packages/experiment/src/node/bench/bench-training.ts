@@ -1,0 +1,148 @@
+/**
+ * The training run a benchmark times: the model `normfree train` would build for a preset and an
+ * experiment configuration, and the trainer's own optimizer step over a fixed random batch.
+ *
+ * The trainer exports its step's pieces, not the step itself, so {@link createBenchTraining} composes
+ * them exactly as the step loop of `train()` does (packages/trainer/src/train.ts, the loop body up to
+ * its StepLog): the scheduled learning rate of the completed steps, `computeGradients` over the
+ * step's micro-batches with `dropoutSeed(seed, microStep)`, global-norm clipping, one read-back of
+ * the loss and the norm, the non-finite check, AdamW at the scheduled rate, `model.slopes()` when the
+ * model has slopes, then `tf.nextFrame()` outside the timed part (train's `msPerStep` does not count
+ * it either). bench.test.ts checks that the losses equal `train()`'s StepLogs.
+ *
+ * Not timed, unlike a real run: the data pipeline (one random batch of ids, drawn once, is every
+ * micro-batch's), the periodic entropy and evaluation passes, and checkpoints.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  getPreset,
+  type Batch,
+  type LanguageModel,
+  type ModelConfig,
+  type PresetName,
+  type TrainingOptions,
+} from '@normfree/core';
+import { createModel } from '@normfree/transformer';
+import {
+  adamWOptionsFrom,
+  clipGradientsByGlobalNorm,
+  computeGradients,
+  createAdamW,
+  dropoutSeed,
+  scheduleFromTrainingOptions,
+} from '@normfree/trainer';
+import { resolveRunSettings } from '../../run-settings.js';
+import { loadTokenizerVocabSize } from '../dataset.js';
+
+/** What one optimizer step gives back (plain numbers). */
+export interface BenchStepResult {
+  readonly loss: number;
+  readonly gradNorm: number;
+  readonly learningRate: number;
+  /** Wall time of the whole step, ms (what `train()` reports as `msPerStep`). */
+  readonly ms: number;
+  /** Wall time of `computeGradients` (forward and backward passes of every micro-batch), ms. */
+  readonly forwardBackwardMs: number;
+}
+
+export interface BenchTraining {
+  /** The `@normfree/transformer` model being trained. */
+  readonly model: LanguageModel;
+  readonly config: ModelConfig;
+  /** The training options of the preset, as `normfree train` resolves them. */
+  readonly options: TrainingOptions;
+  /** The fixed batch every micro-step trains on. */
+  readonly batch: Batch;
+  /** Tokens per optimizer step: micro-batch size × gradient accumulation × T. */
+  readonly tokensPerStep: number;
+  /**
+   * Run the next optimizer step (1-based, as in `train()`). Rejects, without applying the update,
+   * when the loss or the gradient norm is not finite.
+   */
+  step(): Promise<BenchStepResult>;
+  /** Free the model, the optimizer and their tensors. */
+  dispose(): void;
+}
+
+export interface CreateBenchTrainingOptions {
+  /** A `@normfree/core` preset: its model dimensions and training options. */
+  readonly preset: PresetName;
+  /** A `@normfree/core` experiment configuration id: norm and activation (e.g. `sm-ln-g`). */
+  readonly configuration: string;
+}
+
+/**
+ * Build the model and the optimizer of one benchmark run on the current backend.
+ *
+ * @param options.preset - the preset; its training options' seed seeds the weights and the dropout.
+ * @param options.configuration - the experiment configuration.
+ * @returns the run; the caller disposes it.
+ * @remarks The settings come from `resolveRunSettings`, the function `normfree train` uses, with the
+ *   vocabulary of the preset's tokenizer (4,096 for `bench` and `laptop`) and the preset's seed.
+ */
+export async function createBenchTraining(options: CreateBenchTrainingOptions): Promise<BenchTraining> {
+  const preset = getPreset(options.preset);
+  const vocabSize = await loadTokenizerVocabSize(preset.tokenizer);
+  const settings = resolveRunSettings({ preset: options.preset, configuration: options.configuration, seed: preset.training.seed, overrides: {}, vocabSize });
+  const config = settings.model;
+  const trainingOptions = settings.training;
+  const batchSize = trainingOptions.microBatchSize;
+  // The same ids as the bench drew before it timed the real step only (seed 7), read back once.
+  const ids = tf.randomUniform([batchSize, config.blockSize], 0, config.vocabSize, 'int32', 7); // (B, T)
+  const batch: Batch = { inputIds: new Int32Array(await ids.data()), batchSize, seqLen: config.blockSize };
+  ids.dispose();
+
+  const model = createModel(config, { seed: trainingOptions.seed });
+  const optimizer = createAdamW(model.parameters, adamWOptionsFrom(trainingOptions));
+  const schedule = scheduleFromTrainingOptions(trainingOptions);
+  const accumulation = trainingOptions.gradientAccumulation;
+  const hasSlopes = model.slopes().length > 0;
+  let completedSteps = 0;
+
+  async function step(): Promise<BenchStepResult> {
+    const stepNumber = completedSteps + 1;
+    const started = performance.now();
+    const learningRate = schedule(stepNumber - 1); // HF: optimizer.step() before scheduler.step()
+    const microSteps = Array.from({ length: accumulation }, (_, k) => (stepNumber - 1) * accumulation + k);
+    const batches = microSteps.map(() => batch);
+    const forwardStarted = performance.now();
+    const { loss, gradients } = computeGradients(model, batches, {
+      training: true,
+      dropoutSeeds: microSteps.map((microStep) => dropoutSeed(trainingOptions.seed, microStep)),
+    });
+    const forwardBackwardMs = performance.now() - forwardStarted;
+    const clipped = clipGradientsByGlobalNorm(gradients, trainingOptions.maxGradNorm);
+    tf.dispose([...gradients.values()]);
+    let lossValue: number;
+    let gradNorm: number;
+    try {
+      // one sync point per step, as in train(): the loss and the norm for the log and the NaN check
+      lossValue = (await loss.data())[0]!;
+      gradNorm = (await clipped.norm.data())[0]!;
+      if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
+        throw new Error(`training diverged at step ${stepNumber}: loss ${lossValue}, gradient norm ${gradNorm} (learning rate ${learningRate}); the update was not applied`);
+      }
+      optimizer.applyGradients(clipped.gradients, learningRate);
+    } finally {
+      tf.dispose([loss, clipped.norm, ...clipped.gradients.values()]);
+    }
+    if (hasSlopes) model.slopes(); // train() reads them for its StepLog; this also waits for the update
+    const ms = performance.now() - started;
+    completedSteps = stepNumber;
+    await tf.nextFrame();
+    return { loss: lossValue, gradNorm, learningRate, ms, forwardBackwardMs };
+  }
+
+  return {
+    model,
+    config,
+    options: trainingOptions,
+    batch,
+    tokensPerStep: batchSize * accumulation * config.blockSize,
+    step,
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { countParameters, getPreset, resolveModelConfig, type BatchSource, type RunLogRecord, type StepLog } from '@normfree/core';
+import { createFakeEvalSet } from '@normfree/core/testing';
+import { createModel } from '@normfree/transformer';
+import { train } from '@normfree/trainer';
+import type { BenchResult, BenchRun, BenchTask } from './api.js';
+import { createBenchTraining } from './bench-training.js';
+import { runBenchTask, timeTraining } from './bench-worker.js';
+import { trainingFlopsPerStep } from './flops.js';
+import { compareWithBaseline, formatBenchTable } from './format-bench.js';
+import { parseBenchResult } from './parse-bench-result.js';
+import { runBench, workerScriptPath } from './run-bench.js';
+
+afterEach(() => {
+  tf.disposeVariables();
+});
+
+const machine = { cpu: 'test CPU', cores: 2, node: 'v20', platform: 'linux-x64', simdFlags: ['avx2'] };
+
+function trainingRun(overrides: Partial<BenchRun>): BenchRun {
+  return {
+    backend: 'wasm', job: 'bench', configuration: 'sm-ln-g', status: 'ok', model: '@normfree/transformer', tokensPerStep: 2048, flopsPerStep: 12e9,
+    msPerStep: { median: 2000, min: 1900, max: 2300 }, forwardBackwardMsPerStep: 1600, cpuMsPerStep: 1500, tokensPerSecond: 1024, achievedGflops: 6, peakRssMiB: 900,
+    loss: { first: 8.3, last: 8.1 }, ...overrides,
+  };
+}
+
+describe('trainingFlopsPerStep', () => {
+  it('gives ≈12.1 GFLOP for the bench model at batch 16, as toolchain.md §11 counts (3 × forward matmul FLOPs)', () => {
+    const preset = getPreset('bench');
+    const flops = trainingFlopsPerStep(resolveModelConfig({ ...preset.model, vocabSize: 4096 }), preset.training.microBatchSize);
+    expect(flops).toBe(12_079_595_520);
+  });
+});
+
+describe('formatBenchTable', () => {
+  it('lists training runs, matmul ceilings and the reasons of skipped runs', () => {
+    const result: BenchResult = {
+      version: 1, date: '2026-01-01T00:00:00.000Z', machine, runs: [
+        { backend: 'wasm', job: 'matmul', status: 'ok', matmul: [{ size: 512, msMedian: 10, gflops: 26.8 }, { size: 1024, msMedian: 100, gflops: 21.5 }] },
+        trainingRun({}),
+        trainingRun({ backend: 'wasm+native', native: { enabled: true, reason: '', simd: 'avx512', kernels: ['BatchMatMul'] }, tokensPerSecond: 5321.7, processes: 2 }),
+        trainingRun({ configuration: 'sm-g', tokensPerSecond: 1100 }),
+        { backend: 'cpu', job: 'laptop', configuration: 'sm-ln-g', status: 'skipped', reason: 'too slow' },
+      ],
+    };
+    const text = formatBenchTable(result);
+    expect(text).toContain('test CPU, 2 cores');
+    expect(text).toMatch(/wasm\s+bench\s+sm-ln-g\s+1,024\s+2,000 \[1,900–2,300\]\s+1,600\s+1,500\s+6\.0\s+900\s+8\.300→8\.100/);
+    expect(text).toMatch(/wasm\+native \(avx512\)\s+bench ×2 proc\s+sm-ln-g\s+5,322/);
+    expect(text).toMatch(/wasm\s+bench\s+sm-g\s+1,100/);
+    expect(text).toMatch(/wasm\s+26\.8\s+21\.5/);
+    expect(text).toContain('cpu laptop sm-ln-g: skipped: too slow');
+  });
+});
+
+describe('compareWithBaseline', () => {
+  it('gives current / baseline ratios for runs present in both, and nothing for the rest', () => {
+    const baseline: BenchResult = { version: 1, date: 'before', machine, runs: [trainingRun({}), trainingRun({ job: 'laptop' })] };
+    const current: BenchResult = {
+      version: 1, date: 'after', machine,
+      runs: [
+        trainingRun({ tokensPerSecond: 4096, msPerStep: { median: 500, min: 480, max: 520 }, forwardBackwardMsPerStep: 400, cpuMsPerStep: 375, achievedGflops: 24, peakRssMiB: 450 }),
+        trainingRun({ backend: 'cpu' }),
+        trainingRun({ configuration: 'sm-g' }),
+      ],
+    };
+    const { ratios, text } = compareWithBaseline(current, baseline);
+    const byMetric = Object.fromEntries(ratios.map((entry) => [entry.metric, entry.ratio]));
+    expect(byMetric).toEqual({ 'tokens/s': 4, 'ms/step': 0.25, 'fwd+bwd ms/step': 0.25, 'CPU ms/step': 0.25, 'GFLOP/s': 4, 'peak RSS MiB': 0.5 });
+    expect(ratios.every((entry) => entry.backend === 'wasm' && entry.job === 'bench' && entry.configuration === 'sm-ln-g')).toBe(true);
+    expect(text).toMatch(/tokens\/s\s+1,024\.0\s+4,096\.0\s+4\.00×/);
+  });
+
+  it('compares a baseline run without a configuration (written before it was recorded) as sm-ln-g', () => {
+    const { configuration: _, ...older } = trainingRun({});
+    const baseline: BenchResult = { version: 1, date: 'before', machine, runs: [older] };
+    const { ratios } = compareWithBaseline({ version: 1, date: 'after', machine, runs: [trainingRun({ tokensPerSecond: 2048 })] }, baseline);
+    expect(ratios.find((entry) => entry.metric === 'tokens/s')?.ratio).toBe(2);
+  });
+
+  it('says so when nothing is comparable', () => {
+    const baseline: BenchResult = { version: 1, date: 'before', machine, runs: [trainingRun({ backend: 'cpu' })] };
+    expect(compareWithBaseline({ version: 1, date: 'after', machine, runs: [trainingRun({})] }, baseline).text).toContain('no comparable runs');
+  });
+});
+
+describe('parseBenchResult', () => {
+  it('accepts a result that went through JSON and rejects malformed baselines with the reason', () => {
+    const result: BenchResult = { version: 1, date: 'd', machine, runs: [trainingRun({})] };
+    expect(parseBenchResult(JSON.parse(JSON.stringify(result)))).toEqual(result);
+    expect(() => parseBenchResult({ version: 2, runs: [] })).toThrow(/version must be 1, got 2/);
+    expect(() => parseBenchResult({ version: 1, runs: [{ backend: 'wasm' }] })).toThrow(/runs\[0\] needs/);
+  });
+});
+
+describe('runBench', () => {
+  it('runs the matmul job first, skips cpu training unless asked, and sums side-by-side processes', async () => {
+    const tasks: BenchTask[] = [];
+    const fakeRun = (task: BenchTask): Promise<BenchRun> => {
+      tasks.push(task);
+      if (task.backend === 'wasm+native') return Promise.resolve({ backend: task.backend, job: task.job, status: 'skipped', reason: 'addon not built' });
+      if (task.job === 'matmul') return Promise.resolve({ backend: task.backend, job: 'matmul', status: 'ok', matmul: [] });
+      return Promise.resolve(trainingRun({ backend: task.backend, job: task.job, tokensPerSecond: 1000 }));
+    };
+    const result = await runBench({ presets: ['bench'], steps: 3, warmupSteps: 0, processes: 2 }, fakeRun);
+    expect(tasks.map((task) => `${task.backend}/${task.job}`)).toEqual(['wasm/matmul', 'wasm/bench', 'wasm/bench', 'wasm+native/matmul', 'cpu/matmul']);
+    const summary = result.runs.map((run) => `${run.backend}/${run.job}/${run.status}`);
+    expect(summary).toEqual(['wasm/matmul/ok', 'wasm/bench/ok', 'wasm+native/matmul/skipped', 'cpu/matmul/ok', 'cpu/bench/skipped']);
+    const wasmBench = result.runs[1];
+    expect(wasmBench?.tokensPerSecond).toBe(2000);
+    expect(wasmBench?.perProcessTokensPerSecond).toEqual([1000, 1000]);
+    expect(tasks[1]).toMatchObject({ steps: 3, warmupSteps: 0, configuration: 'sm-ln-g' });
+  });
+
+  it('times every experiment configuration of every preset, and refuses an unknown one before measuring', async () => {
+    const tasks: BenchTask[] = [];
+    const fakeRun = (task: BenchTask): Promise<BenchRun> => {
+      tasks.push(task);
+      return Promise.resolve(task.job === 'matmul' ? { backend: task.backend, job: 'matmul', status: 'ok', matmul: [] } : trainingRun({ backend: task.backend, job: task.job, configuration: task.configuration ?? '?' }));
+    };
+    await runBench({ presets: ['bench', 'laptop'], configurations: ['sm-ln-g', 'sm-g'], backends: ['wasm'] }, fakeRun);
+    expect(tasks.map((task) => `${task.job}/${task.configuration ?? ''}`)).toEqual(['matmul/', 'bench/sm-ln-g', 'bench/sm-g', 'laptop/sm-ln-g', 'laptop/sm-g']);
+    tasks.length = 0;
+    await expect(runBench({ configurations: ['sm-gg'] }, fakeRun)).rejects.toThrow(/unknown configuration 'sm-gg'/);
+    expect(tasks).toEqual([]);
+  });
+});
+
+describe('workerScriptPath', () => {
+  it('finds the worker next to the built runner, and in dist/ from the TypeScript sources', () => {
+    expect(workerScriptPath('file:///repo/packages/experiment/dist/node/bench/run-bench.js')).toBe('/repo/packages/experiment/dist/node/bench/bench-worker.js');
+    expect(workerScriptPath('file:///repo/packages/experiment/src/node/bench/run-bench.ts')).toBe('/repo/packages/experiment/dist/node/bench/bench-worker.js');
+  });
+});
+
+describe('createBenchTraining', () => {
+  it('trains the real model: createModel\'s parameters for the bench preset (935,680), and the run settings of normfree train', async () => {
+    const training = await createBenchTraining({ preset: 'bench', configuration: 'sm-ln-g' });
+    const preset = getPreset('bench');
+    const config = resolveModelConfig({ ...preset.model, vocabSize: 4096, norm: 'layernorm', activation: { kind: 'gelu' } });
+    expect(training.config).toEqual(config);
+    const reference = createModel(config, { seed: preset.training.seed });
+    expect(training.model.parameters.map((parameter) => [parameter.name, parameter.variable.shape, parameter.decay]))
+      .toEqual(reference.parameters.map((parameter) => [parameter.name, parameter.variable.shape, parameter.decay]));
+    const count = training.model.parameters.reduce((total, parameter) => total + parameter.variable.size, 0);
+    expect(count).toBe(countParameters(config));
+    expect(count).toBe(935_680);
+    expect(training.options).toMatchObject({ microBatchSize: 16, gradientAccumulation: 1, seed: 1337, maxGradNorm: 1, optimizer: 'adamw-hf' });
+    expect(training.tokensPerStep).toBe(2048);
+    reference.dispose();
+    training.dispose();
+  });
+
+  it('takes the configuration\'s norm and activation (sm-g: no LayerNorm in the blocks)', async () => {
+    const training = await createBenchTraining({ preset: 'bench', configuration: 'sm-g' });
+    expect(training.config).toMatchObject({ norm: 'none', activation: { kind: 'gelu' } });
+    expect(training.model.parameters.some((parameter) => parameter.name.includes('.ln_1.'))).toBe(false);
+    training.dispose();
+  });
+
+  it('steps exactly as train() does: equal losses, learning rates and gradient norms, no tensors left', async () => {
+    const before = tf.memory().numTensors;
+    const training = await createBenchTraining({ preset: 'smoke', configuration: 'sm-ln-g' });
+    const steps = [];
+    for (let index = 0; index < 3; index++) steps.push(await training.step());
+    const { batch, config, options } = training;
+    training.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    const model = createModel(config, { seed: options.seed });
+    const trainSource: BatchSource = { specificationVersion: 'v1', batchSize: batch.batchSize, seqLen: batch.seqLen, numWindows: 1, batchAt: () => batch };
+    const evalSet = createFakeEvalSet([batch.inputIds.subarray(0, batch.seqLen)], batch.seqLen);
+    const logs: StepLog[] = [];
+    const generator: AsyncGenerator<RunLogRecord, unknown> = train(model, { trainSource, evalSet, entropyBatch: batch, options });
+    for await (const record of generator) {
+      if (record.type === 'step') logs.push(record);
+      if (logs.length === 3) break;
+    }
+    model.dispose();
+    expect(steps.map((step) => [step.loss, step.learningRate, step.gradNorm])).toEqual(logs.map((log) => [log.loss, log.learningRate, log.gradNorm]));
+    expect(steps[2]!.loss).toBeLessThan(steps[0]!.loss);
+  });
+});
+
+describe('timeTraining', () => {
+  it('reports the timed steps of the real model with its configuration and parameter count', async () => {
+    const before = tf.memory().numTensors;
+    const run = await timeTraining({ backend: 'cpu', job: 'bench', configuration: 'sm-r', steps: 2, warmupSteps: 1, matmulSizes: [] }, 'smoke');
+    expect(tf.memory().numTensors).toBe(before);
+    const config = resolveModelConfig({ ...getPreset('smoke').model, vocabSize: 4096, norm: 'none', activation: { kind: 'relu' } });
+    expect(run).toMatchObject({ model: '@normfree/transformer', configuration: 'sm-r', parameters: countParameters(config), batchSize: 4, tokensPerStep: 64, steps: 2, warmupSteps: 1 });
+    expect(run.msPerStep!.median).toBeGreaterThan(0);
+    expect(run.forwardBackwardMsPerStep!).toBeLessThanOrEqual(run.msPerStep!.max);
+    expect(Number.isFinite(run.loss!.first) && Number.isFinite(run.loss!.last)).toBe(true);
+  });
+});
+
+describe('runBenchTask', () => {
+  it('measures a small matmul on the cpu backend in this process and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const run = await runBenchTask({ backend: 'cpu', job: 'matmul', steps: 1, warmupSteps: 0, matmulSizes: [16, 32] });
+    expect(run.status, run.reason).toBe('ok');
+    expect(run.matmul?.map((entry) => entry.size)).toEqual([16, 32]);
+    expect(run.matmul?.every((entry) => entry.gflops > 0 && Number.isFinite(entry.gflops))).toBe(true);
+    expect(run.peakRssMiB).toBeGreaterThan(10);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
