@@ -9,6 +9,8 @@ export * from './slopes-chart.js';
 export * from './nan-counts-chart.js';
 export * from './paper-figures.js';
 export * from './paper-numbers.js';
+export * from './reference-laptop.js';
+export * from './reference-laptop-comparison.js';
 export * from './perplexity-table.js';
 export * from './perplexity-chart.js';
 export * from './html.js';

@@ -22,6 +22,16 @@ function swappedEntropy(runs: PlotRun[]): PlotRun[] {
 
 const conclusive = { name: 'laptop', conclusive: true, description: '4 layers, 1,200 steps' };
 
+const laptopManifest = { version: 1, kind: 'normfree-experiment', preset: 'laptop', configurations: [], seeds: [1337, 1338], createdAt: '2026-01-01T00:00:00Z', corpus: 'cpython-stdlib', tokenizer: 'default-4096', overrides: {} } as const;
+
+/** The example runs as a finished `laptop` run of one seed: final evaluation at step 1,200 on all 1,405 validation windows. */
+function laptopRuns(seed: number, perplexities: Record<string, number>): PlotRun[] {
+  return paperExampleRuns({ seed }).map((run) => {
+    const perplexity = perplexities[run.configuration]!;
+    return { ...run, finalEval: { type: 'eval', step: 1200, loss: Math.log(perplexity), perplexity, windows: 1405 } };
+  });
+}
+
 describe('buildReport', () => {
   it('says plainly that the paper\'s ordering held, with our numbers next to the paper\'s', () => {
     const { markdown, comparison } = buildReport({ runs: withPerplexities({ 'sm-ln-g': 64.9, 'sm-ln-r': 61.1, 'sm-g': 119.9, 'sm-r': 82.7 }), preset: conclusive, figures: [] });
@@ -66,16 +76,51 @@ describe('buildReport', () => {
     expect(html).toContain('<strong>Preset <code>quick</code> is marked not conclusive</strong>');
   });
 
-  it('compares a laptop run with the PyTorch reference of the authors\' code', () => {
-    const runs = withPerplexities({ 'sm-ln-g': 64.9 * 1.1, 'sm-ln-r': 61.1 * 1.1, 'sm-g': 119.9 * 0.9, 'sm-r': 82.7 * 1.1 });
-    const { markdown } = buildReport({ runs, manifest: { version: 1, kind: 'normfree-experiment', preset: 'laptop', configurations: [], seeds: [1337], createdAt: '2026-01-01T00:00:00Z', corpus: 'cpython-stdlib', tokenizer: 'default-4096' }, figures: [] });
+  it('puts a laptop experiment beside the authors\' code on the same windows: every seed, mean and range on both sides', () => {
+    const runs = [...laptopRuns(1337, { 'sm-ln-g': 53.72, 'sm-ln-r': 50.28, 'sm-g': 76.09, 'sm-r': 63.11 }), ...laptopRuns(1338, { 'sm-ln-g': 53.43, 'sm-ln-r': 50.31, 'sm-g': 80.18, 'sm-r': 61.27 })];
+    const { markdown, html } = buildReport({ runs, manifest: laptopManifest, figures: [] });
     expect(markdown).toContain("## The `laptop` preset against the authors' code");
-    expect(markdown).toContain('| SM+G | 107.91 | 119.9 | −10.0 % |');
-    expect(markdown).toContain('differ from the PyTorch reference by 10.0 % on average (largest difference 10.0 %');
-    expect(markdown).toContain('(the same order)');
+    expect(markdown).toContain('22,826 train and 1,405 validation windows');
+    expect(markdown).toContain('| Model | PyTorch reference, per seed | Reference mean (min–max; n) | Ours, per seed | Ours mean (min–max; n) | Ours against the reference range |');
+    // Reference SM+G: seeds 2 and 1337 (74.771, 99.579); ours 76.09 and 80.18, both inside.
+    expect(markdown).toContain('| SM+G | 74.77 (seed 2), 99.58 (seed 1337) | 87.17 (74.77–99.58; n = 2) | 76.09 (seed 1337), 80.18 (seed 1338) | 78.14 (76.09–80.18; n = 2) | seed 1337: inside; seed 1338: inside |');
+    // Reference SM+LN+G: one seed, 52.715; ours (53.72 − 52.715)/52.715 = 1.9 % and 1.4 % above.
+    expect(markdown).toContain('| SM+LN+G | 52.72 (seed 1337) | 52.72 (n = 1) | 53.72 (seed 1337), 53.43 (seed 1338) | 53.58 (53.43–53.72; n = 2) | seed 1337: above by 1.9 %; seed 1338: above by 1.4 % |');
+    expect(markdown).toContain("2 of our 8 runs fall inside the reference's min–max range: SM+LN+G 0 of 2 (1.4–1.9 % above), SM+LN+R 0 of 2 (0.2–0.3 % below), SM+G 2 of 2, SM+R 0 of 2 (0.7–3.6 % below).");
+    expect(markdown).toContain('SM+LN+G, SM+LN+R, SM+R have one reference seed, so their range is a single value');
+    expect(markdown).toContain('Seeds with equal numbers do **not** share init weights, batch order or dropout masks');
+    expect(markdown).toContain('Spread is the min–max range over seeds; n is the number of seeds on each side.');
+    expect(markdown).toContain('In the reference, SM+G (LayerNorm-free, GELU) is unstable across seeds: its 2 seeds span 74.77–99.58, 33.2 % of the lower value');
+    expect(markdown).toContain('Our 2 seeds of it span 76.09–80.18 (5.4 %).');
+    expect(markdown).toContain('Ranking by mean perplexity: ours SM+LN+R < SM+LN+G < SM+R < SM+G; reference SM+LN+R < SM+LN+G < SM+R < SM+G (the same order).');
+    // The paper's Table 2 stays incomparable; the old reference from another tokenizer and split is gone.
+    expect(markdown).toContain("Absolute perplexities are **not comparable** with the paper's");
+    expect(markdown).not.toContain('*are* comparable');
+    expect(markdown).not.toMatch(/64\.9|61\.1|119\.9|82\.7/);
+    expect(html).toContain('Seeds with equal numbers do <strong>not</strong> share');
     expect(markdown).toContain('Corpus cpython-stdlib, tokenizer default-4096');
-    expect(buildReport({ runs, preset: conclusive, figures: [] }).markdown).toContain('PyTorch reference');
-    expect(buildReport({ runs, preset: { ...conclusive, name: 'quick' }, figures: [] }).markdown).not.toContain('PyTorch reference');
+  });
+
+  it('computes where our runs fall from the numbers: a worse SM+G lands above the reference range', () => {
+    const runs = laptopRuns(1337, { 'sm-ln-g': 53.72, 'sm-ln-r': 50.28, 'sm-g': 120, 'sm-r': 63.11 });
+    const { markdown } = buildReport({ runs, manifest: laptopManifest, figures: [] });
+    // (120 − 99.579)/99.579 = 20.5 %.
+    expect(markdown).toContain('| SM+G | 74.77 (seed 2), 99.58 (seed 1337) | 87.17 (74.77–99.58; n = 2) | 120.00 (seed 1337) | 120.00 (n = 1) | seed 1337: above by 20.5 % |');
+    expect(markdown).toContain("0 of our 4 runs fall inside the reference's min–max range");
+  });
+
+  it('shows the PyTorch reference only for a laptop experiment whose overrides change neither model, data nor steps', () => {
+    const runs = laptopRuns(1337, { 'sm-ln-g': 53.72, 'sm-ln-r': 50.28, 'sm-g': 76.09, 'sm-r': 63.11 });
+    const heading = "## The `laptop` preset against the authors' code";
+    expect(buildReport({ runs, manifest: { ...laptopManifest, overrides: { evalEvery: 50 } }, figures: [] }).markdown).toContain(heading);
+    const overridden = buildReport({ runs, manifest: { ...laptopManifest, overrides: { steps: 600 } }, figures: [] }).markdown;
+    expect(overridden).not.toContain(heading);
+    expect(overridden).toContain("No comparison with the authors' PyTorch code at the `laptop` preset: the experiment overrides `steps`, which the reference runs did not.");
+    const withoutManifest = buildReport({ runs, preset: conclusive, figures: [] }).markdown;
+    expect(withoutManifest).not.toContain(heading);
+    expect(withoutManifest).toContain('no experiment manifest was given');
+    const quick = buildReport({ runs, manifest: { ...laptopManifest, preset: 'quick' }, figures: [] }).markdown;
+    expect(quick).not.toContain('PyTorch');
   });
 
   it('draws the caller\'s sections after its own, in both report.md and report.html', () => {
