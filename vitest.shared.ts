@@ -8,6 +8,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export const workspaceAliases = [
   { find: /^@normfree\/([a-z-]+)\/testing$/, replacement: `${root}packages/$1/src/testing/index.ts` },
   { find: /^@normfree\/([a-z-]+)\/node$/, replacement: `${root}packages/$1/src/node/index.ts` },
+  { find: /^@normfree\/([a-z-]+)\/tfjs$/, replacement: `${root}packages/$1/src/tfjs/index.ts` },
   { find: /^@normfree\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
 ];
 

@@ -1,5 +1,4 @@
 export type { Activation, ActivationContext, ActivationFactory, CreateActivationsOptions, LayerActivations } from './api.js';
-export { customOp, type CustomOpResult } from './ops/custom-op.js';
 export { geluErf, geluTanh } from './ops/gelu.js';
 export { leakyReluWhere } from './ops/leaky-relu.js';
 export { createGelu } from './gelu.js';

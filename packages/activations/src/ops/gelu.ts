@@ -9,7 +9,7 @@
  * 2. The authors use the exact form, `ACT2FN["gelu"]` (paper-reference §2 item 5, model_utils.py:266).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from './custom-op.js';
+import { customOp } from '@normfree/core/tfjs';
 
 const SQRT1_2 = Math.SQRT1_2; // 1/√2
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI); // φ(0)

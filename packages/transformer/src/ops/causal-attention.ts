@@ -14,7 +14,7 @@
  * (`torch.where(tril, scores, finfo.min)`), softmax over keys, then probs @ v.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/activations';
+import { customOp } from '@normfree/core/tfjs';
 import { blockProducts } from './matmul.js';
 
 /** The most negative float32, PyTorch's `torch.finfo(torch.float32).min` (model_utils.py:158-168). */

@@ -10,7 +10,7 @@
  * float32 tensor on wasm 4.22.0, observed in this package's tests; broadcast comparisons are slow).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/activations';
+import { customOp } from '@normfree/core/tfjs';
 
 const crossEntropyOp = customOp(([logits, labels]: [tf.Tensor2D, tf.Tensor1D], save) => {
   const [count] = logits.shape;

@@ -6,7 +6,7 @@
  * O(N·d) instead of the O(V·N·d) of that product.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/activations';
+import { customOp } from '@normfree/core/tfjs';
 
 const embeddingOp = customOp(([table, ids]: [tf.Tensor2D, tf.Tensor1D], save) => {
   save([ids]);

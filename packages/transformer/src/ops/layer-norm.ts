@@ -4,7 +4,7 @@
  * kernels of autodiff through mean/variance/rsqrt (the Pre-LN bench model has 5 LayerNorms per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/activations';
+import { customOp } from '@normfree/core/tfjs';
 
 /**
  * (x − mean) / √(var + eps) · weight + bias, statistics over the last axis.

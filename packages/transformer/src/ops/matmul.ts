@@ -9,7 +9,7 @@
  * touching the models.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/activations';
+import { customOp } from '@normfree/core/tfjs';
 
 /**
  * The raw kernel call, no gradient: a 2-D, non-transposed `tf.matMul`. Everything in this package

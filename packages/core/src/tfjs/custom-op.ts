@@ -1,6 +1,11 @@
 /**
  * A typed wrapper around `tf.customGrad`, whose own typing hands the save function in the same
- * rest-array as the inputs.
+ * rest-array as the inputs. The activations' and the transformer's ops are built on it; it lives in
+ * core (behind `@normfree/core/tfjs`) so neither package borrows it from the other (ARCHITECTURE
+ * rule 1).
+ *
+ * References:
+ * 1. tfjs-core `customGrad` (gradients.ts): `f(...inputs, save)` returns `{ value, gradFunc(dy, saved) }`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -17,6 +22,14 @@ export interface CustomOpResult {
  *
  * @param forward - computes the value from the inputs.
  * @returns a function of the inputs; its result is owned by the caller.
+ * @example
+ * ```ts
+ * const square = customOp(([x]: [tf.Tensor], save) => {
+ *   save([x]);
+ *   return { value: tf.square(x), gradFunc: (dy, [saved]) => tf.mul(dy, tf.mul(2, saved!)) };
+ * });
+ * tf.grad((x: tf.Tensor) => square(x))(tf.tensor1d([3])).print(); // [6]
+ * ```
  */
 export function customOp<Inputs extends tf.Tensor[]>(
   forward: (inputs: Inputs, save: tf.GradSaveFunc) => CustomOpResult,
