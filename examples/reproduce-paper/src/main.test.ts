@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeExecutor } from '@normfree/cli/testing';
+import { createFakeExecutor } from '@normfree/experiment/testing';
 import { expect, it } from 'vitest';
 import { reproducePaper } from './main.js';
 

@@ -127,6 +127,9 @@ export function releaseBackend(): void {
   releaseNavigatorGpu();
 }
 
+/** Every backend `selectBackend` can start in Node (whether it starts depends on the machine). */
+export const nodeBackendNames: readonly BackendName[] = Object.keys(initialisers) as BackendName[];
+
 const nodePlatform: Platform = { name: 'Node', defaults: nodeBackendOrder, initialisers };
 
 /**

@@ -1,12 +1,8 @@
+/**
+ * @normfree/cli: the `normfree` command. Its API is for embedding or testing the command line; the
+ * experiment runner it drives is `@normfree/experiment`.
+ */
 export { runCli, createProgram, defaultWorkers, defaultWorkersFor, type CliIo, type CliDependencies } from './program.js';
 export { exitCodes, UsageError } from './errors.js';
-export { planExperiment, runId, defaultCorpusName, type ExperimentPlan, type RunJob, type PlanOptions, type CliExperimentManifest } from './experiment-plan.js';
-export { runExperiment, type RunOutcome, type ExperimentResult, type RunExperimentOptions } from './run-experiment.js';
-export type { RunExecutor, RunExecutionContext } from './run-executor.js';
-export { resolveRunSettings, overridesSchema, validateOverrides, type Overrides, type RunSettings, type RunModelSettings } from './run-settings.js';
-export { prepareExperimentDirectory, readManifest, readRunState, manifestDifferences, defaultOutDir, manifestFileName, type RunState } from './experiment-directory.js';
-export { createProgressDisplay, createLineProgress, createBarProgress, silentProgress, formatDuration, type ProgressDisplay, type RunProgress } from './progress.js';
-export { parseActivation, parseConfigurationList, parseSeedList, parseBackend, parseNorm, parsePreset, backendNames, type CliBackendName } from './option-parsers.js';
-export { createInProcessExecutor } from './train-run.js';
-export { createForkExecutor } from './fork-executor.js';
-export { writeExperimentReport, writeRunsReport, runStatusMarkdown, type WrittenReport } from './write-report.js';
+export { createProgressDisplay, createLineProgress, createBarProgress, type ProgressDisplay } from './progress.js';
+export { parseConfigurationList, parseSeedList, parseNorm, parsePreset, parseChoice, overrideValueParsers } from './option-parsers.js';

@@ -4,18 +4,8 @@
  * prints `error: option '--configs <ids>' argument 'sm-lnr' is invalid. unknown configuration …`.
  */
 import { InvalidArgumentError } from 'commander';
-import {
-  builtinActivationKinds,
-  closest,
-  experimentConfigurations,
-  presets,
-  type ActivationSchedule,
-  type ActivationSpec,
-  type NormType,
-} from '@normfree/core';
-
-export const backendNames = ['wasm', 'cpu', 'webgpu', 'tensorflow'] as const;
-export type CliBackendName = (typeof backendNames)[number];
+import { closest, experimentConfigurations, presets, type NormType } from '@normfree/core';
+import type { OverrideValueKind } from '@normfree/experiment';
 
 function didYouMean(word: string, known: readonly string[]): string {
   const suggestion = closest(word, known);
@@ -96,12 +86,12 @@ export function parseSeedList(value: string): number[] {
   return numbers;
 }
 
-/** A backend name. */
-export function parseBackend(value: string): CliBackendName {
-  if (!(backendNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`unknown backend '${value}'${didYouMean(value, backendNames)}; known: ${backendNames.join(', ')}`);
-  }
-  return value as CliBackendName;
+/** A name from `known` (e.g. a backend), with the closest one suggested. */
+export function parseChoice<T extends string>(what: string, known: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(known as readonly string[]).includes(value)) throw new InvalidArgumentError(`unknown ${what} '${value}'${didYouMean(value, known)}; known: ${known.join(', ')}`);
+    return value as T;
+  };
 }
 
 /** `layernorm` or `none` (`ln` and `free` are accepted as the paper's shorthand). */
@@ -111,57 +101,18 @@ export function parseNorm(value: string): NormType {
   throw new InvalidArgumentError(`unknown norm '${value}'${didYouMean(value, ['layernorm', 'none'])}; known: layernorm (ln), none (free)`);
 }
 
-function parseOneActivation(text: string): ActivationSpec {
-  const [kind = '', ...parameters] = text.split(':');
-  const number = (parameter: string | undefined, what: string): number => {
-    const value = Number(parameter);
-    if (parameter === undefined || parameter.trim() === '' || !Number.isFinite(value)) {
-      throw new InvalidArgumentError(`activation '${text}': ${what} must be a number, got '${parameter ?? ''}'`);
-    }
-    return value;
-  };
-  const noParameters = (): void => {
-    if (parameters.length > 0) throw new InvalidArgumentError(`activation '${text}': '${kind}' takes no parameters`);
-  };
-  switch (kind) {
-    case 'gelu':
-    case 'gelu-tanh':
-    case 'relu':
-    case 'identity':
-      noParameters();
-      return { kind };
-    case 'leaky-relu':
-      // The slope is always explicit: tf.leakyRelu would silently use 0.2 (style.md §2).
-      if (parameters.length !== 1) throw new InvalidArgumentError(`activation '${text}': write leaky-relu:<slope>, e.g. leaky-relu:0.01`);
-      return { kind, slope: number(parameters[0], 'the slope') };
-    case 'learnable-leaky-relu': {
-      const [mode = 'per-layer', initial] = parameters;
-      if (parameters.length > 2) throw new InvalidArgumentError(`activation '${text}': write learnable-leaky-relu:<per-layer|global|global-authors>[:<initial slope>]`);
-      const initialSlope = initial === undefined ? 0.01 : number(initial, 'the initial slope');
-      if (mode === 'per-layer' || mode === 'global') return { kind, mode, initialSlope };
-      if (mode === 'global-authors') return { kind, mode: 'global', initialSlope, authorsGlobal: true };
-      throw new InvalidArgumentError(`activation '${text}': unknown mode '${mode}'${didYouMean(mode, ['per-layer', 'global', 'global-authors'])}; known: per-layer, global, global-authors`);
-    }
-    default:
-      throw new InvalidArgumentError(`unknown activation '${kind}'${didYouMean(kind, builtinActivationKinds)}; known: ${builtinActivationKinds.join(', ')}`);
-  }
-}
-
 /**
- * An activation for every layer, or a per-layer schedule written like core's `describeActivation`:
- * `gelu`, `leaky-relu:0.1`, `learnable-leaky-relu:per-layer[:0.01]`, `gelu*2+relu*2` (hybrid; the
- * counts must add up to nLayer, which the model validation checks).
+ * The command-line parser of each kind of override value (`overrideFields` in @normfree/experiment
+ * names the kind). An activation stays text here: it is read by `@normfree/activations`' registry
+ * once `--activation-module` plug-ins are loaded (`parseActivationText`).
  */
-export function parseActivation(value: string): ActivationSchedule {
-  const parts = value.split('+').map((part) => part.trim());
-  if (parts.length === 1 && !/[*×]\d+$/.test(parts[0] ?? '')) return parseOneActivation(parts[0] ?? '');
-  const schedule: ActivationSpec[] = [];
-  for (const part of parts) {
-    const match = /^(.*?)(?:[*×](\d+))?$/.exec(part);
-    const spec = parseOneActivation(match?.[1] ?? part);
-    const count = match?.[2] === undefined ? 1 : Number(match[2]);
-    if (count < 1) throw new InvalidArgumentError(`activation '${value}': repeat count must be ≥ 1 in '${part}'`);
-    for (let index = 0; index < count; index++) schedule.push(spec);
-  }
-  return schedule;
-}
+export const overrideValueParsers: Record<Exclude<OverrideValueKind, 'flag'>, (value: string) => unknown> = {
+  'positive-integer': parsePositiveInteger,
+  'non-negative-integer': parseNonNegativeInteger,
+  'positive-number': parsePositiveNumber,
+  norm: parseNorm,
+  activation: (value) => {
+    if (value.trim() === '') throw new InvalidArgumentError('expected an activation, e.g. relu, leaky-relu:0.01, gelu*2+relu*2');
+    return value;
+  },
+};

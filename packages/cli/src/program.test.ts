@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkers, runCli } from './program.js';
-import { createCapturedIo, createFakeExecutor } from './testing/index.js';
-import { silentProgress } from './progress.js';
+import { createFakeExecutor } from '@normfree/experiment/testing';
+import { createCapturedIo } from './testing/index.js';
+import { silentProgress } from '@normfree/experiment';
 
 const run = async (argv: string[]) => {
   const io = createCapturedIo();

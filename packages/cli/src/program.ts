@@ -1,33 +1,33 @@
 /**
  * The `normfree` command line (commander 14): `reproduce`, `train`, `report`, `plot-authors`,
- * `bench`. Unknown flags are rejected with a suggestion (`Did you mean --steps?`), every command has
- * `--help`, and {@link runCli} returns the exit code instead of exiting, so it can be tested.
+ * `bench`. Argument parsing, printing and wiring only: the experiment runner is
+ * `@normfree/experiment`. Unknown flags are rejected with a suggestion (`Did you mean --steps?`),
+ * every command has `--help`, and {@link runCli} returns the exit code instead of exiting, so it can
+ * be tested.
  *
- * The training, plotting and benchmark packages are imported lazily: `normfree --help` does not load
- * TF.js.
+ * The override flags are built from `overrideFields`, the experiment runner's one list of what a
+ * preset lets you change. Training, plotting and benchmark code is imported lazily: `--help` loads
+ * only the run settings (and tfjs-core, which the activation registry needs).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { nodeBackendNames, type BackendName } from '@normfree/backend';
 import { paperConfigurationIds, presets } from '@normfree/core';
+import { ExperimentInputError, overrideFields, type Overrides, type RunExecutor } from '@normfree/experiment';
 import { UsageError, errorMessage, exitCodes } from './errors.js';
 import {
-  backendNames,
-  parseActivation,
-  parseBackend,
+  overrideValueParsers,
+  parseChoice,
   parseConfiguration,
   parseConfigurationList,
   parseNonNegativeInteger,
-  parseNorm,
   parsePositiveInteger,
   parsePositiveNumber,
   parsePreset,
   parseSeedList,
-  type CliBackendName,
 } from './option-parsers.js';
 import type { ProgressDisplay } from './progress.js';
-import type { RunExecutor } from './run-executor.js';
-import type { Overrides } from './run-settings.js';
 
 /** Where the command line writes; tests capture both. */
 export interface CliIo {
@@ -58,67 +58,34 @@ export function defaultWorkersFor(preset: string): number {
   return preset === 'smoke' ? 1 : defaultWorkers;
 }
 
-/** Options shared by `reproduce` and `train` that override a preset. */
-function addOverrideOptions(command: Command): Command {
+/** The commander attribute of each override flag (`--grad-accum` → `gradAccum`) and its key in `Overrides`. */
+const overrideAttributes = overrideFields.map((field) => ({ field, attribute: new Option(field.flag).attributeName() }));
+
+/** Options shared by `reproduce` and `train`: the preset overrides (from `overrideFields`), backend, progress. */
+function addRunOptions(command: Command): Command {
+  for (const { field } of overrideAttributes) {
+    const option = new Option(field.flag, field.description);
+    command.addOption(field.value === 'flag' ? option : option.argParser(overrideValueParsers[field.value]));
+  }
   return command
-    .option('--steps <n>', 'optimizer steps (overrides the preset)', parsePositiveInteger)
-    .option('--batch-size <n>', 'sequences per micro-batch', parsePositiveInteger)
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', parsePositiveInteger)
-    .option('--lr <rate>', 'peak learning rate', parsePositiveNumber)
-    .option('--eval-every <n>', 'evaluate every n steps', parsePositiveInteger)
-    .option('--entropy-every <n>', 'log head entropy / NaN counts / slopes every n steps', parsePositiveInteger)
-    .option('--eval-windows <n>', 'validation windows per evaluation (0 = all)', parseNonNegativeInteger)
-    .option('--checkpoint-every <n>', 'save a checkpoint every n steps (default: the eval cadence; 0 = only at the end)', parseNonNegativeInteger)
-    .option('--n-layer <n>', 'transformer blocks', parsePositiveInteger)
-    .option('--n-head <n>', 'attention heads (must divide --n-embd)', parsePositiveInteger)
-    .option('--n-embd <n>', 'model width d', parsePositiveInteger)
-    .option('--block-size <n>', 'context length T', parsePositiveInteger)
-    .option('--fp16-overflow', 'emulate fp16 overflow of attention logits (the paper\'s NaNs, paper-reference §7)')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(backendNames).default('wasm').argParser(parseBackend))
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(nodeBackendNames).default('wasm').argParser(parseChoice('backend', nodeBackendNames)))
     .option('--no-native', 'with --backend wasm: do not use the native CPU kernels of @normfree/backend-native (used by default when built)')
+    .option('--activation-module <file...>', 'an ES module that registers plug-in activations (registerActivation of @normfree/activations); loaded here and in every worker process')
     .option('--plain-progress', 'print plain progress lines even in a terminal')
     .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10);
 }
 
-interface OverrideFlags {
-  steps?: number;
-  batchSize?: number;
-  gradAccum?: number;
-  lr?: number;
-  evalEvery?: number;
-  entropyEvery?: number;
-  evalWindows?: number;
-  checkpointEvery?: number;
-  nLayer?: number;
-  nHead?: number;
-  nEmbd?: number;
-  blockSize?: number;
-  fp16Overflow?: boolean;
-  backend: CliBackendName;
+interface RunFlags {
+  backend: BackendName;
   native: boolean;
+  activationModule?: string[];
   plainProgress?: boolean;
   progressInterval: number;
 }
 
-function overridesFrom(flags: OverrideFlags & { norm?: Overrides['norm']; activation?: Overrides['activation'] }): Overrides {
-  const entries: [keyof Overrides, unknown][] = [
-    ['steps', flags.steps],
-    ['batchSize', flags.batchSize],
-    ['gradientAccumulation', flags.gradAccum],
-    ['learningRate', flags.lr],
-    ['evalEvery', flags.evalEvery],
-    ['entropyEvery', flags.entropyEvery],
-    ['evalWindows', flags.evalWindows],
-    ['checkpointEvery', flags.checkpointEvery],
-    ['nLayer', flags.nLayer],
-    ['nHead', flags.nHead],
-    ['nEmbd', flags.nEmbd],
-    ['blockSize', flags.blockSize],
-    ['norm', flags.norm],
-    ['activation', flags.activation],
-    ['fp16Overflow', flags.fp16Overflow],
-  ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as Overrides;
+/** The overrides given on the command line; the activation is still text (`commands/run-inputs.ts` reads it). */
+function overridesFrom(flags: Record<string, unknown>): Overrides & { activation?: unknown } {
+  return Object.fromEntries(overrideAttributes.filter(({ attribute }) => flags[attribute] !== undefined).map(({ field, attribute }) => [field.key, flags[attribute]])) as Overrides;
 }
 
 /**
@@ -128,20 +95,29 @@ function overridesFrom(flags: OverrideFlags & { norm?: Overrides['norm']; activa
 export function createProgram(io: CliIo, dependencies: CliDependencies = {}, setExitCode: (code: number) => void = () => {}): Command {
   const now = dependencies.now ?? (() => new Date());
   const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(io.cwd, path));
-  const progressFor = async (flags: OverrideFlags): Promise<ProgressDisplay> => {
+  const progressFor = async (flags: RunFlags): Promise<ProgressDisplay> => {
     if (dependencies.progress !== undefined) return dependencies.progress;
     const { createProgressDisplay } = await import('./progress.js');
     return createProgressDisplay({ stream: io.progressStream, plain: flags.plainProgress === true, intervalMs: flags.progressInterval * 1000 });
   };
   const executorFor = async (workers: number): Promise<RunExecutor> => {
     if (dependencies.createExecutor !== undefined) return dependencies.createExecutor({ workers });
-    if (workers > 1) {
-      const { createForkExecutor } = await import('./fork-executor.js');
-      return createForkExecutor();
-    }
-    const { createInProcessExecutor } = await import('./train-run.js');
-    return createInProcessExecutor();
+    const { createForkExecutor, createInProcessExecutor } = await import('@normfree/experiment/node');
+    return workers > 1 ? createForkExecutor() : createInProcessExecutor();
   };
+  /** What `reproduce` and `train` share: overrides, backend, plug-ins, progress, executor. */
+  const runOptions = async (flags: RunFlags & { resume?: boolean }, workers: number) => ({
+    overrides: overridesFrom(flags as unknown as Record<string, unknown>),
+    activationModules: flags.activationModule ?? [],
+    backend: flags.backend,
+    nativeKernels: flags.native,
+    runsBase: absolute('runs'),
+    resume: flags.resume === true,
+    now: now(),
+    io,
+    progress: await progressFor(flags),
+    executor: await executorFor(workers),
+  });
 
   const program = new Command('normfree')
     .description('Normalization-free transformers on TensorFlow.js: reproduce "ReLU\'s Revival" (Jha & Reagen, 2024)')
@@ -150,7 +126,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  addOverrideOptions(
+  addRunOptions(
     program
       .command('reproduce')
       .description(`train the paper's configurations (default ${paperConfigurationIds.join(', ')}) with the same data, seed and schedule, then write figures and report.md / report.html`)
@@ -161,56 +137,38 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       .option('--resume', 'continue the experiment in --out: finished runs are skipped, interrupted ones resume from their checkpoint')
       .option('--workers <n>', `runs trained at the same time, each in its own worker process (default: ${defaultWorkers}; 1 for preset smoke)`, parsePositiveInteger)
       .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)'),
-  ).action(async (flags: OverrideFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean }) => {
+  ).action(async (flags: RunFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean }) => {
     const { reproduceCommand } = await import('./commands/reproduce.js');
     const workers = flags.workers ?? defaultWorkersFor(flags.preset);
     const code = await reproduceCommand({
+      ...(await runOptions(flags, workers)),
       preset: flags.preset,
       configurations: flags.configs ?? [...paperConfigurationIds],
       seeds: flags.seeds ?? [presets[flags.preset as keyof typeof presets].training.seed],
-      overrides: overridesFrom(flags),
-      backend: flags.backend,
-      nativeKernels: flags.native,
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
-      runsBase: absolute('runs'),
-      resume: flags.resume === true,
       workers,
       report: flags.report,
-      now: now(),
-      io,
-      progress: await progressFor(flags),
-      executor: await executorFor(workers),
     });
     setExitCode(code);
   });
 
-  addOverrideOptions(
+  addRunOptions(
     program
       .command('train')
       .description('train one configuration into one run folder (config.json, logs.jsonl, summary.json, checkpoint)')
       .addOption(new Option('--preset <name>', 'model size and training preset').choices(Object.keys(presets)).default('quick').argParser(parsePreset))
       .option('--config <id>', 'configuration id (fixes norm and activation)', parseConfiguration, 'sm-ln-g')
-      .option('--norm <type>', 'override the configuration\'s norm: layernorm (ln) | none (free)', parseNorm)
-      .option('--activation <spec>', 'override the activation: gelu | gelu-tanh | relu | identity | leaky-relu:<slope> | learnable-leaky-relu:<per-layer|global|global-authors>[:<init>] | a per-layer schedule like gelu*2+relu*2', parseActivation)
       .option('--seed <n>', 'seed for init, dropout and data order', parseNonNegativeInteger, 1337)
       .option('--out <dir>', 'run folder (default: runs/train-<config>-seed<seed>-<date>)')
       .option('--resume', 'continue the run in --out from its checkpoint'),
-  ).action(async (flags: OverrideFlags & { preset: string; config: string; norm?: Overrides['norm']; activation?: Overrides['activation']; seed: number; out?: string; resume?: boolean }) => {
+  ).action(async (flags: RunFlags & { preset: string; config: string; seed: number; out?: string; resume?: boolean }) => {
     const { trainCommand } = await import('./commands/train.js');
     const code = await trainCommand({
+      ...(await runOptions(flags, 1)),
       preset: flags.preset,
       configuration: flags.config,
       seed: flags.seed,
-      overrides: overridesFrom(flags),
-      backend: flags.backend,
-      nativeKernels: flags.native,
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
-      runsBase: absolute('runs'),
-      resume: flags.resume === true,
-      now: now(),
-      io,
-      progress: await progressFor(flags),
-      executor: await executorFor(1),
     });
     setExitCode(code);
   });
@@ -233,14 +191,6 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     .action(async (dirs: string[], flags: { out?: string }) => {
       const { plotAuthorsCommand } = await import('./commands/plot-authors.js');
       setExitCode(await plotAuthorsCommand({ dirs: dirs.map(absolute), outDir: absolute(flags.out ?? 'authors-figures'), io }));
-    });
-
-  program
-    .command('run-one', { hidden: true })
-    .description('internal: train one run sent by a parent `reproduce --workers N` over IPC')
-    .action(async () => {
-      const { runOneFromParent } = await import('./fork-executor.js');
-      await runOneFromParent();
     });
 
   return program;
@@ -268,7 +218,7 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
       // Help and version exit 0; `normfree` alone prints help and exits 2, like any usage error.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ExperimentInputError) {
       io.stderr(`error: ${error.message}\n`);
       return exitCodes.usage;
     }

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createBarProgress, createLineProgress, formatDuration } from './progress.js';
+import { formatDuration } from '@normfree/experiment';
+import { createBarProgress, createLineProgress } from './progress.js';
 
 describe('progress display', () => {
   it('should format durations', () => {

@@ -4,39 +4,10 @@
  * unless told to (toolchain.md §10.2).
  */
 import cliProgress from 'cli-progress';
+import { formatDuration, type ExperimentProgress } from '@normfree/experiment';
 
-export interface RunProgress {
-  /** Optimizer steps completed. */
-  readonly step: number;
-  readonly steps: number;
-  /** Latest training loss. */
-  readonly loss?: number;
-  /** Latest evaluation loss. */
-  readonly evalLoss?: number;
-}
-
-export interface ProgressDisplay {
-  /** A run starts (or resumes at `startStep`). */
-  start(runId: string, options: { steps: number; startStep: number }): void;
-  update(runId: string, progress: RunProgress): void;
-  /** A run ends; `message` is e.g. `completed, eval loss 5.123` or `diverged at step 40`. */
-  finish(runId: string, message: string): void;
-  /** A line of text that does not disturb the bars. */
-  log(line: string): void;
-  stop(): void;
-}
-
-/** `1h02m`, `3m05s`, `42s`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const rounded = Math.round(seconds);
-  const hours = Math.floor(rounded / 3600);
-  const minutes = Math.floor((rounded % 3600) / 60);
-  const rest = rounded % 60;
-  if (hours > 0) return `${hours}h${String(minutes).padStart(2, '0')}m`;
-  if (minutes > 0) return `${minutes}m${String(rest).padStart(2, '0')}s`;
-  return `${rest}s`;
-}
+/** How the command line shows an experiment's progress events (@normfree/experiment emits them). */
+export type ProgressDisplay = ExperimentProgress;
 
 const formatLoss = (loss: number | undefined): string => (loss === undefined ? '—' : Number.isFinite(loss) ? loss.toFixed(3) : String(loss));
 
@@ -137,6 +108,3 @@ export function createProgressDisplay(options: { stream?: NodeJS.WriteStream; pl
   if (options.plain !== true && stream.isTTY === true) return createBarProgress({ stream });
   return createLineProgress({ write: (line) => stream.write(line), ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
 }
-
-/** A display that shows nothing (tests, `--quiet`). */
-export const silentProgress: ProgressDisplay = { start() {}, update() {}, finish() {}, log() {}, stop() {} };

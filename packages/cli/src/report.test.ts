@@ -2,8 +2,9 @@ import { appendFile, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
-import { silentProgress } from './progress.js';
-import { createCapturedIo, createFakeExecutor } from './testing/index.js';
+import { silentProgress } from '@normfree/experiment';
+import { createFakeExecutor } from '@normfree/experiment/testing';
+import { createCapturedIo } from './testing/index.js';
 
 describe('normfree report', () => {
   const io = createCapturedIo();

@@ -71,15 +71,6 @@ export type ActivationSpec = BuiltinActivationSpec | CustomActivationSpec;
  */
 export type ActivationSchedule = ActivationSpec | readonly ActivationSpec[];
 
-export const builtinActivationKinds = [
-  'gelu',
-  'gelu-tanh',
-  'relu',
-  'identity',
-  'leaky-relu',
-  'learnable-leaky-relu',
-] as const;
-
 /** The activation spec of layer `layer` under a schedule. */
 export function activationForLayer(schedule: ActivationSchedule, layer: number): ActivationSpec {
   if (isActivationList(schedule)) {

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { referenceLaptop, type ReferenceLaptop } from './reference-laptop.js';
 
-// packages/plot/src → the folder that holds the workspace and `shared/` (ARCHITECTURE.md: ../shared/fixtures/).
-const resultsFile = fileURLToPath(new URL('../../../../shared/fixtures/reference-laptop/results.json', import.meta.url));
+// packages/plot/src → the repository's fixtures/ (a verbatim copy of ../shared/fixtures/reference-laptop).
+const resultsFile = fileURLToPath(new URL('../../../fixtures/reference-laptop/results.json', import.meta.url));
 
 interface ResultsJson {
   runtime: string;

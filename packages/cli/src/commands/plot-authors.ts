@@ -8,9 +8,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { buildReport, type PlotRun } from '@normfree/plot';
-import { readAuthorsLogs, writeFigures } from '@normfree/plot/node';
-import { writeFileAtomic, writeJsonAtomic } from '@normfree/core/node';
+import type { PlotRun } from '@normfree/plot';
+import { readAuthorsLogs, writeReport } from '@normfree/plot/node';
+import { writeJsonAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
 
@@ -46,16 +46,9 @@ export async function plotAuthorsCommand(options: { dirs: readonly string[]; out
       throw new UsageError(errorMessage(error));
     }
   }
-  const written = await writeFigures(outDir, runs);
-  const report = buildReport({
-    runs,
-    title: "Figures from the authors' PyTorch logs",
-    figures: written.figures.map((figure) => ({ title: figure.title, svg: figure.svg, ...(figure.pngFile === undefined ? {} : { pngFile: basename(figure.pngFile) }) })),
-  });
+  const written = await writeReport(outDir, { runs, title: "Figures from the authors' PyTorch logs" });
   await writeJsonAtomic(join(outDir, authorsMarkerFile), { kind: 'normfree-authors-figures', sources: options.dirs, createdAt: new Date().toISOString() });
-  await writeFileAtomic(join(outDir, 'report.md'), report.markdown);
-  await writeFileAtomic(join(outDir, 'report.html'), report.html);
   io.stdout(`${runs.length} run(s) read: ${runs.map((run) => `${run.label} (${run.entropy.length} entropy, ${run.slopes.length} slope records)`).join(', ')}\n`);
-  io.stdout(`figures: ${written.files.length} files in ${outDir}\nreport: ${join(outDir, 'report.md')}\n`);
+  io.stdout(`figures: ${written.figureFiles.length} files in ${outDir}\nreport: ${written.markdownPath}\n`);
   return exitCodes.ok;
 }

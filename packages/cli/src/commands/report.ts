@@ -2,11 +2,9 @@
  * `normfree report <dirs...> [--out <dir>]`: rebuild figures and report from logs. One experiment
  * folder: written into it (the same files `reproduce` writes). One run folder (e.g. from
  * `normfree train`): written into it. Several folders (run or experiment folders): their runs in one
- * report, written to `--out`.
+ * report, written to `--out`. The report is @normfree/experiment's; this file checks `--out` and prints.
  */
-import { readdir } from 'node:fs/promises';
 import { UsageError, exitCodes } from '../errors.js';
-import { manifestFileName } from '../experiment-directory.js';
 import type { CliIo } from '../program.js';
 
 export interface ReportCommandOptions {
@@ -16,22 +14,17 @@ export interface ReportCommandOptions {
   readonly io: CliIo;
 }
 
-async function entries(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
-}
-
 export async function reportCommand(options: ReportCommandOptions): Promise<number> {
-  const { writeExperimentReport, writeRunsReport } = await import('../write-report.js');
+  const { folderKind, writeExperimentReport, writeRunsReport } = await import('@normfree/experiment/node');
   const [first, ...rest] = options.dirs;
   if (first === undefined) throw new UsageError('report needs at least one folder');
   let report;
   if (rest.length === 0 && options.outDir === undefined) {
-    const names = await entries(first);
-    report = names.includes(manifestFileName) ? await writeExperimentReport({ dir: first }) : await writeRunsReport({ dirs: [first], outDir: first });
+    report = (await folderKind(first)) === 'experiment' ? await writeExperimentReport({ dir: first }) : await writeRunsReport({ dirs: [first], outDir: first });
   } else {
     if (options.outDir === undefined) throw new UsageError(`a report over ${options.dirs.length} folders needs --out <dir> for its figures and report`);
-    const outNames = await entries(options.outDir);
-    if (!options.dirs.includes(options.outDir) && (outNames.includes(manifestFileName) || outNames.includes('summary.json'))) {
+    const outKind = await folderKind(options.outDir);
+    if (!options.dirs.includes(options.outDir) && (outKind === 'experiment' || outKind === 'run')) {
       throw new UsageError(`--out '${options.outDir}' is an experiment or run folder that is not being reported on; its report would be replaced. Choose another --out.`);
     }
     report = await writeRunsReport({ dirs: options.dirs, outDir: options.outDir });

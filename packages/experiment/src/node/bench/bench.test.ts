@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { countParameters, getPreset, resolveModelConfig, type BatchSource, type RunLogRecord, type StepLog } from '@normfree/core';
 import { createFakeEvalSet } from '@normfree/core/testing';
+import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
 import { train } from '@normfree/trainer';
 import type { BenchResult, BenchRun, BenchTask } from './api.js';
@@ -173,7 +174,7 @@ describe('createBenchTraining', () => {
     const trainSource: BatchSource = { specificationVersion: 'v1', batchSize: batch.batchSize, seqLen: batch.seqLen, numWindows: 1, batchAt: () => batch };
     const evalSet = createFakeEvalSet([batch.inputIds.subarray(0, batch.seqLen)], batch.seqLen);
     const logs: StepLog[] = [];
-    const generator: AsyncGenerator<RunLogRecord, unknown> = train(model, { trainSource, evalSet, entropyBatch: batch, options });
+    const generator: AsyncGenerator<RunLogRecord, unknown> = train(model, { trainSource, evalSet, probes: [createEntropyProbe({ batch, evalSet, options })], options });
     for await (const record of generator) {
       if (record.type === 'step') logs.push(record);
       if (logs.length === 3) break;

@@ -3,11 +3,11 @@
  * at most `workers` at a time. One failing or diverging run never stops the others.
  */
 import type { RunSummary } from '@normfree/core';
-import { errorMessage } from './errors.js';
-import { prepareExperimentDirectory, readRunState } from './experiment-directory.js';
-import type { ExperimentPlan, RunJob } from './experiment-plan.js';
-import { silentProgress, type ProgressDisplay } from './progress.js';
-import type { RunExecutor } from './run-executor.js';
+import { errorMessage } from '../errors.js';
+import type { RunExecutor } from '../executor.js';
+import type { ExperimentPlan, RunJob } from '../plan.js';
+import { silentProgress, type ExperimentProgress } from '../progress.js';
+import { prepareExperimentDirectory, readRunState } from './experiment-folder.js';
 
 export type RunOutcome =
   | { readonly runId: string; readonly kind: 'trained' | 'skipped'; readonly summary: RunSummary }
@@ -20,7 +20,7 @@ export interface RunExperimentOptions {
   readonly workers?: number;
   /** Continue an experiment already in `plan.outDir`. */
   readonly resume?: boolean;
-  readonly progress?: ProgressDisplay;
+  readonly progress?: ExperimentProgress;
   /** Stop: running runs checkpoint and end as `stopped`, queued runs are not started. */
   readonly signal?: AbortSignal;
 }
@@ -33,14 +33,18 @@ export interface ExperimentResult {
   readonly outcomes: readonly RunOutcome[];
 }
 
-function describeSummary(summary: RunSummary): string {
+/** One line about how a run ended, e.g. `completed after 300 steps, eval loss 5.1234 (ppl 168.01)`. */
+export function describeSummary(summary: RunSummary): string {
   if (summary.status === 'stopped') return `stopped at step ${summary.stepsCompleted} (checkpoint saved; continue with --resume)`;
   if (summary.status === 'diverged') return `diverged at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
   const evalLoss = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)} (ppl ${summary.finalEval.perplexity.toFixed(2)})`;
   return `${summary.status} after ${summary.stepsCompleted} steps${evalLoss}`;
 }
 
-/** Run a plan (see the module comment). Throws only for a folder that may not be used. */
+/**
+ * Run a plan (see the module comment).
+ * @throws ExperimentInputError only for a folder that may not be used; failing runs are outcomes.
+ */
 export async function runExperiment(plan: ExperimentPlan, options: RunExperimentOptions): Promise<ExperimentResult> {
   const progress = options.progress ?? silentProgress;
   const workers = Math.max(1, options.workers ?? 1);

@@ -1,16 +1,19 @@
 /**
- * Parallel runs in child processes: each run is trained by `node <bin.js> run-one`, which receives
- * its job over IPC and reports progress back. Separate processes (not worker_threads) because each
- * run needs its own TF.js engine and backend; a crash in one run cannot take the others down.
+ * Parallel runs in child processes: each run is trained by `node worker.js` (this package's
+ * dist/node/worker.js), which receives its job over IPC, trains it with the in-process executor and
+ * reports progress back. Separate processes (not worker_threads) because each run needs its own
+ * TF.js engine and backend; a crash in one run cannot take the others down. The job carries its
+ * plug-in activation modules, which the worker imports before building the model.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '@normfree/core';
-import type { RunJob } from './experiment-plan.js';
+import { errorMessage } from '../errors.js';
+import type { RunExecutor } from '../executor.js';
+import type { RunJob } from '../plan.js';
+import type { RunProgress } from '../progress.js';
 import { handleInterrupts } from './interrupt.js';
-import type { RunProgress } from './progress.js';
-import type { RunExecutor } from './run-executor.js';
 
 /** Parent → child. */
 interface JobMessage {
@@ -26,25 +29,25 @@ type ChildMessage =
   | { readonly type: 'done'; readonly summary: RunSummary }
   | { readonly type: 'error'; readonly message: string };
 
-/** The compiled CLI entry next to this file (dist/bin.js). */
-export function defaultBinPath(): string {
-  return fileURLToPath(new URL('./bin.js', import.meta.url));
+/** The compiled worker entry next to this file (dist/node/worker.js). */
+export function defaultWorkerPath(): string {
+  return fileURLToPath(new URL('./worker.js', import.meta.url));
 }
 
 /**
  * An executor that trains every run in a fresh child process.
  *
- * @param options.binPath - the compiled CLI entry (default: dist/bin.js beside this module); running
- *   from TypeScript sources (tests) needs an explicit built path.
+ * @param options.workerPath - the compiled worker entry (default: dist/node/worker.js beside this
+ *   module); running from TypeScript sources (tests) needs an explicit built path.
  */
-export function createForkExecutor(options: { binPath?: string } = {}): RunExecutor {
-  const binPath = options.binPath ?? defaultBinPath();
+export function createForkExecutor(options: { workerPath?: string } = {}): RunExecutor {
+  const workerPath = options.workerPath ?? defaultWorkerPath();
   return (job, context) => {
-    if (!existsSync(binPath)) {
-      return Promise.reject(new Error(`--workers > 1 needs the built CLI at ${binPath}; run \`pnpm exec tsc -b\` in packages/cli, or use --workers 1`));
+    if (!existsSync(workerPath)) {
+      return Promise.reject(new Error(`parallel runs need the built worker at ${workerPath} (build @normfree/experiment: \`pnpm exec tsc -b\` in packages/experiment), or train one run at a time`));
     }
     return new Promise<RunSummary>((resolve, reject) => {
-      const child = fork(binPath, ['run-one'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       let settled = false;
       child.on('message', (message: ChildMessage) => {
         if (message.type === 'start') context.onStart?.(message.startStep);
@@ -71,12 +74,12 @@ export function createForkExecutor(options: { binPath?: string } = {}): RunExecu
   };
 }
 
-/** The child side (`normfree run-one`): wait for one job, train it in-process, report, exit. */
-export async function runOneFromParent(): Promise<void> {
+/** The child side (worker.js): wait for one job, train it in-process, report, exit. */
+export async function runWorker(): Promise<void> {
   const send = process.send?.bind(process);
-  if (send === undefined) throw new Error('`normfree run-one` is internal: it is started by `reproduce --workers N` with an IPC channel');
+  if (send === undefined) throw new Error('worker.js is started by the fork executor with an IPC channel; it is not run by hand');
   const message = await new Promise<JobMessage>((resolve) => process.once('message', (received: JobMessage) => resolve(received)));
-  const { createInProcessExecutor } = await import('./train-run.js');
+  const { createInProcessExecutor } = await import('./in-process-executor.js');
   const executor = createInProcessExecutor();
   const post = (reply: ChildMessage): Promise<void> => new Promise((resolve) => send(reply, undefined, undefined, () => resolve()));
   let lastSent = 0;
@@ -97,7 +100,7 @@ export async function runOneFromParent(): Promise<void> {
     });
     await post({ type: 'done', summary });
   } catch (error) {
-    await post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    await post({ type: 'error', message: errorMessage(error) });
   } finally {
     interrupts.dispose();
   }

@@ -1,45 +1,23 @@
 /**
- * The in-process executor: one run trained with the real packages. The dataset is loaded once per
- * process and shared by every run of the experiment (same windows, same split: the runs differ only
- * in configuration and seed), and the backend is selected once.
- *
- * Data: the embedded default corpus (@normfree/data/node); windows of T = blockSize tokens; 5 % of
- * the files held out for validation with a fixed split seed, so every run is evaluated on the same
- * windows whatever its seed.
+ * The in-process executor: one run trained with the real packages, in this process. The dataset
+ * (dataset.ts) is loaded once per process and shared by every run; the backend is selected once;
+ * the job's plug-in activation modules are imported before its model is built.
  */
-import { resolveModelConfig, type Batch, type EvalSet, type RunSummary } from '@normfree/core';
+import type { Batch, EvalSet, RunSummary } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
-import { createBatchSampler, createEvalSet, createGpt2Tokenizer, prepareDataset, type PreparedDataset } from '@normfree/data';
-import { loadDefaultCorpus, loadDefaultDataset } from '@normfree/data/node';
+import { createBatchSampler, createEvalSet } from '@normfree/data';
+import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
 import { runTraining } from '@normfree/trainer/node';
-import type { RunJob } from './experiment-plan.js';
-import type { RunExecutor } from './run-executor.js';
+import type { RunExecutor } from '../executor.js';
+import type { RunJob } from '../plan.js';
+import { loadActivationModules } from './activation-modules.js';
+import { loadRunDataset } from './dataset.js';
 import { backendLabel, enableNativeKernels } from './native-kernels.js';
 
-/** Split seed of the default corpus: fixed, so every run of every experiment sees the same split. */
-export const datasetSplitSeed = 0;
-/** Share of files held out for validation (paper-reference §5.1 holds out a separate split). */
-export const validationFraction = 0.05;
-
-const datasets = new Map<string, Promise<PreparedDataset>>();
 /** The process's backend, as runs name it: `wasm`, or `wasm+native (avx2+fma)` with native kernels. */
 let backend: Promise<string> | undefined;
 let backendRequest: string | undefined;
-
-/** The prepared default dataset for a tokenizer and window length (cached per process). */
-export function loadRunDataset(tokenizer: RunJob['tokenizer'], seqLen: number): Promise<PreparedDataset> {
-  const key = `${tokenizer}/${seqLen}`;
-  let dataset = datasets.get(key);
-  if (dataset === undefined) {
-    dataset =
-      tokenizer === 'gpt2'
-        ? loadDefaultCorpus().then((documents) => prepareDataset({ documents, tokenizer: createGpt2Tokenizer(), seqLen, seed: datasetSplitSeed, validationFraction }))
-        : loadDefaultDataset({ seqLen, seed: datasetSplitSeed, validationFraction });
-    datasets.set(key, dataset);
-  }
-  return dataset;
-}
 
 /**
  * Select the job's backend once per process (a second, different request is an error), with
@@ -73,12 +51,15 @@ function firstBatch(evalSet: EvalSet, size: number): Batch {
 export function createInProcessExecutor(): RunExecutor {
   return async (job, context): Promise<RunSummary> => {
     const backendName = await ensureBackend(job);
+    await loadActivationModules(job.activationModules);
     const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
-    const config = resolveModelConfig({ ...job.model, vocabSize: dataset.vocabSize });
+    if (dataset.vocabSize !== job.model.vocabSize) {
+      throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${dataset.vocabSize}`);
+    }
     const trainSource = createBatchSampler({ windows: dataset.train, batchSize: job.training.microBatchSize, seed: job.seed });
     const evalSet = createEvalSet({ windows: dataset.validation });
     const entropyBatch = firstBatch(evalSet, job.training.entropyBatchSize);
-    const model = createModel(config, { seed: job.seed });
+    const model = createModel(job.model, { seed: job.seed });
     let loss: number | undefined;
     let evalLoss: number | undefined;
     let started = false;
@@ -88,7 +69,7 @@ export function createInProcessExecutor(): RunExecutor {
         model,
         trainSource,
         evalSet,
-        entropyBatch,
+        probes: [createEntropyProbe({ batch: entropyBatch, evalSet, options: job.training })],
         options: job.training,
         configuration: { id: job.configuration, label: job.label },
         seed: job.seed,

@@ -1,10 +1,11 @@
 /**
- * The seam between the experiment orchestration and the training packages: an executor trains one
- * run and resolves to its summary. The default executors are in-process (`train-run.ts`) and one
- * child process per run (`fork-executor.ts`); tests pass fakes.
+ * The seam between the experiment runner and the training packages: an executor trains one run and
+ * resolves to its summary. `@normfree/experiment/node` has two: in this process
+ * (`createInProcessExecutor`) and one child process per run (`createForkExecutor`); tests pass fakes
+ * (`@normfree/experiment/testing`).
  */
 import type { RunSummary } from '@normfree/core';
-import type { RunJob } from './experiment-plan.js';
+import type { RunJob } from './plan.js';
 import type { RunProgress } from './progress.js';
 
 export interface RunExecutionContext {
@@ -19,7 +20,8 @@ export interface RunExecutionContext {
 }
 
 /**
- * Train one run into `job.runDir` and return its summary (status `completed` or `diverged`). Throws
- * when the run could not be trained at all (the experiment records it as failed and goes on).
+ * Train one run into `job.runDir` and return its summary (status `completed`, `diverged`, or
+ * `stopped` when the signal fired). Throws when the run could not be trained at all (the experiment
+ * records it as failed and goes on).
  */
 export type RunExecutor = (job: RunJob, context: RunExecutionContext) => Promise<RunSummary>;

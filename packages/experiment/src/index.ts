@@ -1,0 +1,11 @@
+/**
+ * @normfree/experiment: plans and run settings (browser-safe). Training, folders, executors, reports
+ * and the benchmark are Node-only: `@normfree/experiment/node`.
+ */
+export { ExperimentInputError, errorMessage, asInputError } from './errors.js';
+export { formatDuration } from './format.js';
+export { silentProgress, type ExperimentProgress, type RunProgress } from './progress.js';
+export type { RunExecutor, RunExecutionContext } from './executor.js';
+export { planExperiment, createRunJob, runId, runLabel, defaultCorpusName, type ExperimentPlan, type PlanOptions, type RunJob, type RunJobCommon, type RunnerManifest } from './plan.js';
+export { overrideFields, overridesSchema, validateOverrides, resolveRunSettings, type OverrideField, type OverrideValueKind, type Overrides, type ResolveRunSettingsOptions, type RunSettings } from './run-settings.js';
+export { parseActivationText, listActivations } from '@normfree/activations';

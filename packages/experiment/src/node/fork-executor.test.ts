@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '@normfree/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planExperiment } from '../plan.js';
+import type { RunProgress } from '../progress.js';
+import { activationModuleUrl, loadActivationModule } from './activation-modules.js';
+import { loadTokenizerVocabSize } from './dataset.js';
+import { createForkExecutor } from './fork-executor.js';
+
+// The child runs the compiled worker (dist/node/worker.js), as the CLI's `--workers N` does; the
+// build (tools/run.sh test) produces it. From sources alone only the error path can be tested.
+const builtWorker = fileURLToPath(new URL('../../dist/node/worker.js', import.meta.url));
+const plugin = activationModuleUrl(fileURLToPath(new URL('./__fixtures__/squared-relu-plugin.mjs', import.meta.url)));
+
+let vocabSize = 0;
+beforeAll(async () => {
+  vocabSize = await loadTokenizerVocabSize('default-4096');
+});
+
+describe('createForkExecutor', () => {
+  it('should say how to get the built CLI when it is missing', async () => {
+    const executor = createForkExecutor({ workerPath: '/nowhere/worker.js' });
+    const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir: '/tmp/unused' }).runs;
+    await expect(executor(job!, { resume: false, onProgress: () => {} })).rejects.toThrow('parallel runs need the built worker at /nowhere/worker.js');
+  });
+
+  it.skipIf(!existsSync(builtWorker))('should train a run in a child process and report its progress and summary', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-'));
+    try {
+      const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2 } }).runs;
+      const updates: RunProgress[] = [];
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, { resume: false, onProgress: (progress) => updates.push(progress) });
+      expect(summary).toMatchObject({ configuration: 'sm-r', status: 'completed', stepsCompleted: 2, backend: 'cpu' });
+      expect(updates.at(-1)).toMatchObject({ step: 2, steps: 2 });
+      const onDisk = JSON.parse(await readFile(join(job!.runDir, 'summary.json'), 'utf8')) as RunSummary;
+      expect(onDisk.finalEval?.loss).toBe(summary.finalEval?.loss);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!existsSync(builtWorker))('should import the job\'s plug-in activation module in the child before building the model', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-plugin-'));
+    try {
+      // The parent imports the module too: the plan checks that every activation kind is registered.
+      expect(await loadActivationModule(plugin)).toEqual(['test-squared-relu']);
+      const [job] = planExperiment({
+        preset: 'smoke', configurations: ['sm-g'], backend: 'cpu', vocabSize, outDir,
+        overrides: { steps: 2, activation: { kind: 'test-squared-relu' } }, activationModules: [plugin],
+      }).runs;
+      expect(job!.label).toBe('SM+test-squared-relu');
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, { resume: false, onProgress: () => {} });
+      expect(summary).toMatchObject({ status: 'completed', stepsCompleted: 2, label: 'SM+test-squared-relu' });
+      expect(summary.model.activation).toEqual({ kind: 'test-squared-relu' });
+      expect(Number.isFinite(summary.finalEval?.loss)).toBe(true);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+});

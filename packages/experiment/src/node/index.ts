@@ -1,0 +1,24 @@
+/** @normfree/experiment/node: run experiments on this machine (Node only). */
+export { runExperiment, describeSummary, type ExperimentResult, type RunExperimentOptions, type RunOutcome } from './run-experiment.js';
+export { createInProcessExecutor } from './in-process-executor.js';
+export { createForkExecutor, defaultWorkerPath } from './fork-executor.js';
+export { loadTokenizerVocabSize, loadRunDataset, datasetSplitSeed, validationFraction } from './dataset.js';
+export { activationModuleUrl, loadActivationModule, loadActivationModules } from './activation-modules.js';
+export { enableNativeKernels, backendLabel, type EnableNativeKernelsOptions } from './native-kernels.js';
+export { handleInterrupts, type InterruptHandle } from './interrupt.js';
+export {
+  manifestFileName,
+  folderKind,
+  readManifest,
+  manifestDifferences,
+  prepareExperimentDirectory,
+  defaultOutDir,
+  dateStamp,
+  readRunSummary,
+  readRunState,
+  listRunFolders,
+  type RunState,
+} from './experiment-folder.js';
+export { writeExperimentReport, writeRunsReport, runStatusTable, type WrittenReport } from './report.js';
+export { nodeBackendNames } from '@normfree/backend';
+export * from './bench/index.js';

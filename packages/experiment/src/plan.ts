@@ -1,0 +1,184 @@
+/**
+ * An experiment = one preset × configurations × seeds, with the same data, schedule and overrides
+ * for every run. The plan is plain JSON, so a run can be handed to a worker process (or, later, a
+ * cluster job) as is: each {@link RunJob} carries everything needed to train it.
+ */
+import { listActivations } from '@normfree/activations';
+import type { BackendName } from '@normfree/backend';
+import {
+  activationForLayer,
+  describeActivation,
+  getExperimentConfiguration,
+  getPreset,
+  paperConfigurationIds,
+  type ExperimentManifest,
+  type ModelConfig,
+  type Preset,
+  type TrainingOptions,
+} from '@normfree/core';
+import { ExperimentInputError, asInputError } from './errors.js';
+import { resolveRunSettings, validateOverrides, type Overrides } from './run-settings.js';
+
+/** The default corpus, as `experiment.json` names it. */
+export const defaultCorpusName = 'default (embedded CPython standard library sources, PSF licence)';
+
+/**
+ * `experiment.json`: core's manifest plus the overrides, which are part of an experiment's identity
+ * (two experiments with different `--steps` are different experiments). Additive: readers of the
+ * core manifest ignore the extra fields.
+ */
+export interface RunnerManifest extends ExperimentManifest {
+  readonly overrides: Overrides;
+  /** Plug-in activation modules the runs import (absolute paths or URLs); absent when none. */
+  readonly activationModules?: readonly string[];
+}
+
+/** One run (one configuration, one seed) of an experiment: everything a worker needs. */
+export interface RunJob {
+  /** `<configuration>-seed<seed>`, also the run folder's name. */
+  readonly runId: string;
+  readonly runDir: string;
+  readonly configuration: string;
+  readonly label: string;
+  readonly seed: number;
+  readonly preset: string;
+  readonly tokenizer: Preset['tokenizer'];
+  /** Complete and validated, with the tokenizer's vocabulary. */
+  readonly model: ModelConfig;
+  readonly training: TrainingOptions;
+  readonly backend: BackendName;
+  /** With `backend: 'wasm'`: serve kernels from @normfree/backend-native when it is built (falls back to plain wasm, saying why). */
+  readonly nativeKernels: boolean;
+  /** ES modules that register plug-in activations; imported before the model is built, in every process. */
+  readonly activationModules: readonly string[];
+}
+
+export interface ExperimentPlan {
+  readonly outDir: string;
+  readonly manifest: RunnerManifest;
+  readonly runs: readonly RunJob[];
+}
+
+/** What every run of an experiment shares. */
+export interface RunJobCommon {
+  readonly preset: string;
+  readonly overrides?: Overrides;
+  /** The vocabulary of the preset's tokenizer (`loadTokenizerVocabSize` in `@normfree/experiment/node`). */
+  readonly vocabSize: number;
+  readonly backend: BackendName;
+  /** Default true. */
+  readonly nativeKernels?: boolean | undefined;
+  /** Default none. */
+  readonly activationModules?: readonly string[];
+}
+
+export interface PlanOptions extends RunJobCommon {
+  /** Configuration ids (default: the paper's four). */
+  readonly configurations?: readonly string[];
+  /** Seeds (default: the preset's, 1337). */
+  readonly seeds?: readonly number[];
+  readonly outDir: string;
+  /** Timestamp for the manifest (tests pass a fixed one). */
+  readonly now?: Date;
+}
+
+/** The run folder name of a configuration and seed. */
+export function runId(configuration: string, seed: number): string {
+  return `${configuration}-seed${seed}`;
+}
+
+/**
+ * The paper's label of a configuration (`SM+LN+G`), or, when norm or activation are overridden, a
+ * label that says what the run really is (`SM+squared-relu`, `SM+LN+leaky-relu(0.1)`), so a report
+ * never names a run after an activation it did not use.
+ */
+export function runLabel(configurationLabel: string, model: ModelConfig, overrides: Overrides): string {
+  if (overrides.norm === undefined && overrides.activation === undefined) return configurationLabel;
+  return `SM${model.norm === 'layernorm' ? '+LN' : ''}+${describeActivation(model.activation)}`;
+}
+
+/**
+ * One run's job: the preset with the configuration and overrides applied.
+ * @throws ExperimentInputError on an unknown name or an impossible setting.
+ */
+export function createRunJob(options: RunJobCommon & { readonly configuration: string; readonly seed: number; readonly runDir: string }): RunJob {
+  const preset = asInputError(() => getPreset(options.preset));
+  const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
+  const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
+  checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
+  return {
+    runId: runId(configuration.id, options.seed),
+    runDir: options.runDir,
+    configuration: configuration.id,
+    label: runLabel(configuration.label, settings.model, options.overrides ?? {}),
+    seed: options.seed,
+    preset: preset.name,
+    tokenizer: preset.tokenizer,
+    model: settings.model,
+    training: settings.training,
+    backend: options.backend,
+    nativeKernels: options.nativeKernels ?? true,
+    activationModules: [...(options.activationModules ?? [])],
+  };
+}
+
+/**
+ * Every layer's activation kind must be registered in this process (builtins always are; plug-ins
+ * once their module is imported, see `loadActivationModules`), so a typo fails before training.
+ */
+function checkActivationKinds(model: ModelConfig, where: string): void {
+  const known = listActivations();
+  for (let layer = 0; layer < model.nLayer; layer++) {
+    const { kind } = activationForLayer(model.activation, layer);
+    if (!known.includes(kind)) {
+      throw new ExperimentInputError(`${where}: activation '${kind}' (layer ${layer}) is not registered; known: ${known.join(', ')}. A plug-in must be loaded first (--activation-module <file>).`);
+    }
+  }
+}
+
+/**
+ * Resolve and validate every run of an experiment before anything is trained.
+ * @throws ExperimentInputError on an unknown preset or configuration, a duplicate, or an impossible run.
+ */
+export function planExperiment(options: PlanOptions): ExperimentPlan {
+  const preset = asInputError(() => getPreset(options.preset));
+  const configurations = options.configurations ?? paperConfigurationIds;
+  const seeds = options.seeds ?? [preset.training.seed];
+  const overrides = validateOverrides(options.overrides ?? {});
+  for (const [what, list] of [['configuration', configurations], ['seed', seeds]] as const) {
+    const duplicate = list.find((item, index) => list.indexOf(item as never) !== index);
+    if (duplicate !== undefined) throw new ExperimentInputError(`${what} ${JSON.stringify(duplicate)} is listed twice`);
+  }
+  if (configurations.length === 0 || seeds.length === 0) throw new ExperimentInputError(`an experiment needs at least one configuration and one seed, got ${configurations.length} and ${seeds.length}`);
+  const runs: RunJob[] = [];
+  for (const id of configurations) {
+    for (const seed of seeds) {
+      runs.push(createRunJob({ ...options, overrides, configuration: id, seed, runDir: joinPath(options.outDir, runId(id, seed)) }));
+    }
+  }
+  // A norm or activation override can make two configurations the same model: refuse, not train twice.
+  const sameModel = runs.find((run, index) => runs.findIndex((other) => other.seed === run.seed && other.label === run.label) !== index);
+  if (sameModel !== undefined) {
+    throw new ExperimentInputError(`with the overrides given, two configurations train the same model (${sameModel.label}); list only one of them in the configurations`);
+  }
+  const activationModules = options.activationModules ?? [];
+  const manifest: RunnerManifest = {
+    version: 1,
+    kind: 'normfree-experiment',
+    preset: preset.name,
+    configurations: [...configurations],
+    seeds: [...seeds],
+    createdAt: (options.now ?? new Date()).toISOString(),
+    corpus: defaultCorpusName,
+    tokenizer: preset.tokenizer,
+    overrides,
+    ...(activationModules.length === 0 ? {} : { activationModules: [...activationModules] }),
+  };
+  return { outDir: options.outDir, manifest, runs };
+}
+
+/** `dir/name` without node:path (this entry runs in the browser too); keeps the folder's own separator. */
+function joinPath(dir: string, name: string): string {
+  const separator = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith(separator) ? `${dir}${name}` : `${dir}${separator}${name}`;
+}
