@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fastBatchedProducts, fastBatchedProductsFlag } from '@normfree/core/tfjs';
 import { loadAddon } from './addon.js';
 import { registerNativeKernels, registeredNativeKernels, unregisterNativeKernels } from './register-native-kernels.js';
 
@@ -228,6 +229,12 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
     small.dispose();
   });
 
+  it('declares fast batched products for wasm through core\'s flag while the native BatchMatMul serves it', () => {
+    // the transformer's attention reads the same flag (@normfree/core/tfjs) to take the batched path
+    expect(tf.env().getFlags()[fastBatchedProductsFlag]).toBe('wasm');
+    expect(fastBatchedProducts()).toBe(true);
+  });
+
   it('leaks no tensors and no wasm memory across a forward and backward pass', () => {
     const step = (): void => {
       tf.tidy(() => {
@@ -248,6 +255,11 @@ describe.skipIf(!addonAvailable)('native kernels on the wasm backend', () => {
 });
 
 describe('fallback when native kernels cannot be used', () => {
+  it('leaves no fast-batched-products declaration behind after unregisterNativeKernels (the block above ran it)', () => {
+    // undefined when the addon is missing (the flag was never registered), '' once withdrawn
+    expect(tf.env().getFlags()[fastBatchedProductsFlag] ?? '').toBe('');
+  });
+
   it('reports a missing addon with a reason instead of throwing', () => {
     const result = loadAddon({ path: '/nonexistent/normfree_native.node' });
     expect(result.addon).toBeNull();

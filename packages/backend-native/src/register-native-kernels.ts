@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { setFastBatchedProducts } from '@normfree/core/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
@@ -24,17 +25,6 @@ const allKernels: readonly NativeKernel[] = [
 
 /** TF.js kernel names that have a native implementation. */
 export const nativeKernelNames: readonly string[] = allKernels.map((kernel) => kernel.kernelName);
-
-/**
- * TF.js flag that tells models batched products are fast on this backend (read by
- * `@normfree/transformer`'s attention, which otherwise cuts per-block 2-D products for wasm's XNNPACK path).
- */
-export const fastBatchedProductsFlag = 'NORMFREE_FAST_BATCHED_MATMUL';
-
-function setFastBatchedProducts(backendName: string): void {
-  tf.env().registerFlag(fastBatchedProductsFlag, () => '');
-  tf.env().set(fastBatchedProductsFlag, backendName);
-}
 
 /** Original wasm kernels replaced by native ones, by kernel name. */
 const originals = new Map<string, KernelConfig>();

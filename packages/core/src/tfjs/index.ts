@@ -4,3 +4,4 @@
  * TF.js, ARCHITECTURE rule 3); importing this subpath needs the `@tensorflow/tfjs-core` peer.
  */
 export { customOp, type CustomOpResult } from './custom-op.js';
+export { fastBatchedProductsFlag, setFastBatchedProducts, fastBatchedProducts } from './fast-batched-products.js';

@@ -1,16 +1,11 @@
 import { selectBackend } from '@normfree/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fastBatchedProducts, setFastBatchedProducts } from '@normfree/core/tfjs';
 import { causalAttention } from './causal-attention.js';
-import { FAST_BATCHED_PRODUCTS_FLAG, fastBatchedProducts } from './matmul.js';
 
 /** Same products in another grouping: float32 rounding only. */
 const ABSOLUTE = 1e-6;
-
-function setFastBatchedProducts(backendName: string): void {
-  tf.env().registerFlag(FAST_BATCHED_PRODUCTS_FLAG, () => '');
-  tf.env().set(FAST_BATCHED_PRODUCTS_FLAG, backendName);
-}
 
 afterEach(() => {
   setFastBatchedProducts('');

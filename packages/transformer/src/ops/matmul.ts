@@ -9,7 +9,7 @@
  * touching the models.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/core/tfjs';
+import { customOp, fastBatchedProducts } from '@normfree/core/tfjs';
 
 /**
  * The raw kernel call, no gradient: a 2-D, non-transposed `tf.matMul`. Everything in this package
@@ -25,18 +25,6 @@ export function product2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Name of the TF.js flag through which a backend says that batched products (n, r, c) @ (n, c, s)
- * are as fast as 2-D ones: `@normfree/backend-native` sets it to the backend it serves ('wasm') when
- * it registers its native `BatchMatMul`. Plain TF.js backends never set it.
- */
-export const FAST_BATCHED_PRODUCTS_FLAG = 'NORMFREE_FAST_BATCHED_MATMUL';
-
-/** True when the current backend declared (via {@link FAST_BATCHED_PRODUCTS_FLAG}) fast batched products. */
-export function fastBatchedProducts(): boolean {
-  return tf.env().getFlags()[FAST_BATCHED_PRODUCTS_FLAG] === tf.getBackend();
-}
-
-/**
  * Stacked products a[i] @ b[i], no gradient (used inside hand-written backward passes).
  *
  * On wasm: one 2-D non-transposed {@link product2d} per block, blocks cut with `tf.gather` along the
@@ -45,9 +33,9 @@ export function fastBatchedProducts(): boolean {
  * one `tf.concat`. wasm's batched `BatchMatMul` is a naive loop (toolchain.md §11.3); at the bench
  * shapes (64 blocks of (128, 32) @ (32, 128)) the two measured about equal (41-55 vs 43-48 ms, loaded
  * 2-vCPU machine), and the per-block path wins as the head dimension grows.
- * Elsewhere (cpu, webgl, webgpu), and on wasm with a native batched kernel
- * ({@link fastBatchedProducts}): one batched `tf.matMul`, since n small dispatches cost more there
- * than one batched kernel.
+ * Elsewhere (cpu, webgl, webgpu), and on wasm with a native batched kernel (`fastBatchedProducts()`
+ * from `@normfree/core/tfjs`): one batched `tf.matMul`, since n small dispatches cost more there than
+ * one batched kernel.
  *
  * @param a - (n, r, c).
  * @param b - (n, c, s).
@@ -58,7 +46,7 @@ export function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const s = b.shape[2];
   if (b.shape[0] !== n || b.shape[1] !== c) throw new Error(`blockProducts: expected (n, r, c) @ (n, c, s), got [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
   // One batched kernel call off wasm, or where a native BatchMatMul (packages/backend-native) declared
-  // batched products fast through FAST_BATCHED_PRODUCTS_FLAG; the results are the same products.
+  // batched products fast through core's fastBatchedProductsFlag; the results are the same products.
   if (tf.getBackend() !== 'wasm' || fastBatchedProducts()) return tf.matMul(a, b); // (n, r, c) @ (n, c, s) -> (n, r, s)
   return tf.tidy(() => {
     const products: tf.Tensor2D[] = [];
