@@ -20,7 +20,8 @@ import {
 } from '@normfree/core';
 import { createEvalSet } from '@normfree/data';
 import { createBatchSampler } from '@normfree/data';
-import { finalEntropyLog, train, type TrainOutcome } from '@normfree/trainer';
+import { createEntropyProbe } from '@normfree/entropy';
+import { train, type TrainOutcome } from '@normfree/trainer';
 import { createModel } from '@normfree/transformer';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadPlaygroundDataset } from './dataset.js';
@@ -84,6 +85,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   options.onStatus?.(`Corpus: ${documents} of ${totalDocuments} files, ${dataset.train.count} training and ${dataset.validation.count} validation windows of ${dataset.seqLen} tokens`);
   const evalSet = createEvalSet({ windows: dataset.validation });
   const entropyBatch: Batch = evalSet.batches(training.entropyBatchSize)[Symbol.iterator]().next().value as Batch;
+  const entropyProbe = createEntropyProbe({ batch: entropyBatch, evalSet, options: training });
   const startedAt = new Date();
   const runs: RunState[] = [];
   const generators: AsyncGenerator<RunLogRecord, TrainOutcome, undefined>[] = [];
@@ -102,7 +104,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
       const parameterCount = languageModel.parameters.reduce((total, parameter) => total + parameter.variable.size, 0);
       runs.push({ configuration, model, training, parameterCount, records: [], status: 'running', wallSeconds: 0 });
       const trainSource = createBatchSampler({ windows: dataset.train, batchSize: training.microBatchSize, seed: training.seed });
-      generators.push(train(languageModel, { trainSource, evalSet, entropyBatch, options: training }));
+      generators.push(train(languageModel, { trainSource, evalSet, probes: [entropyProbe], options: training }));
     }
     const started = performance.now();
     let active = runs.map((_, index) => index);
@@ -129,7 +131,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
     for (const [index, run] of runs.entries()) {
       if (run.status !== 'completed') continue;
       options.onStatus?.(`Final head entropy of ${run.configuration.label} over ${Math.min(training.finalEntropyWindows, evalSet.numWindows)} validation windows…`);
-      run.finalEntropy = await finalEntropyLog(models[index]!, evalSet, run.outcome?.stepsCompleted ?? steps, training);
+      run.finalEntropy = await entropyProbe.measureFinal(models[index]!, run.outcome?.stepsCompleted ?? steps);
     }
   } finally {
     for (const model of models) model.dispose();

@@ -5,6 +5,7 @@ export * from './batch-source.js';
 export * from './language-model.js';
 export * from './training-options.js';
 export * from './logs.js';
+export * from './training-probe.js';
 export * from './configurations.js';
 export * from './presets.js';
 export * from './seeded-random.js';

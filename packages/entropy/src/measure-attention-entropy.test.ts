@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maxCausalEntropy, resolveModelConfig, type LanguageModel } from '@normfree/core';
+import { maxCausalEntropy } from '@normfree/core';
 import { createFakeEvalSet } from '@normfree/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { measureAttentionEntropy } from './measure-attention-entropy.js';
-import { uniformCausalAttention } from './testing/index.js';
+import { createUniformAttentionModel } from './testing/index.js';
 
 /** float32 sums of logs. */
 const entropyTolerance = 1e-5;
@@ -11,33 +11,6 @@ const entropyTolerance = 1e-5;
 afterEach(() => {
   tf.disposeVariables();
 });
-
-/** A stand-in model whose every layer attends uniformly (causal) and records its forward options. */
-function createUniformAttentionModel(nLayer: number, nHead: number): LanguageModel & { calls: { training: boolean; rows: number }[] } {
-  const config = resolveModelConfig({ vocabSize: 8, blockSize: 8, nLayer, nHead, nEmbd: 2 * nHead });
-  const calls: { training: boolean; rows: number }[] = [];
-  return {
-    specificationVersion: 'v1',
-    config,
-    parameters: [],
-    calls,
-    forward(ids, options) {
-      const [batchSize, seqLen] = ids.shape;
-      calls.push({ training: options.training, rows: batchSize });
-      return tf.tidy(() => {
-        for (let layer = 0; layer < nLayer; layer++) {
-          options.observer?.onAttention(layer, uniformCausalAttention({ batchSize, nHead, seqLen }));
-        }
-        return tf.zeros([batchSize, seqLen, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
-      });
-    },
-    loss: () => tf.scalar(0),
-    slopes: () => [],
-    stateDict: () => new Map(),
-    loadStateDict: () => undefined,
-    dispose: () => undefined,
-  };
-}
 
 describe('measureAttentionEntropy', () => {
   it('runs every batch in eval mode, caps the windows, and returns plain numbers without leaking', async () => {

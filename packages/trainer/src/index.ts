@@ -9,7 +9,7 @@ export type { ComputeGradientsOptions, StepGradients } from './compute-gradients
 export { dropoutSeed } from './dropout-seed.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
-export { train, entropyLogAt, finalEntropyLog } from './train.js';
+export { train } from './train.js';
 export type { TrainArguments, TrainOutcome } from './train.js';
 export { encodeCheckpoint, decodeCheckpoint, loadModelTensors, checkpointFormat, CheckpointError } from './checkpoint.js';
 export type { EncodeCheckpointOptions, DecodedCheckpoint, RunConfigurationLabel } from './checkpoint.js';

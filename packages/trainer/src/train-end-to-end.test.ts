@@ -5,14 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@normfree/backend';
-import { getPreset, resolveModelConfig, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
+import { getPreset, resolveModelConfig, type Batch, type EntropyLog, type LanguageModel, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
 import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
+import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
 import { loadReferenceFixture, referenceConfigurationNames } from '@normfree/transformer/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adamWOptionsFrom, createAdamW } from './adamw.js';
 import { decodeCheckpoint, encodeCheckpoint, loadModelTensors } from './checkpoint.js';
-import { entropyLogAt, train } from './train.js';
+import { train } from './train.js';
 
 /** The fixture README's agreement for entropy (float32 vs the reference: ≈1e-5 relative). */
 const entropyTolerance = 1e-5;
@@ -37,7 +38,7 @@ const setup = (overrides: Partial<TrainingOptions> = {}) => {
   // a tiny repetitive corpus (16 windows), so a model this small can learn it in a few dozen steps
   const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize: 8, numWindows: 16, seed: 5 });
   const evalSet = createFakeEvalSet(Array.from({ length: 8 }, (_, index) => trainSource.batchAt(index).inputIds.subarray(0, seqLen)), seqLen);
-  return { options, trainSource, evalSet, entropyBatch: trainSource.batchAt(0) };
+  return { options, trainSource, evalSet, probes: [createEntropyProbe({ batch: trainSource.batchAt(0), evalSet, options })] };
 };
 
 const stepLosses = (records: readonly RunLogRecord[]): number[] => records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
@@ -123,7 +124,13 @@ describe('resume with the transformer', () => {
   });
 });
 
-describe('entropyLogAt with the transformer', () => {
+/** The entropy probe's periodic record of `batch` at `step`: what `train` writes to the log there. */
+async function entropyLogAt(model: LanguageModel, batch: Batch, step: number, options: TrainingOptions): Promise<EntropyLog> {
+  const [log] = await createEntropyProbe({ batch, evalSet: createFakeEvalSet([], batch.seqLen), options }).measure(model, step);
+  return log;
+}
+
+describe('the entropy probe with the transformer', () => {
   it('reproduces the reference entropy_per_head and entropy_per_layer of every trained fixture (non-uniform attention)', async () => {
     for (const name of referenceConfigurationNames) {
       const { config: fixtureConfig, stateDict, outputs } = loadReferenceFixture(name, 'trained');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
-import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
+import { createFakeBatchSource, createFakeEvalSet, createFakeTrainingProbe } from '@normfree/core/testing';
+import { createEntropyProbe } from '@normfree/entropy';
 import { describe, expect, it } from 'vitest';
 import { expectNoTensorLeaksPerTest } from './__fixtures__/no-tensor-leaks.js';
 import { createFakeLanguageModel } from './testing/index.js';
@@ -21,8 +22,8 @@ const fixtures = (overrides: Partial<TrainingOptions> = {}) => {
   const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize, seed: 1 });
   const evalWindows = Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen));
   const evalSet = createFakeEvalSet(evalWindows, seqLen);
-  const entropyBatch = trainSource.batchAt(200);
-  return { options, trainSource, evalSet, entropyBatch };
+  const probes = [createEntropyProbe({ batch: trainSource.batchAt(200), evalSet, options })];
+  return { options, trainSource, evalSet, probes };
 };
 
 const collect = async (generator: AsyncGenerator<RunLogRecord, unknown>): Promise<RunLogRecord[]> => {
@@ -119,6 +120,46 @@ describe('train', () => {
     expect(counts).toHaveLength(50);
     // after step 1 the optimizer has created its moments; from then on the count must not move
     expect(new Set(counts.slice(1)).size).toBe(1);
+    model.dispose();
+  });
+
+  it('runs each due probe right after the step log, probe by probe in the order given, before slopes and eval', async () => {
+    const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
+    const first = createFakeTrainingProbe({ name: 'first', every: 3, final: true });
+    const second = createFakeTrainingProbe({ name: 'second', every: 2, records: (step) => [{ type: 'slopes', step, slopes: [step] }] });
+    const setup = fixtures({ steps: 4, evalEvery: 3, entropyEvery: 4 });
+    const records = await collect(train(model, { ...setup, probes: [first, second] }));
+    // 'entropy' comes from `first`, 'slopes' with value [step] from `second`, 'slopes' with the model's slope from the trainer
+    const described = records.map((record) => `${record.type}@${record.step}${record.type === 'slopes' && record.slopes[0] === record.step ? '(second)' : ''}`);
+    expect(described).toEqual([
+      'entropy@0', 'slopes@0(second)', 'slopes@0',
+      'step@1', 'step@2', 'slopes@2(second)', 'step@3', 'entropy@3', 'eval@3',
+      'step@4', 'entropy@4', 'slopes@4(second)', 'slopes@4', 'eval@4',
+    ]);
+    expect(first.calls.map((call) => `${call.method}@${call.step}`)).toEqual(['measure@0', 'measure@3', 'measure@4']);
+    expect(first.calls.every((call) => call.model === model)).toBe(true);
+    model.dispose();
+  });
+
+  it('writes no probe records with no probes, and keeps the slope log at the entropyEvery cadence', async () => {
+    const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
+    const records = await collect(train(model, { ...fixtures({ steps: 3, evalEvery: 10, entropyEvery: 2 }), probes: [] }));
+    expect(records.map((record) => `${record.type}@${record.step}`)).toEqual(['slopes@0', 'step@1', 'step@2', 'slopes@2', 'step@3', 'slopes@3', 'eval@3']);
+    model.dispose();
+  });
+
+  it('refuses a probe record for another step, naming the probe and both steps', async () => {
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    const late = createFakeTrainingProbe({ name: 'late', every: 1, records: (step) => [{ type: 'slopes', step: step + 1, slopes: [0] }] });
+    await expect(collect(train(model, { ...fixtures(), probes: [late] }))).rejects.toThrow("train: probe 'late' returned a 'slopes' record for step 1 when measuring step 0");
+    model.dispose();
+  });
+
+  it('refuses two probes of the same name before training', async () => {
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    const probes = [createFakeTrainingProbe({ name: 'twin', every: 1 }), createFakeTrainingProbe({ name: 'twin', every: 2 })];
+    await expect(collect(train(model, { ...fixtures(), probes }))).rejects.toThrow("two training probes are named 'twin'");
+    expect(model.calls).toHaveLength(0);
     model.dispose();
   });
 

@@ -4,10 +4,19 @@
  * and gradient norm once (after the tidy), stops cleanly on a non-finite value, applies AdamW at the
  * scheduled rate, and yields to the event loop. Stop it by leaving the `for await` loop.
  *
- * Order per step s (1-based): StepLog; at s % entropyEvery = 0 or the last step an EntropyLog on the
- * fixed batch (eval mode) and a SlopeLog when the model has slopes; at s % evalEvery = 0 or the last
- * step an EvalLog; then the `onCheckpoint` callback when a checkpoint is due. Step 0 (before any
- * update) gets an EntropyLog and SlopeLog when the run starts from scratch.
+ * Measurements are probes (core's `TrainingProbe`) the caller hands in, e.g. `@normfree/entropy`'s
+ * entropy probe; the trainer knows when to ask them, not what they measure.
+ *
+ * Order per step s (1-based): StepLog; the records of every probe whose `shouldRun(s, steps)` is
+ * true, probe by probe in the order given; at s % entropyEvery = 0 or the last step a SlopeLog when
+ * the model has slopes; at s % evalEvery = 0 or the last step an EvalLog; then the `onCheckpoint`
+ * callback when a checkpoint is due. Step 0 (before any update) gets the due probes' records and a
+ * SlopeLog when the run starts from scratch. With the entropy probe this is the order the run
+ * folders have always had: entropy, slopes, eval.
+ *
+ * Slopes stay here: they are the model's parameters (`LanguageModel.slopes()`), read without a
+ * forward pass, and every StepLog carries them too; the SlopeLog keeps the measurement cadence
+ * `entropyEvery` ("entropy / NaN counts / slopes", core's TrainingOptions).
  *
  * References:
  * 1. paper-reference §5.2 (optimizer, schedule, clipping, accumulation; the first update at lr 0).
@@ -16,19 +25,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  isDueStep,
   validateTrainingOptions,
-  type Batch,
+  validateTrainingProbes,
   type BatchSource,
   type DivergedLog,
-  type EntropyLog,
   type EvalLog,
   type EvalSet,
   type LanguageModel,
+  type ProbeLogRecord,
   type RunLogRecord,
   type StepLog,
   type TrainingOptions,
+  type TrainingProbe,
 } from '@normfree/core';
-import { measureAttentionEntropy } from '@normfree/entropy';
 import { adamWOptionsFrom, createAdamW, type AdamW, type OptimizerStateValues } from './adamw.js';
 import { clipGradientsByGlobalNorm } from './clip-gradients.js';
 import { computeGradients } from './compute-gradients.js';
@@ -41,8 +51,11 @@ export interface TrainArguments {
   readonly trainSource: BatchSource;
   /** The fixed validation set for the evaluation loss. */
   readonly evalSet: EvalSet;
-  /** The fixed held-out batch for the periodic entropy log (its first `entropyBatchSize` windows). */
-  readonly entropyBatch: Batch;
+  /**
+   * Measurements to run between steps, in this order (e.g. `[createEntropyProbe(…)]` from
+   * `@normfree/entropy`); `[]` for none. Required, so a run without entropy logs is a visible choice.
+   */
+  readonly probes: readonly TrainingProbe[];
   readonly options: TrainingOptions;
   /** Optimizer steps already completed (resume); default 0. Training runs steps startStep+1 … steps. */
   readonly startStep?: number;
@@ -76,32 +89,22 @@ export interface TrainOutcome {
   readonly diverged?: DivergedLog;
 }
 
-/** Is the step at a cadence (every `every` steps, and always at the last step)? */
-const due = (step: number, every: number, lastStep: number): boolean => step === lastStep || (every > 0 && step % every === 0);
-
 /**
- * The periodic entropy log on the fixed batch, in eval mode.
- *
- * @param options - `entropyBatchSize` windows of `batch`; fp16 emulation per `fp16AttentionOverflow`.
+ * Run the probes due at `step`, checking what each returns: measurements only, each for `step`
+ * (a probe bug would otherwise write records under the wrong step). Messages name the probe.
  */
-export async function entropyLogAt(model: LanguageModel, batch: Batch, step: number, options: TrainingOptions): Promise<EntropyLog> {
-  const measurement = await measureAttentionEntropy(model, [batch], {
-    maxWindows: options.entropyBatchSize,
-    fp16AttentionOverflow: options.fp16AttentionOverflow,
-  });
-  return { type: 'entropy', step, ...measurement };
-}
-
-/**
- * The final head-entropy matrix over a larger validation sample: the first `finalEntropyWindows`
- * windows of `evalSet`, in batches of `entropyBatchSize`, eval mode.
- */
-export async function finalEntropyLog(model: LanguageModel, evalSet: EvalSet, step: number, options: TrainingOptions): Promise<EntropyLog> {
-  const measurement = await measureAttentionEntropy(model, evalSet.batches(options.entropyBatchSize), {
-    maxWindows: options.finalEntropyWindows,
-    fp16AttentionOverflow: options.fp16AttentionOverflow,
-  });
-  return { type: 'entropy', step, ...measurement };
+async function* probeRecords(probes: readonly TrainingProbe[], model: LanguageModel, step: number, lastStep: number): AsyncGenerator<ProbeLogRecord, void, undefined> {
+  for (const probe of probes) {
+    if (!probe.shouldRun(step, lastStep)) continue;
+    const records: readonly RunLogRecord[] = await probe.measure(model, step);
+    for (const record of records) {
+      if (record.type === 'step' || record.type === 'diverged') {
+        throw new TypeError(`train: probe '${probe.name}' returned a '${record.type}' record at step ${step}; probes return measurements only`);
+      }
+      if (record.step !== step) throw new RangeError(`train: probe '${probe.name}' returned a '${record.type}' record for step ${record.step} when measuring step ${step}`);
+      yield record;
+    }
+  }
 }
 
 /**
@@ -112,12 +115,14 @@ export async function finalEntropyLog(model: LanguageModel, evalSet: EvalSet, st
  *   no tensors left behind; the model and optimizer then hold the state after the last StepLog.
  * @remarks Divergence: a non-finite loss or gradient norm yields a {@link DivergedLog} naming the
  *   step and the value, and ends the run WITHOUT applying that update (so the parameters and a
- *   checkpoint stay finite). The fp16 emulation flag applies to the entropy measurements only
- *   (NaN counts, overflow counts); training itself runs in fp32.
+ *   checkpoint stay finite). Training itself runs in fp32 (`fp16AttentionOverflow` is for probes,
+ *   e.g. the entropy probe's NaN counts). Probes' final measurements (`measureFinal`) are not taken
+ *   here: they belong to the run summary, and `runTraining` takes them after a completed run.
  */
 export async function* train(model: LanguageModel, args: TrainArguments): AsyncGenerator<RunLogRecord, TrainOutcome, undefined> {
-  const { trainSource, evalSet, entropyBatch, options } = args;
+  const { trainSource, evalSet, probes, options } = args;
   validateTrainingOptions(options);
+  validateTrainingProbes(probes);
   const startStep = args.startStep ?? 0;
   if (!Number.isInteger(startStep) || startStep < 0 || startStep > options.steps) {
     throw new RangeError(`train: startStep must be an integer in [0, steps ${options.steps}], got ${startStep}`);
@@ -125,7 +130,6 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
   if (trainSource.batchSize !== options.microBatchSize) {
     throw new RangeError(`train: trainSource.batchSize ${trainSource.batchSize} differs from options.microBatchSize ${options.microBatchSize}`);
   }
-  if (entropyBatch.batchSize < 1) throw new RangeError(`train: entropyBatch has ${entropyBatch.batchSize} windows`);
   const now = args.now ?? (() => performance.now());
   const ownOptimizer = args.optimizer === undefined;
   const optimizer = args.optimizer ?? createAdamW(model.parameters, adamWOptionsFrom(options), args.optimizerState);
@@ -142,8 +146,8 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
 
   try {
     if (startStep === 0) {
-      yield await entropyLogAt(model, entropyBatch, 0, options);
-      if (hasSlopes) yield { type: 'slopes', step: 0, slopes: model.slopes() };
+      yield* probeRecords(probes, model, 0, lastStep);
+      if (hasSlopes && isDueStep(0, options.entropyEvery, lastStep)) yield { type: 'slopes', step: 0, slopes: model.slopes() };
     }
     for (let step = startStep + 1; step <= lastStep; step++) {
       if (args.signal?.aborted === true) {
@@ -190,16 +194,14 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
         ...(slopes === undefined ? {} : { slopes }),
       };
       yield stepLog;
-      if (due(step, options.entropyEvery, lastStep)) {
-        yield await entropyLogAt(model, entropyBatch, step, options);
-        if (slopes !== undefined) yield { type: 'slopes', step, slopes };
-      }
-      if (due(step, options.evalEvery, lastStep)) {
+      yield* probeRecords(probes, model, step, lastStep);
+      if (slopes !== undefined && isDueStep(step, options.entropyEvery, lastStep)) yield { type: 'slopes', step, slopes };
+      if (isDueStep(step, options.evalEvery, lastStep)) {
         const evaluation = await evaluate(model, evalSet, { batchSize: options.microBatchSize, maxWindows: options.evalWindows });
         finalEval = { type: 'eval', step, ...evaluation };
         yield finalEval;
       }
-      if (args.onCheckpoint !== undefined && due(step, options.checkpointEvery, lastStep)) {
+      if (args.onCheckpoint !== undefined && isDueStep(step, options.checkpointEvery, lastStep)) {
         await args.onCheckpoint({ step, optimizer });
       }
       await tf.nextFrame();

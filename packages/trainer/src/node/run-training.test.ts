@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultTrainingOptions, type RunLogRecord, type TrainingOptions } from '@normfree/core';
-import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
+import { createFakeBatchSource, createFakeEvalSet, createFakeTrainingProbe } from '@normfree/core/testing';
+import { createEntropyProbe } from '@normfree/entropy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectNoTensorLeaksPerTest } from '../__fixtures__/no-tensor-leaks.js';
 import { createFakeLanguageModel } from '../testing/index.js';
@@ -41,7 +42,8 @@ const setup = (overrides: Partial<TrainingOptions> = {}) => {
   };
   const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize, seed: 3 });
   const evalSet = createFakeEvalSet(Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen)), seqLen);
-  return { options, trainSource, evalSet, entropyBatch: trainSource.batchAt(200), configuration: { id: 'sm-g', label: 'SM+G' }, backend: 'cpu' };
+  const probes = [createEntropyProbe({ batch: trainSource.batchAt(200), evalSet, options })];
+  return { options, trainSource, evalSet, probes, configuration: { id: 'sm-g', label: 'SM+G' }, backend: 'cpu' };
 };
 
 const stepLosses = (records: readonly RunLogRecord[]): number[] => records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
@@ -153,6 +155,40 @@ describe('runTraining', () => {
     expect(data.evals.map((evaluation) => evaluation.step)).toEqual([3]);
     const logText = await readFile(join(dir, runFileNames.logs), 'utf8');
     expect(logText).toMatch(/"type":"diverged","step":4,"reason":"training loss is NaN at step 4/);
+    model.dispose();
+  });
+
+  it('takes the final measurement once, after the last step, and writes it as final-entropy.json and summary.finalEntropy', async () => {
+    const dir = join(root, 'final');
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    const probe = createFakeTrainingProbe({ name: 'fake-entropy', every: 2, final: true });
+    const summary = await runTraining({ ...setup(), dir, model, probes: [probe] });
+    expect(probe.calls.map((call) => `${call.method}@${call.step}`)).toEqual(['measure@0', 'measure@2', 'measure@4', 'measure@6', 'measureFinal@6']);
+    expect(summary.finalEntropy).toMatchObject({ type: 'entropy', step: 6, windows: 0 });
+    expect(JSON.parse(await readFile(join(dir, runFileNames.finalEntropy), 'utf8'))).toEqual(summary.finalEntropy);
+    model.dispose();
+  });
+
+  it('writes no final-entropy.json without a final measurement, and takes none for a diverged run', async () => {
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    const summary = await runTraining({ ...setup({ steps: 2 }), dir: join(root, 'no-final'), model, probes: [] });
+    expect(summary.status).toBe('completed');
+    expect(summary.finalEntropy).toBeUndefined();
+    expect((await readdir(join(root, 'no-final'))).sort()).toEqual([runFileNames.checkpoint, runFileNames.config, runFileNames.logs, runFileNames.summary].sort());
+    const diverging = createFakeLanguageModel({ vocabSize, seqLen, nanLossFromCall: 2 });
+    const probe = createFakeTrainingProbe({ name: 'fake-entropy', every: 1, final: true });
+    expect(await runTraining({ ...setup(), dir: join(root, 'diverged-final'), model: diverging, probes: [probe] })).toMatchObject({ status: 'diverged' });
+    expect(probe.calls.filter((call) => call.method === 'measureFinal')).toHaveLength(0);
+    model.dispose();
+    diverging.dispose();
+  });
+
+  it('refuses two probes with final measurements before touching the folder', async () => {
+    const dir = join(root, 'two-finals');
+    const model = createFakeLanguageModel({ vocabSize, seqLen });
+    const probes = [createFakeTrainingProbe({ name: 'a', every: 1, final: true }), createFakeTrainingProbe({ name: 'b', every: 1, final: true })];
+    await expect(runTraining({ ...setup(), dir, model, probes })).rejects.toThrow("training probes 'a' and 'b' both take a final measurement");
+    await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
     model.dispose();
   });
 

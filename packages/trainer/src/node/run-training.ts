@@ -2,6 +2,11 @@
  * Drive {@link train} into a run folder: `config.json`, `logs.jsonl`, `summary.json`,
  * `final-entropy.json`, `checkpoint.safetensors` (ARCHITECTURE "Run directory").
  *
+ * The probes' records go to `logs.jsonl` like every other record. After a COMPLETED run the probe
+ * with a final measurement (at most one: a summary has one slot, `finalEntropy`) is asked for it; its
+ * record becomes `final-entropy.json` and `summary.finalEntropy`. Without such a probe neither is
+ * written (`readRunDirectory` then reports no final entropy).
+ *
  * Writing rules: every JSON and safetensors file is replaced atomically (temp + rename). The JSONL
  * log is appended one whole line per record (a single `appendFile` each); a crash can at worst
  * leave a cut-off LAST line, which `readRunDirectory` reports by file and line number and a resume
@@ -13,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   validateTrainingOptions,
-  type Batch,
+  validateTrainingProbes,
   type BatchSource,
   type DivergedLog,
   type EntropyLog,
@@ -24,6 +29,7 @@ import {
   type RunStatus,
   type RunSummary,
   type TrainingOptions,
+  type TrainingProbe,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW } from '../adamw.js';
 import { decodeCheckpoint, encodeCheckpoint, loadModelTensors, type RunConfigurationLabel } from '../checkpoint.js';
@@ -38,7 +44,7 @@ import {
   runFileNames,
   type RunConfigFile,
 } from '../run-files.js';
-import { finalEntropyLog, train, type TrainOutcome } from '../train.js';
+import { train, type TrainOutcome } from '../train.js';
 import { readRunConfig } from './read-run-directory.js';
 import { writeFileAtomic } from '@normfree/core/node';
 
@@ -49,7 +55,12 @@ export interface RunTrainingArguments {
   readonly model: LanguageModel;
   readonly trainSource: BatchSource;
   readonly evalSet: EvalSet;
-  readonly entropyBatch: Batch;
+  /**
+   * Measurements handed to {@link train} (e.g. `[createEntropyProbe(…)]` from `@normfree/entropy`), and
+   * the source of the final measurement: the probe with `measureFinal` fills `final-entropy.json` and
+   * `summary.finalEntropy` after a completed run. `[]` for none.
+   */
+  readonly probes: readonly TrainingProbe[];
   readonly options: TrainingOptions;
   /** Configuration id and paper label, e.g. `{ id: 'sm-g', label: 'SM+G' }`. */
   readonly configuration: RunConfigurationLabel;
@@ -87,6 +98,7 @@ const parameterCountOf = (model: LanguageModel): number =>
 export async function runTraining(args: RunTrainingArguments): Promise<RunSummary> {
   const { dir, model, options, configuration } = args;
   validateTrainingOptions(options);
+  validateTrainingProbes(args.probes); // before any file is touched
   const seed = args.seed ?? options.seed;
   if (seed !== options.seed) throw new RangeError(`runTraining: seed ${seed} differs from options.seed ${options.seed}`);
   const paths = Object.fromEntries(Object.entries(runFileNames).map(([key, name]) => [key, join(dir, name)])) as Record<keyof typeof runFileNames, string>;
@@ -157,7 +169,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   const generator = train(model, {
     trainSource: args.trainSource,
     evalSet: args.evalSet,
-    entropyBatch: args.entropyBatch,
+    probes: args.probes,
     options,
     startStep,
     optimizer,
@@ -192,8 +204,14 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
       await writeCheckpoint(stepsCompleted);
       return await writeSummary('diverged');
     }
-    finalEntropy = await finalEntropyLog(model, args.evalSet, stepsCompleted, options);
-    await writeFileAtomic(paths.finalEntropy, formatRunJson(finalEntropy));
+    const finalProbe = args.probes.find((probe) => probe.measureFinal !== undefined);
+    if (finalProbe?.measureFinal !== undefined) {
+      finalEntropy = await finalProbe.measureFinal(model, stepsCompleted);
+      if (finalEntropy.type !== 'entropy' || finalEntropy.step !== stepsCompleted) {
+        throw new TypeError(`runTraining: probe '${finalProbe.name}' gave a final '${String(finalEntropy.type)}' record for step ${finalEntropy.step}; expected 'entropy' for step ${stepsCompleted}`);
+      }
+      await writeFileAtomic(paths.finalEntropy, formatRunJson(finalEntropy));
+    }
     return await writeSummary('completed');
   } catch (error) {
     await writeSummary('stopped').catch(() => undefined);
