@@ -8,5 +8,5 @@ export { createIdentity } from './identity.js';
 export { createLeakyRelu, type LeakyReluOptions } from './leaky-relu.js';
 export { createLearnableLeakyRelu, slopeLayout, type SlopeLayout } from './learnable-leaky-relu.js';
 export { statelessActivation } from './stateless-activation.js';
-export { registerActivation, unregisterActivation, listActivations, getActivationFactory, type RegisterActivationOptions } from './registry.js';
+export { registerActivation, unregisterActivation, listActivations, getActivationFactory, parseActivationText, type ActivationTextParser, type RegisterActivationOptions } from './registry.js';
 export { createActivations, gpt2ActivationPrefix } from './create-activations.js';

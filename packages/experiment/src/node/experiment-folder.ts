@@ -48,6 +48,16 @@ async function entries(dir: string): Promise<string[] | undefined> {
   }
 }
 
+/** A file's text; undefined when it does not exist (any other failure is thrown). */
+async function readTextIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** What kind of folder `dir` is, from the files it holds. */
 export async function folderKind(dir: string): Promise<'missing' | 'empty' | 'experiment' | 'run' | 'other'> {
   const names = await entries(dir);
@@ -65,13 +75,8 @@ export async function folderKind(dir: string): Promise<'missing' | 'empty' | 'ex
  */
 export async function readManifest(dir: string): Promise<RunnerManifest | undefined> {
   const path = join(dir, manifestFileName);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfPresent(path);
+  if (text === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -163,13 +168,8 @@ export type RunState =
  */
 export async function readRunSummary(runDir: string): Promise<RunSummary | undefined> {
   const path = join(runDir, runFileNames.summary);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfPresent(path);
+  if (text === undefined) return undefined;
   try {
     return parseRunSummary(text, path);
   } catch (error) {
