@@ -9,6 +9,8 @@ export type { ComputeGradientsOptions, StepGradients } from './compute-gradients
 export { dropoutSeed } from './dropout-seed.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
+export { optimizerStep } from './optimizer-step.js';
+export type { OptimizerStepInput, OptimizerStepResult } from './optimizer-step.js';
 export { train } from './train.js';
 export type { TrainArguments, TrainOutcome } from './train.js';
 export { encodeCheckpoint, decodeCheckpoint, loadModelTensors, checkpointFormat, CheckpointError } from './checkpoint.js';

@@ -40,10 +40,8 @@ import {
   type TrainingProbe,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW, type OptimizerStateValues } from './adamw.js';
-import { clipGradientsByGlobalNorm } from './clip-gradients.js';
-import { computeGradients } from './compute-gradients.js';
-import { dropoutSeed } from './dropout-seed.js';
 import { evaluate } from './evaluate.js';
+import { optimizerStep } from './optimizer-step.js';
 import { scheduleFromTrainingOptions } from './learning-rate-schedule.js';
 
 export interface TrainArguments {
@@ -154,31 +152,13 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
         return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...(finalEval === undefined ? {} : { finalEval }) };
       }
       const started = now();
-      const learningRate = schedule(step - 1); // HF: optimizer.step() before scheduler.step()
-      const microSteps = Array.from({ length: accumulation }, (_, k) => (step - 1) * accumulation + k);
-      const batches = microSteps.map((microStep) => trainSource.batchAt(microStep));
-      const { loss, gradients } = computeGradients(model, batches, {
-        training: true,
-        dropoutSeeds: microSteps.map((microStep) => dropoutSeed(options.seed, microStep)),
-      });
-      const clipped = clipGradientsByGlobalNorm(gradients, options.maxGradNorm);
-      tf.dispose([...gradients.values()]);
-      let lossValue: number;
-      let gradNorm: number;
-      try {
-        // one sync point per step: the loss and the norm are needed for the log and the NaN check
-        lossValue = (await loss.data())[0]!;
-        gradNorm = (await clipped.norm.data())[0]!;
-        if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-          const what = !Number.isFinite(lossValue) ? `training loss is ${lossValue}` : `gradient norm is ${gradNorm}`;
-          const diverged: DivergedLog = { type: 'diverged', step, reason: `${what} at step ${step} (learning rate ${learningRate}); the update was not applied` };
-          yield diverged;
-          return { status: 'diverged', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, diverged, ...(finalEval === undefined ? {} : { finalEval }) };
-        }
-        optimizer.applyGradients(clipped.gradients, learningRate);
-      } finally {
-        tf.dispose([loss, clipped.norm, ...clipped.gradients.values()]);
+      const result = await optimizerStep(model, optimizer, { step, batchAt: (microStep) => trainSource.batchAt(microStep), options, schedule, now });
+      if (result.status === 'diverged') {
+        const diverged: DivergedLog = { type: 'diverged', step, reason: result.reason };
+        yield diverged;
+        return { status: 'diverged', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, diverged, ...(finalEval === undefined ? {} : { finalEval }) };
       }
+      const { loss: lossValue, gradNorm, learningRate } = result;
       const slopes = hasSlopes ? model.slopes() : undefined;
       // note: the parameter update is queued, not finished; slopes() above synchronises with it
       const msPerStep = now() - started;

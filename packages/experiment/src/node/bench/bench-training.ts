@@ -2,13 +2,11 @@
  * The training run a benchmark times: the model `normfree train` would build for a preset and an
  * experiment configuration, and the trainer's own optimizer step over a fixed random batch.
  *
- * The trainer exports its step's pieces, not the step itself, so {@link createBenchTraining} composes
- * them exactly as the step loop of `train()` does (packages/trainer/src/train.ts, the loop body up to
- * its StepLog): the scheduled learning rate of the completed steps, `computeGradients` over the
- * step's micro-batches with `dropoutSeed(seed, microStep)`, global-norm clipping, one read-back of
- * the loss and the norm, the non-finite check, AdamW at the scheduled rate, `model.slopes()` when the
- * model has slopes, then `tf.nextFrame()` outside the timed part (train's `msPerStep` does not count
- * it either). bench.test.ts checks that the losses equal `train()`'s StepLogs.
+ A timed step is `@normfree/trainer`'s `optimizerStep`, the function `train()` runs for every step
+ * (scheduled learning rate, micro-batches with their dropout seeds, clipping, one read-back, the
+ * non-finite check, AdamW), then `model.slopes()` when the model has slopes, as train()'s StepLog
+ * does; `tf.nextFrame()` is outside the timed part (train's `msPerStep` does not count it either).
+ * bench.test.ts checks that the losses equal `train()`'s StepLogs.
  *
  * Not timed, unlike a real run: the data pipeline (one random batch of ids, drawn once, is every
  * micro-batch's), the periodic entropy and evaluation passes, and checkpoints.
@@ -23,14 +21,7 @@ import {
   type TrainingOptions,
 } from '@normfree/core';
 import { createModel } from '@normfree/transformer';
-import {
-  adamWOptionsFrom,
-  clipGradientsByGlobalNorm,
-  computeGradients,
-  createAdamW,
-  dropoutSeed,
-  scheduleFromTrainingOptions,
-} from '@normfree/trainer';
+import { adamWOptionsFrom, createAdamW, optimizerStep, scheduleFromTrainingOptions } from '@normfree/trainer';
 import { resolveRunSettings } from '../../run-settings.js';
 import { loadTokenizerVocabSize } from '../dataset.js';
 
@@ -102,35 +93,14 @@ export async function createBenchTraining(options: CreateBenchTrainingOptions): 
   async function step(): Promise<BenchStepResult> {
     const stepNumber = completedSteps + 1;
     const started = performance.now();
-    const learningRate = schedule(stepNumber - 1); // HF: optimizer.step() before scheduler.step()
-    const microSteps = Array.from({ length: accumulation }, (_, k) => (stepNumber - 1) * accumulation + k);
-    const batches = microSteps.map(() => batch);
-    const forwardStarted = performance.now();
-    const { loss, gradients } = computeGradients(model, batches, {
-      training: true,
-      dropoutSeeds: microSteps.map((microStep) => dropoutSeed(trainingOptions.seed, microStep)),
-    });
-    const forwardBackwardMs = performance.now() - forwardStarted;
-    const clipped = clipGradientsByGlobalNorm(gradients, trainingOptions.maxGradNorm);
-    tf.dispose([...gradients.values()]);
-    let lossValue: number;
-    let gradNorm: number;
-    try {
-      // one sync point per step, as in train(): the loss and the norm for the log and the NaN check
-      lossValue = (await loss.data())[0]!;
-      gradNorm = (await clipped.norm.data())[0]!;
-      if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-        throw new Error(`training diverged at step ${stepNumber}: loss ${lossValue}, gradient norm ${gradNorm} (learning rate ${learningRate}); the update was not applied`);
-      }
-      optimizer.applyGradients(clipped.gradients, learningRate);
-    } finally {
-      tf.dispose([loss, clipped.norm, ...clipped.gradients.values()]);
-    }
+    // The trainer's own step (train() runs the same function), on the one fixed batch.
+    const result = await optimizerStep(model, optimizer, { step: stepNumber, batchAt: () => batch, options: trainingOptions, schedule });
+    if (result.status === 'diverged') throw new Error(`training diverged: ${result.reason}`);
     if (hasSlopes) model.slopes(); // train() reads them for its StepLog; this also waits for the update
     const ms = performance.now() - started;
     completedSteps = stepNumber;
     await tf.nextFrame();
-    return { loss: lossValue, gradNorm, learningRate, ms, forwardBackwardMs };
+    return { loss: result.loss, gradNorm: result.gradNorm, learningRate: result.learningRate, ms, forwardBackwardMs: result.forwardBackwardMs };
   }
 
   return {
