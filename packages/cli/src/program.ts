@@ -45,6 +45,8 @@ export interface CliDependencies {
   readonly createExecutor?: (options: { workers: number }) => Promise<RunExecutor> | RunExecutor;
   readonly progress?: ProgressDisplay;
   readonly now?: () => Date;
+  /** Environment of `run` (job array indices); default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -136,8 +138,9 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       .option('--out <dir>', 'experiment folder (default: runs/<preset>-<date>)')
       .option('--resume', 'continue the experiment in --out: finished runs are skipped, interrupted ones resume from their checkpoint')
       .option('--workers <n>', `runs trained at the same time, each in its own worker process (default: ${defaultWorkers}; 1 for preset smoke)`, parsePositiveInteger)
-      .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)'),
-  ).action(async (flags: RunFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean }) => {
+      .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)')
+      .option('--plan-only', 'write the experiment folder and its plan (plan.json), train nothing: then `normfree run <dir> --index i` trains run i'),
+  ).action(async (flags: RunFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean; planOnly?: boolean }) => {
     const { reproduceCommand } = await import('./commands/reproduce.js');
     const workers = flags.workers ?? defaultWorkersFor(flags.preset);
     const code = await reproduceCommand({
@@ -148,6 +151,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
       workers,
       report: flags.report,
+      planOnly: flags.planOnly === true,
     });
     setExitCode(code);
   });
@@ -172,6 +176,39 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     });
     setExitCode(code);
   });
+
+  program
+    .command('run')
+    .description('train one planned run of an experiment folder (a cluster job array task): --index or --run, else SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX; resumes an interrupted run, skips a finished one')
+    .argument('<dir>', 'an experiment folder with its plan (from `reproduce --plan-only` or any `reproduce`)')
+    .option('--index <i>', '0-based index into the plan', parseNonNegativeInteger)
+    .option('--run <id>', 'a run id, e.g. sm-g-seed1337')
+    .addOption(new Option('--backend <name>', "TF.js backend (default: the plan's)").choices(nodeBackendNames).argParser(parseChoice('backend', nodeBackendNames)))
+    .option('--plain-progress', 'print plain progress lines even in a terminal')
+    .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10)
+    .action(async (dir: string, flags: { index?: number; run?: string; backend?: BackendName; plainProgress?: boolean; progressInterval: number }) => {
+      const { runCommand } = await import('./commands/run.js');
+      const code = await runCommand({
+        dir: absolute(dir),
+        ...(flags.index === undefined ? {} : { index: flags.index }),
+        ...(flags.run === undefined ? {} : { runId: flags.run }),
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        env: dependencies.env ?? process.env,
+        io,
+        progress: await progressFor({ ...flags, backend: 'wasm', native: true }),
+        executor: await executorFor(1),
+      });
+      setExitCode(code);
+    });
+
+  program
+    .command('status')
+    .description('list the planned runs of an experiment folder and where each stands: planned, running, interrupted, failed, completed, diverged')
+    .argument('<dir>', 'an experiment folder')
+    .action(async (dir: string) => {
+      const { statusCommand } = await import('./commands/status.js');
+      setExitCode(await statusCommand({ dir: absolute(dir), io }));
+    });
 
   program
     .command('report')

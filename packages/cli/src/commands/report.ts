@@ -31,5 +31,6 @@ export async function reportCommand(options: ReportCommandOptions): Promise<numb
   }
   const where = options.outDir ?? first;
   options.io.stdout(`${report.table}\n\nreport: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${where}\n`);
+  if (report.missing.length > 0) options.io.stderr(`[normfree] ${report.missing.length} planned run(s) have no results yet and are left out: ${report.missing.join(', ')}\n`);
   return exitCodes.ok;
 }

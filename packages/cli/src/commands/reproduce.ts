@@ -16,13 +16,15 @@ export interface ReproduceCommandOptions extends RunCommandOptions {
   readonly workers: number;
   /** Write figures and report after training (default true). */
   readonly report?: boolean;
+  /** Write the experiment folder and plan.json only. */
+  readonly planOnly?: boolean;
 }
 
 export async function reproduceCommand(options: ReproduceCommandOptions): Promise<number> {
   const { io } = options;
   const startedAt = Date.now();
   const inputs = await resolveRunInputs(options.preset, options);
-  const { defaultOutDir, handleInterrupts, runExperiment, writeExperimentReport } = await import('@normfree/experiment/node');
+  const { defaultOutDir, handleInterrupts, prepareExperiment, runExperiment, writeExperimentReport } = await import('@normfree/experiment/node');
   const outDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: inputs.preset.name, now: options.now, resume: options.resume }));
   const plan = planExperiment({
     preset: inputs.preset.name,
@@ -40,6 +42,13 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   io.stderr(
     `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${options.backend}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
   );
+  if (options.planOnly === true) {
+    const directory = await prepareExperiment(plan, { resume: options.resume });
+    io.stdout(`${directory === 'new' ? 'planned' : 'plan unchanged'}: ${plan.runs.length} runs in ${outDir} (plan.json); nothing trained\n`);
+    io.stdout(plan.runs.map((run, index) => `  ${String(index).padStart(3)}  ${run.runId}`).join('\n') + '\n');
+    io.stdout(`train run i with: normfree run ${outDir} --index <i>; then: normfree report ${outDir}\n`);
+    return exitCodes.ok;
+  }
   if (!inputs.preset.conclusive) io.stderr(`[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
 
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step of each run (a checkpoint is written); Ctrl-C again quits at once\n'));

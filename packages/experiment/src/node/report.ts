@@ -5,6 +5,7 @@
  * This module only assembles: which runs, which manifest, and one table of its own (every run with
  * its status, so a diverged run is named as such), handed to plot as a section.
  */
+import { basename } from 'node:path';
 import { experimentConfigurations, getPreset, type ExperimentManifest, type RunData, type RunSummary } from '@normfree/core';
 import { perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, markdownTable, type PlotRun, type ReportSection, type ReportTable } from '@normfree/plot';
 import { writeReport } from '@normfree/plot/node';
@@ -22,6 +23,8 @@ export interface WrittenReport {
   /** Table 2 (mean ± spread over seeds) and the run status table, as Markdown for a terminal. */
   readonly table: string;
   readonly runs: readonly PlotRun[];
+  /** Planned runs with no summary yet (an experiment still running, or runs that failed to start). */
+  readonly missing: readonly string[];
 }
 
 function statusCell(summary: RunSummary): string {
@@ -82,7 +85,9 @@ export async function writeExperimentReport(options: { dir: string }): Promise<W
   if (manifest === undefined) throw new ExperimentInputError(`'${dir}' holds no ${manifestFileName}; it is not a normfree experiment folder`);
   const folders = await listRunFolders(dir);
   if (folders.length === 0) throw new ExperimentInputError(`'${dir}' holds no runs yet (no <run>/summary.json)`);
-  return assembleReport(dir, await readRuns(folders), manifest);
+  const present = new Set(folders.map((folder) => basename(folder)));
+  const planned = manifest.configurations.flatMap((configuration) => manifest.seeds.map((seed) => runId(configuration, seed)));
+  return assembleReport(dir, await readRuns(folders), manifest, planned.filter((id) => !present.has(id)));
 }
 
 /**
@@ -115,7 +120,7 @@ export async function writeRunsReport(options: { dirs: readonly string[]; outDir
     if (other !== undefined) throw new ExperimentInputError(`${other} and ${runDirs[index]} are both ${key}: a report compares different configurations or seeds`);
     seen.set(key, runDirs[index]!);
   });
-  return assembleReport(options.outDir, data, mergedManifest(manifests));
+  return assembleReport(options.outDir, data, mergedManifest(manifests), []);
 }
 
 /**
@@ -136,7 +141,7 @@ function mergedManifest(manifests: readonly (RunnerManifest | undefined)[]): Run
   };
 }
 
-async function assembleReport(dir: string, data: readonly RunData[], manifest: ExperimentManifest | undefined): Promise<WrittenReport> {
+async function assembleReport(dir: string, data: readonly RunData[], manifest: ExperimentManifest | undefined, missing: readonly string[]): Promise<WrittenReport> {
   const summaries = data.map((run) => run.summary);
   const runs = sortRuns(data.map(plotRunFromRunData));
   const preset = (() => {
@@ -148,6 +153,12 @@ async function assembleReport(dir: string, data: readonly RunData[], manifest: E
   })();
   const statusTable = runStatusTable(summaries);
   const sections: ReportSection[] = [{ title: 'Runs', table: statusTable }];
+  if (missing.length > 0) {
+    sections.push({
+      title: 'Missing runs',
+      text: `${missing.length} planned run${missing.length === 1 ? ' has' : 's have'} no results yet, so the tables and figures leave ${missing.length === 1 ? 'it' : 'them'} out: ${missing.join(', ')}. Rebuild this report when ${missing.length === 1 ? 'it has' : 'they have'} run (\`normfree status\` shows where each run stands).`,
+    });
+  }
   const written = await writeReport(dir, {
     runs,
     ...(manifest === undefined ? {} : { manifest }),
@@ -155,6 +166,6 @@ async function assembleReport(dir: string, data: readonly RunData[], manifest: E
     sections,
   });
   const table = `${perplexityTableMarkdown(perplexityTable(runs))}\n\n${markdownTable(statusTable)}`;
-  return { markdownPath: written.markdownPath, htmlPath: written.htmlPath, figures: written.figureFiles, table, runs };
+  return { markdownPath: written.markdownPath, htmlPath: written.htmlPath, figures: written.figureFiles, table, runs, missing };
 }
 

@@ -2,12 +2,18 @@
  * Run every run of an experiment plan: skip finished ones, resume interrupted ones, train the rest,
  * at most `workers` at a time. One failing or diverging run never stops the others.
  */
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { RunSummary } from '@normfree/core';
+import { writeJsonAtomic } from '@normfree/core/node';
 import { errorMessage } from '../errors.js';
 import type { RunExecutor } from '../executor.js';
 import type { ExperimentPlan, RunJob } from '../plan.js';
 import { silentProgress, type ExperimentProgress } from '../progress.js';
 import { prepareExperimentDirectory, readRunState } from './experiment-folder.js';
+import { writePlanFile } from './plan-file.js';
+import { acquireRunLock, locksFolderName, type RunLockOptions } from './run-lock.js';
 
 export type RunOutcome =
   | { readonly runId: string; readonly kind: 'trained' | 'skipped'; readonly summary: RunSummary }
@@ -48,44 +54,21 @@ export function describeSummary(summary: RunSummary): string {
 export async function runExperiment(plan: ExperimentPlan, options: RunExperimentOptions): Promise<ExperimentResult> {
   const progress = options.progress ?? silentProgress;
   const workers = Math.max(1, options.workers ?? 1);
-  const directory = await prepareExperimentDirectory(plan, { resume: options.resume === true });
+  const directory = await prepareExperiment(plan, { resume: options.resume === true });
   const outcomes = new Map<string, RunOutcome>();
-  const queue: { job: RunJob; resume: boolean }[] = [];
+  const queue: { job: RunJob }[] = [];
   for (const job of plan.runs) {
     const state = await readRunState(job.runDir);
     if (state.kind === 'finished') {
       outcomes.set(job.runId, { runId: job.runId, kind: 'skipped', summary: state.summary });
       progress.log(`${job.runId}: already ${describeSummary(state.summary)}; skipped`);
     } else {
-      queue.push({ job, resume: state.kind === 'unfinished' });
+      queue.push({ job });
     }
   }
 
-  const trainOne = async ({ job, resume }: { job: RunJob; resume: boolean }): Promise<void> => {
-    let started = false;
-    const start = (startStep: number): void => {
-      if (started) return;
-      started = true;
-      progress.start(job.runId, { steps: job.training.steps, startStep });
-    };
-    try {
-      const summary = await options.executor(job, {
-        resume,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        onStart: start,
-        onProgress: (update) => {
-          start(0);
-          progress.update(job.runId, update);
-        },
-      });
-      start(summary.stepsCompleted);
-      progress.finish(job.runId, describeSummary(summary));
-      outcomes.set(job.runId, { runId: job.runId, kind: 'trained', summary });
-    } catch (error) {
-      start(0);
-      progress.finish(job.runId, `FAILED: ${errorMessage(error)}`);
-      outcomes.set(job.runId, { runId: job.runId, kind: 'failed', error: errorMessage(error) });
-    }
+  const trainOne = async (item: { job: RunJob }): Promise<void> => {
+    outcomes.set(item.job.runId, await trainPlannedJob(plan.outDir, item.job, { ...options, progress }));
   };
 
   // A fixed pool of `workers` loops, each taking the next queued run.
@@ -106,4 +89,76 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
     interrupted: options.signal?.aborted === true,
     outcomes: plan.runs.map((job) => outcomes.get(job.runId) ?? { runId: job.runId, kind: 'not-started' as const }),
   };
+}
+
+/**
+ * Make `plan.outDir` hold this experiment: `experiment.json` (see `prepareExperimentDirectory`) and
+ * `plan.json` (every run's settings, for `normfree run <exp> --index i`). Nothing is trained.
+ * @throws ExperimentInputError when the folder holds another experiment or another plan.
+ */
+export async function prepareExperiment(plan: ExperimentPlan, options: { resume: boolean }): Promise<'new' | 'resumed'> {
+  const directory = await prepareExperimentDirectory(plan, options);
+  await writePlanFile(plan);
+  return directory;
+}
+
+/** `<experiment>/locks/<runId>.failed.json`: why the last attempt at a run threw (cleared by the next). */
+export function failureMarkPath(experimentDir: string, runId: string): string {
+  return join(experimentDir, locksFolderName, `${runId}.failed.json`);
+}
+
+export interface TrainPlannedJobOptions {
+  readonly executor: RunExecutor;
+  readonly progress?: ExperimentProgress;
+  readonly signal?: AbortSignal;
+  readonly lock?: RunLockOptions;
+}
+
+/**
+ * Train one planned run under its lock: skipped when it is already finished, resumed from its
+ * checkpoint when it was interrupted, refused (a `failed` outcome naming the owner) while another
+ * live job holds its lock. A run that throws leaves a failure mark that `experimentStatus` reports.
+ */
+export async function trainPlannedJob(experimentDir: string, job: RunJob, options: TrainPlannedJobOptions): Promise<RunOutcome> {
+  const progress = options.progress ?? silentProgress;
+  let lock;
+  try {
+    lock = await acquireRunLock(experimentDir, job.runId, options.lock);
+  } catch (error) {
+    progress.log(`${job.runId}: not trained: ${errorMessage(error)}`);
+    return { runId: job.runId, kind: 'failed', error: errorMessage(error) };
+  }
+  let started = false;
+  const start = (startStep: number): void => {
+    if (started) return;
+    started = true;
+    progress.start(job.runId, { steps: job.training.steps, startStep });
+  };
+  try {
+    const state = await readRunState(job.runDir);
+    if (state.kind === 'finished') {
+      progress.log(`${job.runId}: already ${describeSummary(state.summary)}; skipped`);
+      return { runId: job.runId, kind: 'skipped', summary: state.summary };
+    }
+    await rm(failureMarkPath(experimentDir, job.runId), { force: true });
+    const summary = await options.executor(job, {
+      resume: state.kind === 'unfinished',
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onStart: start,
+      onProgress: (update) => {
+        start(0);
+        progress.update(job.runId, update);
+      },
+    });
+    start(summary.stepsCompleted);
+    progress.finish(job.runId, describeSummary(summary));
+    return { runId: job.runId, kind: 'trained', summary };
+  } catch (error) {
+    start(0);
+    progress.finish(job.runId, `FAILED: ${errorMessage(error)}`);
+    await writeJsonAtomic(failureMarkPath(experimentDir, job.runId), { runId: job.runId, error: errorMessage(error), host: hostname(), pid: process.pid, at: new Date().toISOString() }).catch(() => undefined);
+    return { runId: job.runId, kind: 'failed', error: errorMessage(error) };
+  } finally {
+    await lock.release();
+  }
 }

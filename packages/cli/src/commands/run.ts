@@ -1,0 +1,58 @@
+/**
+ * `normfree run <exp> [--index i | --run id]`: train exactly one planned run of an experiment
+ * folder, resuming it when it was interrupted; what each task of a cluster job array runs. Without
+ * `--index` or `--run` the index comes from `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`.
+ */
+import type { BackendName } from '@normfree/backend';
+import type { RunExecutor } from '@normfree/experiment';
+import { exitCodes } from '../errors.js';
+import type { CliIo } from '../program.js';
+import type { ProgressDisplay } from '../progress.js';
+
+export interface RunCommandOptions {
+  readonly dir: string;
+  readonly index?: number;
+  readonly runId?: string;
+  readonly backend?: BackendName;
+  readonly env: NodeJS.ProcessEnv;
+  readonly io: CliIo;
+  readonly progress: ProgressDisplay;
+  readonly executor: RunExecutor;
+}
+
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const { io } = options;
+  const { handleInterrupts, loadActivationModules, readPlan, runPlannedRun, selectPlannedJob } = await import('@normfree/experiment/node');
+  const plan = await readPlan(options.dir);
+  const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
+  // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
+  await loadActivationModules(job.activationModules);
+  io.stderr(`[normfree] ${options.dir}: run ${plan.runs.indexOf(job)} of ${plan.runs.length}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${options.backend ?? job.backend}\n`);
+  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
+  let outcome;
+  try {
+    outcome = await runPlannedRun(options.dir, {
+      runId: job.runId,
+      executor: options.executor,
+      progress: options.progress,
+      signal: interrupts.signal,
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    });
+  } finally {
+    interrupts.dispose();
+    options.progress.stop();
+  }
+  if (outcome.kind === 'failed') {
+    io.stderr(`error: ${job.runId}: ${outcome.error}\n`);
+    return exitCodes.failure;
+  }
+  if (outcome.kind === 'not-started') return exitCodes.failure;
+  const { summary } = outcome;
+  if (summary.status === 'stopped') {
+    io.stderr(`[normfree] ${job.runId} stopped at step ${summary.stepsCompleted}; run the same command again to continue\n`);
+    return exitCodes.interrupted;
+  }
+  const evalPart = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
+  io.stdout(`${job.runId}: ${outcome.kind === 'skipped' ? 'already ' : ''}${summary.status} after ${summary.stepsCompleted} steps${evalPart}\n`);
+  return exitCodes.ok;
+}
