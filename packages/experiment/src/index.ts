@@ -9,3 +9,4 @@ export type { RunExecutor, RunExecutionContext } from './executor.js';
 export { planExperiment, createRunJob, runId, runLabel, defaultCorpusName, type ExperimentPlan, type PlanOptions, type RunJob, type RunJobCommon, type RunnerManifest } from './plan.js';
 export { overrideFields, overridesSchema, validateOverrides, resolveRunSettings, type OverrideField, type OverrideValueKind, type Overrides, type ResolveRunSettingsOptions, type RunSettings } from './run-settings.js';
 export { parseActivationText, listActivations } from '@normfree/activations';
+export { emitSlurm, emitKubernetes, defaultJobName, shellQuote, shellQuoteAll, parseQuantity, slurmFileNames, slurmLogFolder, kubernetesFileNames, defaultRetriesPerRun, type ClusterJobOptions, type SlurmJobOptions, type KubernetesJobOptions, type KubernetesVolume, type EmittedFile, type EmittedFiles } from './emit/index.js';
