@@ -33,6 +33,7 @@ case "$command" in
   test)
     install_and_build
     bash tools/ensure-chromium.sh
+    bash tools/ensure-slurm.sh
     pnpm exec turbo run typecheck lint --output-logs=errors-only
     node tools/check-single-tfjs-core.mjs
     exec pnpm exec vitest run "$@"

@@ -42,7 +42,8 @@ export interface StartLocalSlurmOptions {
   startTimeoutMs?: number;
   /**
    * munge credential lifetime (AuthInfo cred_expire, default 10 s). SLURM holds a requeued job
-   * back for cred_expire + 1 s before it can start again, so short is good for tests.
+   * back for cred_expire + 1 s before it can start again, so short is good for tests. (Seen with
+   * 22.05: 2 s gave a 121 s hold, SLURM's own default; 10 s gives 11 s.)
    */
   credExpireSeconds?: number;
 }

@@ -85,6 +85,30 @@ interface RunFlags {
   progressInterval: number;
 }
 
+/** The cluster options of `reproduce --emit`. */
+interface ClusterFlags {
+  emit?: 'slurm' | 'k8s';
+  normfreeCommand?: string;
+  cpusPerTask?: number;
+  gpusPerTask?: number;
+  memory?: string;
+  time?: string;
+  partition?: string;
+  account?: string;
+  maxParallel?: number;
+  setup?: string[];
+  image?: string;
+  volumeClaim?: string;
+  mountPath?: string;
+  namespace?: string;
+}
+
+function clusterOptionsFrom(flags: ClusterFlags): Omit<ClusterFlags, 'emit' | 'normfreeCommand'> & { normfreeCommand?: string[] } {
+  const { emit: _emit, normfreeCommand, ...rest } = flags;
+  const words = normfreeCommand?.trim().split(/\s+/).filter((word) => word !== '');
+  return { ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ...(words === undefined || words.length === 0 ? {} : { normfreeCommand: words }) };
+}
+
 /** The overrides given on the command line; the activation is still text (`commands/run-inputs.ts` reads it). */
 function overridesFrom(flags: Record<string, unknown>): Overrides & { activation?: unknown } {
   return Object.fromEntries(overrideAttributes.filter(({ attribute }) => flags[attribute] !== undefined).map(({ field, attribute }) => [field.key, flags[attribute]])) as Overrides;
@@ -139,8 +163,22 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       .option('--resume', 'continue the experiment in --out: finished runs are skipped, interrupted ones resume from their checkpoint')
       .option('--workers <n>', `runs trained at the same time, each in its own worker process (default: ${defaultWorkers}; 1 for preset smoke)`, parsePositiveInteger)
       .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)')
-      .option('--plan-only', 'write the experiment folder and its plan (plan.json), train nothing: then `normfree run <dir> --index i` trains run i'),
-  ).action(async (flags: RunFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean; planOnly?: boolean }) => {
+      .option('--plan-only', 'write the experiment folder and its plan (plan.json), train nothing: then `normfree run <dir> --index i` trains run i')
+      .addOption(new Option('--emit <scheduler>', 'with the plan, write the job scripts of a cluster scheduler into <out>/slurm or <out>/kubernetes (implies --plan-only)').choices(['slurm', 'k8s']))
+      .option('--normfree-command <words>', 'how the cluster jobs call normfree (default: normfree, as installed by npm), e.g. "npx normfree"')
+      .option('--cpus-per-task <n>', 'CPUs of each run (cluster jobs; default 1)', parsePositiveInteger)
+      .option('--gpus-per-task <n>', 'GPUs of each run (cluster jobs; default 0)', parseNonNegativeInteger)
+      .option('--memory <size>', 'memory of each run: SLURM 16G / Kubernetes 16Gi (default 8G / 8Gi)')
+      .option('--time <limit>', 'SLURM time limit of each run, e.g. 12:00:00 (default 24:00:00)')
+      .option('--partition <name>', 'SLURM partition')
+      .option('--account <name>', 'SLURM account')
+      .option('--max-parallel <n>', 'runs at the same time on the cluster (SLURM %n, Kubernetes parallelism; default all)', parsePositiveInteger)
+      .option('--setup <line...>', 'SLURM: shell lines run before normfree in each job, e.g. "module load nodejs/20"')
+      .option('--image <image>', 'Kubernetes: the container image with normfree installed')
+      .option('--volume-claim <name>', 'Kubernetes: the PersistentVolumeClaim that holds the experiment folder')
+      .option('--mount-path <path>', 'Kubernetes: where the claim is mounted in the container (default: the parent of --out)')
+      .option('--namespace <name>', 'Kubernetes namespace'),
+  ).action(async (flags: RunFlags & { preset: string; configs?: string[]; seeds?: number[]; out?: string; resume?: boolean; workers?: number; report: boolean; planOnly?: boolean } & ClusterFlags) => {
     const { reproduceCommand } = await import('./commands/reproduce.js');
     const workers = flags.workers ?? defaultWorkersFor(flags.preset);
     const code = await reproduceCommand({
@@ -151,7 +189,8 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       outDir: flags.out === undefined ? undefined : absolute(flags.out),
       workers,
       report: flags.report,
-      planOnly: flags.planOnly === true,
+      planOnly: flags.planOnly === true || flags.emit !== undefined,
+      ...(flags.emit === undefined ? {} : { emit: { scheduler: flags.emit, ...clusterOptionsFrom(flags) } }),
     });
     setExitCode(code);
   });

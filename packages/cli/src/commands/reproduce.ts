@@ -4,7 +4,8 @@
  * runs are results; failed runs make the exit code 1.
  */
 import { formatDuration, planExperiment } from '@normfree/experiment';
-import { errorMessage, exitCodes } from '../errors.js';
+import { dirname, join } from 'node:path';
+import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
 export interface ReproduceCommandOptions extends RunCommandOptions {
@@ -18,6 +19,53 @@ export interface ReproduceCommandOptions extends RunCommandOptions {
   readonly report?: boolean;
   /** Write the experiment folder and plan.json only. */
   readonly planOnly?: boolean;
+  /** With the plan, write a cluster scheduler's job scripts. */
+  readonly emit?: EmitOptions;
+}
+
+/** `--emit` and the cluster flags. */
+export interface EmitOptions {
+  readonly scheduler: 'slurm' | 'k8s';
+  readonly normfreeCommand?: readonly string[];
+  readonly cpusPerTask?: number;
+  readonly gpusPerTask?: number;
+  readonly memory?: string;
+  readonly time?: string;
+  readonly partition?: string;
+  readonly account?: string;
+  readonly maxParallel?: number;
+  readonly setup?: readonly string[];
+  readonly image?: string;
+  readonly volumeClaim?: string;
+  readonly mountPath?: string;
+  readonly namespace?: string;
+}
+
+/**
+ * The scheduler's files for the plan, checked before anything is written (a bad `--time` or
+ * `--memory` is refused with the experiment folder untouched); `write()` puts them into
+ * `<outDir>/slurm` or `<outDir>/kubernetes` and says how to submit.
+ */
+async function clusterFiles(outDir: string, runs: number, emit: EmitOptions): Promise<{ write(): Promise<{ paths: string[]; next: string }> }> {
+  const { emitKubernetes, emitSlurm } = await import('@normfree/experiment');
+  const { writeClusterFiles } = await import('@normfree/experiment/node');
+  const common = {
+    experimentDir: outDir,
+    runs,
+    normfreeCommand: emit.normfreeCommand,
+    // Plain progress lines: a job's log is a file, not a terminal.
+    runArguments: ['--plain-progress', '--progress-interval', '60'],
+    cpusPerTask: emit.cpusPerTask ?? 1,
+    gpusPerTask: emit.gpusPerTask,
+    maxParallel: emit.maxParallel,
+  };
+  if (emit.scheduler === 'slurm') {
+    const files = emitSlurm({ ...common, time: emit.time ?? '24:00:00', memory: emit.memory ?? '8G', partition: emit.partition, account: emit.account, setup: emit.setup });
+    return { write: async () => ({ paths: await writeClusterFiles(outDir, 'slurm', files), next: `submit with: bash ${join(outDir, 'slurm', 'submit.sh')}` }) };
+  }
+  if (emit.image === undefined || emit.volumeClaim === undefined) throw new UsageError('--emit k8s needs --image <image> (with normfree installed) and --volume-claim <claim> (the volume that holds the experiment folder)');
+  const files = emitKubernetes({ ...common, image: emit.image, memory: emit.memory ?? '8Gi', volume: { claimName: emit.volumeClaim, mountPath: emit.mountPath ?? dirname(outDir) }, namespace: emit.namespace });
+  return { write: async () => ({ paths: await writeClusterFiles(outDir, 'kubernetes', files), next: `apply with: bash ${join(outDir, 'kubernetes', 'apply.sh')} (kubectl, Kubernetes ≥ 1.29)` }) };
 }
 
 export async function reproduceCommand(options: ReproduceCommandOptions): Promise<number> {
@@ -39,16 +87,22 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     now: options.now,
   });
   const { manifest } = plan;
-  io.stderr(
-    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${options.backend}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
-  );
   if (options.planOnly === true) {
+    const cluster = options.emit === undefined ? undefined : await clusterFiles(outDir, plan.runs.length, options.emit);
     const directory = await prepareExperiment(plan, { resume: options.resume });
     io.stdout(`${directory === 'new' ? 'planned' : 'plan unchanged'}: ${plan.runs.length} runs in ${outDir} (plan.json); nothing trained\n`);
     io.stdout(plan.runs.map((run, index) => `  ${String(index).padStart(3)}  ${run.runId}`).join('\n') + '\n');
-    io.stdout(`train run i with: normfree run ${outDir} --index <i>; then: normfree report ${outDir}\n`);
+    if (cluster === undefined || options.emit === undefined) {
+      io.stdout(`train run i with: normfree run ${outDir} --index <i>; then: normfree report ${outDir}\n`);
+    } else {
+      const emitted = await cluster.write();
+      io.stdout(`${options.emit.scheduler} files:\n${emitted.paths.map((path) => `  ${path}`).join('\n')}\n${emitted.next}\n`);
+    }
     return exitCodes.ok;
   }
+  io.stderr(
+    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${options.backend}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
+  );
   if (!inputs.preset.conclusive) io.stderr(`[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
 
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step of each run (a checkpoint is written); Ctrl-C again quits at once\n'));

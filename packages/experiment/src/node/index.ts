@@ -25,3 +25,4 @@ export {
 export { writeExperimentReport, writeRunsReport, runStatusTable, type WrittenReport } from './report.js';
 export { nodeBackendNames } from '@normfree/backend';
 export * from './bench/index.js';
+export { writeClusterFiles } from './cluster-files.js';
