@@ -44,4 +44,21 @@ describe('reproduce --plan-only, run, status, report on a partly finished experi
     expect(await cli(['run', 'nowhere', '--index', '0'])).toBe(2);
     expect(io.output.stderr).toContain('is not a normfree experiment folder');
   });
+
+  it('should write the Kubernetes files with the plan, and refuse a bad quantity before writing anything', async () => {
+    io.output.stderr = '';
+    const k8s = ['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-g', '--steps', '2', '--emit', 'k8s', '--image', 'ghcr.io/example/normfree:0.1.0', '--volume-claim', 'experiments'];
+    expect(await cli([...k8s, '--out', 'k8s-bad', '--memory', '16GB'])).toBe(2);
+    expect(io.output.stderr).toContain("memory '16GB'");
+    const { existsSync, statSync } = await import('node:fs');
+    expect(existsSync(join(io.cwd, 'k8s-bad'))).toBe(false);
+    expect(await cli([...k8s, '--out', 'k8s', '--memory', '2Gi'])).toBe(0);
+    const job = JSON.parse(await readFile(join(io.cwd, 'k8s', 'kubernetes', 'runs-job.json'), 'utf8')) as { spec: { completions: number; completionMode: string; template: { spec: { containers: { command: string[] }[] } } } };
+    expect(job.spec).toMatchObject({ completions: 2, completionMode: 'Indexed' });
+    expect(job.spec.template.spec.containers[0]!.command.slice(0, 3)).toEqual(['normfree', 'run', join(io.cwd, 'k8s')]);
+    expect(statSync(join(io.cwd, 'k8s', 'kubernetes', 'apply.sh')).mode & 0o111).not.toBe(0);
+    expect(executor.calls).toHaveLength(3); // nothing trained by --emit
+    expect(await cli(['reproduce', '--preset', 'smoke', '--emit', 'k8s', '--out', 'k8s-missing'])).toBe(2);
+    expect(io.output.stderr).toContain('--emit k8s needs --image');
+  });
 });
