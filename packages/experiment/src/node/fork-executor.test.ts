@@ -61,4 +61,25 @@ describe('createForkExecutor', () => {
       await rm(outDir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!existsSync(builtWorker))('should stop the child after its current step, with a checkpoint, when the run is told to stop', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-stop-'));
+    try {
+      const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2000, checkpointEvery: 1000 } }).runs;
+      const controller = new AbortController();
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, {
+        resume: false,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.step >= 2) controller.abort();
+        },
+      });
+      expect(summary.status).toBe('stopped');
+      expect(summary.stepsCompleted).toBeGreaterThanOrEqual(2);
+      expect(summary.stepsCompleted).toBeLessThan(2000);
+      expect(existsSync(join(job!.runDir, 'checkpoint.safetensors'))).toBe(true);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
 });

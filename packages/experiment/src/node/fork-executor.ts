@@ -22,6 +22,11 @@ interface JobMessage {
   readonly resume: boolean;
 }
 
+/** Parent → child: stop after the current step. */
+interface StopMessage {
+  readonly type: 'stop';
+}
+
 /** Child → parent. */
 type ChildMessage =
   | { readonly type: 'start'; readonly startStep: number }
@@ -68,6 +73,16 @@ export function createForkExecutor(options: { workerPath?: string } = {}): RunEx
         if (!settled) reject(new Error(`worker for ${job.runId} exited (${signal ?? `code ${code}`}) before finishing`));
         settled = true;
       });
+      // A stop request in the parent (its Ctrl-C, SIGTERM, or a caller's signal): the worker stops
+      // after its current step, with a checkpoint and a `stopped` summary, exactly like an
+      // in-process run. Sent as a message, not a signal: a terminal's Ctrl-C also reaches the worker
+      // itself, and a second signal would make it quit at once, without its checkpoint.
+      const stop = (): void => {
+        if (child.connected) child.send({ type: 'stop' } satisfies StopMessage);
+      };
+      if (context.signal?.aborted === true) stop();
+      context.signal?.addEventListener('abort', stop, { once: true });
+      child.once('exit', () => context.signal?.removeEventListener('abort', stop));
       const message: JobMessage = { type: 'job', job, resume: context.resume };
       child.send(message);
     });
@@ -78,17 +93,27 @@ export function createForkExecutor(options: { workerPath?: string } = {}): RunEx
 export async function runWorker(): Promise<void> {
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('worker.js is started by the fork executor with an IPC channel; it is not run by hand');
-  const message = await new Promise<JobMessage>((resolve) => process.once('message', (received: JobMessage) => resolve(received)));
+  const stopRequested = new AbortController();
+  const message = await new Promise<JobMessage>((resolve) =>
+    process.on('message', (received: JobMessage | StopMessage) => {
+      if (received.type === 'job') resolve(received);
+      else stopRequested.abort();
+    }),
+  );
   const { createInProcessExecutor } = await import('./in-process-executor.js');
   const executor = createInProcessExecutor();
-  const post = (reply: ChildMessage): Promise<void> => new Promise((resolve) => send(reply, undefined, undefined, () => resolve()));
+  const post = (reply: ChildMessage): Promise<void> => (process.connected ? new Promise((resolve) => send(reply, undefined, undefined, () => resolve())) : Promise.resolve());
   let lastSent = 0;
-  // The terminal's Ctrl-C reaches this process too: stop after the step, with a checkpoint.
+  // The terminal's Ctrl-C (or the parent's SIGTERM) reaches this process: stop after the step, with
+  // a checkpoint. So does the parent's death: a worker whose parent is gone (killed, crashed) stops
+  // too, instead of training on as an orphan nobody waits for.
   const interrupts = handleInterrupts(() => undefined);
+  const orphaned = new AbortController();
+  process.once('disconnect', () => orphaned.abort());
   try {
     const summary = await executor(message.job, {
       resume: message.resume,
-      signal: interrupts.signal,
+      signal: AbortSignal.any([interrupts.signal, orphaned.signal, stopRequested.signal]),
       onStart: (startStep) => void post({ type: 'start', startStep }),
       onProgress: (progress) => {
         // Throttle IPC: the parent's display draws at most a few times a second anyway.
@@ -104,5 +129,6 @@ export async function runWorker(): Promise<void> {
   } finally {
     interrupts.dispose();
   }
+  process.removeAllListeners('message');
   process.disconnect?.();
 }
