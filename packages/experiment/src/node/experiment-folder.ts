@@ -74,7 +74,15 @@ export async function folderKind(dir: string): Promise<'missing' | 'empty' | 'ex
  * @throws ExperimentInputError naming the file and the field when it is not a valid manifest.
  */
 export async function readManifest(dir: string): Promise<RunnerManifest | undefined> {
-  const path = join(dir, manifestFileName);
+  const manifest = await readJsonIfPresent(join(dir, manifestFileName), manifestSchema, 'a normfree experiment manifest');
+  return manifest === undefined ? undefined : ({ ...manifest, overrides: manifest.overrides ?? {} } as RunnerManifest);
+}
+
+/**
+ * Read a JSON file and check it with `schema`; undefined when the file does not exist.
+ * @throws ExperimentInputError naming the file and what is wrong (not JSON, or the schema's issues).
+ */
+export async function readJsonIfPresent<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
   const text = await readTextIfPresent(path);
   if (text === undefined) return undefined;
   let json: unknown;
@@ -83,12 +91,13 @@ export async function readManifest(dir: string): Promise<RunnerManifest | undefi
   } catch (error) {
     throw new ExperimentInputError(`${path} is not valid JSON (${errorMessage(error)})`);
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) throw new ExperimentInputError(`${path} is not a normfree experiment manifest: ${z.prettifyError(parsed.error)}`);
-  return { ...parsed.data, overrides: parsed.data.overrides ?? {} } as RunnerManifest;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ExperimentInputError(`${path} is not ${what}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
-function sortedJson(value: unknown): string {
+/** JSON with object keys sorted, so two values compare equal whatever their key order. */
+export function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))

@@ -8,13 +8,12 @@
  * Run folders are stored by name, not by absolute path, so the experiment folder can be mounted at
  * another path on another machine (NFS, a Kubernetes volume).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '@normfree/core/node';
-import { ExperimentInputError, errorMessage } from '../errors.js';
+import { ExperimentInputError } from '../errors.js';
 import type { ExperimentPlan, RunJob } from '../plan.js';
-import { readManifest } from './experiment-folder.js';
+import { readJsonIfPresent, readManifest, sortedJson } from './experiment-folder.js';
 
 export const planFileName = 'plan.json';
 
@@ -49,9 +48,7 @@ function stored(plan: ExperimentPlan): PlanFile {
 /** The settings that make two plans train the same runs (the backend is how, not what). */
 function identity(job: StoredJob): string {
   const { backend: _backend, nativeKernels: _native, ...rest } = job;
-  return JSON.stringify(rest, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : value,
-  );
+  return sortedJson(rest);
 }
 
 /**
@@ -75,23 +72,7 @@ export async function writePlanFile(plan: ExperimentPlan): Promise<void> {
 }
 
 async function readPlanFileIfPresent(dir: string): Promise<PlanFile | undefined> {
-  const path = join(dir, planFileName);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ExperimentInputError(`${path} is not valid JSON (${errorMessage(error)})`);
-  }
-  const parsed = planFileSchema.safeParse(json);
-  if (!parsed.success) throw new ExperimentInputError(`${path} is not a normfree plan: ${z.prettifyError(parsed.error)}`);
-  return parsed.data as unknown as PlanFile;
+  return (await readJsonIfPresent(join(dir, planFileName), planFileSchema, 'a normfree plan')) as PlanFile | undefined;
 }
 
 /**
