@@ -49,4 +49,10 @@ describe('Figure 2a from the Appendix A matrices', () => {
     expect(text).toContain('"sort":["[0, Max/4)","[Max/4, Max/2)","[Max/2, 3Max/4)","[3Max/4, Max]"]');
     expect(text).toContain('"title":"Percentage of Heads"');
   });
+
+  it('keeps each bin at least as wide as its longest label when one configuration is drawn (labels did overlap)', () => {
+    const one = runs.filter((run) => run.configuration === 'sm-r');
+    const spec = overloadBinsSpec(one) as { width: number };
+    expect(spec.width).toBeGreaterThanOrEqual(4 * 110);
+  });
 });

@@ -36,6 +36,9 @@ export interface OverloadBinsData {
   readonly rows: readonly OverloadBinRow[];
 }
 
+/** Pixels per bin at least: the longest bin label, '[Max/2, 3Max/4)', at 12 px. */
+const minimumBinWidth = 110;
+
 /**
  * Bin the final head entropies of every run that has them. Several seeds of one configuration are
  * pooled (their heads counted together), so the bar is the share of all that configuration's heads.
@@ -87,7 +90,9 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
     title: options.title ?? `Share of heads per entropy bin (Figure 2a), Max = ${data.max.toFixed(2)} nats`,
     config: baseConfig,
     data: { values: data.rows },
-    width: overloadBinLabels.length * (barStep * configurations.length + 32),
+    // At least the width of the longest bin label ('[Max/2, 3Max/4)' at 12 px), so a chart of one or
+    // two configurations does not draw its labels over each other.
+    width: overloadBinLabels.length * Math.max(minimumBinWidth, barStep * configurations.length + 32),
     height: 300,
     encoding: {
       x: { field: 'bin', type: 'nominal', sort: [...overloadBinLabels], title: 'Entropy bin', axis: { labelAngle: 0, labelFontSize: 12 } },
