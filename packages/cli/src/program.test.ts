@@ -92,15 +92,17 @@ describe('normfree command line', () => {
     expect(call?.job.training).toMatchObject({ steps: 3, microBatchSize: 2, gradientAccumulation: 2, learningRate: 0.002, seed: 7, evalEvery: 2, entropyEvery: 3, fp16AttentionOverflow: true });
     expect(call?.job.runDir).toBe(`${io.cwd}/run-a`);
     expect(call?.job).toMatchObject({ backend: 'wasm', nativeKernels: true });
-    expect(io.output.stdout).toContain('sm-g-seed7: completed after 3 steps');
+    // An overridden norm and activation make another model than sm-g: the run is named by what it is.
+    expect(call?.job).toMatchObject({ configuration: 'sm+ln+leaky-relu-0.1', label: 'SM+LN+leaky-relu(0.1)' });
+    expect(io.output.stdout).toContain('sm+ln+leaky-relu-0.1-seed7: completed after 3 steps');
 
     // The same folder again: refused without --resume, "already finished" with it.
     const again = createCapturedIo(io.cwd);
-    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-g', '--seed', '7', '--out', 'run-a'], again, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
+    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-g', '--norm', 'ln', '--activation', 'leaky-relu:0.1', '--seed', '7', '--out', 'run-a'], again, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
     expect(again.output.stderr).toContain('pass --resume');
     const other = createCapturedIo(io.cwd);
     expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'], other, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
-    expect(other.output.stderr).toContain('holds run sm-g-seed7, not sm-r-seed7');
+    expect(other.output.stderr).toContain('holds run sm+ln+leaky-relu-0.1-seed7, not sm-r-seed7');
   });
 
   it('should turn the native kernels off with --no-native, for train and for every run of reproduce', async () => {

@@ -98,6 +98,23 @@ export function runLabel(configurationLabel: string, model: ModelConfig, overrid
 }
 
 /**
+ * The configuration id a run records: the configuration's, or, when norm or activation are
+ * overridden, one made from its label (`SM+LN+leaky-relu(0.1)` → `sm+ln+leaky-relu-0.1`). The paper's
+ * ids (`sm-g`, `sm-r`, …) must only name the paper's models: the report tests the paper's orderings
+ * on them, and an `sm-g` run with ReLU in it would be counted as GELU.
+ */
+export function runConfigurationId(configurationId: string, label: string, overrides: Overrides): string {
+  if (overrides.norm === undefined && overrides.activation === undefined) return configurationId;
+  return label
+    .toLowerCase()
+    .replace(/×/g, 'x')
+    .replace(/[^a-z0-9.+_-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/(^-|-$)/g, '')
+    .replace(/-\+/g, '+');
+}
+
+/**
  * One run's job: the preset with the configuration and overrides applied.
  * @throws ExperimentInputError on an unknown name or an impossible setting.
  */
@@ -106,11 +123,13 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
   const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
   const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
   checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
+  const label = runLabel(configuration.label, settings.model, options.overrides ?? {});
+  const id = runConfigurationId(configuration.id, label, options.overrides ?? {});
   return {
-    runId: runId(configuration.id, options.seed),
+    runId: runId(id, options.seed),
     runDir: options.runDir,
-    configuration: configuration.id,
-    label: runLabel(configuration.label, settings.model, options.overrides ?? {}),
+    configuration: id,
+    label,
     seed: options.seed,
     preset: preset.name,
     tokenizer: preset.tokenizer,
@@ -153,11 +172,12 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
   const runs: RunJob[] = [];
   for (const id of configurations) {
     for (const seed of seeds) {
-      runs.push(createRunJob({ ...options, overrides, configuration: id, seed, runDir: joinPath(options.outDir, runId(id, seed)) }));
+      const job = createRunJob({ ...options, overrides, configuration: id, seed, runDir: '' });
+      runs.push({ ...job, runDir: joinPath(options.outDir, job.runId) });
     }
   }
   // A norm or activation override can make two configurations the same model: refuse, not train twice.
-  const sameModel = runs.find((run, index) => runs.findIndex((other) => other.seed === run.seed && other.label === run.label) !== index);
+  const sameModel = runs.find((run, index) => runs.findIndex((other) => other.runId === run.runId) !== index);
   if (sameModel !== undefined) {
     throw new ExperimentInputError(`with the overrides given, two configurations train the same model (${sameModel.label}); list only one of them in the configurations`);
   }

@@ -13,6 +13,7 @@ import { readRunDirectory } from '@normfree/trainer/node';
 import { ExperimentInputError, errorMessage } from '../errors.js';
 import { runId, type RunnerManifest } from '../plan.js';
 import { folderKind, listRunFolders, manifestFileName, readManifest } from './experiment-folder.js';
+import { readPlan } from './plan-file.js';
 import { formatDuration } from '../format.js';
 
 export interface WrittenReport {
@@ -86,7 +87,10 @@ export async function writeExperimentReport(options: { dir: string }): Promise<W
   const folders = await listRunFolders(dir);
   if (folders.length === 0) throw new ExperimentInputError(`'${dir}' holds no runs yet (no <run>/summary.json)`);
   const present = new Set(folders.map((folder) => basename(folder)));
-  const planned = manifest.configurations.flatMap((configuration) => manifest.seeds.map((seed) => runId(configuration, seed)));
+  // The plan names the runs (a run whose activation is overridden has its own id); folders made
+  // before plans were written: the manifest's configurations × seeds.
+  const plan = await readPlan(dir).catch(() => undefined);
+  const planned = plan?.runs.map((run) => run.runId) ?? manifest.configurations.flatMap((configuration) => manifest.seeds.map((seed) => runId(configuration, seed)));
   return assembleReport(dir, await readRuns(folders), manifest, planned.filter((id) => !present.has(id)));
 }
 

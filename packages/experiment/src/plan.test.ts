@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { planExperiment, runConfigurationId } from './plan.js';
+
+// The embedded BPE's vocabulary; the node tests read it from the tokenizer (loadTokenizerVocabSize).
+const vocabSize = 4096;
+
+describe('planExperiment with norm or activation overridden', () => {
+  it('should name the runs by the model they train, never by a paper configuration they are not', () => {
+    const plan = planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], overrides: { activation: { kind: 'relu' } }, vocabSize, backend: 'cpu', outDir: '/exp' });
+    expect(plan.runs.map((run) => [run.configuration, run.label, run.runDir])).toEqual([
+      ['sm+ln+relu', 'SM+LN+relu', '/exp/sm+ln+relu-seed1337'],
+      ['sm+relu', 'SM+relu', '/exp/sm+relu-seed1337'],
+    ]);
+    // The manifest keeps what was asked for.
+    expect(plan.manifest.configurations).toEqual(['sm-ln-g', 'sm-g']);
+  });
+
+  it('should refuse configurations that the overrides make the same model', () => {
+    expect(() => planExperiment({ preset: 'smoke', configurations: ['sm-g', 'sm-r'], overrides: { activation: { kind: 'relu' } }, vocabSize, backend: 'cpu', outDir: '/exp' })).toThrow(
+      'two configurations train the same model (SM+relu)',
+    );
+  });
+
+  it('should keep the paper ids without overrides, and make folder-safe ids from labels', () => {
+    expect(planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, backend: 'cpu', outDir: '/exp' }).runs[0]).toMatchObject({ configuration: 'sm-g', label: 'SM+G' });
+    expect(runConfigurationId('sm-g', 'SM+gelu×2+relu×2', { norm: 'none' })).toBe('sm+gelux2+relux2');
+    expect(runConfigurationId('sm-g', 'SM+learnable-leaky-relu(global, authors)', { activation: { kind: 'x' } })).toBe('sm+learnable-leaky-relu-global-authors');
+  });
+});
