@@ -121,7 +121,7 @@ function overridesFrom(flags: Record<string, unknown>): Overrides & { activation
 export function createProgram(io: CliIo, dependencies: CliDependencies = {}, setExitCode: (code: number) => void = () => {}): Command {
   const now = dependencies.now ?? (() => new Date());
   const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(io.cwd, path));
-  const progressFor = async (flags: RunFlags): Promise<ProgressDisplay> => {
+  const progressFor = async (flags: Pick<RunFlags, 'plainProgress' | 'progressInterval'>): Promise<ProgressDisplay> => {
     if (dependencies.progress !== undefined) return dependencies.progress;
     const { createProgressDisplay } = await import('./progress.js');
     return createProgressDisplay({ stream: io.progressStream, plain: flags.plainProgress === true, intervalMs: flags.progressInterval * 1000 });
@@ -234,7 +234,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         env: dependencies.env ?? process.env,
         io,
-        progress: await progressFor({ ...flags, backend: 'wasm', native: true }),
+        progress: await progressFor(flags),
         executor: await executorFor(1),
       });
       setExitCode(code);

@@ -22,7 +22,7 @@ export interface RunCommandOptions {
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { io } = options;
-  const { handleInterrupts, loadActivationModules, readPlan, runPlannedRun, selectPlannedJob } = await import('@normfree/experiment/node');
+  const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } = await import('@normfree/experiment/node');
   const plan = await readPlan(options.dir);
   const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
@@ -31,12 +31,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {
-    outcome = await runPlannedRun(options.dir, {
-      runId: job.runId,
+    // The plan is read and the run selected above; train that job (on another backend if asked).
+    outcome = await trainPlannedJob(options.dir, options.backend === undefined ? job : { ...job, backend: options.backend }, {
       executor: options.executor,
       progress: options.progress,
       signal: interrupts.signal,
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
     });
   } finally {
     interrupts.dispose();

@@ -56,27 +56,23 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
   const workers = Math.max(1, options.workers ?? 1);
   const directory = await prepareExperiment(plan, { resume: options.resume === true });
   const outcomes = new Map<string, RunOutcome>();
-  const queue: { job: RunJob }[] = [];
+  const queue: RunJob[] = [];
   for (const job of plan.runs) {
     const state = await readRunState(job.runDir);
     if (state.kind === 'finished') {
       outcomes.set(job.runId, { runId: job.runId, kind: 'skipped', summary: state.summary });
       progress.log(`${job.runId}: already ${describeSummary(state.summary)}; skipped`);
     } else {
-      queue.push({ job });
+      queue.push(job);
     }
   }
-
-  const trainOne = async (item: { job: RunJob }): Promise<void> => {
-    outcomes.set(item.job.runId, await trainPlannedJob(plan.outDir, item.job, { ...options, progress }));
-  };
 
   // A fixed pool of `workers` loops, each taking the next queued run.
   let next = 0;
   const loops = Array.from({ length: Math.min(workers, queue.length) }, async () => {
     while (next < queue.length && options.signal?.aborted !== true) {
-      const item = queue[next++]!;
-      await trainOne(item);
+      const job = queue[next++]!;
+      outcomes.set(job.runId, await trainPlannedJob(plan.outDir, job, { ...options, progress }));
     }
   });
   try {
