@@ -15,3 +15,4 @@ export * from './token-windows.js';
 export * from './batch-sampler.js';
 export * from './eval-set.js';
 export * from './prepare-dataset.js';
+export * from './token-store-format.js';
