@@ -20,6 +20,13 @@ export interface BatchSource {
    * resumed run sees exactly the batches an uninterrupted one would.
    */
   batchAt(step: number): Batch;
+  /**
+   * Optional: resolves once `batchAt(step)` can be answered synchronously. Sources whose windows are
+   * not in memory (a token store read over HTTP range requests in a browser) fetch them here; the
+   * trainer awaits it before every `batchAt`. Sources that read synchronously (memory, positioned
+   * file reads) leave it out. Must not change what `batchAt(step)` returns.
+   */
+  load?(step: number): Promise<void>;
 }
 
 /** A fixed, ordered set of windows for evaluation (no shuffling, every window used once). */

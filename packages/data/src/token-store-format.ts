@@ -56,6 +56,12 @@ export function shardFileName(split: TokenStoreSplitName, index: number): string
   return `${split}/${String(index).padStart(5, '0')}.bin`;
 }
 
+/**
+ * The identity text of the built-in GPT-2 tokenizer (`createGpt2Tokenizer`), whose SHA-256 a store
+ * records in place of a tokenizer.json's: the library and encoding its ids come from.
+ */
+export const gpt2TokenizerIdentity = 'gpt2: gpt-tokenizer 4.0.0, encoding r50k_base, 50257 ids';
+
 /** Which tokenizer produced the ids. */
 export interface TokenStoreTokenizer {
   /** `default-4096`, `gpt2`, or the path of the `tokenizer.json` given to prepare. */
@@ -63,7 +69,7 @@ export interface TokenStoreTokenizer {
   readonly vocabSize: number;
   /**
    * SHA-256 (hex) of the tokenizer's identity: of `tokenizer.json`'s bytes as copied into the store,
-   * or, for the built-in `gpt2`, of the text `gpt2`'s identity string (see `tokenizerIdentity`).
+   * or, for the built-in `gpt2`, of the UTF-8 text {@link gpt2TokenizerIdentity}.
    */
   readonly sha256: string;
   /** `tokenizer.json` when the store holds a copy (every BPE tokenizer); absent for `gpt2`. */

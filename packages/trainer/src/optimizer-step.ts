@@ -21,6 +21,8 @@ export interface OptimizerStepInput {
   readonly step: number;
   /** Micro-batch `k` of the run (0-based over the whole run: `(step − 1)·accumulation + j`). */
   readonly batchAt: (microStep: number) => Batch;
+  /** Awaited before `batchAt` for each micro-step (core `BatchSource.load`, e.g. remote shards). */
+  readonly load?: (microStep: number) => Promise<void>;
   /** Seed, gradient accumulation and clipping norm are read from here. */
   readonly options: Pick<TrainingOptions, 'seed' | 'gradientAccumulation' | 'maxGradNorm'>;
   readonly schedule: LearningRateSchedule;
@@ -48,6 +50,7 @@ export async function optimizerStep(model: LanguageModel, optimizer: AdamW, inpu
   const learningRate = input.schedule(step - 1); // HF: optimizer.step() before scheduler.step()
   const accumulation = options.gradientAccumulation;
   const microSteps = Array.from({ length: accumulation }, (_, k) => (step - 1) * accumulation + k);
+  if (input.load !== undefined) await Promise.all(microSteps.map((microStep) => input.load!(microStep)));
   const forwardStarted = now();
   const { loss, gradients } = computeGradients(
     model,

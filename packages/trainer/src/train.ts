@@ -152,7 +152,14 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
         return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...(finalEval === undefined ? {} : { finalEval }) };
       }
       const started = now();
-      const result = await optimizerStep(model, optimizer, { step, batchAt: (microStep) => trainSource.batchAt(microStep), options, schedule, now });
+      const result = await optimizerStep(model, optimizer, {
+        step,
+        batchAt: (microStep) => trainSource.batchAt(microStep),
+        ...(trainSource.load === undefined ? {} : { load: (microStep: number) => trainSource.load!(microStep) }),
+        options,
+        schedule,
+        now,
+      });
       if (result.status === 'diverged') {
         const diverged: DivergedLog = { type: 'diverged', step, reason: result.reason };
         yield diverged;
