@@ -29,4 +29,4 @@ export {
   runConfigDifferences,
   RunFileError,
 } from './run-files.js';
-export type { RunConfigFile, ParseRunLogsOptions, BuildRunSummaryInput } from './run-files.js';
+export type { RunConfigFile, RunDataIdentity, ParseRunLogsOptions, BuildRunSummaryInput } from './run-files.js';

@@ -73,4 +73,16 @@ describe('run summary and config', () => {
     ]);
     expect(runDirectoryName('sm-g', 1337)).toBe('sm-g-seed1337');
   });
+
+  it('compares a token store by its hashes, not by where it lies', () => {
+    const model = resolveModelConfig({ nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 4, vocabSize: 16 });
+    const data = { store: '/data/store', manifestSha256: 'a'.repeat(64), seqLen: 4, tokenizer: { name: 'default-4096', sha256: 'b'.repeat(64), vocabSize: 16 } };
+    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1, model, training: defaultTrainingOptions, data };
+    expect(runConfigDifferences(config, { ...config, data: { ...data, store: '/moved/store' } })).toEqual([]);
+    expect(runConfigDifferences(config, { ...config, data: { ...data, tokenizer: { ...data.tokenizer, sha256: 'c'.repeat(64) } } })).toEqual([
+      `data.tokenizer.sha256: "${'b'.repeat(64)}" ≠ "${'c'.repeat(64)}"`,
+    ]);
+    const { data: _, ...withoutData } = config;
+    expect(runConfigDifferences(withoutData, config)[0]).toMatch(/^data: absent ≠ /);
+  });
 });

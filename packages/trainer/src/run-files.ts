@@ -45,7 +45,27 @@ export interface RunConfigFile {
   readonly seed: number;
   readonly model: ModelConfig;
   readonly training: TrainingOptions;
+  /** The token store the run reads (absent: the data its caller chose, e.g. the embedded corpus). */
+  readonly data?: RunDataIdentity;
 }
+
+/**
+ * Which prepared token store a run trains on. Its identity is the manifest's hash (and the
+ * tokenizer's); `store` is where it was, which may change when a store is moved, so a resume compares
+ * everything but `store` (see {@link runConfigDifferences}).
+ */
+export interface RunDataIdentity {
+  /** The store folder as the run was started with it. */
+  readonly store: string;
+  /** SHA-256 (hex) of the store's `manifest.json`. */
+  readonly manifestSha256: string;
+  /** Window length of the store's windows. */
+  readonly seqLen: number;
+  readonly tokenizer: { readonly name: string; readonly sha256: string; readonly vocabSize: number };
+}
+
+/** Fields of `config.json` a resume does not compare: where a moved store now is. */
+const locationFields = new Set(['data.store']);
 
 /** The folder name of one run: `<configuration>-seed<seed>`, e.g. `sm-g-seed1337`. */
 export function runDirectoryName(configurationId: string, seed: number): string {
@@ -189,6 +209,7 @@ export function runConfigDifferences(existing: RunConfigFile, requested: RunConf
       for (const key of keys) walk(path === '' ? key : `${path}.${key}`, (left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]);
       return;
     }
+    if (locationFields.has(path)) return;
     if (!Object.is(left, right)) differences.push(`${path}: ${JSON.stringify(left) ?? 'absent'} ≠ ${JSON.stringify(right) ?? 'absent'}`);
   };
   walk('', existing, requested);

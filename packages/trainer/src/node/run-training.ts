@@ -43,6 +43,7 @@ import {
   runConfigDifferences,
   runFileNames,
   type RunConfigFile,
+  type RunDataIdentity,
 } from '../run-files.js';
 import { train, type TrainOutcome } from '../train.js';
 import { readRunConfig } from './read-run-directory.js';
@@ -68,6 +69,11 @@ export interface RunTrainingArguments {
   readonly seed?: number;
   /** Backend name for the summary, e.g. `wasm`. */
   readonly backend: string;
+  /**
+   * The token store `trainSource` and `evalSet` read, recorded in `config.json`; a resume with
+   * another store (another manifest or tokenizer hash) is refused like any other difference.
+   */
+  readonly data?: RunDataIdentity;
   /**
    * Continue the run in `dir` from its checkpoint. Refused (with the differing fields) when
    * `config.json` differs. A run whose summary says completed or diverged is returned unchanged.
@@ -102,7 +108,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   const seed = args.seed ?? options.seed;
   if (seed !== options.seed) throw new RangeError(`runTraining: seed ${seed} differs from options.seed ${options.seed}`);
   const paths = Object.fromEntries(Object.entries(runFileNames).map(([key, name]) => [key, join(dir, name)])) as Record<keyof typeof runFileNames, string>;
-  const requested: RunConfigFile = { version: 1, kind: 'normfree-run', configuration, seed, model: model.config, training: options };
+  const requested: RunConfigFile = { version: 1, kind: 'normfree-run', configuration, seed, model: model.config, training: options, ...(args.data === undefined ? {} : { data: args.data }) };
 
   // 1. a fresh folder, or a resume that matches what is there
   const existing = await readRunConfig(dir);
