@@ -30,6 +30,13 @@ describe('referenceLaptopMismatch', () => {
     expect(referenceLaptopMismatch({ ...manifest, overrides: { evalWindows: 256 } })).toContain('`evalWindows`');
     expect(referenceLaptopMismatch(undefined)).toContain('no experiment manifest');
   });
+
+  it('refuses a laptop experiment that trained on a token store', () => {
+    const data = { store: '/data/codeparrot', manifestSha256: 'ab'.repeat(32) };
+    expect(referenceLaptopMismatch({ ...manifest, corpus: 'token store /data/codeparrot', data })).toBe(
+      'the experiment trained on another corpus (token store /data/codeparrot), not the embedded one the reference used',
+    );
+  });
 });
 
 describe('compareWithReferenceLaptop', () => {

@@ -76,9 +76,13 @@ export interface ReferenceLaptopComparison {
  * @param manifest - the experiment's manifest (core's `ExperimentManifest` fits; experiment.json
  *   adds the `overrides` object, absent meaning none).
  */
-export function referenceLaptopMismatch(manifest: { readonly preset: string; readonly overrides?: Readonly<Record<string, unknown>> } | undefined): string | undefined {
+export function referenceLaptopMismatch(
+  manifest: { readonly preset: string; readonly corpus?: string; readonly overrides?: Readonly<Record<string, unknown>>; readonly data?: unknown } | undefined,
+): string | undefined {
   if (manifest === undefined) return 'no experiment manifest was given, so whether overrides changed the preset is unknown';
   if (manifest.preset !== 'laptop') return `the experiment's preset is \`${manifest.preset}\`, not \`laptop\``;
+  // The reference trained on the embedded corpus with its split and tokenizer; a token store is other data.
+  if (manifest.data !== undefined) return `the experiment trained on another corpus (${manifest.corpus ?? 'a token store'}), not the embedded one the reference used`;
   const changed = Object.entries(manifest.overrides ?? {})
     .filter(([key, value]) => value !== undefined && !overridesKeepingReferenceLaptop.includes(key))
     .map(([key]) => `\`${key}\``);

@@ -50,6 +50,8 @@ export interface ReportSection {
  */
 export interface ReportManifest extends ExperimentManifest {
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** The token store the runs read (experiment.json's `data`); absent for the embedded corpus. */
+  readonly data?: { readonly store: string; readonly manifestSha256: string };
 }
 
 export interface ReportInput {
@@ -171,6 +173,8 @@ function describeExperiment(input: ReportInput, runs: readonly PlotRun[]): strin
   parts.push(`${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`);
   if (input.manifest !== undefined) {
     parts.push(`Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`);
+    const { data } = input.manifest;
+    if (data !== undefined) parts.push(`Token store \`${data.store}\`, manifest SHA-256 \`${data.manifestSha256}\`.`);
   }
   return parts.join(' ');
 }
