@@ -37,8 +37,9 @@ const packageGraph = {
     '@normfree/transformer', '@normfree/entropy', '@normfree/trainer', '@normfree/plot',
   ],
   // The cli is an app: ARCHITECTURE rule 2 has apps choose the backend (it reads nodeBackendNames for
-  // --backend); backend-native is reached through experiment only.
-  '@normfree/cli': ['@normfree/experiment', '@normfree/core', '@normfree/plot', '@normfree/backend'],
+  // --backend); backend-native is reached through experiment only. `prepare` and `tokenizer train`
+  // are @normfree/data's corpus tools, which the cli only parses for and prints.
+  '@normfree/cli': ['@normfree/experiment', '@normfree/core', '@normfree/plot', '@normfree/backend', '@normfree/data'],
 };
 const anyPackage = '*';
 
