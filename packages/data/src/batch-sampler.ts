@@ -5,6 +5,7 @@
  */
 import { createRandom, shuffleInPlace, type Batch, type BatchSource } from '@normfree/core';
 import type { TokenWindows } from './token-windows.js';
+import { epochSeed } from './window-permutation.js';
 
 /** Options of {@link createBatchSampler}. */
 export interface BatchSamplerOptions {
@@ -22,14 +23,6 @@ export interface BatchSampler extends BatchSource {
   readonly batchesPerEpoch: number;
   /** The epoch (0-based) that `step` falls in. */
   epochOf(step: number): number;
-}
-
-/** A 32-bit seed for (seed, epoch): murmur3's finalizer over the mixed pair. */
-function epochSeed(seed: number, epoch: number): number {
-  let hash = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /**

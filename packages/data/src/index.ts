@@ -16,3 +16,7 @@ export * from './batch-sampler.js';
 export * from './eval-set.js';
 export * from './prepare-dataset.js';
 export * from './token-store-format.js';
+// Token stores: reading (seeded O(1)-memory epoch orders, the manifest parser, store samplers, HTTP reader).
+export * from './window-permutation.js';
+export * from './token-store-reader.js';
+export * from './remote-token-store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainBpe } from './train-bpe.js';
+import { createPretokenCounter, trainBpe, trainBpeFromCounts, trainBpeStreaming } from './train-bpe.js';
 import { tinyPythonDocuments } from './testing/index.js';
 
 describe('trainBpe', () => {
@@ -42,5 +42,83 @@ describe('trainBpe', () => {
       /vocabSize 256 must be an integer in \[257, 65536\]/,
     );
     expect(() => trainBpe({ documents: ['x'], vocabSize: 70000 })).toThrow(/vocabSize 70000/);
+  });
+});
+
+describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () => {
+  it('should give trainBpe\'s exact result from separately counted pre-tokens, in any order', () => {
+    const expected = trainBpe({ documents: tinyPythonDocuments, vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    const counter = createPretokenCounter();
+    for (const document of tinyPythonDocuments) counter.add(document);
+    expect(counter.documents).toBe(8);
+    expect(counter.prunes).toBe(0);
+    const fromCounts = trainBpeFromCounts({ counts: counter.counts(), vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    expect(fromCounts.merges).toEqual(expected.merges);
+    expect(fromCounts.vocab).toEqual(expected.vocab);
+    const reversed = trainBpeFromCounts({ counts: [...counter.counts()].reverse(), vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    expect(reversed.merges).toEqual(expected.merges);
+  });
+
+  it('should count GPT-2 pre-tokens of whole documents', () => {
+    const counter = createPretokenCounter();
+    counter.add('def f():\n    return 1\n');
+    counter.add('def g');
+    expect(Object.fromEntries(counter.counts())).toEqual({ def: 2, ' f': 1, '():': 1, '\n   ': 1, ' return': 1, ' 1': 1, '\n': 1, ' g': 1 });
+  });
+
+  it('should bound distinct pre-tokens by pruning the rarest, keeping frequent ones exact', () => {
+    const counter = createPretokenCounter({ maxDistinct: 100 });
+    for (let document = 0; document < 1000; document++) counter.add(`common common rare${document} rarer${document * 7919}`);
+    expect(counter.distinct).toBeLessThanOrEqual(100);
+    expect(counter.prunes).toBeGreaterThan(5);
+    expect(counter.pruneThreshold).toBe(1);
+    expect(counter.counts().get('common')).toBe(1000); // the first 'common' of each document
+    expect(counter.counts().get(' common')).toBe(1000);
+    expect(() => createPretokenCounter({ maxDistinct: 1 })).toThrow(/maxDistinct 1 must be an integer ≥ 2/);
+  });
+
+  it('should double the pruning threshold when dropping singletons is not enough', () => {
+    const counter = createPretokenCounter({ maxDistinct: 10 });
+    // 12 distinct words seen twice each in one document: singletons alone cannot be dropped.
+    counter.add(Array.from({ length: 12 }, (_, word) => ` w${word} w${word}`).join(''));
+    expect(counter.distinct).toBeLessThanOrEqual(5);
+    expect(counter.pruneThreshold).toBe(2);
+  });
+
+  it('should train from an async stream, equal to trainBpe without bounds', async () => {
+    async function* documents(): AsyncGenerator<string> {
+      for (const document of tinyPythonDocuments) yield document;
+    }
+    const progress: number[] = [];
+    const result = await trainBpeStreaming({ documents: documents(), vocabSize: 290, specialTokens: ['<|endoftext|>'], onProgress: (p) => progress.push(p.documents) });
+    expect(result.tokenizer.merges).toEqual(trainBpe({ documents: tinyPythonDocuments, vocabSize: 290, specialTokens: ['<|endoftext|>'] }).merges);
+    expect([result.documents, result.truncated, result.prunes]).toEqual([8, false, 0]);
+    expect(result.bytes).toBe(tinyPythonDocuments.reduce((sum, document) => sum + new TextEncoder().encode(document).length, 0));
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('should stop reading after maxBytes, counting UTF-8 bytes', async () => {
+    let pulled = 0;
+    async function* documents(): AsyncGenerator<string> {
+      for (let index = 0; index < 100; index++) {
+        pulled++;
+        yield 'é€😀 x'; // 2 + 3 + 4 + 2 bytes
+      }
+    }
+    const result = await trainBpeStreaming({ documents: documents(), vocabSize: 260, maxBytes: 30 });
+    expect([result.documents, result.bytes, result.truncated]).toEqual([3, 33, true]);
+    expect(pulled).toBe(4);
+  });
+
+  it('should check vocabSize before reading anything', async () => {
+    let pulled = 0;
+    async function* documents(): AsyncGenerator<string> {
+      pulled++;
+      yield 'x';
+    }
+    await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(/trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/);
+    expect(pulled).toBe(0);
+    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes 0 must be a positive integer/);
+    expect(() => trainBpeFromCounts({ counts: [['ab', 0]], vocabSize: 300 })).toThrow(/count 0 of pre-token "ab" must be a positive integer/);
   });
 });

@@ -22,8 +22,154 @@ export interface TrainBpeOptions {
   specialTokens?: readonly string[];
 }
 
+/** Options of {@link trainBpeFromCounts}. */
+export interface TrainBpeFromCountsOptions {
+  /** Pre-token → occurrences, e.g. a {@link PretokenCounter}'s `counts()`. Order does not matter. */
+  counts: Iterable<readonly [string, number]>;
+  /** As in {@link TrainBpeOptions}. */
+  vocabSize: number;
+  /** As in {@link TrainBpeOptions}. */
+  specialTokens?: readonly string[];
+}
+
+/** Options of {@link createPretokenCounter}. */
+export interface PretokenCounterOptions {
+  /**
+   * Bound on distinct pre-tokens held (default: unbounded). When an `add` takes the count above it,
+   * the rarest are pruned (see {@link createPretokenCounter}). Each entry costs roughly 100 bytes plus
+   * its text, so 10 M entries is about 1–2 GB.
+   */
+  maxDistinct?: number;
+}
+
+/** Counts GPT-2 pre-tokens over documents added one at a time. */
+export interface PretokenCounter {
+  /** Pre-tokenizes one whole document (GPT-2 regex) and counts its pre-tokens. */
+  add(document: string): void;
+  /** The counts so far (live: later `add`s change it; pass it to {@link trainBpeFromCounts}). */
+  counts(): ReadonlyMap<string, number>;
+  /** Documents added. */
+  readonly documents: number;
+  /** Distinct pre-tokens held now. */
+  readonly distinct: number;
+  /** Times the counts were pruned (0 when maxDistinct was never exceeded: the counts are exact). */
+  readonly prunes: number;
+  /** The largest count threshold a prune used (entries with count ≤ it were dropped); 0 if none. */
+  readonly pruneThreshold: number;
+}
+
+/** Options of {@link trainBpeStreaming}. */
+export interface TrainBpeStreamingOptions {
+  /** Training documents, streamed (each pre-tokenized whole). */
+  documents: AsyncIterable<string> | Iterable<string>;
+  /** As in {@link TrainBpeOptions}. */
+  vocabSize: number;
+  /** As in {@link TrainBpeOptions}. */
+  specialTokens?: readonly string[];
+  /** Bound on distinct pre-tokens held while counting (see {@link PretokenCounterOptions}). */
+  maxDistinct?: number;
+  /**
+   * Stop reading documents once this many UTF-8 bytes were counted (the document that crosses it is
+   * counted whole): a BPE vocabulary is trained on a sample, as with SentencePiece's
+   * `input_sentence_size`. Default: read everything.
+   */
+  maxBytes?: number;
+  /** Called after each document with what was read so far. */
+  onProgress?: (progress: { documents: number; bytes: number; distinct: number }) => void;
+}
+
+/** What {@link trainBpeStreaming} read and trained. */
+export interface TrainBpeStreamingResult {
+  readonly tokenizer: BpeTokenizer;
+  /** Documents counted. */
+  readonly documents: number;
+  /** UTF-8 bytes of those documents. */
+  readonly bytes: number;
+  /** True when `maxBytes` stopped reading before the input ended. */
+  readonly truncated: boolean;
+  /** Distinct pre-tokens trained on. */
+  readonly distinct: number;
+  /** Times the counts were pruned (0: exact counts). */
+  readonly prunes: number;
+  /** The largest count threshold a prune used (0 if none). */
+  readonly pruneThreshold: number;
+}
+
 /** Pair keys `a·65536 + b` need ids below 65536. */
 const PAIR_BASE = 65536;
+
+/** Checks vocabSize and the special tokens; `caller` names the function in the message. */
+function checkTrainOptions(caller: string, vocabSize: number, specials: readonly string[]): void {
+  if (!Number.isInteger(vocabSize) || vocabSize < 256 + specials.length || vocabSize > PAIR_BASE) {
+    throw new Error(
+      `${caller}: vocabSize ${String(vocabSize)} must be an integer in [${256 + specials.length}, ${PAIR_BASE}] ` +
+        `(256 bytes + ${specials.length} special tokens)`,
+    );
+  }
+  if (new Set(specials).size !== specials.length) {
+    throw new Error(`${caller}: specialTokens ${JSON.stringify(specials)} contains duplicates`);
+  }
+}
+
+/**
+ * Creates a pre-token counter: the first step of BPE training, separable so documents can be
+ * streamed through it and memory bounded.
+ *
+ * Pruning rule (when `maxDistinct` is set): as soon as more than `maxDistinct` distinct pre-tokens
+ * are held, every entry with count ≤ t is dropped, with t = 1, 2, 4, … doubled until at most
+ * ⌊maxDistinct / 2⌋ remain. Halving leaves room for ⌈maxDistinct / 2⌉ new pre-tokens before the next
+ * prune, so pruning costs O(1) amortized per pre-token. Like word2vec's `ReduceVocab` and the
+ * frequency cut-offs of SentencePiece and Hugging Face trainers, this keeps frequent pre-tokens,
+ * which are the ones BPE merges are learned from; a pre-token that was dropped and seen again
+ * restarts from 0, so counts become lower bounds (exact when `prunes` is 0).
+ *
+ * @param options.maxDistinct - bound on distinct pre-tokens (≥ 2), default unbounded.
+ * @throws Error naming a bad maxDistinct.
+ */
+export function createPretokenCounter(options: PretokenCounterOptions = {}): PretokenCounter {
+  const maxDistinct = options.maxDistinct ?? Infinity;
+  if (maxDistinct !== Infinity && (!Number.isInteger(maxDistinct) || maxDistinct < 2)) {
+    throw new Error(`createPretokenCounter: maxDistinct ${String(maxDistinct)} must be an integer ≥ 2`);
+  }
+  const counts = new Map<string, number>();
+  const splitter = new RegExp(gpt2SplitPattern);
+  let documents = 0;
+  let prunes = 0;
+  let pruneThreshold = 0;
+  const prune = (): void => {
+    const target = Math.floor(maxDistinct / 2);
+    for (let threshold = 1; counts.size > target; threshold *= 2) {
+      for (const [word, count] of counts) if (count <= threshold) counts.delete(word);
+      pruneThreshold = Math.max(pruneThreshold, threshold);
+    }
+    prunes++;
+  };
+  return {
+    add(document) {
+      splitter.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = splitter.exec(document)) !== null) {
+        counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+      }
+      documents++;
+      // Pruned per document, not per pre-token: a document's pre-tokens are counted together.
+      if (counts.size > maxDistinct) prune();
+    },
+    counts: () => counts,
+    get documents() {
+      return documents;
+    },
+    get distinct() {
+      return counts.size;
+    },
+    get prunes() {
+      return prunes;
+    },
+    get pruneThreshold() {
+      return pruneThreshold;
+    },
+  };
+}
 
 /**
  * Trains a byte-level BPE tokenizer.
@@ -34,34 +180,92 @@ const PAIR_BASE = 65536;
  * pre-tokens weighted by how often the pre-token occurs. Training stops early if no pair is left, so
  * the result may be smaller than `vocabSize` on a tiny corpus.
  *
+ * Equivalent to counting with {@link createPretokenCounter} (unbounded) and calling
+ * {@link trainBpeFromCounts}; for corpora that do not fit in memory, see {@link trainBpeStreaming}.
+ *
  * @param options - documents, vocabSize, specialTokens.
  * @returns the trained tokenizer; `toTokenizerJson()` saves it.
  * @throws Error naming `vocabSize` if it is not an integer in [256 + specials, 65536].
  */
 export function trainBpe(options: TrainBpeOptions): BpeTokenizer {
   const specials = options.specialTokens ?? [];
-  const { vocabSize } = options;
-  if (!Number.isInteger(vocabSize) || vocabSize < 256 + specials.length || vocabSize > PAIR_BASE) {
-    throw new Error(
-      `trainBpe: vocabSize ${String(vocabSize)} must be an integer in [${256 + specials.length}, ${PAIR_BASE}] ` +
-        `(256 bytes + ${specials.length} special tokens)`,
-    );
-  }
-  if (new Set(specials).size !== specials.length) {
-    throw new Error(`trainBpe: specialTokens ${JSON.stringify(specials)} contains duplicates`);
-  }
+  checkTrainOptions('trainBpe', options.vocabSize, specials);
+  const counter = createPretokenCounter();
+  for (const document of options.documents) counter.add(document);
+  return mergeFromCounts(counter.counts(), options.vocabSize, specials);
+}
 
-  // 1. Pre-token frequencies over whole documents.
-  const wordCounts = new Map<string, number>();
-  const splitter = new RegExp(gpt2SplitPattern);
-  for (const document of options.documents) {
-    splitter.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = splitter.exec(document)) !== null) {
-      wordCounts.set(match[0], (wordCounts.get(match[0]) ?? 0) + 1);
+/**
+ * Trains a byte-level BPE tokenizer from pre-token counts (steps 2–5 of {@link trainBpe}). The
+ * result does not depend on the order of `counts`.
+ *
+ * @param options - counts, vocabSize, specialTokens.
+ * @returns the trained tokenizer.
+ * @throws Error naming `vocabSize` if it is not an integer in [256 + specials, 65536], or a count
+ *   that is not a positive integer.
+ */
+export function trainBpeFromCounts(options: TrainBpeFromCountsOptions): BpeTokenizer {
+  const specials = options.specialTokens ?? [];
+  checkTrainOptions('trainBpeFromCounts', options.vocabSize, specials);
+  return mergeFromCounts(options.counts, options.vocabSize, specials);
+}
+
+/**
+ * Trains a byte-level BPE tokenizer on streamed documents in bounded memory: documents go through
+ * a {@link createPretokenCounter} (pruned at `maxDistinct`), reading stops after `maxBytes`, then
+ * {@link trainBpeFromCounts}. With neither bound, the result equals {@link trainBpe}'s.
+ *
+ * @param options - documents, vocabSize, specialTokens, maxDistinct, maxBytes, onProgress.
+ * @returns the tokenizer and what was read.
+ * @throws Error naming a bad vocabSize (before reading anything), maxDistinct or maxBytes.
+ */
+export async function trainBpeStreaming(options: TrainBpeStreamingOptions): Promise<TrainBpeStreamingResult> {
+  const specials = options.specialTokens ?? [];
+  checkTrainOptions('trainBpeStreaming', options.vocabSize, specials);
+  const maxBytes = options.maxBytes ?? Infinity;
+  if (maxBytes !== Infinity && (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)) {
+    throw new Error(`trainBpeStreaming: maxBytes ${String(maxBytes)} must be a positive integer`);
+  }
+  const counter = createPretokenCounter(options.maxDistinct === undefined ? {} : { maxDistinct: options.maxDistinct });
+  let bytes = 0;
+  let truncated = false;
+  for await (const document of options.documents) {
+    if (bytes >= maxBytes) {
+      truncated = true;
+      break; // also closes the source (its return() is called)
     }
+    counter.add(document);
+    bytes += utf8Length(document);
+    options.onProgress?.({ documents: counter.documents, bytes, distinct: counter.distinct });
   }
+  return {
+    tokenizer: mergeFromCounts(counter.counts(), options.vocabSize, specials),
+    documents: counter.documents,
+    bytes,
+    truncated,
+    distinct: counter.distinct,
+    prunes: counter.prunes,
+    pruneThreshold: counter.pruneThreshold,
+  };
+}
 
+/** UTF-8 length of a string without encoding it (lone surrogates count 3, as U+FFFD). */
+function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) length += 1;
+    else if (code < 0x800) length += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
+
+/** Steps 2–5 of BPE training, from pre-token counts (options already checked). */
+function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabSize: number, specials: readonly string[]): BpeTokenizer {
   // 2. Each distinct pre-token as byte ids (id of byte b = its index in GPT-2's alphabet order).
   const byteId = new Array<number>(256);
   byteLevelOrder.forEach((byte, id) => (byteId[byte] = id));
@@ -69,6 +273,9 @@ export function trainBpe(options: TrainBpeOptions): BpeTokenizer {
   const words: number[][] = [];
   const frequencies: number[] = [];
   for (const [word, count] of wordCounts) {
+    if (!Number.isSafeInteger(count) || count <= 0) {
+      throw new Error(`trainBpeFromCounts: count ${String(count)} of pre-token ${JSON.stringify(word)} must be a positive integer`);
+    }
     words.push(Array.from(encoder.encode(word), (byte) => byteId[byte]!));
     frequencies.push(count);
   }

@@ -55,3 +55,10 @@ export function createTinyDataset(options: { seqLen?: number; seed?: number } = 
     seed: options.seed ?? 0,
   });
 }
+
+export {
+  numberedTestWindows,
+  writeTestTokenStore,
+  type TestStoreWindows,
+  type WriteTestTokenStoreOptions,
+} from './token-store.js';
