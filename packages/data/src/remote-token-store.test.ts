@@ -105,6 +105,8 @@ describe('openRemoteTokenStore', () => {
       const remoteSampler = createRemoteBatchSampler({ windows: remote.split('train'), batchSize: 4, seed: 11 });
       const localSampler = createStoreBatchSampler({ windows: local.split('train'), batchSize: 4, seed: 11 });
       expect(remoteSampler.batchesPerEpoch).toBe(localSampler.batchesPerEpoch);
+      // the same identity on both sides: the hash of manifest.json's bytes
+      expect(remote.manifestSha256).toBe(local.manifestSha256);
       for (const step of [0, 1, 2, 9, 10, 11, 40]) {
         await remoteSampler.load(step);
         expect(Array.from(remoteSampler.batchAt(step).inputIds)).toEqual(Array.from(localSampler.batchAt(step).inputIds));

@@ -59,6 +59,8 @@ export interface RemoteTokenStore {
   /** The store's URL, ending in `/`. */
   readonly baseUrl: string;
   readonly manifest: TokenStoreManifest;
+  /** SHA-256 (hex) of `manifest.json`'s bytes: the store's identity, as the Node reader's `manifestSha256`. */
+  readonly manifestSha256: string;
   /** A split's windows. @throws Error naming a split other than `train` / `validation`. */
   split(name: TokenStoreSplitName): RemoteWindowReader;
   /**
@@ -123,7 +125,9 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
   };
 
   const manifestUrl = urlOf(tokenStoreFileNames.manifest);
-  const manifest = parseTokenStoreManifest(await (await get(manifestUrl, tokenStoreFileNames.manifest)).text(), manifestUrl);
+  const manifestBytes = new Uint8Array(await (await get(manifestUrl, tokenStoreFileNames.manifest)).arrayBuffer());
+  const manifest = parseTokenStoreManifest(new TextDecoder().decode(manifestBytes), manifestUrl);
+  const manifestSha256 = await sha256Hex(manifestBytes);
   const { seqLen, dtype, windowsPerShard } = manifest;
   const windowBytes = seqLen * bytesPerId(dtype);
 
@@ -201,6 +205,7 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
 
   return {
     baseUrl: base,
+    manifestSha256,
     manifest,
     split,
     async loadTokenizer() {
