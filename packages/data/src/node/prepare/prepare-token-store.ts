@@ -41,7 +41,7 @@ import {
   type PrepareIdentity,
   type PrepareState,
 } from './prepare-state.js';
-import { checkCorpusFile, readCorpusDocuments } from './read-corpus-documents.js';
+import { checkCorpusFile, readCorpusDocuments, type CorpusRow } from './read-corpus-documents.js';
 import { resolveCorpusInputs, type ResolvedCorpusInput } from './resolve-corpus-inputs.js';
 import { createShardWriter, restoreShards, ShardWriteError, writeAllBytes, type ShardWriter, type WriteShardBytes } from './shard-writer.js';
 import { isValidationDocument } from './split-hash.js';
@@ -513,13 +513,25 @@ export async function prepareTokenStore(options: PrepareTokenStoreOptions): Prom
       }
       await add({ kind: 'open', source });
       const startRow = source === initial.cursor.source ? initial.cursor.row : 0;
-      let complete = true;
+      const documents = readCorpusDocuments(input, { field, startRow, verify: false });
+      let last: StreamItem | undefined = { kind: 'end', source };
       try {
-        for await (const document of readCorpusDocuments(input, { field, startRow, verify: false })) {
-          if (stopRequested || aborted() || readLimitReached(role)) {
-            complete = false;
+        for (;;) {
+          let next: IteratorResult<CorpusRow>;
+          try {
+            next = await documents.next();
+          } catch (error) {
+            // A reading error (bad row, invalid JSON) waits its turn in the stream; errors of
+            // tokenizing or writing, thrown by add() below, end the prepare at once.
+            last = { kind: 'fail', source, error: error as Error };
             break;
           }
+          if (next.done === true) break;
+          if (stopRequested || aborted() || readLimitReached(role)) {
+            last = undefined; // stopped inside the file: no end marker
+            break;
+          }
+          const document = next.value;
           readInRole[role] += 1;
           const split =
             role === 'validation' || (splitRule.kind === 'fraction' && isValidationDocument(seed, source, document.row, validationFraction))
@@ -530,11 +542,10 @@ export async function prepareTokenStore(options: PrepareTokenStoreOptions): Prom
             document.content,
           );
         }
-      } catch (error) {
-        await add({ kind: 'fail', source, error: error as Error });
-        continue;
+      } finally {
+        await documents.return(undefined);
       }
-      if (complete) await add({ kind: 'end', source });
+      if (last !== undefined) await add(last);
     }
     await sendBatch();
     while (inFlight.length > 0 && !stopRequested) await commitOldest();
