@@ -24,6 +24,7 @@ const presetSelect = element<HTMLSelectElement>('preset');
 const configurationSelects = [element<HTMLSelectElement>('configuration-a'), element<HTMLSelectElement>('configuration-b')];
 const backendSelect = element<HTMLSelectElement>('backend');
 const stepsInput = element<HTMLInputElement>('steps');
+const dataInput = element<HTMLInputElement>('data');
 const allowSoftware = element<HTMLInputElement>('allow-software');
 const trainButton = element<HTMLButtonElement>('train');
 const stopButton = element<HTMLButtonElement>('stop');
@@ -101,6 +102,8 @@ export interface TrainRequest {
   readonly backend: BackendName;
   readonly steps: number;
   readonly allowSoftwareAdapter?: boolean;
+  /** URL of a token store to train on (default: the embedded corpus). */
+  readonly data?: string;
 }
 
 /** What the tests read back after a session. */
@@ -129,6 +132,7 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
       configurationIds: request.configurations,
       steps: request.steps,
       backend: selected.name,
+      ...(request.data === undefined || request.data === '' ? {} : { dataUrl: request.data }),
       signal: stopper.signal,
       onStatus: (text) => { status.textContent = text; },
       onRecord: (run, record: RunLogRecord) => {
@@ -176,6 +180,7 @@ element<HTMLFormElement>('controls').addEventListener('submit', (event) => {
     backend: backendSelect.value as BackendName,
     steps: Number(stepsInput.value),
     allowSoftwareAdapter: allowSoftware.checked,
+    data: dataInput.value.trim(),
   }).catch((error: unknown) => console.error(error));
 });
 stopButton.addEventListener('click', () => stopper?.abort());
@@ -202,6 +207,14 @@ const hook = {
       fetch(`${base}.json`).then((response) => response.json() as Promise<GoldenOutputs>),
     ]);
     return goldenForward(safetensors, outputs);
+  },
+  /** Batch `step` of a token store's training split as the page's sampler reads it (HTTP range requests). */
+  async storeBatch(url: string, step: number, batchSize: number, seed: number): Promise<number[]> {
+    const { openRemoteTokenStore, createRemoteBatchSampler } = await import('@normfree/data');
+    const store = await openRemoteTokenStore(new URL(url, location.href));
+    const sampler = createRemoteBatchSampler({ windows: store.split('train'), batchSize, seed });
+    await sampler.load(step);
+    return Array.from(sampler.batchAt(step).inputIds);
   },
   selected: () => lastSelected,
   /** The result of the last session, whether started here or from the page's controls. */

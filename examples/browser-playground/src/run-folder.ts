@@ -23,14 +23,14 @@ export function runFolderFiles(session: Session): Map<string, string> {
     configurations: session.runs.map((run) => run.configuration.id),
     seeds: [first?.training.seed ?? session.preset.training.seed],
     createdAt: session.startedAt.toISOString(),
-    corpus: 'default (embedded CPython standard library sources, PSF licence; the first files only, browser playground)',
-    tokenizer: session.preset.tokenizer,
+    corpus: `${session.corpus}, browser playground`,
+    tokenizer: session.data?.tokenizer.name ?? session.preset.tokenizer,
   };
   files.set('experiment.json', formatRunJson(manifest));
   for (const run of session.runs) {
     const folder = runDirectoryName(run.configuration.id, run.training.seed);
     const label = { id: run.configuration.id, label: run.configuration.label };
-    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: label, seed: run.training.seed, model: run.model, training: run.training };
+    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: label, seed: run.training.seed, model: run.model, training: run.training, ...(session.data === undefined ? {} : { data: session.data }) };
     files.set(`${folder}/${runFileNames.config}`, formatRunJson(config));
     files.set(`${folder}/${runFileNames.logs}`, formatRunLogs(run.records));
     files.set(`${folder}/${runFileNames.summary}`, formatRunJson(summaryOf(run, session)));

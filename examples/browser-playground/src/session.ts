@@ -18,13 +18,11 @@ import {
   type StepLog,
   type TrainingOptions,
 } from '@normfree/core';
-import { createEvalSet } from '@normfree/data';
-import { createBatchSampler } from '@normfree/data';
 import { createEntropyProbe } from '@normfree/entropy';
-import { train, type TrainOutcome } from '@normfree/trainer';
+import { train, type RunDataIdentity, type TrainOutcome } from '@normfree/trainer';
 import { createModel } from '@normfree/transformer';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadPlaygroundDataset } from './dataset.js';
+import { embeddedSessionData, storeSessionData } from './dataset.js';
 
 /** Presets offered in the page: sizes a CPU-rasterised browser can train. */
 export const pagePresets = ['smoke', 'quick'] as const;
@@ -53,6 +51,8 @@ export interface SessionOptions {
   readonly steps?: number;
   /** Backend name for the summary (the caller selected it). */
   readonly backend: string;
+  /** URL of a token store (`normfree prepare`) to train on instead of the embedded corpus. */
+  readonly dataUrl?: string;
   /** Called after every record; return quickly (render elsewhere, throttled). */
   readonly onRecord?: (run: RunState, record: RunLogRecord) => void;
   /** Called with progress text (dataset loading, final entropy). */
@@ -67,6 +67,10 @@ export interface Session {
   readonly startedAt: Date;
   readonly backend: string;
   readonly tokenizerVocabSize: number;
+  /** What the runs trained on (experiment.json's corpus). */
+  readonly corpus: string;
+  /** The token store's identity (config.json's `data`), when the runs read one. */
+  readonly data?: RunDataIdentity;
 }
 
 /** The preset's training options for `steps` steps, with entropy logged often enough to watch (≥ 4 heatmaps). */
@@ -80,10 +84,15 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   const preset = getPreset(options.preset);
   const steps = options.steps ?? preset.training.steps;
   const training = pageTrainingOptions(preset, steps);
-  options.onStatus?.('Loading and tokenizing the embedded corpus…');
-  const { dataset, tokenizer, documents, totalDocuments } = await loadPlaygroundDataset({ seqLen: preset.model.blockSize, maxCharacters: corpusCharacters[options.preset] });
-  options.onStatus?.(`Corpus: ${documents} of ${totalDocuments} files, ${dataset.train.count} training and ${dataset.validation.count} validation windows of ${dataset.seqLen} tokens`);
-  const evalSet = createEvalSet({ windows: dataset.validation });
+  options.onStatus?.(options.dataUrl === undefined ? 'Loading and tokenizing the embedded corpus…' : `Opening the token store ${options.dataUrl}…`);
+  // A store's whole validation split may be large: the page evaluates on at most what the preset uses.
+  const evalWindows = Math.max(training.evalWindows === 0 ? 256 : training.evalWindows, training.finalEntropyWindows, training.entropyBatchSize);
+  const data =
+    options.dataUrl === undefined
+      ? await embeddedSessionData({ seqLen: preset.model.blockSize, maxCharacters: corpusCharacters[options.preset] })
+      : await storeSessionData(options.dataUrl, { blockSize: preset.model.blockSize, evalWindows });
+  options.onStatus?.(data.description);
+  const { tokenizer, evalSet } = data;
   const entropyBatch: Batch = evalSet.batches(training.entropyBatchSize)[Symbol.iterator]().next().value as Batch;
   const entropyProbe = createEntropyProbe({ batch: entropyBatch, evalSet, options: training });
   const startedAt = new Date();
@@ -103,7 +112,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
       models.push(languageModel);
       const parameterCount = languageModel.parameters.reduce((total, parameter) => total + parameter.variable.size, 0);
       runs.push({ configuration, model, training, parameterCount, records: [], status: 'running', wallSeconds: 0 });
-      const trainSource = createBatchSampler({ windows: dataset.train, batchSize: training.microBatchSize, seed: training.seed });
+      const trainSource = data.trainSource(training.microBatchSize, training.seed);
       generators.push(train(languageModel, { trainSource, evalSet, probes: [entropyProbe], options: training }));
     }
     const started = performance.now();
@@ -136,7 +145,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   } finally {
     for (const model of models) model.dispose();
   }
-  return { preset, runs, startedAt, backend: options.backend, tokenizerVocabSize: tokenizer.vocabSize };
+  return { preset, runs, startedAt, backend: options.backend, tokenizerVocabSize: tokenizer.vocabSize, corpus: data.corpus, ...(data.identity === undefined ? {} : { data: data.identity }) };
 }
 
 /** Training tokens per second of a run, median over its steps after the first (warm-up: shader compilation). */

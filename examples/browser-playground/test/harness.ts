@@ -50,14 +50,31 @@ export async function serveFolder(folder: string, mounts: Readonly<Record<string
       response.writeHead(404).end(`not found: ${path}`);
       return;
     }
-    response.writeHead(200, {
+    const headers = {
       'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Cache-Control': 'no-store',
-    });
-    response.end(readFileSync(file));
+      'Accept-Ranges': 'bytes',
+    };
+    const body = readFileSync(file);
+    // Single byte ranges (`bytes=a-b`), as a static file server or object store answers them: the
+    // token-store reader fetches windows of shards this way.
+    const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
+    if (range !== null) {
+      const start = Number(range[1]);
+      const end = Math.min(Number(range[2]), body.length - 1);
+      if (start > end) {
+        response.writeHead(416, { ...headers, 'Content-Range': `bytes */${body.length}` }).end();
+        return;
+      }
+      response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}` });
+      response.end(body.subarray(start, end + 1));
+      return;
+    }
+    response.writeHead(200, headers);
+    response.end(body);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();

@@ -39,6 +39,24 @@ export function parsePositiveNumber(value: string): number {
   return number;
 }
 
+/** A fraction in [0, 1), e.g. `--validation-fraction 0.05`. */
+export function parseFraction(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !(number >= 0 && number < 1)) {
+    throw new InvalidArgumentError(`expected a fraction in [0, 1), got '${value}'`);
+  }
+  return number;
+}
+
+/** A size in bytes with an optional unit (decimal: 500MB = 5·10⁸, 2GB, 64KB, or a plain count), e.g. `--max-bytes 1GB`. */
+export function parseByteSize(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?\s*$/i.exec(value);
+  const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+  const bytes = match === null ? Number.NaN : Number(match[1]) * units[(match[2] ?? 'B').toUpperCase()]!;
+  if (!Number.isFinite(bytes) || bytes < 1) throw new InvalidArgumentError(`expected a size such as 500MB or 2GB, got '${value}'`);
+  return Math.floor(bytes);
+}
+
 /** A preset name from core's table. */
 export function parsePreset(value: string): string {
   const known = Object.keys(presets);

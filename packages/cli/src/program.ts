@@ -20,7 +20,9 @@ import {
   overrideValueParsers,
   parseChoice,
   parseConfiguration,
+  parseByteSize,
   parseConfigurationList,
+  parseFraction,
   parseNonNegativeInteger,
   parsePositiveInteger,
   parsePositiveNumber,
@@ -73,6 +75,7 @@ function addRunOptions(command: Command): Command {
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(nodeBackendNames).default('wasm').argParser(parseChoice('backend', nodeBackendNames)))
     .option('--no-native', 'with --backend wasm: do not use the native CPU kernels of @normfree/backend-native (used by default when built)')
     .option('--activation-module <file...>', 'an ES module that registers plug-in activations (registerActivation of @normfree/activations); loaded here and in every worker process')
+    .option('--data <store>', 'train on a token store written by `normfree prepare` (its tokenizer sets the vocabulary; default: the embedded corpus)')
     .option('--plain-progress', 'print plain progress lines even in a terminal')
     .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10);
 }
@@ -81,6 +84,7 @@ interface RunFlags {
   backend: BackendName;
   native: boolean;
   activationModule?: string[];
+  data?: string;
   plainProgress?: boolean;
   progressInterval: number;
 }
@@ -121,6 +125,8 @@ function overridesFrom(flags: Record<string, unknown>): Overrides & { activation
 export function createProgram(io: CliIo, dependencies: CliDependencies = {}, setExitCode: (code: number) => void = () => {}): Command {
   const now = dependencies.now ?? (() => new Date());
   const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(io.cwd, path));
+  // A glob stays a glob: resolved against the working folder, its pattern characters kept.
+  const absoluteInput = (path: string): string => (isAbsolute(path) ? path : `${io.cwd.replace(/\/$/, '')}/${path}`);
   const progressFor = async (flags: Pick<RunFlags, 'plainProgress' | 'progressInterval'>): Promise<ProgressDisplay> => {
     if (dependencies.progress !== undefined) return dependencies.progress;
     const { createProgressDisplay } = await import('./progress.js');
@@ -135,6 +141,7 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
   const runOptions = async (flags: RunFlags & { resume?: boolean }, workers: number) => ({
     overrides: overridesFrom(flags as unknown as Record<string, unknown>),
     activationModules: flags.activationModule ?? [],
+    ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
     backend: flags.backend,
     nativeKernels: flags.native,
     runsBase: absolute('runs'),
@@ -215,6 +222,69 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     });
     setExitCode(code);
   });
+
+  program
+    .command('prepare')
+    .description('tokenize CodeParrot-style files (.jsonl, .jsonl.gz / .json.gz, .parquet; files, folders, globs) into a token store that --data trains on; streams, uses every core, resumes when run again')
+    .argument('<inputs...>', 'input files, folders (a Hugging Face dataset folder: its data/train-*.parquet) or globs')
+    .requiredOption('--out <dir>', 'the token store folder to write (new or empty, or an unfinished prepare of the same inputs to resume)')
+    .option('--validation <paths...>', 'separate validation inputs (e.g. codeparrot-clean-valid); otherwise a seeded share of the input files')
+    .option('--validation-fraction <f>', 'share of input files held out for validation when there is no --validation (default 0.05)', parseFraction)
+    .option('--seed <n>', 'seed of the validation split by file (default 0)', parseNonNegativeInteger)
+    .option('--tokenizer <name>', "'default-4096' (the embedded BPE), 'gpt2', or a tokenizer.json path", 'default-4096')
+    .option('--field <name>', 'the row field holding the text (default content)')
+    .option('--seq-len <n>', 'window length T: each file is cut into T-token windows, its tail dropped (default 128)', parsePositiveInteger)
+    .option('--windows-per-shard <n>', 'windows per shard file (default 65536)', parsePositiveInteger)
+    .option('--workers <n>', `tokenizer threads (default: ${availableParallelism()}, the cores here)`, parsePositiveInteger)
+    .option('--max-files <n>', 'stop after this many source files (rows), a sample', parsePositiveInteger)
+    .option('--max-tokens <n>', 'stop after the file that reaches this many tokens, a sample', parsePositiveInteger)
+    .option('--skip-bad-files', 'skip unreadable (truncated, corrupt) input files and list them in the manifest, instead of stopping')
+    .option('--plain-progress', 'print plain progress lines even in a terminal')
+    .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10)
+    .action(async (inputs: string[], flags: { out: string; validation?: string[]; validationFraction?: number; seed?: number; tokenizer: string; field?: string; seqLen?: number; windowsPerShard?: number; workers?: number; maxFiles?: number; maxTokens?: number; skipBadFiles?: boolean; plainProgress?: boolean; progressInterval: number }) => {
+      const { prepareCommand } = await import('./commands/prepare.js');
+      const { out, validation, progressInterval, tokenizer, ...rest } = flags;
+      setExitCode(
+        await prepareCommand({
+          ...rest,
+          // a built-in name, else a tokenizer.json path (relative to the working folder)
+          tokenizer: tokenizer === 'default-4096' || tokenizer === 'gpt2' ? tokenizer : absolute(tokenizer),
+          inputs: inputs.map(absoluteInput),
+          outDir: absolute(out),
+          ...(validation === undefined ? {} : { validation: validation.map(absoluteInput) }),
+          progressIntervalSeconds: progressInterval,
+          io,
+        }),
+      );
+    });
+
+  program
+    .command('tokenizer')
+    .description('tokenizers for your corpus')
+    .command('train')
+    .description('train a byte-level BPE (GPT-2 pre-tokenizer) on CodeParrot-style files and write a Hugging Face tokenizer.json; memory stays bounded however large the input')
+    .argument('<inputs...>', 'input files, folders or globs, as for prepare')
+    .requiredOption('--vocab-size <n>', 'ids in the vocabulary, including the 256 bytes and the special tokens (the paper: about 50K)', parsePositiveInteger)
+    .requiredOption('--out <file>', 'the tokenizer.json to write')
+    .option('--field <name>', 'the row field holding the text (default content)')
+    .option('--max-bytes <size>', 'read at most this much text, e.g. 500MB (default: all of it)', parseByteSize)
+    .option('--special-tokens <list>', 'comma list of special tokens, given the last ids', '<|endoftext|>')
+    .option('--max-distinct <n>', 'distinct pre-tokens kept while counting; rarer ones are pruned beyond it (bounds memory; default 2000000)', parsePositiveInteger)
+    .action(async (inputs: string[], flags: { vocabSize: number; out: string; field?: string; maxBytes?: number; specialTokens: string; maxDistinct?: number }) => {
+      const { tokenizerTrainCommand } = await import('./commands/tokenizer.js');
+      setExitCode(
+        await tokenizerTrainCommand({
+          inputs: inputs.map(absoluteInput),
+          vocabSize: flags.vocabSize,
+          out: absolute(flags.out),
+          ...(flags.field === undefined ? {} : { field: flags.field }),
+          ...(flags.maxBytes === undefined ? {} : { maxBytes: flags.maxBytes }),
+          ...(flags.maxDistinct === undefined ? {} : { maxDistinct: flags.maxDistinct }),
+          specialTokens: flags.specialTokens.split(',').map((token) => token.trim()).filter((token) => token !== ''),
+          io,
+        }),
+      );
+    });
 
   program
     .command('run')

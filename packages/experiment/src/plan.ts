@@ -16,6 +16,7 @@ import {
   type Preset,
   type TrainingOptions,
 } from '@normfree/core';
+import type { RunDataIdentity } from '@normfree/trainer';
 import { ExperimentInputError, asInputError } from './errors.js';
 import { resolveRunSettings, validateOverrides, type Overrides } from './run-settings.js';
 
@@ -31,6 +32,22 @@ export interface RunnerManifest extends ExperimentManifest {
   readonly overrides: Overrides;
   /** Plug-in activation modules the runs import (absolute paths or URLs); absent when none. */
   readonly activationModules?: readonly string[];
+  /** The token store the runs read (`--data`); absent for the embedded corpus. */
+  readonly data?: RunDataIdentity;
+}
+
+/**
+ * A prepared token store as a plan sees it (`describeTokenStore` in `@normfree/experiment/node` reads
+ * it): the identity every run records, and the window counts the plan checks against the preset.
+ */
+export interface ExperimentData extends RunDataIdentity {
+  readonly trainWindows: number;
+  readonly validationWindows: number;
+}
+
+/** `experiment.json`'s corpus text for a token store. */
+export function tokenStoreCorpusName(data: RunDataIdentity): string {
+  return `token store ${data.store} (manifest sha256 ${data.manifestSha256.slice(0, 12)}…, ${data.seqLen}-token windows)`;
 }
 
 /** One run (one configuration, one seed) of an experiment: everything a worker needs. */
@@ -51,6 +68,8 @@ export interface RunJob {
   readonly nativeKernels: boolean;
   /** ES modules that register plug-in activations; imported before the model is built, in every process. */
   readonly activationModules: readonly string[];
+  /** The token store to train on (`--data`); absent: the embedded corpus with the preset's tokenizer. */
+  readonly data?: RunDataIdentity;
 }
 
 export interface ExperimentPlan {
@@ -63,8 +82,13 @@ export interface ExperimentPlan {
 export interface RunJobCommon {
   readonly preset: string;
   readonly overrides?: Overrides;
-  /** The vocabulary of the preset's tokenizer (`loadTokenizerVocabSize` in `@normfree/experiment/node`). */
+  /**
+   * The vocabulary of the tokenizer the runs use: the preset's (`loadTokenizerVocabSize` in
+   * `@normfree/experiment/node`), or the store's with `data`.
+   */
   readonly vocabSize: number;
+  /** Train on this token store instead of the embedded corpus. */
+  readonly data?: ExperimentData;
   readonly backend: BackendName;
   /** Default true. */
   readonly nativeKernels?: boolean | undefined;
@@ -123,6 +147,7 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
   const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
   const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
   checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
+  if (options.data !== undefined) checkTokenStore(options.data, settings, `preset '${preset.name}'`);
   const label = runLabel(configuration.label, settings.model, options.overrides ?? {});
   const id = runConfigurationId(configuration.id, label, options.overrides ?? {});
   return {
@@ -138,7 +163,35 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
     backend: options.backend,
     nativeKernels: options.nativeKernels ?? true,
     activationModules: [...(options.activationModules ?? [])],
+    ...(options.data === undefined ? {} : { data: dataIdentity(options.data) }),
   };
+}
+
+/** The identity a run records, without the plan-only window counts. */
+function dataIdentity(data: ExperimentData): RunDataIdentity {
+  const { trainWindows: _train, validationWindows: _validation, ...identity } = data;
+  return identity;
+}
+
+/**
+ * A store fits a run when its tokenizer is the model's, its windows fit the model's context, and it
+ * has a batch of training windows and some validation windows.
+ */
+function checkTokenStore(data: ExperimentData, settings: { model: ModelConfig; training: TrainingOptions }, where: string): void {
+  const { model, training } = settings;
+  const store = `--data '${data.store}'`;
+  if (data.tokenizer.vocabSize !== model.vocabSize) {
+    throw new ExperimentInputError(`${store}: its tokenizer '${data.tokenizer.name}' has ${data.tokenizer.vocabSize} ids but the model was planned for ${model.vocabSize}`);
+  }
+  if (data.seqLen > model.blockSize) {
+    throw new ExperimentInputError(`${store}: its windows are ${data.seqLen} tokens, longer than the model's context of ${model.blockSize} (${where}); prepare the store with --seq-len ${model.blockSize}, or pass --block-size ${data.seqLen}`);
+  }
+  if (data.trainWindows < training.microBatchSize) {
+    throw new ExperimentInputError(`${store}: its training split has ${data.trainWindows} windows of ${data.seqLen} tokens, fewer than one batch of ${training.microBatchSize} (${where}); prepare more input or pass a smaller --batch-size`);
+  }
+  if (data.validationWindows === 0) {
+    throw new ExperimentInputError(`${store}: its validation split has no window of ${data.seqLen} tokens, so nothing can be evaluated; prepare it with --validation <files> or a larger --validation-fraction`);
+  }
 }
 
 /**
@@ -189,10 +242,11 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
     configurations: [...configurations],
     seeds: [...seeds],
     createdAt: (options.now ?? new Date()).toISOString(),
-    corpus: defaultCorpusName,
-    tokenizer: preset.tokenizer,
+    corpus: options.data === undefined ? defaultCorpusName : tokenStoreCorpusName(options.data),
+    tokenizer: options.data === undefined ? preset.tokenizer : options.data.tokenizer.name,
     overrides,
     ...(activationModules.length === 0 ? {} : { activationModules: [...activationModules] }),
+    ...(options.data === undefined ? {} : { data: dataIdentity(options.data) }),
   };
   return { outDir: options.outDir, manifest, runs };
 }

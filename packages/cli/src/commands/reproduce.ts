@@ -80,6 +80,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     seeds: options.seeds,
     overrides: inputs.overrides,
     vocabSize: inputs.vocabSize,
+    ...(inputs.data === undefined ? {} : { data: inputs.data }),
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,

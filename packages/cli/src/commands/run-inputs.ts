@@ -1,9 +1,9 @@
 /**
  * What `reproduce` and `train` share between parsing and running: plug-in activation modules are
  * loaded (so their kinds exist), the `--activation` text is read by the activation registry, and the
- * tokenizer's vocabulary is read for the plan.
+ * tokenizer's vocabulary is read for the plan (from the token store with `--data`).
  */
-import { asInputError, errorMessage, parseActivationText, type Overrides, type RunExecutor } from '@normfree/experiment';
+import { asInputError, errorMessage, parseActivationText, type ExperimentData, type Overrides, type RunExecutor } from '@normfree/experiment';
 import type { BackendName } from '@normfree/backend';
 import { getPreset, type Preset } from '@normfree/core';
 import { UsageError } from '../errors.js';
@@ -16,6 +16,8 @@ export interface RunCommandOptions {
   readonly overrides: Overrides | (Omit<Overrides, 'activation'> & { readonly activation?: unknown });
   /** `--activation-module` paths as given (relative to `io.cwd`). */
   readonly activationModules: readonly string[];
+  /** `--data`: a token store folder (absolute); undefined → the embedded corpus. */
+  readonly data?: string;
   readonly backend: BackendName;
   /** Native kernels on wasm when available (`--no-native` turns them off). */
   readonly nativeKernels?: boolean;
@@ -34,12 +36,14 @@ export interface RunInputs {
   /** `file:` URLs of the loaded plug-in modules (what the plan records for worker processes). */
   readonly activationModules: readonly string[];
   readonly vocabSize: number;
+  /** The token store of `--data`, read and checked. */
+  readonly data?: ExperimentData;
 }
 
 /** Load plug-ins, read the activation text, read the vocabulary. Bad input is a UsageError naming the flag. */
 export async function resolveRunInputs(presetName: string, options: RunCommandOptions): Promise<RunInputs> {
   const preset = asInputError(() => getPreset(presetName));
-  const { activationModuleUrl, loadActivationModule, loadTokenizerVocabSize } = await import('@normfree/experiment/node');
+  const { activationModuleUrl, describeTokenStore, loadActivationModule, loadTokenizerVocabSize } = await import('@normfree/experiment/node');
   const activationModules = options.activationModules.map((path) => activationModuleUrl(path, options.io.cwd));
   for (const url of activationModules) {
     const kinds = await loadActivationModule(url);
@@ -53,6 +57,13 @@ export async function resolveRunInputs(presetName: string, options: RunCommandOp
     } catch (error) {
       throw new UsageError(`--activation: ${errorMessage(error)}`);
     }
+  }
+  if (options.data !== undefined) {
+    const data = await describeTokenStore(options.data);
+    options.io.stderr(
+      `[normfree] data: token store ${data.store} (${data.trainWindows.toLocaleString('en-US')} training / ${data.validationWindows.toLocaleString('en-US')} validation windows of ${data.seqLen} tokens, tokenizer ${data.tokenizer.name}, manifest sha256 ${data.manifestSha256.slice(0, 12)}…)\n`,
+    );
+    return { preset, overrides, activationModules, vocabSize: data.tokenizer.vocabSize, data };
   }
   return { preset, overrides, activationModules, vocabSize: await loadTokenizerVocabSize(preset.tokenizer) };
 }

@@ -25,6 +25,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     seed: options.seed,
     overrides: inputs.overrides,
     vocabSize: inputs.vocabSize,
+    ...(inputs.data === undefined ? {} : { data: inputs.data }),
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,

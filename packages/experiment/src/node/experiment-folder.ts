@@ -34,6 +34,14 @@ const manifestSchema = z.looseObject({
   // Manifests written before overrides were recorded have none: the preset as is.
   overrides: overridesSchema.optional(),
   activationModules: z.array(z.string()).optional(),
+  data: z
+    .looseObject({
+      store: z.string(),
+      manifestSha256: z.string(),
+      seqLen: z.number().int().positive(),
+      tokenizer: z.looseObject({ name: z.string(), sha256: z.string(), vocabSize: z.number().int().positive() }),
+    })
+    .optional(),
 });
 
 /** The names in a folder; undefined when it does not exist. */
@@ -117,6 +125,9 @@ export function manifestDifferences(existing: RunnerManifest, wanted: RunnerMani
   compare('tokenizer', existing.tokenizer, wanted.tokenizer);
   compare('overrides', existing.overrides, wanted.overrides);
   compare('activationModules', existing.activationModules ?? [], wanted.activationModules ?? []);
+  // A store is the same data wherever it lies: compared by its hashes (trainer's RunDataIdentity).
+  const storeIdentity = (manifest: RunnerManifest): unknown => (manifest.data === undefined ? 'the embedded corpus' : { ...manifest.data, store: undefined });
+  compare('data', storeIdentity(existing), storeIdentity(wanted));
   return differences;
 }
 

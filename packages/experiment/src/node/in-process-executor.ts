@@ -12,7 +12,7 @@ import { runTraining } from '@normfree/trainer/node';
 import type { RunExecutor } from '../executor.js';
 import type { RunJob } from '../plan.js';
 import { loadActivationModules } from './activation-modules.js';
-import { loadRunDataset } from './dataset.js';
+import { loadRunDataset, loadStoreSources, type RunSources } from './dataset.js';
 import { backendLabel, enableNativeKernels } from './native-kernels.js';
 
 /** The process's backend, as runs name it: `wasm`, or `wasm+native (avx2+fma)` with native kernels. */
@@ -47,17 +47,26 @@ function firstBatch(evalSet: EvalSet, size: number): Batch {
   throw new Error(`the validation split has no windows of ${evalSet.seqLen} tokens`);
 }
 
+/** The run's batches and evaluation windows: from its token store, or from the embedded corpus. */
+async function runSources(job: RunJob): Promise<RunSources> {
+  const batchSize = job.training.microBatchSize;
+  if (job.data !== undefined) return loadStoreSources(job.data, { batchSize, seed: job.seed });
+  const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
+  if (dataset.vocabSize !== job.model.vocabSize) {
+    throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${dataset.vocabSize}`);
+  }
+  return {
+    trainSource: createBatchSampler({ windows: dataset.train, batchSize, seed: job.seed }),
+    evalSet: createEvalSet({ windows: dataset.validation }),
+  };
+}
+
 /** An executor that trains in this process (one run at a time). */
 export function createInProcessExecutor(): RunExecutor {
   return async (job, context): Promise<RunSummary> => {
     const backendName = await ensureBackend(job);
     await loadActivationModules(job.activationModules);
-    const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
-    if (dataset.vocabSize !== job.model.vocabSize) {
-      throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${dataset.vocabSize}`);
-    }
-    const trainSource = createBatchSampler({ windows: dataset.train, batchSize: job.training.microBatchSize, seed: job.seed });
-    const evalSet = createEvalSet({ windows: dataset.validation });
+    const { trainSource, evalSet } = await runSources(job);
     const entropyBatch = firstBatch(evalSet, job.training.entropyBatchSize);
     const model = createModel(job.model, { seed: job.seed });
     let loss: number | undefined;
@@ -74,6 +83,7 @@ export function createInProcessExecutor(): RunExecutor {
         configuration: { id: job.configuration, label: job.label },
         seed: job.seed,
         backend: backendName,
+        ...(job.data === undefined ? {} : { data: job.data }),
         resume: context.resume,
         ...(context.signal === undefined ? {} : { signal: context.signal }),
         onLog: (record) => {

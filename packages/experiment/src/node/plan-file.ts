@@ -47,8 +47,9 @@ function stored(plan: ExperimentPlan): PlanFile {
 
 /** The settings that make two plans train the same runs (the backend is how, not what). */
 function identity(job: StoredJob): string {
-  const { backend: _backend, nativeKernels: _native, ...rest } = job;
-  return sortedJson(rest);
+  const { backend: _backend, nativeKernels: _native, data, ...rest } = job;
+  // A moved store is the same data: it is known by its hashes.
+  return sortedJson({ ...rest, data: data === undefined ? null : { ...data, store: null } });
 }
 
 /**

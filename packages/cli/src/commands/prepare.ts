@@ -1,0 +1,136 @@
+/**
+ * `normfree prepare`: CodeParrot-style files → a token store (@normfree/data's `prepareTokenStore`),
+ * with a progress bar (MB/s, ETA) in a terminal and plain lines elsewhere. Ctrl-C stops at the next
+ * shard boundary; the same command resumes. This file parses and prints only.
+ */
+import cliProgress from 'cli-progress';
+import { formatDuration } from '@normfree/experiment';
+import { exitCodes } from '../errors.js';
+import type { CliIo } from '../program.js';
+
+export interface PrepareCommandOptions {
+  /** Input files, folders or globs, as given (relative ones resolve against `io.cwd`). */
+  readonly inputs: readonly string[];
+  readonly outDir: string;
+  readonly validation?: readonly string[];
+  readonly validationFraction?: number;
+  readonly seed?: number;
+  /** `default-4096`, `gpt2`, or a tokenizer.json path (absolute). */
+  readonly tokenizer: string;
+  readonly field?: string;
+  readonly seqLen?: number;
+  readonly windowsPerShard?: number;
+  readonly workers?: number;
+  readonly maxFiles?: number;
+  readonly maxTokens?: number;
+  readonly skipBadFiles?: boolean;
+  readonly plainProgress?: boolean;
+  readonly progressIntervalSeconds?: number;
+  readonly io: CliIo;
+}
+
+const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0);
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** Progress as the library reports it (a subset is enough to draw). */
+interface PrepareProgressView {
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  /** Read before this call (a resume): not part of the rate. */
+  readonly bytesAtStart: number;
+  readonly windows: number;
+  readonly elapsedSeconds: number;
+}
+
+/** A bar in a terminal, else a plain line every `intervalMs`. */
+function progressView(options: { stream: NodeJS.WriteStream; plain: boolean; intervalMs: number; write: (line: string) => void }): {
+  update(progress: PrepareProgressView): void;
+  stop(): void;
+} {
+  const rate = (progress: PrepareProgressView): number => (progress.elapsedSeconds > 0 ? (progress.bytesRead - progress.bytesAtStart) / 1e6 / progress.elapsedSeconds : 0);
+  const eta = (progress: PrepareProgressView): string => {
+    const perSecond = rate(progress) * 1e6;
+    return perSecond > 0 ? formatDuration((progress.totalBytes - progress.bytesRead) / perSecond) : '—';
+  };
+  if (!options.plain && options.stream.isTTY === true) {
+    const bar = new cliProgress.SingleBar(
+      { stream: options.stream, format: 'prepare |{bar}| {percentage}% | {done} / {total_mb} MB | {rate} MB/s | {windows} windows | ETA {eta_text}', hideCursor: true, fps: 5, barsize: 24 },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(progress) {
+        const values = { done: megabytes(progress.bytesRead), total_mb: megabytes(progress.totalBytes), rate: rate(progress).toFixed(1), windows: count(progress.windows), eta_text: eta(progress) };
+        if (!started) bar.start(Math.max(1, progress.totalBytes), progress.bytesRead, values);
+        else bar.update(progress.bytesRead, values);
+        started = true;
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastPrinted = Number.NEGATIVE_INFINITY;
+  return {
+    update(progress) {
+      const now = Date.now();
+      if (now - lastPrinted < options.intervalMs) return;
+      lastPrinted = now;
+      const percent = progress.totalBytes > 0 ? ((100 * progress.bytesRead) / progress.totalBytes).toFixed(1) : '—';
+      options.write(`[normfree] prepare: ${megabytes(progress.bytesRead)} / ${megabytes(progress.totalBytes)} MB (${percent} %), ${rate(progress).toFixed(1)} MB/s, ${count(progress.windows)} windows, ETA ${eta(progress)}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+export async function prepareCommand(options: PrepareCommandOptions): Promise<number> {
+  const { io } = options;
+  const { prepareTokenStore, tokenizerSpecFromName } = await import('@normfree/data/node');
+  const { handleInterrupts } = await import('@normfree/experiment/node');
+  const view = progressView({ stream: io.progressStream, plain: options.plainProgress === true, intervalMs: (options.progressIntervalSeconds ?? 10) * 1000, write: io.stderr });
+  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current shard (finished shards are kept); Ctrl-C again quits at once\n'));
+  const started = Date.now();
+  try {
+    const result = await prepareTokenStore({
+      inputs: options.inputs,
+      outDir: options.outDir,
+      tokenizer: await tokenizerSpecFromName(options.tokenizer),
+      ...(options.validation === undefined ? {} : { validation: options.validation }),
+      ...(options.validationFraction === undefined ? {} : { validationFraction: options.validationFraction }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.field === undefined ? {} : { field: options.field }),
+      ...(options.seqLen === undefined ? {} : { seqLen: options.seqLen }),
+      ...(options.windowsPerShard === undefined ? {} : { windowsPerShard: options.windowsPerShard }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.maxFiles === undefined ? {} : { maxFiles: options.maxFiles }),
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      skipBadFiles: options.skipBadFiles === true,
+      onProgress: (progress) => view.update(progress),
+      signal: interrupts.signal,
+    });
+    view.stop();
+    if (result.status === 'stopped') {
+      io.stderr(`[normfree] stopped; ${options.outDir} keeps every finished shard. Run the same command again to resume.\n`);
+      return exitCodes.interrupted;
+    }
+    const { manifest } = result;
+    if (result.resumed) io.stderr(`[normfree] resumed an unfinished prepare in ${options.outDir}; its finished shards were kept\n`);
+    const { train, validation } = manifest.splits;
+    const seconds = (Date.now() - started) / 1000;
+    const shardBytes = [...train.shards, ...validation.shards].reduce((sum, shard) => sum + shard.bytes, 0);
+    const inputBytes = manifest.sources.reduce((sum, source) => sum + source.bytes, 0);
+    io.stdout(
+      [
+        `token store: ${options.outDir}`,
+        `  tokenizer ${manifest.tokenizer.name} (${count(manifest.tokenizer.vocabSize)} ids, ${manifest.dtype}), windows of ${manifest.seqLen} tokens`,
+        `  train:      ${count(train.documents)} files, ${count(train.tokens)} tokens, ${count(train.windows)} windows in ${train.shards.length} shards`,
+        `  validation: ${count(validation.documents)} files, ${count(validation.tokens)} tokens, ${count(validation.windows)} windows in ${validation.shards.length} shards`,
+        `  ${manifest.sources.length} input files, ${megabytes(inputBytes)} MB read in ${formatDuration(seconds)}; the store holds ${megabytes(shardBytes)} MB`,
+        ...(manifest.skippedFiles.length === 0 ? [] : [`  skipped ${manifest.skippedFiles.length} unreadable files (listed in manifest.json): ${manifest.skippedFiles.map((file) => file.path).join(', ')}`]),
+        `train on it with: normfree reproduce --data ${options.outDir} (or normfree train --data ${options.outDir})`,
+      ].join('\n') + '\n',
+    );
+    return exitCodes.ok;
+  } finally {
+    view.stop();
+    interrupts.dispose();
+  }
+}
