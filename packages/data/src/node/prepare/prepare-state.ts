@@ -101,8 +101,22 @@ export function identityDifference(saved: PrepareIdentity, wanted: PrepareIdenti
     JSON.stringify(before) === JSON.stringify(now)
       ? undefined
       : `${name}: the unfinished prepare used ${show(before)}, this call asks for ${show(now)}`;
-  for (const key of ['seqLen', 'windowsPerShard', 'field', 'dtype', 'splitRule', 'limits'] as const) {
-    const difference = differs(key, saved[key], wanted[key]);
+  // Named as the options are (validationFraction, maxFiles), not as the identity groups them.
+  const flat = (identity: PrepareIdentity): Record<string, unknown> => ({
+    seqLen: identity.seqLen,
+    windowsPerShard: identity.windowsPerShard,
+    field: identity.field,
+    dtype: identity.dtype,
+    validation: identity.splitRule.kind === 'separate' ? 'separate inputs' : 'a fraction of the inputs',
+    validationFraction: identity.splitRule.kind === 'fraction' ? identity.splitRule.validationFraction : undefined,
+    seed: identity.splitRule.kind === 'fraction' ? identity.splitRule.seed : undefined,
+    maxFiles: identity.limits.maxFiles,
+    maxTokens: identity.limits.maxTokens,
+  });
+  const before = flat(saved);
+  const now = flat(wanted);
+  for (const key of Object.keys(before)) {
+    const difference = differs(key, before[key], now[key]);
     if (difference !== undefined) return difference;
   }
   for (const key of ['name', 'sha256', 'vocabSize'] as const) {

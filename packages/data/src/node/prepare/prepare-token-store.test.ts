@@ -206,6 +206,9 @@ process.stdout.write('finished\\n');
     await expect(prepareTokenStore(options(outDir, { seqLen: 16 }))).rejects.toThrow(
       `${outDir}: the folder holds an unfinished prepare with other options (seqLen: the unfinished prepare used 8, this call asks for 16)`,
     );
+    await expect(prepareTokenStore(options(outDir, { validationFraction: 0.1 }))).rejects.toThrow(
+      '(validationFraction: the unfinished prepare used 0.2, this call asks for 0.1)',
+    );
     await expect(prepareTokenStore(options(outDir, { inputs: inputs.slice(0, 2) }))).rejects.toThrow(
       `inputs: this call lacks ${inputs[2]}`,
     );

@@ -224,16 +224,16 @@ async function openStoreFolder(outDir: string, identity: PrepareIdentity): Promi
       }
       return { state: saved, resumed: true };
     }
-    // Killed between creating .prepare/ and saving the first state: nothing was written yet.
-    if (entries.length === 1) await rm(join(outDir, tokenStoreFileNames.work), { recursive: true, force: true });
-    else entries = entries.filter((name) => name !== tokenStoreFileNames.work);
   }
-  if (entries !== undefined && entries.length > 0 && !(entries.length === 1 && entries[0] === tokenStoreFileNames.work)) {
-    const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
+  const others = (entries ?? []).filter((name) => name !== tokenStoreFileNames.work);
+  if (others.length > 0) {
+    const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? `, … (${others.length} entries)` : '');
     throw new Error(
       `${outDir}: the output folder is not empty and holds no unfinished token store (found ${shown}); choose an empty or new folder`,
     );
   }
+  // A .prepare/ without a state: killed before the first state was saved, so nothing was written yet.
+  await rm(join(outDir, tokenStoreFileNames.work), { recursive: true, force: true });
   await mkdir(join(outDir, tokenStoreFileNames.work), { recursive: true });
   const state: PrepareState = {
     format: prepareStateFormat,
