@@ -337,4 +337,23 @@ process.stdout.write('finished\\n');
     expect(await splitBytes(outDir, manifest, 'train')).toEqual(expected.train);
     expect(await splitBytes(outDir, manifest, 'validation')).toEqual(expected.validation);
   });
+
+  it('should write GPT-2 ids (uint16, no tokenizer.json) on worker threads', async () => {
+    const outDir = join(await temporaryFolder(), 'store');
+    await prepareTokenStore(options(outDir, { tokenizer: { kind: 'gpt2' }, workers: 1, inputs: [inputs[2]!] }));
+    const manifest = await readManifest(outDir);
+    expect(manifest.dtype).toBe('uint16');
+    expect(manifest.tokenizer).toMatchObject({ name: 'gpt2', vocabSize: 50257 });
+    expect(manifest.tokenizer.file).toBeUndefined();
+    expect(existsSync(join(outDir, 'tokenizer.json'))).toBe(false);
+    const { createGpt2Tokenizer } = await import('../../gpt2-tokenizer.js');
+    const expected = expectedWindows({ tokenizer: createGpt2Tokenizer(), sources: [corpus[2]], seqLen, validationFraction: 0.2, seed: 7 });
+    expect(await splitBytes(outDir, manifest, 'train')).toEqual(expected.train);
+  });
+
+  it('should start afresh in a folder left with an empty .prepare/ (killed before its first state)', async () => {
+    const outDir = join(await temporaryFolder(), 'store');
+    await mkdir(join(outDir, '.prepare'), { recursive: true });
+    expect(await prepareTokenStore(options(outDir))).toMatchObject({ status: 'complete', resumed: false });
+  });
 });
