@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenStoreManifest } from '../../token-store-format.js';
 import {
   documentsOf,
   expectedWindows,
   sha256,
+  removeTemporaryFolders,
   temporaryFolder,
   tinyTokenizerSpec,
   writeJsonLines,
@@ -18,6 +19,8 @@ import {
 import { prepareStatePath, readPrepareState } from './prepare-state.js';
 import { prepareTokenStore, type PrepareTokenStoreOptions } from './prepare-token-store.js';
 import { defaultTokenizeWorkerPath } from './tokenize-pool.js';
+
+afterAll(removeTemporaryFolders);
 
 // Worker threads run dist/node/prepare/tokenize-worker.js: the test command builds every package
 // first; after editing, run `npx tsc -b` in packages/data.

@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { documentsOf, temporaryFolder, writeJsonLinesGz, writeParquet } from './__fixtures__/test-corpus.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documentsOf, removeTemporaryFolders, temporaryFolder, writeJsonLinesGz, writeParquet } from './__fixtures__/test-corpus.js';
 import { readCorpusDocuments, type ReadCorpusDocumentsOptions } from './read-corpus-documents.js';
 import { resolveCorpusInputs } from './resolve-corpus-inputs.js';
+
+afterAll(removeTemporaryFolders);
 
 async function readAll(path: string, options: ReadCorpusDocumentsOptions = {}) {
   const [input] = await resolveCorpusInputs([path]);

@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { temporaryFolder, writeJsonLinesGz, writeParquet } from './__fixtures__/test-corpus.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTemporaryFolders, temporaryFolder, writeJsonLinesGz, writeParquet } from './__fixtures__/test-corpus.js';
 import { naturalCompare, resolveCorpusInputs } from './resolve-corpus-inputs.js';
+
+afterAll(removeTemporaryFolders);
 
 describe('resolveCorpusInputs', () => {
   it('should list a folder recursively in natural order, with sizes and formats from the first bytes', async () => {

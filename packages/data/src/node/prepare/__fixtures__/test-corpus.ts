@@ -4,7 +4,7 @@
  * and obvious way (createTokenWindows over each split's documents).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,9 +15,18 @@ import { createTokenWindows } from '../../../token-windows.js';
 import { isValidationDocument } from '../split-hash.js';
 import type { TokenizerSpec } from '../tokenizer-spec.js';
 
-/** A fresh temporary folder. */
-export function temporaryFolder(prefix = 'normfree-prepare-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const created: string[] = [];
+
+/** A fresh temporary folder, removed by {@link removeTemporaryFolders}. */
+export async function temporaryFolder(prefix = 'normfree-prepare-'): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), prefix));
+  created.push(folder);
+  return folder;
+}
+
+/** Removes every folder {@link temporaryFolder} made (call in `afterAll`). */
+export async function removeTemporaryFolders(): Promise<void> {
+  await Promise.all(created.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
 }
 
 /** Document `index` of file `file`: tiny Python of varied length (some shorter than a window). */
