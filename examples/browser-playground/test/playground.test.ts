@@ -7,9 +7,16 @@
  * Without /usr/bin/chromium these tests FAIL with the install command, unless
  * NORMFREE_SKIP_BROWSER=1 is set (then they are skipped).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { paperConfigurationIds } from '@normfree/core';
+import { gzipSync } from 'node:zlib';
+import { configurationActivation, getExperimentConfiguration, getPreset, paperConfigurationIds, resolveModelConfig, type StepLog } from '@normfree/core';
+import { createStoreBatchSampler, createStoreEvalSet } from '@normfree/data';
+import { train } from '@normfree/trainer';
+import { createModel } from '@normfree/transformer';
+import { loadDefaultCorpus, openTokenStore, prepareTokenStore, tokenizerSpecFromName } from '@normfree/data/node';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +29,9 @@ const smokeSteps = 8;
 const configurations = ['sm-ln-g', 'sm-r'];
 
 interface PlaygroundHook {
-  train(request: { preset: string; configurations: string[]; backend: string; steps: number }): Promise<TrainResult>;
+  train(request: { preset: string; configurations: string[]; backend: string; steps: number; data?: string }): Promise<TrainResult>;
+  storeBatch(url: string, step: number, batchSize: number, seed: number): Promise<number[]>;
+  zip(): number[];
   lastResult(): TrainResult | undefined;
   goldenForward(base: string, backend: string): Promise<GoldenForward>;
 }
@@ -33,6 +42,9 @@ type PlaygroundWindow = Window & { normfreePlayground: PlaygroundHook };
 const trainInPage = (page: Page, request: Parameters<PlaygroundHook['train']>[0]) =>
   page.evaluate((value) => (window as unknown as PlaygroundWindow).normfreePlayground.train(value), request);
 const lastResultInPage = (page: Page) => page.evaluate(() => (window as unknown as PlaygroundWindow).normfreePlayground.lastResult());
+const storeBatchInPage = (page: Page, url: string, step: number, batchSize: number, seed: number) =>
+  page.evaluate(([u, s, b, r]) => (window as unknown as PlaygroundWindow).normfreePlayground.storeBatch(u, s, b, r), [url, step, batchSize, seed] as const);
+const zipInPage = (page: Page) => page.evaluate(() => (window as unknown as PlaygroundWindow).normfreePlayground.zip());
 const goldenInPage = (page: Page, base: string, backend: string) =>
   page.evaluate(([url, name]) => (window as unknown as PlaygroundWindow).normfreePlayground.goldenForward(url, name), [base, backend] as const);
 
@@ -54,21 +66,68 @@ function flat(values: unknown): number[] {
 
 const missing = missingBrowserReason();
 
+/** Step losses of one smoke run trained in this process from a store on disk (what the page does over HTTP). */
+async function trainFromStoreInNode(store: string, configurationId: string, steps: number): Promise<number[]> {
+  const preset = getPreset('smoke');
+  const configuration = getExperimentConfiguration(configurationId);
+  const opened = await openTokenStore(store);
+  const model = createModel(
+    resolveModelConfig({ ...preset.model, vocabSize: opened.manifest.tokenizer.vocabSize, norm: configuration.norm, activation: configurationActivation(configuration, preset.model.nLayer) }),
+    { seed: preset.training.seed },
+  );
+  try {
+    const options = { ...preset.training, steps };
+    const trainSource = createStoreBatchSampler({ windows: opened.split('train'), batchSize: options.microBatchSize, seed: options.seed });
+    const losses: number[] = [];
+    for await (const record of train(model, { trainSource, evalSet: createStoreEvalSet(opened.split('validation')), probes: [], options })) {
+      if (record.type === 'step') losses.push((record as StepLog).loss);
+    }
+    return losses;
+  } finally {
+    model.dispose();
+    opened.close();
+  }
+}
+
+/**
+ * A token store as `normfree prepare` writes it, from CodeParrot-style inputs: 90 files of the
+ * embedded corpus in a gzipped JSON-lines file and a Parquet file, cut into 16-token windows (the
+ * smoke preset's context), 200 windows per shard.
+ */
+async function prepareTestStore(root: string): Promise<string> {
+  const documents = (await loadDefaultCorpus()).slice(0, 90).map((document) => ({ content: document.content, path: document.path ?? 'file.py' }));
+  const inputs = join(root, 'corpus');
+  mkdirSync(inputs, { recursive: true });
+  writeFileSync(join(inputs, 'train-0.jsonl.gz'), gzipSync(documents.slice(0, 45).map((row) => JSON.stringify(row)).join('\n')));
+  const rest = documents.slice(45);
+  const columnData = (['content', 'path'] as const).map((name) => ({ name, data: rest.map((row) => row[name]), type: 'STRING' as const }));
+  writeFileSync(join(inputs, 'train-1.parquet'), new Uint8Array(parquetWriteBuffer({ columnData })));
+  const store = join(root, 'store');
+  const result = await prepareTokenStore({ inputs: [inputs], outDir: store, tokenizer: await tokenizerSpecFromName('default-4096'), seqLen: 16, windowsPerShard: 200, validationFraction: 0.1, workers: 1 });
+  expect(result.status).toBe('complete');
+  return store;
+}
+
 describe.skipIf(skipBrowser)('the playground in headless Chromium', () => {
   let page: Page;
   let closeAll: () => Promise<void> = async () => {};
   const pageErrors: string[] = [];
   let webglLosses: number[][] = [];
 
+  let store = '';
+
   beforeAll(async () => {
     if (missing !== undefined) throw new Error(missing);
     ensureResultsDirectory();
+    const scratch = mkdtempSync(join(tmpdir(), 'normfree-playground-store-'));
+    store = await prepareTestStore(scratch);
     const folder = await buildPlayground();
-    const server = await serveFolder(folder, { '/__fixtures__/': fixtures });
+    const server = await serveFolder(folder, { '/__fixtures__/': fixtures, '/__store__/': store });
     const chromium = await launchChromium();
     closeAll = async () => {
       await chromium.close();
       await server.close();
+      rmSync(scratch, { recursive: true, force: true });
     };
     page = await chromium.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -158,6 +217,37 @@ describe.skipIf(skipBrowser)('the playground in headless Chromium', () => {
     expect(logs.filter((record) => record.type === 'step')).toHaveLength(smokeSteps);
     expect(JSON.parse(text('experiment.json'))).toMatchObject({ kind: 'normfree-experiment', preset: 'smoke', configurations });
     await page.screenshot({ path: join(ensureResultsDirectory(), 'playground-wasm-smoke.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('should train the smoke preset on wasm from a token store\'s shards, fetched with range requests', async () => {
+    // The page's sampler reads the same windows as the Node one, from the shards over HTTP.
+    const local = await openTokenStore(store);
+    try {
+      const sampler = createStoreBatchSampler({ windows: local.split('train'), batchSize: 4, seed: 1337 });
+      for (const step of [0, 7]) expect(await storeBatchInPage(page, './__store__/', step, 4, 1337)).toEqual(Array.from(sampler.batchAt(step).inputIds));
+    } finally {
+      local.close();
+    }
+    const result = await trainInPage(page, { preset: 'smoke', configurations: ['sm-r'], backend: 'wasm', steps: smokeSteps, data: './__store__/' });
+    const [run] = result.runs;
+    expect(run?.status).toBe('completed');
+    expect(run?.losses).toHaveLength(smokeSteps);
+    // ≈ ln 4096 = 8.318 at initialisation
+    expect(Math.abs(run!.losses[0]! - Math.log(4096))).toBeLessThan(0.05);
+    // The same run trained here in Node (cpu backend) from the store on disk: the same batches and
+    // seeds give the same losses to float32 rounding (|Δloss| ≤ 1e-4 nats, as WebGL vs wasm above).
+    const nodeLosses = await trainFromStoreInNode(store, 'sm-r', smokeSteps);
+    run!.losses.forEach((loss, step) => expect(Math.abs(loss - nodeLosses[step]!), `step ${step + 1}`).toBeLessThanOrEqual(1e-4));
+    expect(result.liveTensorsAfter).toBe(0);
+    expect(await page.textContent('#status')).toMatch(/^Done\./);
+    // The run folder names the store by the hash of its manifest, as the CLI's does.
+    const files = unzipSync(new Uint8Array(await zipInPage(page)));
+    const text = (suffix: string) => strFromU8(Object.entries(files).find(([name]) => name.endsWith(suffix))![1]);
+    const config = JSON.parse(text('sm-r-seed1337/config.json')) as { data?: { manifestSha256: string; seqLen: number } };
+    const { createHash } = await import('node:crypto');
+    expect(config.data).toMatchObject({ manifestSha256: createHash('sha256').update(readFileSync(join(store, 'manifest.json'))).digest('hex'), seqLen: 16 });
+    expect((JSON.parse(text('experiment.json')) as { corpus: string }).corpus).toContain('token store');
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
