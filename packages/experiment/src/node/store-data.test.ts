@@ -1,0 +1,90 @@
+/**
+ * Runs on a token store (`--data`): the plan records the store's identity, a run interrupted and
+ * resumed gives exactly the logs of an uninterrupted one (batchAt stays a pure function of
+ * (seed, step)), and a store rewritten after planning is refused.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunLogRecord } from '@normfree/core';
+import { numberedTestWindows, writeTestTokenStore } from '@normfree/data/testing';
+import { defaultAssetPaths } from '@normfree/data/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunJob, type ExperimentData } from '../plan.js';
+import { describeTokenStore, loadStoreSources } from './dataset.js';
+import { createInProcessExecutor } from './in-process-executor.js';
+
+let root = '';
+let data: ExperimentData;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'normfree-store-data-'));
+  // Ids spread over the 4096-token vocabulary of the embedded tokenizer, 16-token windows (smoke's T).
+  await writeTestTokenStore(join(root, 'store'), {
+    train: numberedTestWindows(64, 16, 4096),
+    validation: numberedTestWindows(12, 16, 4096, 2000),
+    seqLen: 16,
+    vocabSize: 4096,
+    windowsPerShard: 10,
+    tokenizerJsonText: await readFile(defaultAssetPaths.tokenizer, 'utf8'),
+  });
+  data = await describeTokenStore(join(root, 'store'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const job = (runDir: string) =>
+  createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
+
+/** The deterministic part of the logs (timings vary). */
+async function trainingRecords(runDir: string): Promise<unknown[]> {
+  const text = await readFile(join(runDir, 'logs.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunLogRecord)
+    .map((record) => (record.type === 'step' ? { step: record.step, loss: record.loss, gradNorm: record.gradNorm, learningRate: record.learningRate } : record));
+}
+
+describe('training from a token store', () => {
+  it('describes the store by its hashes and window counts', () => {
+    expect(data).toMatchObject({ seqLen: 16, trainWindows: 64, validationWindows: 12, tokenizer: { name: expect.any(String), vocabSize: 4096 } });
+    expect(data.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(job('x').data).toEqual({ store: data.store, manifestSha256: data.manifestSha256, seqLen: 16, tokenizer: data.tokenizer });
+  });
+
+  it('resumes an interrupted run to exactly the logs of an uninterrupted one', async () => {
+    const executor = createInProcessExecutor();
+    const straight = job(join(root, 'straight'));
+    const whole = await executor(straight, { resume: false, onProgress: () => undefined });
+    expect(whole.status).toBe('completed');
+
+    const interrupted = job(join(root, 'interrupted'));
+    const stop = new AbortController();
+    const first = await executor(interrupted, { resume: false, signal: stop.signal, onProgress: ({ step }) => (step >= 3 ? stop.abort() : undefined) });
+    expect(first.status).toBe('stopped');
+    expect(first.stepsCompleted).toBeLessThan(6);
+    const second = await executor(interrupted, { resume: true, onProgress: () => undefined });
+    expect(second.status).toBe('completed');
+    expect(second.finalEval?.loss).toBe(whole.finalEval?.loss);
+    expect(await trainingRecords(interrupted.runDir)).toEqual(await trainingRecords(straight.runDir));
+    const config = JSON.parse(await readFile(join(interrupted.runDir, 'config.json'), 'utf8')) as { data: unknown };
+    expect(config.data).toEqual(interrupted.data);
+  }, 60_000);
+
+  it('refuses a store that changed since the run was planned, naming both hashes', async () => {
+    const planned = { ...job('x').data!, manifestSha256: '0'.repeat(64) };
+    await expect(loadStoreSources(planned, { batchSize: 4, seed: 1 })).rejects.toThrow(new RegExp(`changed since this run was planned: manifest sha256 ${data.manifestSha256} \\(planned ${'0'.repeat(64)}\\)`));
+  });
+
+  it('refuses a store whose windows do not fit the model, or that holds less than a batch', () => {
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { blockSize: 8 }, runDir: 'x' })).toThrow(
+      /its windows are 16 tokens, longer than the model's context of 8/,
+    );
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { batchSize: 65 }, runDir: 'x' })).toThrow(
+      /training split has 64 windows of 16 tokens, fewer than one batch of 65/,
+    );
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 50257, backend: 'cpu', data, runDir: 'x' })).toThrow(/has 4096 ids but the model was planned for 50257/);
+  });
+});
