@@ -34,14 +34,14 @@ describe('normfree prepare and --data (end to end)', () => {
   const read = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
   beforeAll(async () => {
-    // 240 files of the embedded corpus in three inputs: two .jsonl.gz and one .parquet (codeparrot-clean's row format).
-    const documents = (await loadDefaultCorpus()).slice(0, 240);
+    // 150 files of the embedded corpus in three inputs: two .jsonl.gz and one .parquet (codeparrot-clean's row format).
+    const documents = (await loadDefaultCorpus()).slice(0, 150);
     await mkdir(join(corpus, 'data'), { recursive: true });
     const rows = documents.map((document) => ({ content: document.content, path: document.path ?? 'file.py', repo_name: 'cpython/cpython', license: 'psf-2.0' }));
     const jsonl = (part: typeof rows): Uint8Array => gzipSync(rows.length === 0 ? '' : `${part.map((row) => JSON.stringify(row)).join('\n')}\n`);
-    await writeFile(join(corpus, 'data', 'train-00000-of-00003.json.gz'), jsonl(rows.slice(0, 80)));
-    await writeFile(join(corpus, 'data', 'train-00001-of-00003.json.gz'), jsonl(rows.slice(80, 160)));
-    const part = rows.slice(160);
+    await writeFile(join(corpus, 'data', 'train-00000-of-00003.json.gz'), jsonl(rows.slice(0, 50)));
+    await writeFile(join(corpus, 'data', 'train-00001-of-00003.json.gz'), jsonl(rows.slice(50, 100)));
+    const part = rows.slice(100);
     const column = (key: keyof (typeof rows)[number]) => ({ name: key, data: part.map((row) => row[key]), type: 'STRING' as const });
     await writeFile(join(corpus, 'data', 'train-00002-of-00003.parquet'), new Uint8Array(parquetWriteBuffer({ columnData: [column('content'), column('path'), column('repo_name'), column('license')], rowGroupSize: 25 })));
   });
@@ -57,8 +57,8 @@ describe('normfree prepare and --data (end to end)', () => {
     const store = join(io.cwd, 'store');
     const manifest = await read<StoreManifest>(join(store, 'manifest.json'));
     expect(manifest.sources.map((source) => source.format).sort()).toEqual(['jsonl.gz', 'jsonl.gz', 'parquet']);
-    expect(manifest.sources.reduce((sum, source) => sum + source.documents, 0)).toBe(240);
-    expect(manifest.splits.train.documents + manifest.splits.validation.documents).toBe(240);
+    expect(manifest.sources.reduce((sum, source) => sum + source.documents, 0)).toBe(150);
+    expect(manifest.splits.train.documents + manifest.splits.validation.documents).toBe(150);
     expect(manifest.splits.train.shards.length).toBeGreaterThan(3);
     for (const shard of [...manifest.splits.train.shards, ...manifest.splits.validation.shards]) {
       expect(sha256(await readFile(join(store, shard.file))), shard.file).toBe(shard.sha256);
@@ -138,6 +138,11 @@ describe('normfree prepare and --data (end to end)', () => {
     const tooSmall = createCapturedIo(io.cwd);
     expect(await runCli(['train', '--preset', 'smoke', '--data', 'store', '--batch-size', '100000', '--backend', 'cpu', '--out', 'run-small'], tooSmall)).toBe(2);
     expect(tooSmall.output.stderr).toMatch(/fewer than one batch of 100000/);
+
+    // resuming an experiment with another store (same corpus, other shards: another manifest hash)
+    const otherStore = createCapturedIo(io.cwd);
+    expect(await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-g,sm-r', '--steps', '4', '--data', 'whole', '--backend', 'cpu', '--out', 'exp', '--resume', '--workers', '1'], otherStore)).toBe(2);
+    expect(otherStore.output.stderr).toMatch(/data: folder has .*manifestSha256/);
 
     const tooLong = createCapturedIo(io.cwd);
     expect(await runCli(['train', '--preset', 'smoke', '--data', 'store', '--block-size', '8', '--backend', 'cpu', '--out', 'run-long'], tooLong)).toBe(2);
