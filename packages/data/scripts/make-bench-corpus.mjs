@@ -86,4 +86,6 @@ outer: for (let copy = 0; ; copy++) {
   }
 }
 flush();
+// Beside the shards, what they hold (a .txt, so that a folder input of prepare does not read it).
+writeFileSync(join(outDir, 'corpus-info.txt'), `${JSON.stringify({ textBytes: written, shards: shard })}\n`);
 console.log(`${(written / 1e6).toFixed(0)} MB of text in ${shard} shards in ${outDir} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
