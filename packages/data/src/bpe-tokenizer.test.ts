@@ -94,4 +94,15 @@ describe('trained tokenizer round trip', () => {
     const first = tokenizer.encode(tinyPythonDocuments[3]!);
     expect(tokenizer.encode(tinyPythonDocuments[3]!)).toEqual(first);
   });
+
+  it('should encode the same ids with a small or no word cache (the cache only saves work)', () => {
+    const json = tokenizer.toTokenizerJson();
+    const options = { vocab: json.model.vocab, merges: tokenizer.merges, specialTokens: tokenizer.specialTokens };
+    const expected = tinyPythonDocuments.map((document) => tokenizer.encode(document));
+    for (const wordCacheLimit of [0, 1, 7]) {
+      const small = createBpeTokenizer({ ...options, wordCacheLimit });
+      expect(tinyPythonDocuments.map((document) => small.encode(document))).toEqual(expected);
+    }
+    expect(() => createBpeTokenizer({ ...options, wordCacheLimit: -1 })).toThrow('wordCacheLimit -1 must be a non-negative integer');
+  });
 });

@@ -38,6 +38,11 @@ export interface BpeTokenizerOptions {
   addPrefixSpace?: boolean;
   /** Where the vocabulary came from, for error messages (default `'vocabulary'`). */
   source?: string;
+  /**
+   * Words kept in the per-word cache before it is emptied (default 1,000,000, about 150 MB on
+   * code). A long-lived encoder over a huge corpus (one per prepare worker) may want less.
+   */
+  wordCacheLimit?: number;
 }
 
 /** Ids up to 2^21 fit a pair key `a·2^21 + b` and a packed `rank·2^21 + id` below 2^53. */
@@ -111,6 +116,10 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
   for (const [token, id] of Object.entries(vocab)) idBytes[id] = byteLevelToBytes(token) ?? encoder.encode(token);
   for (const [text, id] of Object.entries(specialTokens)) idBytes[id] = encoder.encode(text);
 
+  const wordCacheLimit = options.wordCacheLimit ?? WORD_CACHE_LIMIT;
+  if (!Number.isInteger(wordCacheLimit) || wordCacheLimit < 0) {
+    throw new Error(`createBpeTokenizer: wordCacheLimit ${String(wordCacheLimit)} must be a non-negative integer`);
+  }
   const wordCache = new Map<string, readonly number[]>();
   // Private copy: exec keeps its position in lastIndex, so the shared pattern must not be used.
   const splitter = new RegExp(gpt2SplitPattern);
@@ -171,7 +180,7 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
       let ids = wordCache.get(word);
       if (ids === undefined) {
         ids = encodeWord(word);
-        if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+        if (wordCache.size >= wordCacheLimit) wordCache.clear();
         wordCache.set(word, ids);
       }
       for (let i = 0; i < ids.length; i++) out.push(ids[i]!);

@@ -8,6 +8,8 @@ import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
 export interface LoadTokenizerJsonOptions {
   /** Where the file came from (a path or URL), named in every error message. */
   source: string;
+  /** Passed to `createBpeTokenizer` (default there: 1,000,000 words). */
+  wordCacheLimit?: number;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -111,5 +113,6 @@ export function loadTokenizerJson(textOrObject: string | object, options: LoadTo
     specialTokens,
     addPrefixSpace: preTokenizer['add_prefix_space'] === true,
     source,
+    ...(options.wordCacheLimit === undefined ? {} : { wordCacheLimit: options.wordCacheLimit }),
   });
 }

@@ -7,6 +7,9 @@
  * 2. docs/toolchain.md §7: the algorithm below, measured to give the same 3840 merges as Hugging
  *    Face `train_from_iterator(vocab_size=4096, initial_alphabet=ByteLevel.alphabet())` (order may
  *    differ among tied counts), 2.7 s for 9 MB at vocab 4096.
+ * 3. Hugging Face tokenizers, `tokenizers/src/models/bpe/trainer.rs`: the merge loop takes the best
+ *    pair from a `BinaryHeap` and re-checks its count when popped (lazy deletion), as
+ *    {@link createPairHeap} does here; README "Training a tokenizer at scale" has the timings.
  */
 import { byteLevelOrder, bytesToByteLevel } from './byte-level-alphabet.js';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
@@ -264,6 +267,91 @@ function utf8Length(text: string): number {
   return length;
 }
 
+/**
+ * Max-heap of pair candidates `(count, key)`, ordered by count, then by the smaller key: the order
+ * in which {@link mergeFromCounts} takes merges. Entries are not updated in place; a caller checks
+ * the top against the live count and re-pushes or drops it (lazy deletion, as in Hugging Face
+ * tokenizers' `BinaryHeap<Merge>`, tokenizers/src/models/bpe/trainer.rs). Counts live in a
+ * Float64Array (sums of pre-token counts may pass 2³²), keys in a Uint32Array (`a·65536 + b`).
+ */
+interface PairHeap {
+  readonly size: number;
+  readonly topCount: number;
+  readonly topKey: number;
+  push(count: number, key: number): void;
+  /** Removes the top entry. */
+  pop(): void;
+}
+
+/** Builds a {@link PairHeap} from the initial pair counts in O(n) (Floyd's heapify). */
+function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
+  let capacity = Math.max(16, initial.size * 2);
+  let counts = new Float64Array(capacity);
+  let keys = new Uint32Array(capacity);
+  let size = 0;
+  for (const [key, count] of initial) {
+    counts[size] = count;
+    keys[size++] = key;
+  }
+  /** Whether entry i should come out before entry j. */
+  const before = (i: number, j: number): boolean => counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
+  const swap = (i: number, j: number): void => {
+    const count = counts[i]!;
+    counts[i] = counts[j]!;
+    counts[j] = count;
+    const key = keys[i]!;
+    keys[i] = keys[j]!;
+    keys[j] = key;
+  };
+  const siftDown = (start: number): void => {
+    for (let i = start; ; ) {
+      const left = 2 * i + 1;
+      if (left >= size) return;
+      const child = left + 1 < size && before(left + 1, left) ? left + 1 : left;
+      if (!before(child, i)) return;
+      swap(i, child);
+      i = child;
+    }
+  };
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
+  return {
+    get size() {
+      return size;
+    },
+    get topCount() {
+      return counts[0]!;
+    },
+    get topKey() {
+      return keys[0]!;
+    },
+    push(count, key) {
+      if (size === capacity) {
+        capacity *= 2;
+        const grownCounts = new Float64Array(capacity);
+        grownCounts.set(counts);
+        counts = grownCounts;
+        const grownKeys = new Uint32Array(capacity);
+        grownKeys.set(keys);
+        keys = grownKeys;
+      }
+      counts[size] = count;
+      keys[size] = key;
+      for (let i = size++; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!before(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    },
+    pop() {
+      size--;
+      counts[0] = counts[size]!;
+      keys[0] = keys[size]!;
+      siftDown(0);
+    },
+  };
+}
+
 /** Steps 2–5 of BPE training, from pre-token counts (options already checked). */
 function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabSize: number, specials: readonly string[]): BpeTokenizer {
   // 2. Each distinct pre-token as byte ids (id of byte b = its index in GPT-2's alphabet order).
@@ -280,34 +368,59 @@ function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabS
     frequencies.push(count);
   }
 
-  // 3. Pair counts weighted by frequency, and which words contain each pair.
+  // 3. Pair counts weighted by frequency (only pairs still present: count > 0), and which words
+  // contain each pair. The word lists are plain arrays, ~8 bytes a word instead of a Set's ~30: a
+  // list may hold a word twice or a word that no longer has the pair (both are skipped at merge
+  // time, as a word without the pair has nothing to rewrite); a pair's list is dropped with the pair.
   const pairCounts = new Map<number, number>();
-  const wordsWithPair = new Map<number, Set<number>>();
+  const wordsWithPair = new Map<number, number[]>();
   const addPair = (key: number, wordIndex: number, count: number): void => {
-    pairCounts.set(key, (pairCounts.get(key) ?? 0) + count);
-    let holders = wordsWithPair.get(key);
-    if (holders === undefined) wordsWithPair.set(key, (holders = new Set()));
-    holders.add(wordIndex);
+    const previous = pairCounts.get(key);
+    pairCounts.set(key, (previous ?? 0) + count);
+    const holders = wordsWithPair.get(key);
+    if (holders === undefined) wordsWithPair.set(key, [wordIndex]);
+    // One word is rewritten at a time, so its repeats of a pair are adjacent in the list.
+    else if (holders[holders.length - 1] !== wordIndex) holders.push(wordIndex);
+  };
+  const removePair = (key: number, count: number): void => {
+    const remaining = pairCounts.get(key)! - count;
+    if (remaining > 0) pairCounts.set(key, remaining);
+    else {
+      pairCounts.delete(key);
+      wordsWithPair.delete(key); // counts are exact, so no word has the pair any more
+    }
   };
   words.forEach((word, wordIndex) => {
     for (let i = 0; i < word.length - 1; i++) addPair(word[i]! * PAIR_BASE + word[i + 1]!, wordIndex, frequencies[wordIndex]!);
   });
 
   // 4. Merge the most frequent pair until the vocabulary is full, updating counts incrementally.
+  // The best pair comes from a max-heap (count, then smaller key) with lazy deletion: counts of
+  // existing pairs only go down except when a merge adds to them, and every pair a merge adds to is
+  // re-pushed with its new count, so each live pair always has an entry ≥ its count. The top entry
+  // is therefore the best pair when its count is the live one; otherwise it is stale and is dropped
+  // (pair gone) or re-pushed with the live count. Each merge costs O(log #pairs) per heap entry
+  // touched plus the words that contain the pair, instead of a scan over all pairs.
+  const heap = createPairHeap(pairCounts);
+  const increased = new Set<number>();
+  const mergedPositions: number[] = [];
   const tokens: string[] = byteLevelOrder.map((byte) => bytesToByteLevel([byte]));
   const tokenIds = new Map(tokens.map((token, id) => [token, id] as const));
   const mergedPairs: [number, number][] = [];
   const mergeTarget = vocabSize - specials.length;
   while (tokens.length < mergeTarget) {
     let best = -1;
-    let bestCount = 0;
-    for (const [key, count] of pairCounts) {
-      if (count > bestCount || (count === bestCount && key < best)) {
-        bestCount = count;
+    while (heap.size > 0) {
+      const key = heap.topKey;
+      const count = pairCounts.get(key);
+      if (count === heap.topCount) {
         best = key;
+        break;
       }
+      heap.pop();
+      if (count !== undefined) heap.push(count, key);
     }
-    if (bestCount <= 0) break;
+    if (best < 0) break; // no pair left
     const left = Math.floor(best / PAIR_BASE);
     const right = best % PAIR_BASE;
     // Two merge paths can spell the same bytes ("a"+"bc", "ab"+"c"): reuse the id, as HF does.
@@ -320,29 +433,51 @@ function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabS
     }
     mergedPairs.push([left, right]);
 
+    // Only pairs that touch a merged occurrence change: each occurrence at old positions (i, i+1)
+    // removes old pairs at positions i-1, i, i+1 and adds the new token's pairs with its neighbours.
+    // Summed over the word this equals subtracting all its old pairs and adding all its new ones.
     for (const wordIndex of wordsWithPair.get(best) ?? []) {
       const word = words[wordIndex]!;
       const frequency = frequencies[wordIndex]!;
-      for (let i = 0; i < word.length - 1; i++) {
-        const key = word[i]! * PAIR_BASE + word[i + 1]!;
-        const remaining = pairCounts.get(key)! - frequency;
-        if (remaining > 0) pairCounts.set(key, remaining);
-        else pairCounts.delete(key);
-      }
-      const merged: number[] = [];
-      for (let i = 0; i < word.length; i++) {
-        if (i < word.length - 1 && word[i] === left && word[i + 1] === right) {
-          merged.push(mergedId);
-          i++;
+      const length = word.length;
+      // Rewrite in place, left to right (write index ≤ read index, so unread ids are intact; the
+      // old id at i-1 is still there because either an earlier merge shifted writes left of it or
+      // nothing has changed yet).
+      mergedPositions.length = 0;
+      let removedThrough = -1; // old pair positions ≤ this were already subtracted
+      let write = 0;
+      for (let read = 0; read < length; read++) {
+        if (read < length - 1 && word[read] === left && word[read + 1] === right) {
+          for (let position = Math.max(read - 1, removedThrough + 1); position <= read + 1 && position < length - 1; position++) {
+            removePair(word[position]! * PAIR_BASE + word[position + 1]!, frequency);
+          }
+          removedThrough = read + 1;
+          mergedPositions.push(write);
+          word[write++] = mergedId;
+          read++;
         } else {
-          merged.push(word[i]!);
+          word[write++] = word[read]!;
         }
       }
-      words[wordIndex] = merged;
-      for (let i = 0; i < merged.length - 1; i++) addPair(merged[i]! * PAIR_BASE + merged[i + 1]!, wordIndex, frequency);
+      if (mergedPositions.length === 0) continue; // a stale or repeated list entry
+      word.length = write;
+      let addedThrough = -1; // new pair positions ≤ this were already added
+      for (const position of mergedPositions) {
+        for (let pair = Math.max(position - 1, addedThrough + 1); pair <= position && pair < write - 1; pair++) {
+          const key = word[pair]! * PAIR_BASE + word[pair + 1]!;
+          addPair(key, wordIndex, frequency);
+          increased.add(key);
+        }
+        addedThrough = position;
+      }
     }
     pairCounts.delete(best);
     wordsWithPair.delete(best);
+    for (const key of increased) {
+      const count = pairCounts.get(key);
+      if (count !== undefined) heap.push(count, key);
+    }
+    increased.clear();
   }
 
   // 5. Vocabulary as byte-level strings; special tokens take the last ids.

@@ -7,6 +7,7 @@ export { readCorpusDocuments, checkCorpusFile, type CorpusRow, type ReadCorpusDo
 export {
   tokenizerSpecFromName,
   createTokenizerFromSpec,
+  prepareWordCacheLimit,
   tokenizerIdentity,
   defaultTokenizerName,
   type TokenizerSpec,

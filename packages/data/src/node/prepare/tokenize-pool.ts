@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tokenizeBatch, type TokenizedBatch } from './tokenize-batch.js';
 import type { TokenizeRequest, TokenizeResponse, TokenizeWorkerData } from './tokenize-worker.js';
-import { createTokenizerFromSpec, type TokenizerSpec } from './tokenizer-spec.js';
+import { createTokenizerFromSpec, prepareWordCacheLimit, type TokenizerSpec } from './tokenizer-spec.js';
 
 /** Options of {@link createTokenizePool}. */
 export interface TokenizePoolOptions {
@@ -50,7 +50,7 @@ interface Task {
 export function createTokenizePool(options: TokenizePoolOptions): TokenizePool {
   const { spec, seqLen, workers } = options;
   if (workers === 0) {
-    const tokenizer = createTokenizerFromSpec(spec);
+    const tokenizer = createTokenizerFromSpec(spec, { wordCacheLimit: prepareWordCacheLimit });
     return {
       tokenize: (texts) => Promise.resolve(tokenizeBatch(tokenizer, texts, seqLen)),
       close: () => Promise.resolve(),

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tokenizeBatch, type TokenizedBatch } from './tokenize-batch.js';
-import { createTokenizerFromSpec, type TokenizerSpec } from './tokenizer-spec.js';
+import { createTokenizerFromSpec, prepareWordCacheLimit, type TokenizerSpec } from './tokenizer-spec.js';
 
 /** What the pool passes as `workerData`. */
 export interface TokenizeWorkerData {
@@ -26,7 +26,7 @@ export type TokenizeResponse =
 const port = parentPort;
 if (port !== null) {
   const { spec, seqLen } = workerData as TokenizeWorkerData;
-  const tokenizer = createTokenizerFromSpec(spec);
+  const tokenizer = createTokenizerFromSpec(spec, { wordCacheLimit: prepareWordCacheLimit });
   port.on('message', (request: TokenizeRequest) => {
     let batch: TokenizedBatch;
     try {

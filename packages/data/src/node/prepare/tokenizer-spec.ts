@@ -49,9 +49,16 @@ export async function tokenizerSpecFromName(name: string): Promise<TokenizerSpec
  *
  * @throws Error naming the spec's name when its `tokenizer.json` cannot be loaded.
  */
-export function createTokenizerFromSpec(spec: TokenizerSpec): Tokenizer {
-  return spec.kind === 'gpt2' ? createGpt2Tokenizer() : loadTokenizerJson(spec.text, { source: spec.name });
+export function createTokenizerFromSpec(spec: TokenizerSpec, options: { wordCacheLimit?: number } = {}): Tokenizer {
+  return spec.kind === 'gpt2' ? createGpt2Tokenizer() : loadTokenizerJson(spec.text, { source: spec.name, ...options });
 }
+
+/**
+ * Words each prepare thread's BPE caches before emptying its cache. The encoder's default (10^6 words,
+ * ≈ 150 MB on code) times the workers would make RSS grow with a corpus's vocabulary up to that bound;
+ * common words are what the cache is for, and they come back at once after a reset.
+ */
+export const prepareWordCacheLimit = 100_000;
 
 /** What a store records of its tokenizer: its name, and the bytes whose SHA-256 identifies it. */
 export function tokenizerIdentity(spec: TokenizerSpec): { name: string; sha256: string; fileBytes?: Uint8Array } {
