@@ -20,5 +20,5 @@ export {
   type PrepareTokenStoreResult,
   type PrepareProgress,
 } from './prepare-token-store.js';
-export { defaultTokenizeWorkerPath } from './tokenize-pool.js';
+export { defaultTokenizeWorkerPath, tokenizerThreadLimits } from './tokenize-pool.js';
 export type { WriteShardBytes } from './shard-writer.js';
