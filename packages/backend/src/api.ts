@@ -35,6 +35,12 @@ export interface SelectBackendOptions {
    * so `webgpu` is skipped with the reason and the next backend is tried.
    */
   readonly allowSoftwareAdapter?: boolean;
+  /**
+   * Node only: which WebGPU adapter dawn.node uses: an index into `listGpuAdapters()`, part of an
+   * adapter's name, vendor or description (case-insensitive), or `software` (the first software adapter;
+   * this request allows it without `allowSoftwareAdapter`). Default: Dawn's high-performance choice.
+   */
+  readonly gpuAdapter?: string;
 }
 
 export interface SkippedBackend {

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
-import { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
+import { loadDawn, noAdapterReason, refuseSoftwareAdapter, resolveGpuAdapter, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
+import { adapterLine, describeAdapter, type AdapterLike } from './webgpu-adapter.js';
 
 let gradientsRegistered: Promise<void> | undefined;
 
@@ -26,14 +27,14 @@ export function registerGradients(): Promise<void> {
 /** Node's default order: wasm is the fast CPU path here (toolchain.md §12); cpu is the reference. */
 export const nodeBackendOrder: readonly BackendName[] = ['wasm', 'cpu'];
 
-interface GpuLike {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<AdapterLike | null>;
-}
-
 /** Set while `navigator.gpu` is dawn.node's (so {@link releaseBackend} knows to remove it). */
 let installedGpu: GpuLike | undefined;
+/** The `dawn.create` flags of {@link installedGpu}: another adapter request needs a new GPU object. */
+let installedFlags = '';
 
-const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
+type NodeInitialiser = (options: SelectBackendOptions, hooks: NodeBackendHooks) => ReturnType<BackendInitialiser>;
+
+const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
   async cpu() {
     await import('@tensorflow/tfjs-backend-cpu');
     await setBackendOrThrow('cpu');
@@ -47,13 +48,13 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (no wasm threads in Node: tfjs#3830)` };
   },
 
-  async webgpu(options) {
-    const adapter = await nodeWebGpuAdapter();
+  async webgpu(options, hooks) {
+    const { adapter, softwareRequested } = await nodeWebGpuAdapter(options.gpuAdapter, hooks);
     const description = describeAdapter(adapter);
-    const softwareReason = softwareAdapterReason(description);
-    if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) {
+    const refusal = refuseSoftwareAdapter(description, options.allowSoftwareAdapter === true || softwareRequested);
+    if (refusal !== undefined) {
       releaseNavigatorGpu();
-      throw new Error(softwareReason);
+      throw new Error(refusal);
     }
     // The webgpu backend registers itself at import time only if navigator.gpu already exists.
     await import('@tensorflow/tfjs-backend-webgpu');
@@ -62,52 +63,73 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     return { info: `WebGPU through dawn.node: ${adapterLine(description)}`, adapter: description };
   },
 
-  async tensorflow() {
-    const reasons: string[] = [];
-    for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-      try {
-        // A variable specifier keeps TypeScript and bundlers from resolving these optional packages.
-        await import(/* @vite-ignore */ name);
-        await setBackendOrThrow('tensorflow');
-        return { info: `libtensorflow through ${name}` };
-      } catch (error) {
-        reasons.push(`${name}: ${firstLine(error)}`);
-      }
+  async tensorflow(_options, hooks) {
+    const importModule = hooks.importModule ?? ((name: string) => import(/* @vite-ignore */ name));
+    // tfjs-node-gpu first; when it is installed but does not load (no CUDA), that is the error: a user
+    // with the GPU package wants the GPU, not a silent CPU libtensorflow.
+    const gpu = await importOptional('@tensorflow/tfjs-node-gpu', importModule);
+    if (gpu === 'loaded') {
+      await setBackendOrThrow('tensorflow');
+      return { info: 'libtensorflow (CUDA) through @tensorflow/tfjs-node-gpu' };
+    }
+    if (gpu !== 'missing') {
+      throw new Error(
+        `@tensorflow/tfjs-node-gpu is installed but does not load: ${gpu}. It needs CUDA 11.2 and cuDNN 8.1 libraries (libcudart.so.11.0, libcudnn.so.8) ` +
+          'on the library path and an NVIDIA driver; install them, or use the wasm backend',
+      );
+    }
+    const cpu = await importOptional('@tensorflow/tfjs-node', importModule);
+    if (cpu === 'loaded') {
+      await setBackendOrThrow('tensorflow');
+      return { info: 'libtensorflow (CPU) through @tensorflow/tfjs-node' };
     }
     throw new Error(
-      `neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is usable (${reasons.join('; ')}). ` +
-        'They download libtensorflow when installed, which fails without access to Google storage (toolchain.md §11.7); use wasm.',
+      `the tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA GPUs) or @tensorflow/tfjs-node (CPU): ${cpu === 'missing' ? 'neither is installed' : `@tensorflow/tfjs-node-gpu is not installed and @tensorflow/tfjs-node does not load (${cpu})`}. ` +
+        'Install one (npm install @tensorflow/tfjs-node-gpu@4.22.0; it downloads libtensorflow, which fails without access to Google storage: toolchain.md §11.7), or use the wasm backend',
     );
   },
 };
+
+/** Import an optional package: `loaded`, `missing` (not installed), or the first line of why it does not load. */
+async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<'loaded' | 'missing' | string> {
+  try {
+    await importModule(name);
+    return 'loaded';
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = firstLine(error);
+    const notFound = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(message)) && message.includes(name);
+    return notFound ? 'missing' : message;
+  }
+}
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
 }
 
-/** Create dawn.node's GPU, install it as `navigator.gpu`, and ask for a high-performance adapter. */
-async function nodeWebGpuAdapter(): Promise<AdapterLike> {
-  let dawn: { create(flags: string[]): unknown; globals: object };
-  try {
-    dawn = (await import('webgpu')) as unknown as typeof dawn;
-  } catch (error) {
-    throw new Error(`the optional 'webgpu' package (dawn.node) is not installed or does not load: ${firstLine(error)}`);
-  }
-  if (installedGpu === undefined) {
+/**
+ * Create dawn.node's GPU for the requested adapter, install it as `navigator.gpu` (where TF.js's
+ * webgpu backend asks it for an adapter: the same one, since the flags name it), and request the adapter.
+ */
+async function nodeWebGpuAdapter(request: string | undefined, hooks: NodeBackendHooks): Promise<{ adapter: AdapterLike; softwareRequested: boolean }> {
+  const dawn = await loadDawn(hooks);
+  const { flags, softwareRequested } = await resolveGpuAdapter(dawn, request, hooks);
+  if (installedGpu === undefined || installedFlags !== flags.join(' ')) {
     Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]) as GpuLike;
+    const gpu = dawn.create(flags);
     const scope = globalThis as { navigator?: object };
     scope.navigator ??= {};
     Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
     installedGpu = gpu;
+    installedFlags = flags.join(' ');
   }
   const adapter = await installedGpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) {
     releaseNavigatorGpu();
-    throw new Error('dawn.node found no WebGPU adapter (no Vulkan driver: install a GPU driver with Vulkan support, or Mesa ≥ 25 lavapipe for a software one)');
+    throw new Error(noAdapterReason(request));
   }
-  return adapter;
+  return { adapter, softwareRequested };
 }
 
 function releaseNavigatorGpu(): void {
@@ -115,6 +137,7 @@ function releaseNavigatorGpu(): void {
   const scope = globalThis as { navigator?: { gpu?: unknown } };
   if (scope.navigator !== undefined) delete scope.navigator.gpu;
   installedGpu = undefined;
+  installedFlags = '';
 }
 
 /**
@@ -130,17 +153,20 @@ export function releaseBackend(): void {
 /** Every backend `selectBackend` can start in Node (whether it starts depends on the machine). */
 export const nodeBackendNames: readonly BackendName[] = Object.keys(initialisers) as BackendName[];
 
-const nodePlatform: Platform = { name: 'Node', defaults: nodeBackendOrder, initialisers };
+function nodePlatform(hooks: NodeBackendHooks): Platform {
+  const bound = Object.fromEntries(Object.entries(initialisers).map(([name, initialise]) => [name, (options: SelectBackendOptions) => initialise(options, hooks)]));
+  return { name: 'Node', defaults: nodeBackendOrder, initialisers: bound };
+}
 
 /**
  * Choose and initialise a TF.js backend in Node, after registering the gradients. Apps call this
- * once; libraries never do.
+ * once; libraries never do. `hooks` replace dawn.node or the optional-package import in tests.
  *
  * @example
  * const backend = await selectBackend({ prefer: 'webgpu' });
  * console.log(backend.name, backend.info, backend.skipped);
  */
-export async function selectBackend(options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+export async function selectBackend(options: SelectBackendOptions = {}, hooks: NodeBackendHooks = {}): Promise<SelectedBackend> {
   await registerGradients();
-  return chooseBackend(nodePlatform, options);
+  return chooseBackend(nodePlatform(hooks), options);
 }
