@@ -3,6 +3,7 @@
  * other file with a ByteLevel pre-tokenizer and a BPE model).
  */
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
+import { describeJsonValue, isJsonObject } from './json-value.js';
 
 /** Options of {@link loadTokenizerJson}. */
 export interface LoadTokenizerJsonOptions {
@@ -12,16 +13,6 @@ export interface LoadTokenizerJsonOptions {
   wordCacheLimit?: number;
 }
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /**
  * Parses a Hugging Face `tokenizer.json` into a {@link BpeTokenizer}.
@@ -47,46 +38,46 @@ export function loadTokenizerJson(textOrObject: string | object, options: LoadTo
       throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
     }
   }
-  if (!isObject(json)) throw new Error(`${source}: expected a tokenizer.json object, got ${describe(json)}`);
+  if (!isJsonObject(json)) throw new Error(`${source}: expected a tokenizer.json object, got ${describeJsonValue(json)}`);
 
   const model = json['model'];
-  if (!isObject(model)) throw new Error(`${source}: missing field "model" (got ${describe(model)})`);
+  if (!isJsonObject(model)) throw new Error(`${source}: missing field "model" (got ${describeJsonValue(model)})`);
   if (model['type'] !== 'BPE') {
-    throw new Error(`${source}: field "model.type" must be "BPE", got ${describe(model['type'])}`);
+    throw new Error(`${source}: field "model.type" must be "BPE", got ${describeJsonValue(model['type'])}`);
   }
   for (const field of ['dropout', 'unk_token'] as const) {
     if (model[field] !== undefined && model[field] !== null) {
-      throw new Error(`${source}: field "model.${field}" must be null for byte-level BPE, got ${describe(model[field])}`);
+      throw new Error(`${source}: field "model.${field}" must be null for byte-level BPE, got ${describeJsonValue(model[field])}`);
     }
   }
   for (const field of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
     if (model[field] !== undefined && model[field] !== null && model[field] !== '') {
-      throw new Error(`${source}: field "model.${field}" is not supported, got ${describe(model[field])}`);
+      throw new Error(`${source}: field "model.${field}" is not supported, got ${describeJsonValue(model[field])}`);
     }
   }
 
   const normalizer = json['normalizer'];
   if (normalizer !== undefined && normalizer !== null) {
-    throw new Error(`${source}: field "normalizer" must be null for byte-level BPE, got ${describe(normalizer)}`);
+    throw new Error(`${source}: field "normalizer" must be null for byte-level BPE, got ${describeJsonValue(normalizer)}`);
   }
   const preTokenizer = json['pre_tokenizer'];
-  if (!isObject(preTokenizer) || preTokenizer['type'] !== 'ByteLevel') {
-    throw new Error(`${source}: field "pre_tokenizer" must be {"type":"ByteLevel",...}, got ${describe(preTokenizer)}`);
+  if (!isJsonObject(preTokenizer) || preTokenizer['type'] !== 'ByteLevel') {
+    throw new Error(`${source}: field "pre_tokenizer" must be {"type":"ByteLevel",...}, got ${describeJsonValue(preTokenizer)}`);
   }
   if (preTokenizer['use_regex'] === false) {
     throw new Error(`${source}: field "pre_tokenizer.use_regex" is false; only the GPT-2 regex (true) is supported`);
   }
 
   const vocab = model['vocab'];
-  if (!isObject(vocab)) throw new Error(`${source}: missing field "model.vocab" (got ${describe(vocab)})`);
+  if (!isJsonObject(vocab)) throw new Error(`${source}: missing field "model.vocab" (got ${describeJsonValue(vocab)})`);
   for (const [token, id] of Object.entries(vocab)) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new Error(`${source}: field "model.vocab" maps ${describe(token)} to ${describe(id)}, not a non-negative integer`);
+      throw new Error(`${source}: field "model.vocab" maps ${describeJsonValue(token)} to ${describeJsonValue(id)}, not a non-negative integer`);
     }
   }
 
   const rawMerges = model['merges'];
-  if (!Array.isArray(rawMerges)) throw new Error(`${source}: missing field "model.merges" (got ${describe(rawMerges)})`);
+  if (!Array.isArray(rawMerges)) throw new Error(`${source}: missing field "model.merges" (got ${describeJsonValue(rawMerges)})`);
   const merges = rawMerges.map((merge: unknown, index): [string, string] => {
     if (typeof merge === 'string') {
       const parts = merge.split(' ');
@@ -94,15 +85,15 @@ export function loadTokenizerJson(textOrObject: string | object, options: LoadTo
     } else if (Array.isArray(merge) && merge.length === 2 && merge.every((part) => typeof part === 'string')) {
       return [merge[0] as string, merge[1] as string];
     }
-    throw new Error(`${source}: field "model.merges[${index}]" must be "a b" or ["a","b"], got ${describe(merge)}`);
+    throw new Error(`${source}: field "model.merges[${index}]" must be "a b" or ["a","b"], got ${describeJsonValue(merge)}`);
   });
 
   const specialTokens: Record<string, number> = {};
   const addedTokens = json['added_tokens'] ?? [];
-  if (!Array.isArray(addedTokens)) throw new Error(`${source}: field "added_tokens" must be an array, got ${describe(addedTokens)}`);
+  if (!Array.isArray(addedTokens)) throw new Error(`${source}: field "added_tokens" must be an array, got ${describeJsonValue(addedTokens)}`);
   addedTokens.forEach((token: unknown, index) => {
-    if (!isObject(token) || typeof token['content'] !== 'string' || typeof token['id'] !== 'number') {
-      throw new Error(`${source}: field "added_tokens[${index}]" needs "content" and "id", got ${describe(token)}`);
+    if (!isJsonObject(token) || typeof token['content'] !== 'string' || typeof token['id'] !== 'number') {
+      throw new Error(`${source}: field "added_tokens[${index}]" needs "content" and "id", got ${describeJsonValue(token)}`);
     }
     if (token['special'] === true) specialTokens[token['content']] = token['id'];
   });

@@ -26,20 +26,11 @@ import {
   type TokenStoreSplitName,
 } from './token-store-format.js';
 import { createWindowPermutation, epochSeed, type WindowPermutation } from './window-permutation.js';
+import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
 
 // ---------------------------------------------------------------------------------------------
 // The manifest
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /** Field readers that name the source, the field's path and the bad value. */
 function fieldReaders(source: string) {
@@ -47,12 +38,12 @@ function fieldReaders(source: string) {
     throw new Error(
       value === undefined
         ? `${source}: missing field "${path}" (${expected})`
-        : `${source}: field "${path}" must be ${expected}, got ${describe(value)}`,
+        : `${source}: field "${path}" must be ${expected}, got ${describeJsonValue(value)}`,
     );
   };
   const object = (parent: JsonObject, key: string, path: string): JsonObject => {
     const value = parent[key];
-    return isObject(value) ? value : fail(path, 'an object', value);
+    return isJsonObject(value) ? value : fail(path, 'an object', value);
   };
   const string = (parent: JsonObject, key: string, path: string): string => {
     const value = parent[key];
@@ -97,7 +88,7 @@ export function parseTokenStoreManifest(text: string, source: string): TokenStor
     throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
   }
   const read = fieldReaders(source);
-  if (!isObject(json)) return read.fail('(root)', 'an object', json);
+  if (!isJsonObject(json)) return read.fail('(root)', 'an object', json);
   if (json.format !== tokenStoreFormat) read.fail('format', `"${tokenStoreFormat}"`, json.format);
   const version = read.integer(json, 'version', 'version', 1);
   if (version > tokenStoreVersion) {
@@ -125,7 +116,7 @@ export function parseTokenStoreManifest(text: string, source: string): TokenStor
   const expectedDtype = dtypeForVocabSize(tokenizer.vocabSize);
   if (dtype !== expectedDtype) {
     throw new Error(
-      `${source}: field "dtype" is ${describe(dtype)} but tokenizer.vocabSize ${tokenizer.vocabSize} needs "${expectedDtype}"`,
+      `${source}: field "dtype" is ${describeJsonValue(dtype)} but tokenizer.vocabSize ${tokenizer.vocabSize} needs "${expectedDtype}"`,
     );
   }
   const field = read.string(json, 'field', 'field');
@@ -158,7 +149,7 @@ export function parseTokenStoreManifest(text: string, source: string): TokenStor
     let sum = 0;
     const shards = shardsJson.map((shardJson, index): TokenStoreShard => {
       const shardPath = `${path}.shards[${index}]`;
-      if (!isObject(shardJson)) return read.fail(shardPath, 'an object', shardJson);
+      if (!isJsonObject(shardJson)) return read.fail(shardPath, 'an object', shardJson);
       const file = read.string(shardJson, 'file', `${shardPath}.file`);
       if (file !== shardFileName(name, index)) read.fail(`${shardPath}.file`, `"${shardFileName(name, index)}"`, file);
       const shardWindows = read.integer(shardJson, 'windows', `${shardPath}.windows`, 1);
@@ -190,7 +181,7 @@ export function parseTokenStoreManifest(text: string, source: string): TokenStor
 
   const sources = read.array(json, 'sources', 'sources').map((sourceJson, index) => {
     const path = `sources[${index}]`;
-    if (!isObject(sourceJson)) return read.fail(path, 'an object', sourceJson);
+    if (!isJsonObject(sourceJson)) return read.fail(path, 'an object', sourceJson);
     const role = sourceJson.role;
     if (role !== 'input' && role !== 'validation') read.fail(`${path}.role`, '"input" or "validation"', role);
     const format = sourceJson.format;
@@ -207,7 +198,7 @@ export function parseTokenStoreManifest(text: string, source: string): TokenStor
   });
   const skippedFiles = read.array(json, 'skippedFiles', 'skippedFiles').map((skippedJson, index) => {
     const path = `skippedFiles[${index}]`;
-    if (!isObject(skippedJson)) return read.fail(path, 'an object', skippedJson);
+    if (!isJsonObject(skippedJson)) return read.fail(path, 'an object', skippedJson);
     return { path: read.string(skippedJson, 'path', `${path}.path`), reason: read.string(skippedJson, 'reason', `${path}.reason`) };
   });
   const limitsJson = read.object(json, 'limits', 'limits');
