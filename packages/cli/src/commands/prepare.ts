@@ -31,6 +31,7 @@ export interface PrepareCommandOptions {
 
 const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0);
 const count = (value: number): string => value.toLocaleString('en-US');
+const plural = (value: number, noun: string): string => `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
 
 /** Progress as the library reports it (a subset is enough to draw). */
 interface PrepareProgressView {
@@ -43,12 +44,14 @@ interface PrepareProgressView {
 }
 
 /** A bar in a terminal, else a plain line every `intervalMs`. */
-function progressView(options: { stream: NodeJS.WriteStream; plain: boolean; intervalMs: number; write: (line: string) => void }): {
+function progressView(options: { stream: NodeJS.WriteStream; plain: boolean; intervalMs: number; write: (line: string) => void; sample: boolean }): {
   update(progress: PrepareProgressView): void;
   stop(): void;
 } {
   const rate = (progress: PrepareProgressView): number => (progress.elapsedSeconds > 0 ? (progress.bytesRead - progress.bytesAtStart) / 1e6 / progress.elapsedSeconds : 0);
   const eta = (progress: PrepareProgressView): string => {
+    // A --max-files / --max-tokens sample stops before the end of the input: no honest ETA.
+    if (options.sample) return '— (a sample)';
     const perSecond = rate(progress) * 1e6;
     return perSecond > 0 ? formatDuration((progress.totalBytes - progress.bytesRead) / perSecond) : '—';
   };
@@ -85,7 +88,13 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
   const { io } = options;
   const { prepareTokenStore, tokenizerSpecFromName } = await import('@normfree/data/node');
   const { handleInterrupts } = await import('@normfree/experiment/node');
-  const view = progressView({ stream: io.progressStream, plain: options.plainProgress === true, intervalMs: (options.progressIntervalSeconds ?? 10) * 1000, write: io.stderr });
+  const view = progressView({
+    stream: io.progressStream,
+    plain: options.plainProgress === true,
+    intervalMs: (options.progressIntervalSeconds ?? 10) * 1000,
+    write: io.stderr,
+    sample: options.maxFiles !== undefined || options.maxTokens !== undefined,
+  });
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current shard (finished shards are kept); Ctrl-C again quits at once\n'));
   const started = Date.now();
   try {
@@ -121,9 +130,9 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
       [
         `token store: ${options.outDir}`,
         `  tokenizer ${manifest.tokenizer.name} (${count(manifest.tokenizer.vocabSize)} ids, ${manifest.dtype}), windows of ${manifest.seqLen} tokens`,
-        `  train:      ${count(train.documents)} files, ${count(train.tokens)} tokens, ${count(train.windows)} windows in ${train.shards.length} shards`,
-        `  validation: ${count(validation.documents)} files, ${count(validation.tokens)} tokens, ${count(validation.windows)} windows in ${validation.shards.length} shards`,
-        `  ${manifest.sources.length} input files, ${megabytes(inputBytes)} MB read in ${formatDuration(seconds)}; the store holds ${megabytes(shardBytes)} MB`,
+        `  train:      ${count(train.documents)} files, ${count(train.tokens)} tokens, ${count(train.windows)} windows in ${plural(train.shards.length, 'shard')}`,
+        `  validation: ${count(validation.documents)} files, ${count(validation.tokens)} tokens, ${count(validation.windows)} windows in ${plural(validation.shards.length, 'shard')}`,
+        `  from ${plural(manifest.sources.length, 'input file')} (${megabytes(inputBytes)} MB on disk) in ${formatDuration(seconds)}; the store holds ${megabytes(shardBytes)} MB`,
         ...(manifest.skippedFiles.length === 0 ? [] : [`  skipped ${manifest.skippedFiles.length} unreadable files (listed in manifest.json): ${manifest.skippedFiles.map((file) => file.path).join(', ')}`]),
         `train on it with: normfree reproduce --data ${options.outDir} (or normfree train --data ${options.outDir})`,
       ].join('\n') + '\n',
