@@ -3,4 +3,4 @@ export { backendNames, wasmFileNames } from './api.js';
 export { backendOrder } from './backend-order.js';
 export { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
 export { gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type DawnModule, type GpuAdapterEntry, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
-export { nodeBackendNames, nodeBackendOrder, registerGradients, releaseBackend, selectBackend } from './select-backend.node.js';
+export { checkBackend, nodeBackendNames, nodeBackendOrder, registerGradients, releaseBackend, selectBackend } from './select-backend.node.js';

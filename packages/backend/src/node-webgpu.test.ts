@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gpuAdapterLine, listGpuAdapters, type DawnModule, type GpuLike } from './node-webgpu.js';
-import { releaseBackend, selectBackend } from './select-backend.node.js';
+import { checkBackend, releaseBackend, selectBackend } from './select-backend.node.js';
 import type { AdapterLike } from './webgpu-adapter.js';
 
 interface FakeAdapter {
@@ -121,5 +121,22 @@ describe('selectBackend tensorflow failures', () => {
     const failing = selectBackend({ prefer: 'tensorflow', strict: true, quiet: true }, { importModule });
     await expect(failing).rejects.toThrow(/@tensorflow\/tfjs-node-gpu is installed but does not load: libcudart\.so\.11\.0: cannot open.*CUDA 11\.2 and cuDNN 8\.1/);
     expect(imported).toEqual(['@tensorflow/tfjs-node-gpu']);
+  });
+});
+
+describe('checkBackend', () => {
+  it('should pass cpu and wasm, and check webgpu without starting TF.js (navigator.gpu removed after)', async () => {
+    expect(await checkBackend('wasm')).toBe('wasm');
+    const dawn = fakeDawn([swiftShader]);
+    const hooks = { loadDawn: () => Promise.resolve(dawn) };
+    await expect(checkBackend('webgpu', {}, hooks)).rejects.toThrow(/software rasteriser/);
+    expect(await checkBackend('webgpu', { allowSoftwareAdapter: true }, hooks)).toBe('webgpu on google / swiftshader / SwiftShader driver 5.0.0 (software)');
+    expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
+  });
+
+  it('should give the same reasons as selectBackend', async () => {
+    await expect(checkBackend('webgpu', {}, { loadDawn: () => Promise.resolve(fakeDawn([])) })).rejects.toThrow(/^dawn\.node found no WebGPU adapter/);
+    await expect(checkBackend('tensorflow', {}, { importModule: (name) => Promise.reject(Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' })) })).rejects.toThrow(/neither is installed/);
+    await expect(checkBackend('webgl')).rejects.toThrow(/browser/);
   });
 });

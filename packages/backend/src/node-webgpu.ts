@@ -59,7 +59,8 @@ export interface GpuAdapterEntry extends AdapterDescription {
 /** The SwiftShader recipe printed whenever no adapter is found (toolchain.md §11.6). */
 export const swiftShaderRecipe =
   "for a software adapter (slow; for testing), Debian's chromium package ships SwiftShader: start Node with " +
-  'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium and allow software adapters';
+  'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium and pass ' +
+  'allowSoftwareAdapter: true (normfree: --allow-software-adapter)';
 
 const allowHint = 'allowSoftwareAdapter: true (normfree: --allow-software-adapter)';
 

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
+import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
 import { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
 
 let gradientsRegistered: Promise<void> | undefined;
@@ -57,6 +58,7 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     const softwareReason = softwareAdapterReason(description);
     if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) throw new Error(softwareReason);
     await import('@tensorflow/tfjs-backend-webgpu');
+    installWebGpuKernelFixes();
     await setBackendOrThrow('webgpu');
     return { info: `WebGPU: ${adapterLine(description)}`, adapter: description };
   },

@@ -11,9 +11,10 @@
  * 4. toolchain.md §11.7: tfjs-node / tfjs-node-gpu cannot be installed here (libtensorflow download).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
+import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
 import { loadDawn, noAdapterReason, refuseSoftwareAdapter, resolveGpuAdapter, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
+import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
 import { adapterLine, describeAdapter, type AdapterLike } from './webgpu-adapter.js';
 
 let gradientsRegistered: Promise<void> | undefined;
@@ -49,46 +50,54 @@ const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
   },
 
   async webgpu(options, hooks) {
-    const { adapter, softwareRequested } = await nodeWebGpuAdapter(options.gpuAdapter, hooks);
-    const description = describeAdapter(adapter);
-    const refusal = refuseSoftwareAdapter(description, options.allowSoftwareAdapter === true || softwareRequested);
-    if (refusal !== undefined) {
-      releaseNavigatorGpu();
-      throw new Error(refusal);
-    }
+    const description = await usableWebGpuAdapter(options, hooks);
     // The webgpu backend registers itself at import time only if navigator.gpu already exists.
     await import('@tensorflow/tfjs-backend-webgpu');
     if (tf.findBackendFactory('webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)');
+    installWebGpuKernelFixes();
     await setBackendOrThrow('webgpu');
     return { info: `WebGPU through dawn.node: ${adapterLine(description)}`, adapter: description };
   },
 
   async tensorflow(_options, hooks) {
-    const importModule = hooks.importModule ?? ((name: string) => import(/* @vite-ignore */ name));
-    // tfjs-node-gpu first; when it is installed but does not load (no CUDA), that is the error: a user
-    // with the GPU package wants the GPU, not a silent CPU libtensorflow.
-    const gpu = await importOptional('@tensorflow/tfjs-node-gpu', importModule);
-    if (gpu === 'loaded') {
-      await setBackendOrThrow('tensorflow');
-      return { info: 'libtensorflow (CUDA) through @tensorflow/tfjs-node-gpu' };
-    }
-    if (gpu !== 'missing') {
-      throw new Error(
-        `@tensorflow/tfjs-node-gpu is installed but does not load: ${gpu}. It needs CUDA 11.2 and cuDNN 8.1 libraries (libcudart.so.11.0, libcudnn.so.8) ` +
-          'on the library path and an NVIDIA driver; install them, or use the wasm backend',
-      );
-    }
-    const cpu = await importOptional('@tensorflow/tfjs-node', importModule);
-    if (cpu === 'loaded') {
-      await setBackendOrThrow('tensorflow');
-      return { info: 'libtensorflow (CPU) through @tensorflow/tfjs-node' };
-    }
-    throw new Error(
-      `the tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA GPUs) or @tensorflow/tfjs-node (CPU): ${cpu === 'missing' ? 'neither is installed' : `@tensorflow/tfjs-node-gpu is not installed and @tensorflow/tfjs-node does not load (${cpu})`}. ` +
-        'Install one (npm install @tensorflow/tfjs-node-gpu@4.22.0; it downloads libtensorflow, which fails without access to Google storage: toolchain.md §11.7), or use the wasm backend',
-    );
+    const info = await loadTensorflow(hooks);
+    await setBackendOrThrow('tensorflow');
+    return { info };
   },
 };
+
+/** The adapter the options ask for, with `navigator.gpu` installed for it; throws why it is not usable. */
+async function usableWebGpuAdapter(options: SelectBackendOptions, hooks: NodeBackendHooks): Promise<AdapterDescription> {
+  const { adapter, softwareRequested } = await nodeWebGpuAdapter(options.gpuAdapter, hooks);
+  const description = describeAdapter(adapter);
+  const refusal = refuseSoftwareAdapter(description, options.allowSoftwareAdapter === true || softwareRequested);
+  if (refusal !== undefined) {
+    releaseNavigatorGpu();
+    throw new Error(refusal);
+  }
+  return description;
+}
+
+/** Import tfjs-node-gpu or tfjs-node (which registers the `tensorflow` backend); returns the info line or throws why not. */
+async function loadTensorflow(hooks: NodeBackendHooks): Promise<string> {
+  const importModule = hooks.importModule ?? ((name: string) => import(/* @vite-ignore */ name));
+  // tfjs-node-gpu first; when it is installed but does not load (no CUDA), that is the error: a user
+  // with the GPU package wants the GPU, not a silent CPU libtensorflow.
+  const gpu = await importOptional('@tensorflow/tfjs-node-gpu', importModule);
+  if (gpu === 'loaded') return 'libtensorflow (CUDA) through @tensorflow/tfjs-node-gpu';
+  if (gpu !== 'missing') {
+    throw new Error(
+      `@tensorflow/tfjs-node-gpu is installed but does not load: ${gpu}. It needs CUDA 11.2 and cuDNN 8.1 libraries (libcudart.so.11.0, libcudnn.so.8) ` +
+        'on the library path and an NVIDIA driver; install them, or use the wasm backend',
+    );
+  }
+  const cpu = await importOptional('@tensorflow/tfjs-node', importModule);
+  if (cpu === 'loaded') return 'libtensorflow (CPU) through @tensorflow/tfjs-node';
+  throw new Error(
+    `the tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA GPUs) or @tensorflow/tfjs-node (CPU): ${cpu === 'missing' ? 'neither is installed' : `@tensorflow/tfjs-node-gpu is not installed and @tensorflow/tfjs-node does not load (${cpu})`}. ` +
+      'Install one (npm install @tensorflow/tfjs-node-gpu@4.22.0; it downloads libtensorflow, which fails without access to Google storage: toolchain.md §11.7), or use the wasm backend',
+  );
+}
 
 /** Import an optional package: `loaded`, `missing` (not installed), or the first line of why it does not load. */
 async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<'loaded' | 'missing' | string> {
@@ -166,6 +175,30 @@ function nodePlatform(hooks: NodeBackendHooks): Platform {
  * const backend = await selectBackend({ prefer: 'webgpu' });
  * console.log(backend.name, backend.info, backend.skipped);
  */
+/**
+ * Check, without initialising TF.js's backend, that `name` can start here with these options: the
+ * `webgpu` package, an adapter (the one `gpuAdapter` names) that is hardware or allowed, the
+ * tfjs-node packages for `tensorflow`. Apps call it before writing anything, so that a backend the
+ * user asked for fails first and alone. Returns a line saying what would be used; throws why not.
+ * `cpu` and `wasm` ship with @normfree/backend and always pass.
+ */
+export async function checkBackend(name: BackendName, options: Pick<SelectBackendOptions, 'allowSoftwareAdapter' | 'gpuAdapter'> = {}, hooks: NodeBackendHooks = {}): Promise<string> {
+  switch (name) {
+    case 'cpu':
+    case 'wasm':
+      return name;
+    case 'webgpu': {
+      const adapter = await usableWebGpuAdapter(options, hooks);
+      releaseNavigatorGpu();
+      return `webgpu on ${adapterLine(adapter)}`;
+    }
+    case 'tensorflow':
+      return loadTensorflow(hooks);
+    case 'webgl':
+      throw new Error("'webgl' is not available in Node (it runs in: the browser)");
+  }
+}
+
 export async function selectBackend(options: SelectBackendOptions = {}, hooks: NodeBackendHooks = {}): Promise<SelectedBackend> {
   await registerGradients();
   return chooseBackend(nodePlatform(hooks), options);

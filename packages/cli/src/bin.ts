@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `normfree` executable. */
+import { releaseBackend } from '@normfree/backend';
 import { runCli } from './program.js';
 
 const code = await runCli(process.argv.slice(2), {
@@ -8,4 +9,6 @@ const code = await runCli(process.argv.slice(2), {
   progressStream: process.stderr,
   cwd: process.cwd(),
 });
+// webgpu: dawn.node's navigator.gpu keeps the event loop (and so the process) alive until removed.
+releaseBackend();
 process.exitCode = code;

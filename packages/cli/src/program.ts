@@ -12,7 +12,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { nodeBackendNames, type BackendName } from '@normfree/backend';
+import { nodeBackendNames, type BackendName, type NodeBackendHooks } from '@normfree/backend';
 import { paperConfigurationIds, presets } from '@normfree/core';
 import { ExperimentInputError, overrideFields, type Overrides, type RunExecutor } from '@normfree/experiment';
 import { UsageError, errorMessage, exitCodes } from './errors.js';
@@ -29,6 +29,7 @@ import {
   parsePreset,
   parseSeedList,
 } from './option-parsers.js';
+import type { BackendRequest } from './backend-check.js';
 import type { ProgressDisplay } from './progress.js';
 
 /** Where the command line writes; tests capture both. */
@@ -49,6 +50,8 @@ export interface CliDependencies {
   readonly now?: () => Date;
   /** Environment of `run` (job array indices); default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Stand-ins for dawn.node and tfjs-node in the backend checks (tests simulate machines with them). */
+  readonly backendHooks?: NodeBackendHooks;
 }
 
 /**
@@ -74,6 +77,8 @@ function addRunOptions(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(nodeBackendNames).default('wasm').argParser(parseChoice('backend', nodeBackendNames)))
     .option('--no-native', 'with --backend wasm: do not use the native CPU kernels of @normfree/backend-native (used by default when built)')
+    .option('--gpu-adapter <adapter>', "with --backend webgpu: an adapter's index or part of its name (see `normfree backends`), or 'software'")
+    .option('--allow-software-adapter', 'with --backend webgpu: accept a software adapter (SwiftShader, lavapipe: slow, for testing)')
     .option('--activation-module <file...>', 'an ES module that registers plug-in activations (registerActivation of @normfree/activations); loaded here and in every worker process')
     .option('--data <store>', 'train on a token store written by `normfree prepare` (its tokenizer sets the vocabulary; default: the embedded corpus)')
     .option('--plain-progress', 'print plain progress lines even in a terminal')
@@ -83,6 +88,8 @@ function addRunOptions(command: Command): Command {
 interface RunFlags {
   backend: BackendName;
   native: boolean;
+  gpuAdapter?: string;
+  allowSoftwareAdapter?: boolean;
   activationModule?: string[];
   data?: string;
   plainProgress?: boolean;
@@ -137,20 +144,30 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     const { createForkExecutor, createInProcessExecutor } = await import('@normfree/experiment/node');
     return workers > 1 ? createForkExecutor() : createInProcessExecutor();
   };
+  /** The backend asked for must start here (checked before anything is written), unless nothing trains here. */
+  const requireBackendFor = async (request: BackendRequest): Promise<void> => {
+    const { requireBackend } = await import('./backend-check.js');
+    await requireBackend(request, dependencies.backendHooks);
+  };
   /** What `reproduce` and `train` share: overrides, backend, plug-ins, progress, executor. */
-  const runOptions = async (flags: RunFlags & { resume?: boolean }, workers: number) => ({
-    overrides: overridesFrom(flags as unknown as Record<string, unknown>),
-    activationModules: flags.activationModule ?? [],
-    ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
-    backend: flags.backend,
-    nativeKernels: flags.native,
-    runsBase: absolute('runs'),
-    resume: flags.resume === true,
-    now: now(),
-    io,
-    progress: await progressFor(flags),
-    executor: await executorFor(workers),
-  });
+  const runOptions = async (flags: RunFlags & { resume?: boolean }, workers: number, trainsHere = true) => {
+    if (trainsHere) await requireBackendFor(flags);
+    return {
+      overrides: overridesFrom(flags as unknown as Record<string, unknown>),
+      activationModules: flags.activationModule ?? [],
+      ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
+      backend: flags.backend,
+      nativeKernels: flags.native,
+      ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
+      ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+      runsBase: absolute('runs'),
+      resume: flags.resume === true,
+      now: now(),
+      io,
+      progress: await progressFor(flags),
+      executor: await executorFor(workers),
+    };
+  };
 
   const program = new Command('normfree')
     .description('Normalization-free transformers on TensorFlow.js: reproduce "ReLU\'s Revival" (Jha & Reagen, 2024)')
@@ -189,7 +206,8 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     const { reproduceCommand } = await import('./commands/reproduce.js');
     const workers = flags.workers ?? defaultWorkersFor(flags.preset);
     const code = await reproduceCommand({
-      ...(await runOptions(flags, workers)),
+      // --plan-only / --emit train elsewhere (a cluster): this machine need not have the backend.
+      ...(await runOptions(flags, workers, flags.planOnly !== true && flags.emit === undefined)),
       preset: flags.preset,
       configurations: flags.configs ?? [...paperConfigurationIds],
       seeds: flags.seeds ?? [presets[flags.preset as keyof typeof presets].training.seed],
@@ -293,11 +311,16 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
     .option('--index <i>', '0-based index into the plan', parseNonNegativeInteger)
     .option('--run <id>', 'a run id, e.g. sm-g-seed1337')
     .addOption(new Option('--backend <name>', "TF.js backend (default: the plan's)").choices(nodeBackendNames).argParser(parseChoice('backend', nodeBackendNames)))
+    .option('--gpu-adapter <adapter>', "with --backend webgpu: an adapter's index or part of its name (see `normfree backends`), or 'software'")
+    .option('--allow-software-adapter', 'with --backend webgpu: accept a software adapter (SwiftShader, lavapipe: slow, for testing)')
     .option('--plain-progress', 'print plain progress lines even in a terminal')
     .option('--progress-interval <seconds>', 'seconds between plain progress lines', parsePositiveNumber, 10)
-    .action(async (dir: string, flags: { index?: number; run?: string; backend?: BackendName; plainProgress?: boolean; progressInterval: number }) => {
+    .action(async (dir: string, flags: { index?: number; run?: string; backend?: BackendName; gpuAdapter?: string; allowSoftwareAdapter?: boolean; plainProgress?: boolean; progressInterval: number }) => {
       const { runCommand } = await import('./commands/run.js');
       const code = await runCommand({
+        requireBackend: requireBackendFor,
+        ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
+        ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
         dir: absolute(dir),
         ...(flags.index === undefined ? {} : { index: flags.index }),
         ...(flags.run === undefined ? {} : { runId: flags.run }),
@@ -308,6 +331,15 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
         executor: await executorFor(1),
       });
       setExitCode(code);
+    });
+
+  program
+    .command('backends')
+    .description('list the backends this machine can train on, with every WebGPU adapter dawn.node sees (index, name, vendor, architecture, type, isFallbackAdapter) for --gpu-adapter')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { backendsCommand } = await import('./commands/backends.js');
+      setExitCode(await backendsCommand({ io, json: flags.json === true, ...(dependencies.backendHooks === undefined ? {} : { hooks: dependencies.backendHooks }) }));
     });
 
   program

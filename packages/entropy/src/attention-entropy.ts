@@ -59,6 +59,17 @@ export function headEntropy(probs: tf.Tensor4D): tf.Tensor1D {
 }
 
 /**
+ * 1 where `mask` holds, else 0, as float32 of `like`'s shape. Not `tf.cast(mask, 'float32')`: on
+ * tfjs-backend-webgpu 4.22 that cast keeps the bool buffer (an `identity`), and the `tf.sum` over
+ * axes [0, 2, 3] below transposes it with a shader that reads i32 into an f32 output: the WGSL fails
+ * to compile and the whole command buffer is dropped (on SwiftShader the model's first step then
+ * trained on zeros). `tf.where` writes a real float32 buffer on every backend.
+ */
+function countable(mask: tf.Tensor, like: tf.Tensor): tf.Tensor {
+  return tf.where(mask, tf.onesLike(like), tf.zerosLike(like));
+}
+
+/**
  * NaN elements of each head's probabilities over the whole batch, as the authors count them
  * (`isnan(attn_mat[:, h, :, :]).sum()`, paper-reference §7). A fully NaN row contributes T.
  *
@@ -66,7 +77,7 @@ export function headEntropy(probs: tf.Tensor4D): tf.Tensor1D {
  * @returns (nh,) float32 counts. Caller owns the returned tensor.
  */
 export function headNanCounts(probs: tf.Tensor4D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.cast(tf.isNaN(probs), 'float32'), [0, 2, 3]) as tf.Tensor1D); // (B, nh, T, T) -> (nh,)
+  return tf.tidy(() => tf.sum(countable(tf.isNaN(probs), probs), [0, 2, 3]) as tf.Tensor1D); // (B, nh, T, T) -> (nh,)
 }
 
 /** The largest finite float16 value; larger magnitudes overflow to ±Infinity under fp16 autocast. */
@@ -81,5 +92,5 @@ export const float16Max = 65504;
  *   the returned tensor.
  */
 export function headFp16OverflowCounts(logits: tf.Tensor4D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.abs(logits), float16Max), 'float32'), [0, 2, 3]) as tf.Tensor1D); // (nh,)
+  return tf.tidy(() => tf.sum(countable(tf.greater(tf.abs(logits), float16Max), logits), [0, 2, 3]) as tf.Tensor1D); // (nh,)
 }

@@ -66,6 +66,10 @@ export interface RunJob {
   readonly backend: BackendName;
   /** With `backend: 'wasm'`: serve kernels from @normfree/backend-native when it is built (falls back to plain wasm, saying why). */
   readonly nativeKernels: boolean;
+  /** With `backend: 'webgpu'`: which adapter (`gpuAdapter` of @normfree/backend: index, name or `software`). */
+  readonly gpuAdapter?: string;
+  /** With `backend: 'webgpu'`: accept a software adapter (SwiftShader, lavapipe). */
+  readonly allowSoftwareAdapter?: boolean;
   /** ES modules that register plug-in activations; imported before the model is built, in every process. */
   readonly activationModules: readonly string[];
   /** The token store to train on (`--data`); absent: the embedded corpus with the preset's tokenizer. */
@@ -92,6 +96,10 @@ export interface RunJobCommon {
   readonly backend: BackendName;
   /** Default true. */
   readonly nativeKernels?: boolean | undefined;
+  /** See {@link RunJob.gpuAdapter}. */
+  readonly gpuAdapter?: string | undefined;
+  /** See {@link RunJob.allowSoftwareAdapter}. */
+  readonly allowSoftwareAdapter?: boolean | undefined;
   /** Default none. */
   readonly activationModules?: readonly string[];
 }
@@ -162,6 +170,8 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
     training: settings.training,
     backend: options.backend,
     nativeKernels: options.nativeKernels ?? true,
+    ...(options.gpuAdapter === undefined ? {} : { gpuAdapter: options.gpuAdapter }),
+    ...(options.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     activationModules: [...(options.activationModules ?? [])],
     ...(options.data === undefined ? {} : { data: dataIdentity(options.data) }),
   };

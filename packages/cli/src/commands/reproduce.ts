@@ -84,6 +84,8 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,
+    gpuAdapter: options.gpuAdapter,
+    allowSoftwareAdapter: options.allowSoftwareAdapter,
     outDir,
     now: options.now,
   });

@@ -21,6 +21,10 @@ export interface RunCommandOptions {
   readonly backend: BackendName;
   /** Native kernels on wasm when available (`--no-native` turns them off). */
   readonly nativeKernels?: boolean;
+  /** `--gpu-adapter` (with `webgpu`). */
+  readonly gpuAdapter?: string;
+  /** `--allow-software-adapter` (with `webgpu`). */
+  readonly allowSoftwareAdapter?: boolean;
   /** Default output folders go under this folder. */
   readonly runsBase: string;
   readonly resume: boolean;

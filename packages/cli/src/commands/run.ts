@@ -7,6 +7,7 @@ import type { BackendName } from '@normfree/backend';
 import type { RunExecutor } from '@normfree/experiment';
 import { exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
+import type { BackendRequest } from '../backend-check.js';
 import type { ProgressDisplay } from '../progress.js';
 
 export interface RunCommandOptions {
@@ -14,6 +15,11 @@ export interface RunCommandOptions {
   readonly index?: number;
   readonly runId?: string;
   readonly backend?: BackendName;
+  /** `--gpu-adapter` / `--allow-software-adapter` (with `webgpu`). */
+  readonly gpuAdapter?: string;
+  readonly allowSoftwareAdapter?: boolean;
+  /** Throws a UsageError when the backend cannot start here (checked before the run folder is touched). */
+  readonly requireBackend?: (request: BackendRequest) => Promise<void>;
   readonly env: NodeJS.ProcessEnv;
   readonly io: CliIo;
   readonly progress: ProgressDisplay;
@@ -27,12 +33,19 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
   await loadActivationModules(job.activationModules);
+  const gpuAdapter = options.gpuAdapter ?? job.gpuAdapter;
+  const backend = {
+    backend: options.backend ?? job.backend,
+    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
+    ...(options.allowSoftwareAdapter === true || job.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+  };
+  await options.requireBackend?.(backend);
   io.stderr(`[normfree] ${options.dir}: run ${plan.runs.indexOf(job)} of ${plan.runs.length}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${options.backend ?? job.backend}\n`);
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {
     // The plan is read and the run selected above; train that job (on another backend if asked).
-    outcome = await trainPlannedJob(options.dir, options.backend === undefined ? job : { ...job, backend: options.backend }, {
+    outcome = await trainPlannedJob(options.dir, { ...job, ...backend }, {
       executor: options.executor,
       progress: options.progress,
       signal: interrupts.signal,

@@ -29,6 +29,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,
+    gpuAdapter: options.gpuAdapter,
+    allowSoftwareAdapter: options.allowSoftwareAdapter,
   };
   // Validated before any folder is touched; the folder is filled in once it is known.
   const name = createRunJob({ ...common, runDir: '' }).runId;

@@ -128,6 +128,8 @@ export async function runWorker(): Promise<void> {
     await post({ type: 'error', message: errorMessage(error) });
   } finally {
     interrupts.dispose();
+    // webgpu: dawn.node's navigator.gpu keeps the event loop (and so this process) alive until removed.
+    (await import('@normfree/backend')).releaseBackend();
   }
   process.removeAllListeners('message');
   process.disconnect?.();

@@ -20,19 +20,28 @@ let backend: Promise<string> | undefined;
 let backendRequest: string | undefined;
 
 /**
- * Select the job's backend once per process (a second, different request is an error), with
+ * Select the job's backend once per process, strictly (it throws rather than training on another
+ * backend; a second, different request is an error), with
  * @normfree/backend-native's kernels on wasm unless the job turns them off. Why native kernels are
  * not used, when they were wanted, is printed.
  */
-function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels'>): Promise<string> {
-  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}`;
+function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels' | 'gpuAdapter' | 'allowSoftwareAdapter'>): Promise<string> {
+  const adapterRequest = job.backend !== 'webgpu' ? '' : `${job.gpuAdapter === undefined ? '' : ` (adapter ${job.gpuAdapter})`}${job.allowSoftwareAdapter === true ? ' (software allowed)' : ''}`;
+  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}${adapterRequest}`;
   if (backend !== undefined && backendRequest !== request) {
     return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
   }
   backendRequest = request;
   const log = (message: string): void => void process.stderr.write(`${message}\n`);
   backend ??= (async () => {
-    const selected = await selectBackend({ prefer: job.backend, log });
+    // strict: a run asked for this backend; training on another one would be a different experiment.
+    const selected = await selectBackend({
+      prefer: job.backend,
+      strict: true,
+      log,
+      ...(job.gpuAdapter === undefined ? {} : { gpuAdapter: job.gpuAdapter }),
+      ...(job.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+    });
     if (selected.name !== 'wasm' || !job.nativeKernels) return selected.name;
     const native = await enableNativeKernels();
     log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels; --no-native turns them off)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);

@@ -1,0 +1,38 @@
+/**
+ * The backend a command line asked for is checked before anything is written: `--backend webgpu`
+ * without a usable adapter, or `--backend tensorflow` without tfjs-node(-gpu), is one error (exit
+ * code 2) saying what is missing, never a silent run on wasm.
+ */
+import { checkBackend, type BackendName, type NodeBackendHooks } from '@normfree/backend';
+import { errorMessage } from '@normfree/experiment';
+import { UsageError } from './errors.js';
+
+/** What a training command asks of its backend. */
+export interface BackendRequest {
+  readonly backend: BackendName;
+  /** `--gpu-adapter`: an index or part of a name from `normfree backends`, or `software`. */
+  readonly gpuAdapter?: string | undefined;
+  /** `--allow-software-adapter`. */
+  readonly allowSoftwareAdapter?: boolean | undefined;
+}
+
+/**
+ * Throw a {@link UsageError} when the requested backend cannot start on this machine, or when the
+ * WebGPU flags are given with another backend.
+ */
+export async function requireBackend(request: BackendRequest, hooks: NodeBackendHooks = {}): Promise<void> {
+  if (request.backend !== 'webgpu') {
+    for (const [flag, given] of [['--gpu-adapter', request.gpuAdapter !== undefined], ['--allow-software-adapter', request.allowSoftwareAdapter === true]] as const) {
+      if (given) throw new UsageError(`${flag} applies to --backend webgpu only (the backend is ${request.backend})`);
+    }
+  }
+  try {
+    await checkBackend(
+      request.backend,
+      { ...(request.gpuAdapter === undefined ? {} : { gpuAdapter: request.gpuAdapter }), ...(request.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}) },
+      hooks,
+    );
+  } catch (error) {
+    throw new UsageError(`--backend ${request.backend} cannot start on this machine: ${errorMessage(error)}. Nothing was written (\`normfree backends\` lists what this machine has).`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * `normfree backends`: what this machine can train on. wasm and cpu always; webgpu with every adapter
+ * dawn.node sees (software ones included, which `--allow-software-adapter` or `--gpu-adapter software`
+ * permit); tensorflow when tfjs-node(-gpu) loads. Nothing is initialised: TF.js is not started.
+ */
+import { checkBackend, gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type NodeBackendHooks } from '@normfree/backend';
+import { errorMessage } from '@normfree/experiment';
+import { exitCodes } from '../errors.js';
+import type { CliIo } from '../program.js';
+
+export async function backendsCommand(options: { readonly io: CliIo; readonly json: boolean; readonly hooks?: NodeBackendHooks }): Promise<number> {
+  const { io } = options;
+  const hooks = options.hooks ?? {};
+  let adapters: Awaited<ReturnType<typeof listGpuAdapters>> = [];
+  let webgpuProblem: string | undefined;
+  try {
+    adapters = await listGpuAdapters(hooks);
+    if (adapters.length === 0) webgpuProblem = `dawn.node sees no adapter; ${swiftShaderRecipe}`;
+  } catch (error) {
+    webgpuProblem = errorMessage(error);
+  }
+  let tensorflow: string;
+  try {
+    tensorflow = `available: ${await checkBackend('tensorflow', {}, hooks)}`;
+  } catch (error) {
+    tensorflow = `unavailable: ${errorMessage(error)}`;
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ wasm: true, cpu: true, webgpu: { adapters, ...(webgpuProblem === undefined ? {} : { problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
+    return exitCodes.ok;
+  }
+  const lines = ['wasm        available (the default; native kernels when @normfree/backend-native is built)', 'cpu         available (the reference; slow)'];
+  if (webgpuProblem !== undefined) {
+    lines.push(`webgpu      unavailable: ${webgpuProblem}`);
+  } else {
+    lines.push(`webgpu      ${adapters.length} adapter${adapters.length === 1 ? '' : 's'} (--gpu-adapter <index|name|software>; a software one also needs --allow-software-adapter unless chosen as 'software'):`);
+    for (const adapter of adapters) lines.push(`  ${gpuAdapterLine(adapter)}; type ${adapter.type}, isFallbackAdapter ${adapter.fallback}`);
+  }
+  lines.push(`tensorflow  ${tensorflow}`);
+  io.stdout(`${lines.join('\n')}\n`);
+  return exitCodes.ok;
+}
