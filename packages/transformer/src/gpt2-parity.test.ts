@@ -7,15 +7,11 @@ import { selectBackend } from '@normfree/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
-import { flatValues, loadReferenceFixture, referenceConfigurationNames, type ReferenceStage } from './testing/index.js';
+import { flatValues, loadReferenceFixture, referenceConfigurationNames, referenceTolerance, type ReferenceStage } from './testing/index.js';
 
-/**
- * The tolerance: |actual − expected| ≤ RELATIVE · max|expected| + ABSOLUTE, elementwise, with
- * max|expected| taken over the whole tensor (so near-zero entries of a large tensor are judged at
- * the tensor's scale, as float32 rounding is). The fixture README expects ≈1e-5 relative agreement.
- */
-const RELATIVE = 1e-5;
-const ABSOLUTE = 1e-6;
+/** The tolerance (see {@link referenceTolerance}); gpt2-parity.webgpu.test.ts uses the same. */
+const RELATIVE = referenceTolerance.relative;
+const ABSOLUTE = referenceTolerance.absolute;
 
 function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>): { error: number; allowed: number } {
   expect(actual.length).toBe(expected.length);

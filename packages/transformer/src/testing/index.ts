@@ -3,6 +3,7 @@ export {
   flatValues,
   referenceConfigurationNames,
   referenceFixtureDirectory,
+  referenceTolerance,
   type ReferenceConfigurationName,
   type ReferenceFixture,
   type ReferenceOutputs,

@@ -59,6 +59,14 @@ export interface ReferenceFixture {
   readonly outputs: ReferenceOutputs;
 }
 
+/**
+ * The parity tolerance of every backend: |actual − expected| ≤ relative · max|expected| + absolute,
+ * elementwise, with max|expected| taken over the whole tensor (so near-zero entries of a large tensor
+ * are judged at the tensor's scale, as float32 rounding is). The fixture README expects ≈1e-5
+ * relative agreement.
+ */
+export const referenceTolerance = { relative: 1e-5, absolute: 1e-6 } as const;
+
 /** The folder `fixtures/reference-tiny/` of this repository. */
 export const referenceFixtureDirectory = fileURLToPath(new URL('../../../../fixtures/reference-tiny/', import.meta.url));
 
