@@ -3,6 +3,8 @@
 // toolchain.md §11.9), and the heap is re-read on every call because it is replaced when it grows.
 #include <node_api.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +12,7 @@
 
 #include "gemm.h"
 #include "kernels.h"
+#include "thread-pool.h"
 
 namespace {
 
@@ -71,12 +74,34 @@ bool int32sAt(napi_env env, uint8_t* heap, size_t heapLength, int64_t offset, in
   return true;
 }
 
-// info() -> { simd: string, simdAvailable: string }
+// info() -> { simd: string, threads: number, cores: number, parallelRegions: number }
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value result, simd;
+  napi_value result, simd, threads, cores, regions;
   NAPI_OK(napi_create_object(env, &result));
   NAPI_OK(napi_create_string_utf8(env, normfree::simdName(normfree::simdLevel()), NAPI_AUTO_LENGTH, &simd));
   NAPI_OK(napi_set_named_property(env, result, "simd", simd));
+  NAPI_OK(napi_create_int32(env, normfree::threadCount(), &threads));
+  NAPI_OK(napi_set_named_property(env, result, "threads", threads));
+  NAPI_OK(napi_create_int32(env, normfree::availableCores(), &cores));
+  NAPI_OK(napi_set_named_property(env, result, "cores", cores));
+  NAPI_OK(napi_create_double(env, static_cast<double>(normfree::parallelRegions()), &regions));
+  NAPI_OK(napi_set_named_property(env, result, "parallelRegions", regions));
+  return result;
+}
+
+// setThreads(count: number) -> number (the threads now in use; count is clamped to [1, 256])
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 1)) return nullptr;
+  int64_t count = 0;
+  if (!int64Of(env, args.values[0], &count)) return nullptr;
+  if (count < 1) {
+    napi_throw_range_error(env, nullptr, "normfree-native: setThreads needs a count of at least 1");
+    return nullptr;
+  }
+  normfree::setThreadCount(static_cast<int>(std::min<int64_t>(count, 256)));
+  napi_value result;
+  NAPI_OK(napi_create_int32(env, normfree::threadCount(), &result));
   return result;
 }
 
@@ -116,9 +141,22 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   if (!floatsAt(env, heap, heapLength, v[4], (batch - 1) * aStride + M * K, &a)) return nullptr;
   if (!floatsAt(env, heap, heapLength, v[6], (batch - 1) * bStride + K * N, &b)) return nullptr;
   if (!floatsAt(env, heap, heapLength, v[8], batch * M * N, &c)) return nullptr;
-  for (int64_t i = 0; i < batch; ++i) {
+  // Many products (attention: B·nh of them), or products too small to split: whole products per
+  // thread, which keeps each one's summation order. A few large ones: each product is shared out.
+  const int threads = normfree::threadCount();
+  const bool byProduct = batch >= 4 * threads || batch % threads == 0 || M * N * K < (int64_t{1} << 21);
+  const auto product = [&](int64_t i, bool parallel) {
     normfree::sgemm(static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), a + i * aStride, transposeA,
-                    b + i * bStride, transposeB, c + i * M * N);
+                    b + i * bStride, transposeB, c + i * M * N, parallel);
+  };
+  if (threads > 1 && byProduct && batch > 1) {
+    // A part should hold ≥ 2·10⁶ multiply-adds, the single-product threshold of sgemm (gemm.cc).
+    const int64_t perProduct = std::max<int64_t>(1, M * N * K);
+    normfree::parallelFor(batch, std::max<int64_t>(1, (int64_t{1} << 21) / perProduct), [&](int64_t first, int64_t last) {
+      for (int64_t i = first; i < last; ++i) product(i, false);
+    });
+  } else {
+    for (int64_t i = 0; i < batch; ++i) product(i, true);
   }
   return nullptr;
 }
@@ -353,7 +391,16 @@ napi_value ReduceSum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Environments (the main thread, worker_threads) that loaded the addon; the last one to be torn down
+// joins the pool's workers, so no thread outlives Node's cleanup (vitest workers, Ctrl-C, exit).
+std::atomic<int> gEnvironments{0};
+
+void cleanupEnvironment(void*) {
+  if (gEnvironments.fetch_sub(1) == 1) normfree::stopThreads();
+}
+
 napi_value Init(napi_env env, napi_value exports) {
+  if (napi_add_env_cleanup_hook(env, cleanupEnvironment, nullptr) == napi_ok) gEnvironments.fetch_add(1);
   struct Entry {
     const char* name;
     napi_callback callback;
@@ -361,6 +408,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const Entry entries[] = {
       {"info", Info},
       {"setSimd", SetSimd},
+      {"setThreads", SetThreads},
       {"matmul", Matmul},
       {"softmaxCrossEntropy", SoftmaxCrossEntropy},
       {"softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad},

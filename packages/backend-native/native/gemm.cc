@@ -12,6 +12,8 @@
 //   2. F. Van Zee, R. van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015.
 #include "gemm.h"
 
+#include "thread-pool.h"
+
 #include <immintrin.h>
 
 #include <algorithm>
@@ -29,12 +31,9 @@ constexpr int kNc = 2048;  // columns of B per packed panel
 struct Operand {
   const float* data;
   bool transposed;
-  int rows;  // logical rows of op(X)
-  int cols;  // logical columns of op(X)
-  // element (r, c) of op(X)
-  inline float at(int r, int c) const {
-    return transposed ? data[static_cast<size_t>(c) * rows + r] : data[static_cast<size_t>(r) * cols + c];
-  }
+  int rows;    // logical rows of op(X)
+  int cols;    // logical columns of op(X)
+  int stride;  // elements between rows of the stored matrix (X, not op(X)): a sub-block keeps its parent's
 };
 
 // Pack rows [i0, i0+mc) × depth [k0, k0+kc) of op(A) into MR-row strips: strip s holds
@@ -46,7 +45,7 @@ void packA(const Operand& a, int i0, int mc, int k0, int kc, float* out) {
     if (!a.transposed) {
       for (int ii = 0; ii < MR; ++ii) {
         if (ii < rows) {
-          const float* src = a.data + static_cast<size_t>(i0 + s + ii) * a.cols + k0;
+          const float* src = a.data + static_cast<size_t>(i0 + s + ii) * a.stride + k0;
           for (int k = 0; k < kc; ++k) out[k * MR + ii] = src[k];
         } else {
           for (int k = 0; k < kc; ++k) out[k * MR + ii] = 0.0f;
@@ -55,7 +54,7 @@ void packA(const Operand& a, int i0, int mc, int k0, int kc, float* out) {
     } else {
       // A stored as [K, M]: row k of storage is contiguous over m.
       for (int k = 0; k < kc; ++k) {
-        const float* src = a.data + static_cast<size_t>(k0 + k) * a.rows + i0 + s;
+        const float* src = a.data + static_cast<size_t>(k0 + k) * a.stride + i0 + s;
         int ii = 0;
         for (; ii < rows; ++ii) out[k * MR + ii] = src[ii];
         for (; ii < MR; ++ii) out[k * MR + ii] = 0.0f;
@@ -73,7 +72,7 @@ void packB(const Operand& b, int k0, int kc, int j0, int nc, float* out) {
     const int cols = std::min(NR, nc - s);
     if (!b.transposed) {
       for (int k = 0; k < kc; ++k) {
-        const float* src = b.data + static_cast<size_t>(k0 + k) * b.cols + j0 + s;
+        const float* src = b.data + static_cast<size_t>(k0 + k) * b.stride + j0 + s;
         if (cols == NR) {
           std::memcpy(out + k * NR, src, sizeof(float) * NR);
         } else {
@@ -86,7 +85,7 @@ void packB(const Operand& b, int k0, int kc, int j0, int nc, float* out) {
       // B stored as [N, K]: row n of storage is contiguous over k.
       for (int jj = 0; jj < NR; ++jj) {
         if (jj < cols) {
-          const float* src = b.data + static_cast<size_t>(j0 + s + jj) * b.rows + k0;
+          const float* src = b.data + static_cast<size_t>(j0 + s + jj) * b.stride + k0;
           for (int k = 0; k < kc; ++k) out[k * NR + jj] = src[k];
         } else {
           for (int k = 0; k < kc; ++k) out[k * NR + jj] = 0.0f;
@@ -170,7 +169,7 @@ void microScalar4x8(int kc, const float* ap, const float* bp, float* c, int ldc,
 using MicroKernel = void (*)(int, const float*, const float*, float*, int, bool);
 
 template <int MR, int NR>
-void gemmBlocked(MicroKernel micro, const Operand& a, const Operand& b, float* c, int M, int N, int K) {
+void gemmBlocked(MicroKernel micro, const Operand& a, const Operand& b, float* c, int ldc, int M, int N, int K) {
   thread_local std::vector<float> packedA, packedB;
   const int kcMax = std::min(kKc, K);
   const int ncMax = std::min(kNc, ((N + NR - 1) / NR) * NR);
@@ -180,7 +179,7 @@ void gemmBlocked(MicroKernel micro, const Operand& a, const Operand& b, float* c
   alignas(64) float edge[MR * NR];
 
   if (K == 0) {
-    for (int i = 0; i < M; ++i) std::memset(c + static_cast<size_t>(i) * N, 0, sizeof(float) * N);
+    for (int i = 0; i < M; ++i) std::memset(c + static_cast<size_t>(i) * ldc, 0, sizeof(float) * N);
     return;
   }
   for (int jc = 0; jc < N; jc += kNc) {
@@ -198,16 +197,16 @@ void gemmBlocked(MicroKernel micro, const Operand& a, const Operand& b, float* c
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = std::min(MR, mc - ir);
             const float* ap = packedA.data() + static_cast<size_t>(ir) * kc;
-            float* cTile = c + static_cast<size_t>(ic + ir) * N + jc + jr;
+            float* cTile = c + static_cast<size_t>(ic + ir) * ldc + jc + jr;
             if (mr == MR && nr == NR) {
-              micro(kc, ap, bp, cTile, N, accumulate);
+              micro(kc, ap, bp, cTile, ldc, accumulate);
             } else {
               // Edge tile: run the full tile on a scratch buffer, copy back the valid part.
               if (accumulate) {
-                for (int i = 0; i < mr; ++i) std::memcpy(edge + i * NR, cTile + static_cast<size_t>(i) * N, sizeof(float) * nr);
+                for (int i = 0; i < mr; ++i) std::memcpy(edge + i * NR, cTile + static_cast<size_t>(i) * ldc, sizeof(float) * nr);
               }
               micro(kc, ap, bp, edge, NR, accumulate);
-              for (int i = 0; i < mr; ++i) std::memcpy(cTile + static_cast<size_t>(i) * N, edge + i * NR, sizeof(float) * nr);
+              for (int i = 0; i < mr; ++i) std::memcpy(cTile + static_cast<size_t>(i) * ldc, edge + i * NR, sizeof(float) * nr);
             }
           }
         }
@@ -243,13 +242,57 @@ void setSimdLevel(SimdLevel level) {
   gLevel = static_cast<int>(level) <= static_cast<int>(best) ? level : best;
 }
 
-void sgemm(int M, int N, int K, const float* a, bool transposeA, const float* b, bool transposeB, float* c) {
-  const Operand opA{a, transposeA, M, K};
-  const Operand opB{b, transposeB, K, N};
+namespace {
+
+/** Rows [r0, r0 + rows) of op(X), as an operand of its own (same storage, same stride). */
+Operand rowsOf(const Operand& x, int r0, int rows) {
+  const float* start = x.transposed ? x.data + r0 : x.data + static_cast<size_t>(r0) * x.stride;
+  return {start, x.transposed, rows, x.cols, x.stride};
+}
+
+/** Columns [c0, c0 + cols) of op(X). */
+Operand colsOf(const Operand& x, int c0, int cols) {
+  const float* start = x.transposed ? x.data + static_cast<size_t>(c0) * x.stride : x.data + c0;
+  return {start, x.transposed, x.rows, cols, x.stride};
+}
+
+template <int MR, int NR>
+void gemmParallel(MicroKernel micro, const Operand& a, const Operand& b, float* c, int M, int N, int K, bool parallel) {
+  // Below ≈2·10⁶ multiply-adds (e.g. 128×128×128) one thread is as fast as two on the 2-vCPU EPYC
+  // (measured with bench-threads.mjs: the fork-join and the second B packing eat the gain).
+  constexpr int64_t kMinParallelMacs = int64_t{1} << 21;
+  const int64_t macs = static_cast<int64_t>(M) * N * K;
+  if (!parallel || threadCount() == 1 || macs < kMinParallelMacs) return gemmBlocked<MR, NR>(micro, a, b, c, N, M, N, K);
+  // Each thread computes a block of whole rows (or columns) of C with the serial algorithm, packing
+  // its own A block and B panel: every element of C is summed in the same order as with one thread
+  // (k ascending in kKc slices, the same micro-kernel), so results are bit-identical. Rows when there
+  // are enough MR-strips to share out evenly, else columns in NR-strips (the weight gradients
+  // Xᵀ·dY are [C, C'] with a long K).
+  const int threads = threadCount();
+  const int rowStrips = (M + MR - 1) / MR;
+  const int colStrips = (N + NR - 1) / NR;
+  const bool byRows = rowStrips >= 4 * threads || rowStrips >= colStrips;
+  const int strips = byRows ? rowStrips : colStrips;
+  parallelFor(strips, 1, [&](int64_t first, int64_t last) {
+    if (byRows) {
+      const int r0 = static_cast<int>(first) * MR, r1 = std::min(M, static_cast<int>(last) * MR);
+      gemmBlocked<MR, NR>(micro, rowsOf(a, r0, r1 - r0), b, c + static_cast<size_t>(r0) * N, N, r1 - r0, N, K);
+    } else {
+      const int c0 = static_cast<int>(first) * NR, c1 = std::min(N, static_cast<int>(last) * NR);
+      gemmBlocked<MR, NR>(micro, a, colsOf(b, c0, c1 - c0), c + c0, N, M, c1 - c0, K);
+    }
+  });
+}
+
+}  // namespace
+
+void sgemm(int M, int N, int K, const float* a, bool transposeA, const float* b, bool transposeB, float* c, bool parallel) {
+  const Operand opA{a, transposeA, M, K, transposeA ? M : K};
+  const Operand opB{b, transposeB, K, N, transposeB ? K : N};
   switch (gLevel) {
-    case SimdLevel::Avx512: gemmBlocked<12, 32>(microAvx512, opA, opB, c, M, N, K); break;
-    case SimdLevel::Avx2: gemmBlocked<6, 16>(microAvx2, opA, opB, c, M, N, K); break;
-    default: gemmBlocked<4, 8>(microScalar4x8, opA, opB, c, M, N, K); break;
+    case SimdLevel::Avx512: gemmParallel<12, 32>(microAvx512, opA, opB, c, M, N, K, parallel); break;
+    case SimdLevel::Avx2: gemmParallel<6, 16>(microAvx2, opA, opB, c, M, N, K, parallel); break;
+    default: gemmParallel<4, 8>(microScalar4x8, opA, opB, c, M, N, K, parallel); break;
   }
 }
 

@@ -11,7 +11,10 @@ const char* simdName(SimdLevel level);
 /** Lower (never raise past the CPU's) the SIMD level, e.g. to test the AVX2 path on an AVX-512 CPU. */
 void setSimdLevel(SimdLevel level);
 
-/** C[M,N] = op(A)·op(B); A is [M,K] or, transposed, [K,M]; B is [K,N] or, transposed, [N,K]. */
-void sgemm(int M, int N, int K, const float* a, bool transposeA, const float* b, bool transposeB, float* c);
+/**
+ * C[M,N] = op(A)·op(B); A is [M,K] or, transposed, [K,M]; B is [K,N] or, transposed, [N,K].
+ * `parallel`: share large products out over the thread pool (bit-identical to one thread).
+ */
+void sgemm(int M, int N, int K, const float* a, bool transposeA, const float* b, bool transposeB, float* c, bool parallel = true);
 
 }  // namespace normfree

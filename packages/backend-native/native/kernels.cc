@@ -14,8 +14,16 @@
 #include <limits>
 
 #include "gemm.h"
+#include "thread-pool.h"
 
 namespace normfree {
+
+// Smallest share of work worth handing to a second thread (the fork-join costs ≈2–5 µs with the
+// workers awake). Measured on the 2-vCPU EPYC with bench-threads.mjs (1 vs 2 threads, median of
+// many calls): exp/tanh/erf gain from ≈32 K elements, memory-bound loops (copies, broadcast
+// arithmetic, sums) from ≈64 K elements; below that one thread is as fast or faster.
+constexpr int64_t kMinTranscendentalPerThread = 16 * 1024;
+constexpr int64_t kMinMemoryBoundPerThread = 32 * 1024;
 
 namespace {
 
@@ -124,7 +132,9 @@ bool hasAvx2() { return simdLevel() != SimdLevel::Scalar; }
 
 }  // namespace
 
-void unary(UnaryOp op, int64_t count, const float* x, float* y) {
+namespace {
+
+void unarySerial(UnaryOp op, int64_t count, const float* x, float* y) {
   switch (op) {
     case UnaryOp::Exp:
       if (hasAvx2()) return expAvx2(count, x, y);
@@ -139,6 +149,18 @@ void unary(UnaryOp op, int64_t count, const float* x, float* y) {
       for (int64_t i = 0; i < count; ++i) y[i] = erfScalar(x[i]);
       return;
   }
+}
+
+}  // namespace
+
+void unary(UnaryOp op, int64_t count, const float* x, float* y) {
+  // Parts start on multiples of 64 elements, so every element goes through the same 8-lane or tail
+  // code as with one thread (the scalar tail uses libm, which differs from exp8 by an ulp).
+  constexpr int64_t kBlock = 64;
+  parallelFor((count + kBlock - 1) / kBlock, kMinTranscendentalPerThread / kBlock, [&](int64_t first, int64_t last) {
+    const int64_t begin = first * kBlock, end = std::min(count, last * kBlock);
+    unarySerial(op, end - begin, x + begin, y + begin);
+  });
 }
 
 namespace {
@@ -172,59 +194,102 @@ __attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* i
   for (; c < cols; ++c) out[c] *= 1.0f / sum;
 }
 
+/** Rows per part so that a part holds at least `elements` values. */
+int64_t rowsFor(int64_t elements, int64_t cols) { return std::max<int64_t>(1, elements / std::max<int64_t>(1, cols)); }
+
+/**
+ * An odometer over the first `axes` axes of `shape`, started at the flat row `start`: what the
+ * serial loops count up from 0, a part of a parallel loop starts in the middle.
+ */
+struct Odometer {
+  int64_t index[8] = {0};
+  int axes;
+  const int32_t* shape;
+  Odometer(int axesCount, const int32_t* dims, int64_t start) : axes(axesCount), shape(dims) {
+    for (int d = axes - 1; d >= 0; --d) {
+      index[d] = start % shape[d];
+      start /= shape[d];
+    }
+  }
+  template <typename Strides>
+  int64_t offset(const Strides* strides) const {
+    int64_t sum = 0;
+    for (int d = 0; d < axes; ++d) sum += index[d] * strides[d];
+    return sum;
+  }
+  void next() {
+    for (int d = axes - 1; d >= 0; --d) {
+      if (++index[d] < shape[d]) return;
+      index[d] = 0;
+    }
+  }
+};
+
+int64_t product(const int32_t* shape, int axes) {
+  int64_t total = 1;
+  for (int d = 0; d < axes; ++d) total *= shape[d];
+  return total;
+}
+
 }  // namespace
 
 void softmaxRows(int rows, int cols, const float* x, float* y) {
-  for (int r = 0; r < rows; ++r) {
-    const float* in = x + static_cast<int64_t>(r) * cols;
-    float* out = y + static_cast<int64_t>(r) * cols;
-    if (hasAvx2()) {
-      softmaxRowAvx2(cols, in, out);
-      continue;
+  parallelFor(rows, rowsFor(kMinTranscendentalPerThread, cols), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* in = x + static_cast<int64_t>(r) * cols;
+      float* out = y + static_cast<int64_t>(r) * cols;
+      if (hasAvx2()) {
+        softmaxRowAvx2(cols, in, out);
+        continue;
+      }
+      float maximum = -std::numeric_limits<float>::infinity();
+      for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
+      // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
+      double sum = 0.0;
+      for (int c = 0; c < cols; ++c) {
+        out[c] = std::exp(in[c] - maximum);
+        sum += out[c];
+      }
+      const float inverse = static_cast<float>(1.0 / sum);
+      for (int c = 0; c < cols; ++c) out[c] *= inverse;
     }
-    float maximum = -std::numeric_limits<float>::infinity();
-    for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
-    // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
-    double sum = 0.0;
-    for (int c = 0; c < cols; ++c) {
-      out[c] = std::exp(in[c] - maximum);
-      sum += out[c];
-    }
-    const float inverse = static_cast<float>(1.0 / sum);
-    for (int c = 0; c < cols; ++c) out[c] *= inverse;
-  }
+  });
 }
 
 void softmaxCrossEntropyForward(int rows, int classes, const float* logits, const int32_t* labels, float* loss, float* probs) {
-  for (int r = 0; r < rows; ++r) {
-    const float* in = logits + static_cast<int64_t>(r) * classes;
-    float* out = probs + static_cast<int64_t>(r) * classes;
-    float maximum = -std::numeric_limits<float>::infinity();
-    for (int c = 0; c < classes; ++c) maximum = std::max(maximum, in[c]);
-    for (int c = 0; c < classes; ++c) out[c] = in[c] - maximum;
-    unary(UnaryOp::Exp, classes, out, out);
-    double sum = 0.0;
-    for (int c = 0; c < classes; ++c) sum += out[c];
-    const float inverse = static_cast<float>(1.0 / sum);
-    for (int c = 0; c < classes; ++c) out[c] *= inverse;
-    const int32_t label = labels[r];
-    loss[r] = (label >= 0 && label < classes) ? static_cast<float>(std::log(sum) + maximum - in[label]) : 0.0f;
-  }
+  parallelFor(rows, rowsFor(kMinTranscendentalPerThread, classes), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* in = logits + static_cast<int64_t>(r) * classes;
+      float* out = probs + static_cast<int64_t>(r) * classes;
+      float maximum = -std::numeric_limits<float>::infinity();
+      for (int c = 0; c < classes; ++c) maximum = std::max(maximum, in[c]);
+      for (int c = 0; c < classes; ++c) out[c] = in[c] - maximum;
+      unarySerial(UnaryOp::Exp, classes, out, out);
+      double sum = 0.0;
+      for (int c = 0; c < classes; ++c) sum += out[c];
+      const float inverse = static_cast<float>(1.0 / sum);
+      for (int c = 0; c < classes; ++c) out[c] *= inverse;
+      const int32_t label = labels[r];
+      loss[r] = (label >= 0 && label < classes) ? static_cast<float>(std::log(sum) + maximum - in[label]) : 0.0f;
+    }
+  });
 }
 
 void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, const int32_t* labels, const float* dloss, float* dlogits) {
-  for (int r = 0; r < rows; ++r) {
-    const float* p = probs + static_cast<int64_t>(r) * classes;
-    float* out = dlogits + static_cast<int64_t>(r) * classes;
-    const int32_t label = labels[r];
-    if (label < 0 || label >= classes) {
-      std::fill(out, out + classes, 0.0f);
-      continue;
+  parallelFor(rows, rowsFor(kMinMemoryBoundPerThread, classes), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* p = probs + static_cast<int64_t>(r) * classes;
+      float* out = dlogits + static_cast<int64_t>(r) * classes;
+      const int32_t label = labels[r];
+      if (label < 0 || label >= classes) {
+        std::fill(out, out + classes, 0.0f);
+        continue;
+      }
+      const float scale = dloss[r];
+      for (int c = 0; c < classes; ++c) out[c] = p[c] * scale;
+      out[label] -= scale;
     }
-    const float scale = dloss[r];
-    for (int c = 0; c < classes; ++c) out[c] = p[c] * scale;
-    out[label] -= scale;
-  }
+  });
 }
 
 namespace {
@@ -232,36 +297,30 @@ namespace {
 template <typename T>
 void equalLoop(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const T* a, const T* b,
                uint8_t* out) {
-  // Odometer over all axes but the last; the last axis is a tight loop with strides 0 or 1.
-  int64_t index[8] = {0};
+  // An odometer over all axes but the last; the last axis is a tight loop with strides 0 or 1.
+  // Output rows are independent: parts of the row range run on the pool's threads.
   const int last = rank - 1;
   const int32_t inner = shape[last];
   const int32_t aStep = aStrides[last], bStep = bStrides[last];
-  int64_t outer = 1;
-  for (int d = 0; d < last; ++d) outer *= shape[d];
-  for (int64_t o = 0; o < outer; ++o) {
-    int64_t aBase = 0, bBase = 0;
-    for (int d = 0; d < last; ++d) {
-      aBase += index[d] * aStrides[d];
-      bBase += index[d] * bStrides[d];
+  parallelFor(product(shape, last), rowsFor(kMinMemoryBoundPerThread, inner), [&](int64_t first, int64_t end) {
+    Odometer rows(last, shape, first);
+    uint8_t* target = out + first * inner;
+    for (int64_t o = first; o < end; ++o) {
+      const T* ap = a + rows.offset(aStrides);
+      const T* bp = b + rows.offset(bStrides);
+      if (aStep == 0 && bStep == 1) {
+        const T value = *ap;
+        for (int32_t i = 0; i < inner; ++i) target[i] = bp[i] == value;
+      } else if (aStep == 1 && bStep == 0) {
+        const T value = *bp;
+        for (int32_t i = 0; i < inner; ++i) target[i] = ap[i] == value;
+      } else {
+        for (int32_t i = 0; i < inner; ++i) target[i] = ap[i * aStep] == bp[i * bStep];
+      }
+      target += inner;
+      rows.next();
     }
-    const T* ap = a + aBase;
-    const T* bp = b + bBase;
-    if (aStep == 0 && bStep == 1) {
-      const T value = *ap;
-      for (int32_t i = 0; i < inner; ++i) out[i] = bp[i] == value;
-    } else if (aStep == 1 && bStep == 0) {
-      const T value = *bp;
-      for (int32_t i = 0; i < inner; ++i) out[i] = ap[i] == value;
-    } else {
-      for (int32_t i = 0; i < inner; ++i) out[i] = ap[i * aStep] == bp[i * bStep];
-    }
-    out += inner;
-    for (int d = last - 1; d >= 0; --d) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
-  }
+  });
 }
 
 }  // namespace
@@ -276,55 +335,47 @@ void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, con
 }
 
 void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const uint8_t* in, uint8_t* out, int elementBytes) {
-  int64_t index[8] = {0};
   const int last = rank - 1;
   const int32_t inner = shape[last];
   const int64_t step = inStrides[last];
-  int64_t outer = 1;
-  for (int d = 0; d < last; ++d) outer *= shape[d];
+  // The last two output axes are a transpose of a contiguous input block (e.g. swapping the last two
+  // axes): copy each such block in 16×16 tiles so both the reads and the writes stay in cache lines.
+  const bool tiled = step != 1 && elementBytes == 4 && last >= 1 && inStrides[last - 1] == 1 && shape[last - 1] >= 8;
+  // A unit of work is one output row, or one whole block when tiled; units are independent.
+  const int unitAxes = tiled ? last - 1 : last;
+  const int32_t blockRows = tiled ? shape[last - 1] : 1;
   const size_t rowBytes = static_cast<size_t>(inner) * elementBytes;
-  for (int64_t o = 0; o < outer; ++o) {
-    int64_t base = 0;
-    for (int d = 0; d < last; ++d) base += index[d] * inStrides[d];
-    if (step == 1) {
-      std::memcpy(out, in + base * elementBytes, rowBytes);
-    } else if (elementBytes == 4 && last >= 1 && inStrides[last - 1] == 1 && shape[last - 1] >= 8) {
-      // The last two output axes are a transpose of a contiguous input block (e.g. swapping the last
-      // two axes): copy it in 16×16 tiles so both the reads and the writes stay in cache lines.
-      const int32_t rows = shape[last - 1];
-      const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
-      uint32_t* target = reinterpret_cast<uint32_t*>(out);
-      for (int32_t r0 = 0; r0 < rows; r0 += 16) {
-        const int32_t r1 = std::min(rows, r0 + 16);
-        for (int32_t c0 = 0; c0 < inner; c0 += 16) {
-          const int32_t c1 = std::min(inner, c0 + 16);
-          for (int32_t r = r0; r < r1; ++r)
-            for (int32_t c = c0; c < c1; ++c) target[static_cast<int64_t>(r) * inner + c] = source[r + c * step];
+  const int64_t unitElements = static_cast<int64_t>(blockRows) * inner;
+  parallelFor(product(shape, unitAxes), rowsFor(kMinMemoryBoundPerThread, unitElements), [&](int64_t first, int64_t end) {
+    Odometer units(unitAxes, shape, first);
+    uint8_t* target = out + static_cast<size_t>(first) * rowBytes * blockRows;
+    for (int64_t u = first; u < end; ++u) {
+      const int64_t base = units.offset(inStrides);
+      if (tiled) {
+        const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
+        uint32_t* block = reinterpret_cast<uint32_t*>(target);
+        for (int32_t r0 = 0; r0 < blockRows; r0 += 16) {
+          const int32_t r1 = std::min(blockRows, r0 + 16);
+          for (int32_t c0 = 0; c0 < inner; c0 += 16) {
+            const int32_t c1 = std::min(inner, c0 + 16);
+            for (int32_t r = r0; r < r1; ++r)
+              for (int32_t c = c0; c < c1; ++c) block[static_cast<int64_t>(r) * inner + c] = source[r + c * step];
+          }
         }
+      } else if (step == 1) {
+        std::memcpy(target, in + base * elementBytes, rowBytes);
+      } else if (elementBytes == 4) {
+        const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
+        uint32_t* row = reinterpret_cast<uint32_t*>(target);
+        for (int32_t i = 0; i < inner; ++i) row[i] = source[i * step];
+      } else {
+        const uint8_t* source = in + base * elementBytes;
+        for (int32_t i = 0; i < inner; ++i) std::memcpy(target + static_cast<size_t>(i) * elementBytes, source + i * step * elementBytes, elementBytes);
       }
-      // This call consumed `rows` output rows: advance the odometer past the whole block.
-      out += rowBytes * rows;
-      index[last - 1] = rows - 1;
-      o += rows - 1;
-      for (int d = last - 1; d >= 0; --d) {
-        if (++index[d] < shape[d]) break;
-        index[d] = 0;
-      }
-      continue;
-    } else if (elementBytes == 4) {
-      const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
-      uint32_t* target = reinterpret_cast<uint32_t*>(out);
-      for (int32_t i = 0; i < inner; ++i) target[i] = source[i * step];
-    } else {
-      const uint8_t* source = in + base * elementBytes;
-      for (int32_t i = 0; i < inner; ++i) std::memcpy(out + static_cast<size_t>(i) * elementBytes, source + i * step * elementBytes, elementBytes);
+      target += rowBytes * blockRows;
+      units.next();
     }
-    out += rowBytes;
-    for (int d = last - 1; d >= 0; --d) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
-  }
+  });
 }
 
 namespace {
@@ -332,37 +383,30 @@ namespace {
 template <typename Op>
 void binaryLoop(Op op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const float* a,
                 const float* b, float* out) {
-  int64_t index[8] = {0};
   const int last = rank - 1;
   const int32_t inner = shape[last];
   const int32_t aStep = aStrides[last], bStep = bStrides[last];
-  int64_t outer = 1;
-  for (int d = 0; d < last; ++d) outer *= shape[d];
-  for (int64_t o = 0; o < outer; ++o) {
-    int64_t aBase = 0, bBase = 0;
-    for (int d = 0; d < last; ++d) {
-      aBase += index[d] * aStrides[d];
-      bBase += index[d] * bStrides[d];
+  parallelFor(product(shape, last), rowsFor(kMinMemoryBoundPerThread, inner), [&](int64_t first, int64_t end) {
+    Odometer rows(last, shape, first);
+    float* target = out + first * inner;
+    for (int64_t o = first; o < end; ++o) {
+      const float* ap = a + rows.offset(aStrides);
+      const float* bp = b + rows.offset(bStrides);
+      if (aStep == 1 && bStep == 1) {
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], bp[i]);
+      } else if (aStep == 1 && bStep == 0) {
+        const float value = *bp;
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], value);
+      } else if (aStep == 0 && bStep == 1) {
+        const float value = *ap;
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(value, bp[i]);
+      } else {
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i * aStep], bp[i * bStep]);
+      }
+      target += inner;
+      rows.next();
     }
-    const float* ap = a + aBase;
-    const float* bp = b + bBase;
-    if (aStep == 1 && bStep == 1) {
-      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i], bp[i]);
-    } else if (aStep == 1 && bStep == 0) {
-      const float value = *bp;
-      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i], value);
-    } else if (aStep == 0 && bStep == 1) {
-      const float value = *ap;
-      for (int32_t i = 0; i < inner; ++i) out[i] = op(value, bp[i]);
-    } else {
-      for (int32_t i = 0; i < inner; ++i) out[i] = op(ap[i * aStep], bp[i * bStep]);
-    }
-    out += inner;
-    for (int d = last - 1; d >= 0; --d) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
-  }
+  });
 }
 
 }  // namespace
@@ -377,62 +421,91 @@ void broadcastBinary(BinaryOp op, int rank, const int32_t* shape, const int32_t*
   }
 }
 
+namespace {
+
+// Reductions run in parts over (outer, inner-column block) pairs: each output element is reduced by
+// one thread in the same order as with one thread (bit-identical). A reduction to one value (outer =
+// inner = 1) stays on one thread: splitting it would change the summation order.
+constexpr int64_t kColumnBlock = 256;
+
+template <typename Row, typename Columns>
+void reduceParts(int64_t outer, int64_t reduce, int64_t inner, Row row, Columns columns) {
+  if (inner == 1) {
+    parallelFor(outer, rowsFor(kMinMemoryBoundPerThread, reduce), [&](int64_t first, int64_t last) {
+      for (int64_t o = first; o < last; ++o) row(o);
+    });
+    return;
+  }
+  const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
+  const int64_t blockElements = reduce * std::min(inner, kColumnBlock);
+  parallelFor(outer * blocks, rowsFor(kMinMemoryBoundPerThread, blockElements), [&](int64_t first, int64_t last) {
+    for (int64_t unit = first; unit < last; ++unit) {
+      const int64_t o = unit / blocks, i0 = (unit % blocks) * kColumnBlock;
+      columns(o, i0, std::min(inner, i0 + kColumnBlock));
+    }
+  });
+}
+
+}  // namespace
+
 void reduceMax(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out) {
-  for (int64_t o = 0; o < outer; ++o) {
+  const auto row = [&](int64_t o) {
+    const float* block = x + o * reduce;
+    // Row max: 8 independent lanes vectorise; NaN is tracked separately (x != x).
+    float lanes[8];
+    bool nan = false;
+    for (int lane = 0; lane < 8; ++lane) lanes[lane] = -std::numeric_limits<float>::infinity();
+    int64_t r = 0;
+    for (; r + 8 <= reduce; r += 8)
+      for (int lane = 0; lane < 8; ++lane) {
+        const float value = block[r + lane];
+        nan |= value != value;
+        lanes[lane] = value > lanes[lane] ? value : lanes[lane];
+      }
+    float best = -std::numeric_limits<float>::infinity();
+    for (; r < reduce; ++r) {
+      nan |= block[r] != block[r];
+      best = block[r] > best ? block[r] : best;
+    }
+    for (int lane = 0; lane < 8; ++lane) best = lanes[lane] > best ? lanes[lane] : best;
+    out[o] = nan ? std::numeric_limits<float>::quiet_NaN() : best;
+  };
+  const auto columns = [&](int64_t o, int64_t i0, int64_t i1) {
     const float* block = x + o * reduce * inner;
     float* target = out + o * inner;
-    if (inner == 1) {
-      // Row max: 8 independent lanes vectorise; NaN is tracked separately (x != x).
-      float lanes[8];
-      bool nan = false;
-      for (int lane = 0; lane < 8; ++lane) lanes[lane] = -std::numeric_limits<float>::infinity();
-      int64_t r = 0;
-      for (; r + 8 <= reduce; r += 8)
-        for (int lane = 0; lane < 8; ++lane) {
-          const float value = block[r + lane];
-          nan |= value != value;
-          lanes[lane] = value > lanes[lane] ? value : lanes[lane];
-        }
-      float best = -std::numeric_limits<float>::infinity();
-      for (; r < reduce; ++r) {
-        nan |= block[r] != block[r];
-        best = block[r] > best ? block[r] : best;
-      }
-      for (int lane = 0; lane < 8; ++lane) best = lanes[lane] > best ? lanes[lane] : best;
-      target[0] = nan ? std::numeric_limits<float>::quiet_NaN() : best;
-      continue;
-    }
-    std::memcpy(target, block, sizeof(float) * inner);
+    std::memcpy(target + i0, block + i0, sizeof(float) * (i1 - i0));
     for (int64_t r = 1; r < reduce; ++r) {
-      const float* row = block + r * inner;
+      const float* line = block + r * inner;
       // NaN propagates, as in TF.js (a comparison with NaN is false, so test it explicitly).
-      for (int64_t i = 0; i < inner; ++i) target[i] = (row[i] > target[i] || row[i] != row[i]) ? row[i] : target[i];
+      for (int64_t i = i0; i < i1; ++i) target[i] = (line[i] > target[i] || line[i] != line[i]) ? line[i] : target[i];
     }
-  }
+  };
+  reduceParts(outer, reduce, inner, row, columns);
 }
 
 void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out) {
-  for (int64_t o = 0; o < outer; ++o) {
+  const auto row = [&](int64_t o) {
+    const float* block = x + o * reduce;
+    // Row sum: 8 partial sums let the compiler vectorise without reassociating a single chain.
+    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t r = 0;
+    for (; r + 8 <= reduce; r += 8)
+      for (int lane = 0; lane < 8; ++lane) partial[lane] += block[r + lane];
+    float sum = 0.0f;
+    for (; r < reduce; ++r) sum += block[r];
+    for (int lane = 0; lane < 8; ++lane) sum += partial[lane];
+    out[o] = sum;
+  };
+  const auto columns = [&](int64_t o, int64_t i0, int64_t i1) {
     const float* block = x + o * reduce * inner;
     float* target = out + o * inner;
-    if (inner == 1) {
-      // Row sum: 8 partial sums let the compiler vectorise without reassociating a single chain.
-      float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      int64_t r = 0;
-      for (; r + 8 <= reduce; r += 8)
-        for (int lane = 0; lane < 8; ++lane) partial[lane] += block[r + lane];
-      float sum = 0.0f;
-      for (; r < reduce; ++r) sum += block[r];
-      for (int lane = 0; lane < 8; ++lane) sum += partial[lane];
-      target[0] = sum;
-    } else {
-      std::memcpy(target, block, sizeof(float) * inner);
-      for (int64_t r = 1; r < reduce; ++r) {
-        const float* row = block + r * inner;
-        for (int64_t i = 0; i < inner; ++i) target[i] += row[i];
-      }
+    std::memcpy(target + i0, block + i0, sizeof(float) * (i1 - i0));
+    for (int64_t r = 1; r < reduce; ++r) {
+      const float* line = block + r * inner;
+      for (int64_t i = i0; i < i1; ++i) target[i] += line[i];
     }
-  }
+  };
+  reduceParts(outer, reduce, inner, row, columns);
 }
 
 }  // namespace normfree

@@ -10,8 +10,14 @@ import type { SimdLevel } from './api.js';
 
 /** The addon's functions (native/addon.cc). Offsets are byte offsets into `heap`. */
 export interface NativeAddon {
-  info(): { simd: SimdLevel };
+  /**
+   * SIMD level in use, threads of the pool (the caller included), cores this process may use
+   * (sched_getaffinity), and how many parallel regions ran with more than one part so far.
+   */
+  info(): { simd: SimdLevel; threads: number; cores: number; parallelRegions: number };
   setSimd(level: SimdLevel): SimdLevel;
+  /** Threads the kernels use from now on (clamped to [1, 256]); returns the count in use. Throws a RangeError below 1. */
+  setThreads(count: number): number;
   matmul(heap: ArrayBuffer, batch: number, M: number, N: number, K: number, aOffset: number, aBatchStride: number,
     bOffset: number, bBatchStride: number, cOffset: number, transposeA: boolean, transposeB: boolean): void;
   softmaxCrossEntropy(heap: ArrayBuffer, rows: number, classes: number, logitsOffset: number, labelsOffset: number,

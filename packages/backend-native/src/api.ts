@@ -10,6 +10,13 @@ export interface RegisterNativeKernelsOptions {
   readonly kernels?: readonly string[];
   /** Lower the SIMD level, e.g. to test the AVX2 path on an AVX-512 CPU (never raised above the CPU's). */
   readonly simd?: SimdLevel;
+  /**
+   * Threads the native kernels use (the calling thread included; ≥ 1). Default: leave the current
+   * count, which starts at the cores this process may use (`os.availableParallelism()`). Runs that share
+   * the machine pass their share, e.g. 1 each for two runs on two cores. Results do not depend on it
+   * (bit-identical, see the README's Accuracy).
+   */
+  readonly threads?: number;
   /** Where the fallback reason goes when the addon cannot be used (default: console.warn; `null`: silent). */
   readonly log?: ((message: string) => void) | null;
 }
@@ -23,4 +30,6 @@ export interface NativeKernelsStatus {
   readonly kernels: readonly string[];
   /** SIMD level in use, or null when disabled. */
   readonly simd: SimdLevel | null;
+  /** Threads the native kernels use, or null when disabled. */
+  readonly threads: number | null;
 }

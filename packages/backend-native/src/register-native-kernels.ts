@@ -31,7 +31,7 @@ const originals = new Map<string, KernelConfig>();
 
 function disabled(reason: string, log: RegisterNativeKernelsOptions['log']): NativeKernelsStatus {
   if (log !== null) (log ?? ((message: string) => console.warn(message)))(`[normfree] native kernels disabled, using plain wasm: ${reason}`);
-  return { enabled: false, reason, kernels: [], simd: null };
+  return { enabled: false, reason, kernels: [], simd: null, threads: null };
 }
 
 function wrap(kernel: NativeKernel, original: KernelConfig, addon: NativeAddon): KernelFunc {
@@ -53,16 +53,20 @@ function wrap(kernel: NativeKernel, original: KernelConfig, addon: NativeAddon):
  * ```ts
  * await selectBackend({ prefer: 'wasm' });
  * const status = registerNativeKernels({ backend: 'wasm' });
- * // { enabled: true, kernels: ['BatchMatMul', 'Exp', 'Tanh', 'Softmax'], simd: 'avx512', reason: '…' }
+ * // { enabled: true, kernels: ['BatchMatMul', 'Exp', 'Tanh', 'Softmax', …], simd: 'avx512', threads: 2, reason: '…' }
  * ```
  */
 export function registerNativeKernels(options: RegisterNativeKernelsOptions): NativeKernelsStatus {
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
+  }
   if (options.backend !== 'wasm') return disabled(`backend '${String(options.backend)}' is not supported (only 'wasm')`, options.log);
   const loaded = loadAddon();
   if (loaded.addon === null) return disabled(loaded.reason, options.log);
   const { addon } = loaded;
   let simd: SimdLevel = addon.info().simd;
   if (options.simd !== undefined) simd = addon.setSimd(options.simd);
+  const threads = options.threads === undefined ? addon.info().threads : addon.setThreads(options.threads);
   const wanted = options.kernels ?? nativeKernelNames;
   const unknown = wanted.filter((name) => !nativeKernelNames.includes(name));
   if (unknown.length > 0) throw new RangeError(`no native kernel for ${unknown.join(', ')}; known: ${nativeKernelNames.join(', ')}`);
@@ -83,7 +87,7 @@ export function registerNativeKernels(options: RegisterNativeKernelsOptions): Na
     registered.push(kernel.kernelName);
   }
   if (registered.includes('BatchMatMul')) setFastBatchedProducts('wasm');
-  return { enabled: true, reason: `native ${simd} kernels from ${loaded.path}`, kernels: registered, simd };
+  return { enabled: true, reason: `native ${simd} kernels (${threads} thread${threads === 1 ? '' : 's'}) from ${loaded.path}`, kernels: registered, simd, threads };
 }
 
 /** Restore the original wasm kernels replaced by {@link registerNativeKernels}. */
