@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkers, runCli } from './program.js';
 import { createFakeExecutor } from '@normfree/experiment/testing';
@@ -112,6 +113,19 @@ describe('normfree command line', () => {
     const reproduce = await run(['reproduce', '--preset', 'smoke', '--no-native', '--no-report', '--out', 'exp-n']);
     expect(reproduce.code, reproduce.stderr).toBe(0);
     expect(reproduce.executor.calls.map((call) => call.job.nativeKernels)).toEqual([false, false, false, false]);
+  });
+
+  it('should give the native kernels the cores ÷ workers, or --threads, in every run', async () => {
+    const cores = availableParallelism();
+    const train = await run(['train', '--preset', 'smoke', '--out', 'run-t']);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.executor.calls.map((call) => call.job.nativeThreads)).toEqual([cores]);
+    const reproduce = await run(['reproduce', '--preset', 'smoke', '--workers', '2', '--configs', 'sm-g', '--no-report', '--out', 'exp-t']);
+    expect(reproduce.code, reproduce.stderr).toBe(0);
+    expect(reproduce.executor.calls.map((call) => call.job.nativeThreads)).toEqual([Math.max(1, Math.floor(cores / 2))]);
+    const explicit = await run(['train', '--preset', 'smoke', '--threads', '3', '--out', 'run-t3']);
+    expect(explicit.executor.calls.map((call) => call.job.nativeThreads)).toEqual([3]);
+    expect((await run(['train', '--preset', 'smoke', '--threads', '0', '--out', 'run-t0'])).code).toBe(2);
   });
 
   it('should validate bench options before measuring anything', async () => {

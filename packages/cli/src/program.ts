@@ -77,6 +77,7 @@ function addRunOptions(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(nodeBackendNames).default('wasm').argParser(parseChoice('backend', nodeBackendNames)))
     .option('--no-native', 'with --backend wasm: do not use the native CPU kernels of @normfree/backend-native (used by default when built)')
+    .option('--threads <n>', `threads of the native kernels in each training process (default: the cores here, ${availableParallelism()}, ÷ workers)`, parsePositiveInteger)
     .option('--gpu-adapter <adapter>', "with --backend webgpu: an adapter's index or part of its name (see `normfree backends`), or 'software'")
     .option('--allow-software-adapter', 'with --backend webgpu: accept a software adapter (SwiftShader, lavapipe: slow, for testing)')
     .option('--activation-module <file...>', 'an ES module that registers plug-in activations (registerActivation of @normfree/activations); loaded here and in every worker process')
@@ -88,6 +89,7 @@ function addRunOptions(command: Command): Command {
 interface RunFlags {
   backend: BackendName;
   native: boolean;
+  threads?: number;
   gpuAdapter?: string;
   allowSoftwareAdapter?: boolean;
   activationModule?: string[];
@@ -158,6 +160,9 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
       backend: flags.backend,
       nativeKernels: flags.native,
+      // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
+      // --emit) use the cores of their own machine unless --threads says otherwise.
+      ...(flags.threads !== undefined ? { nativeThreads: flags.threads } : trainsHere ? { nativeThreads: Math.max(1, Math.floor(availableParallelism() / workers)) } : {}),
       ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
       ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
       runsBase: absolute('runs'),

@@ -66,6 +66,11 @@ export interface RunJob {
   readonly backend: BackendName;
   /** With `backend: 'wasm'`: serve kernels from @normfree/backend-native when it is built (falls back to plain wasm, saying why). */
   readonly nativeKernels: boolean;
+  /**
+   * With native kernels: their threads (default: the cores the training process may use). How, not
+   * what: results are bit-identical for any count, so plans that differ only here train the same runs.
+   */
+  readonly nativeThreads?: number;
   /** With `backend: 'webgpu'`: which adapter (`gpuAdapter` of @normfree/backend: index, name or `software`). */
   readonly gpuAdapter?: string;
   /** With `backend: 'webgpu'`: accept a software adapter (SwiftShader, lavapipe). */
@@ -96,6 +101,8 @@ export interface RunJobCommon {
   readonly backend: BackendName;
   /** Default true. */
   readonly nativeKernels?: boolean | undefined;
+  /** See {@link RunJob.nativeThreads}. */
+  readonly nativeThreads?: number | undefined;
   /** See {@link RunJob.gpuAdapter}. */
   readonly gpuAdapter?: string | undefined;
   /** See {@link RunJob.allowSoftwareAdapter}. */
@@ -170,6 +177,7 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
     training: settings.training,
     backend: options.backend,
     nativeKernels: options.nativeKernels ?? true,
+    ...(options.nativeThreads === undefined ? {} : { nativeThreads: options.nativeThreads }),
     ...(options.gpuAdapter === undefined ? {} : { gpuAdapter: options.gpuAdapter }),
     ...(options.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     activationModules: [...(options.activationModules ?? [])],

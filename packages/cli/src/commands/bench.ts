@@ -38,6 +38,7 @@ interface BenchFlags {
   matmulSizes?: number[];
   cpuTraining?: boolean;
   processes?: number;
+  threads?: number;
   timeout?: number;
   json?: string;
   baseline?: string;
@@ -56,6 +57,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', sizes)
     .option('--cpu-training', 'also time training on the pure-JS cpu backend (very slow)')
     .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
+    .option('--threads <n>', 'threads of the native kernels in each wasm+native process (default: the cores here ÷ --processes)', parsePositiveInteger)
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
     .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
@@ -81,6 +83,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
         ...(flags.matmulSizes === undefined ? {} : { matmulSizes: flags.matmulSizes }),
         ...(flags.cpuTraining === true ? { cpuTraining: true } : {}),
         ...(flags.processes === undefined ? {} : { processes: flags.processes }),
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
         log: (line: string) => io.stderr(`[normfree bench] ${line}\n`),
       });

@@ -84,6 +84,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,
+    nativeThreads: options.nativeThreads,
     gpuAdapter: options.gpuAdapter,
     allowSoftwareAdapter: options.allowSoftwareAdapter,
     outDir,

@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   readonly backend: BackendName;
   /** Native kernels on wasm when available (`--no-native` turns them off). */
   readonly nativeKernels?: boolean;
+  /** `--threads`, or the cores ÷ workers: threads of the native kernels in each training process. */
+  readonly nativeThreads?: number;
   /** `--gpu-adapter` (with `webgpu`). */
   readonly gpuAdapter?: string;
   /** `--allow-software-adapter` (with `webgpu`). */

@@ -29,6 +29,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     activationModules: inputs.activationModules,
     backend: options.backend,
     nativeKernels: options.nativeKernels,
+    nativeThreads: options.nativeThreads,
     gpuAdapter: options.gpuAdapter,
     allowSoftwareAdapter: options.allowSoftwareAdapter,
   };

@@ -25,9 +25,10 @@ let backendRequest: string | undefined;
  * @normfree/backend-native's kernels on wasm unless the job turns them off. Why native kernels are
  * not used, when they were wanted, is printed.
  */
-function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels' | 'gpuAdapter' | 'allowSoftwareAdapter'>): Promise<string> {
+function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels' | 'nativeThreads' | 'gpuAdapter' | 'allowSoftwareAdapter'>): Promise<string> {
   const adapterRequest = job.backend !== 'webgpu' ? '' : `${job.gpuAdapter === undefined ? '' : ` (adapter ${job.gpuAdapter})`}${job.allowSoftwareAdapter === true ? ' (software allowed)' : ''}`;
-  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}${adapterRequest}`;
+  const threadsRequest = job.nativeKernels && job.nativeThreads !== undefined ? ` (${job.nativeThreads} threads)` : '';
+  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}${threadsRequest}${adapterRequest}`;
   if (backend !== undefined && backendRequest !== request) {
     return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
   }
@@ -43,8 +44,9 @@ function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels' | 'gpuAdapt
       ...(job.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     });
     if (selected.name !== 'wasm' || !job.nativeKernels) return selected.name;
-    const native = await enableNativeKernels();
-    log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels; --no-native turns them off)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);
+    const native = await enableNativeKernels(job.nativeThreads === undefined ? {} : { threads: job.nativeThreads });
+    const threads = native.threads === undefined ? '' : `, ${native.threads} thread${native.threads === 1 ? '' : 's'}${job.nativeThreads === undefined ? ' (all cores)' : ''}`;
+    log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels${threads}; --no-native turns them off, --threads sets the count)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);
     return backendLabel(selected.name, native);
   })();
   return backend;

@@ -1,4 +1,5 @@
 // Own file: registering native kernels changes this worker's wasm backend for good.
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@normfree/backend';
 import { loadAddon } from '@normfree/backend-native';
@@ -25,11 +26,14 @@ describe('native kernels for the CLI', () => {
       }
       expect(status).toMatchObject({ enabled: true, kernels: ['BatchMatMul'] });
       expect(status.simd).toMatch(/^(avx512|avx2\+fma|scalar)$/);
+      expect(status.threads).toBe(addon.addon.info().threads); // unchanged without a count
+      expect((await enableNativeKernels({ kernels: ['BatchMatMul'], threads: 1 })).threads).toBe(1);
       // The served product still computes the product (tolerance: float32 rounding of 3-term sums).
       const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2, 3]]), tf.tensor2d([[4], [5], [6]])));
       expect((await product.data())[0]).toBeCloseTo(32, 5);
       product.dispose();
     } finally {
+      loadAddon().addon?.setThreads(availableParallelism());
       tf.setBackend(previous);
     }
   });

@@ -9,9 +9,14 @@ import type { NativeStatusSummary } from './bench/api.js';
 export interface EnableNativeKernelsOptions {
   /** Register only these TF.js kernels (default: all the package has). */
   readonly kernels?: readonly string[];
+  /**
+   * Threads of the native kernels, the calling one included (default: the cores this process may use).
+   * Runs that share a machine pass their share: `normfree reproduce` with 2 workers on 2 cores, 1 each.
+   */
+  readonly threads?: number;
 }
 
-type Register = (options: { backend: 'wasm'; log: null; kernels?: readonly string[] }) => NativeStatusSummary;
+type Register = (options: { backend: 'wasm'; log: null; kernels?: readonly string[]; threads?: number }) => NativeStatusSummary & { readonly threads?: number | null };
 
 /**
  * Register the native kernels on the (already selected) wasm backend. Never throws for a missing
@@ -27,8 +32,16 @@ export async function enableNativeKernels(options: EnableNativeKernelsOptions = 
   if (typeof register !== 'function') {
     return { enabled: false, reason: '@normfree/backend-native has no registerNativeKernels export', simd: null, kernels: [] };
   }
-  const status = (register as Register)({ backend: 'wasm', log: null, ...(options.kernels !== undefined ? { kernels: options.kernels } : {}) });
-  return { enabled: status.enabled, reason: status.reason, simd: status.simd, kernels: [...status.kernels] };
+  const status = (register as Register)({
+    backend: 'wasm',
+    log: null,
+    ...(options.kernels !== undefined ? { kernels: options.kernels } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
+  return {
+    enabled: status.enabled, reason: status.reason, simd: status.simd, kernels: [...status.kernels],
+    ...(typeof status.threads === 'number' ? { threads: status.threads } : {}),
+  };
 }
 
 /** How a run names its backend in `config.json` and the report: `wasm`, or `wasm+native (avx2+fma)`. */

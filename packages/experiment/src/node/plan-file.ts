@@ -47,7 +47,7 @@ function stored(plan: ExperimentPlan): PlanFile {
 
 /** The settings that make two plans train the same runs (the backend is how, not what). */
 function identity(job: StoredJob): string {
-  const { backend: _backend, nativeKernels: _native, gpuAdapter: _adapter, allowSoftwareAdapter: _software, data, ...rest } = job as StoredJob & { gpuAdapter?: unknown; allowSoftwareAdapter?: unknown };
+  const { backend: _backend, nativeKernels: _native, nativeThreads: _threads, gpuAdapter: _adapter, allowSoftwareAdapter: _software, data, ...rest } = job as StoredJob & { nativeThreads?: unknown; gpuAdapter?: unknown; allowSoftwareAdapter?: unknown };
   // A moved store is the same data: it is known by its hashes.
   return sortedJson({ ...rest, data: data === undefined ? null : { ...data, store: null } });
 }

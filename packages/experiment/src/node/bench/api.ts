@@ -34,6 +34,11 @@ export interface BenchOptions {
   readonly cpuTraining?: boolean;
   /** Identical training processes run side by side, to measure throughput of parallel configurations (default 1). */
   readonly processes?: number;
+  /**
+   * Threads of the native kernels in each `wasm+native` process (default: the cores here ÷
+   * `processes`, at least 1).
+   */
+  readonly threads?: number;
   /** Per-process time limit in ms (default 20 minutes). */
   readonly timeoutMs?: number;
   /**
@@ -56,6 +61,8 @@ export interface BenchTask {
   readonly matmulSizes: readonly number[];
   /** With `wasm+native`: register only these native kernels (default: all), e.g. to measure them one group at a time. */
   readonly nativeKernels?: readonly string[];
+  /** With `wasm+native`: threads of the native kernels (default: the cores the process may use). */
+  readonly threads?: number;
   /** Also profile this many extra steps by kernel (CPU time per kernel) and report the breakdown. */
   readonly profileSteps?: number;
 }
@@ -78,6 +85,8 @@ export interface NativeStatusSummary {
   readonly reason: string;
   readonly simd: string | null;
   readonly kernels: readonly string[];
+  /** Threads of the native kernels (absent when disabled, and in results written before they had threads). */
+  readonly threads?: number;
 }
 
 /** One measured (backend, job) pair. Plain numbers only. */

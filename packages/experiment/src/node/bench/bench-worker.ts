@@ -116,7 +116,10 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     const selected = await selectBackend({ prefer: task.backend === 'cpu' ? 'cpu' : 'wasm', strict: true, quiet: true });
     let native: NativeStatusSummary | undefined;
     if (task.backend === 'wasm+native') {
-      native = await enableNativeKernels(task.nativeKernels === undefined ? {} : { kernels: task.nativeKernels });
+      native = await enableNativeKernels({
+        ...(task.nativeKernels === undefined ? {} : { kernels: task.nativeKernels }),
+        ...(task.threads === undefined ? {} : { threads: task.threads }),
+      });
       if (!native.enabled) return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
     }
     let measured: Partial<BenchRun>;

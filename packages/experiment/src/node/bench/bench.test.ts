@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { countParameters, getPreset, resolveModelConfig, type BatchSource, type RunLogRecord, type StepLog } from '@normfree/core';
@@ -207,5 +208,24 @@ describe('runBenchTask', () => {
     expect(run.matmul?.every((entry) => entry.gflops > 0 && Number.isFinite(entry.gflops))).toBe(true);
     expect(run.peakRssMiB).toBeGreaterThan(10);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('native kernel threads in the bench', () => {
+  it('gives each wasm+native process the cores ÷ processes unless told, and names the threads in the table', async () => {
+    const tasks: BenchTask[] = [];
+    const fakeRun = (task: BenchTask): Promise<BenchRun> => {
+      tasks.push(task);
+      return Promise.resolve(task.job === 'matmul' ? { backend: task.backend, job: 'matmul', status: 'ok', matmul: [] } : trainingRun({ backend: task.backend, job: task.job }));
+    };
+    await runBench({ presets: ['bench'], backends: ['wasm', 'wasm+native'], processes: 2 }, fakeRun);
+    const cores = availableParallelism();
+    expect(tasks.filter((task) => task.backend === 'wasm+native').map((task) => task.threads)).toEqual([Math.max(1, Math.floor(cores / 2)), Math.max(1, Math.floor(cores / 2)), Math.max(1, Math.floor(cores / 2))]);
+    expect(tasks.filter((task) => task.backend === 'wasm').every((task) => task.threads === undefined)).toBe(true);
+    tasks.length = 0;
+    await runBench({ presets: ['bench'], backends: ['wasm+native'], threads: 3 }, fakeRun);
+    expect(tasks.map((task) => task.threads)).toEqual([3, 3]);
+    const text = formatBenchTable({ version: 1, date: 'd', machine, runs: [trainingRun({ backend: 'wasm+native', native: { enabled: true, reason: '', simd: 'avx2+fma', kernels: [], threads: 2 } })] });
+    expect(text).toMatch(/wasm\+native \(avx2\+fma, 2 threads\)\s+bench/);
   });
 });

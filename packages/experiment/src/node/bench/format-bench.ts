@@ -14,7 +14,9 @@ const number = (value: number | undefined, digits = 0): string =>
 const configurationOf = (run: BenchRun): string | undefined => (run.job === 'matmul' ? undefined : run.configuration ?? defaultBenchConfiguration);
 
 function backendLabel(run: BenchRun): string {
-  return run.native?.simd != null ? `${run.backend} (${run.native.simd})` : run.backend;
+  if (run.native?.simd == null) return run.backend;
+  const threads = run.native.threads === undefined ? '' : `, ${run.native.threads} thread${run.native.threads === 1 ? '' : 's'}`;
+  return `${run.backend} (${run.native.simd}${threads})`;
 }
 
 /** The bench result as two aligned text tables (training, matmul ceiling) plus skipped/failed reasons. */

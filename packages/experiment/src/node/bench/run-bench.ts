@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getExperimentConfiguration } from '@normfree/core';
 import { defaultBenchConfiguration, type BenchBackend, type BenchOptions, type BenchPreset, type BenchResult, type BenchRun, type BenchTask } from './api.js';
@@ -114,11 +114,12 @@ export async function runBench(
   const steps = Math.max(1, Math.floor(settings.steps));
   const warmupSteps = Math.max(0, Math.floor(settings.warmupSteps));
   const processes = Math.max(1, Math.floor(settings.processes));
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism() / processes));
   const log = options.log ?? (() => undefined);
   const runs: BenchRun[] = [];
   for (const backend of settings.backends) {
     const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
-      ({ backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes, ...overrides });
+      ({ backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes, ...(backend === 'wasm+native' ? { threads } : {}), ...overrides });
     log(`${backend}: matmul ${settings.matmulSizes.join(', ')}`);
     const matmul = await runTask(task('matmul'), settings.timeoutMs);
     runs.push(matmul);
