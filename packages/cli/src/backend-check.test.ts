@@ -127,6 +127,26 @@ describe('an explicit --backend that cannot start here', () => {
   });
 });
 
+describe('normfree run <dir> and the plan\'s webgpu request', () => {
+  it("should check the plan's webgpu adapter before training, and drop it when --backend moves the run to wasm", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'normfree-backend-check-'));
+    folders.push(cwd);
+    const io = { ...createCapturedIo(), cwd };
+    const noAdapter: NodeBackendHooks = { loadDawn: () => Promise.resolve(dawnWith([])) };
+    const plan = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-g', '--backend', 'webgpu', '--gpu-adapter', 'software', '--plan-only', '--out', 'exp'], io, { progress: silentProgress, backendHooks: noAdapter });
+    expect(plan).toBe(0);
+    const executor = createFakeExecutor();
+    const refused = await runCli(['run', 'exp', '--index', '0'], io, { createExecutor: () => executor, progress: silentProgress, backendHooks: noAdapter });
+    expect(refused).toBe(2);
+    expect(io.output.stderr).toMatch(/--backend webgpu cannot start on this machine: gpuAdapter 'software': no software WebGPU adapter/);
+    expect(executor.calls).toHaveLength(0);
+    const onWasm = await runCli(['run', 'exp', '--index', '0', '--backend', 'wasm'], io, { createExecutor: () => executor, progress: silentProgress, backendHooks: noAdapter });
+    expect(onWasm).toBe(0);
+    expect(executor.calls[0]?.job.backend).toBe('wasm');
+    expect(executor.calls[0]?.job).not.toHaveProperty('gpuAdapter');
+  });
+});
+
 describe('normfree backends', () => {
   it('should list every adapter dawn.node sees, with type and isFallbackAdapter', async () => {
     const result = await run(['backends'], { loadDawn: () => Promise.resolve(dawnWith([swiftShader])), importModule: missingPackage });

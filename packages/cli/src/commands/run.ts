@@ -33,19 +33,23 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
   await loadActivationModules(job.activationModules);
-  const gpuAdapter = options.gpuAdapter ?? job.gpuAdapter;
+  // The plan's adapter request holds only while the run stays on the plan's webgpu backend.
+  const backendName = options.backend ?? job.backend;
+  const planned: { gpuAdapter?: string; allowSoftwareAdapter?: boolean } = backendName === job.backend ? job : {};
+  const gpuAdapter = options.gpuAdapter ?? planned.gpuAdapter;
   const backend = {
-    backend: options.backend ?? job.backend,
+    backend: backendName,
     ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-    ...(options.allowSoftwareAdapter === true || job.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+    ...(options.allowSoftwareAdapter === true || planned.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
   };
+  const { gpuAdapter: _plannedAdapter, allowSoftwareAdapter: _plannedSoftware, ...jobWithoutAdapter } = job;
   await options.requireBackend?.(backend);
   io.stderr(`[normfree] ${options.dir}: run ${plan.runs.indexOf(job)} of ${plan.runs.length}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${options.backend ?? job.backend}\n`);
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {
     // The plan is read and the run selected above; train that job (on another backend if asked).
-    outcome = await trainPlannedJob(options.dir, { ...job, ...backend }, {
+    outcome = await trainPlannedJob(options.dir, { ...jobWithoutAdapter, ...backend }, {
       executor: options.executor,
       progress: options.progress,
       signal: interrupts.signal,
