@@ -338,31 +338,39 @@ void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const
   const int last = rank - 1;
   const int32_t inner = shape[last];
   const int64_t step = inStrides[last];
-  // The last two output axes are a transpose of a contiguous input block (e.g. swapping the last two
-  // axes): copy each such block in 16×16 tiles so both the reads and the writes stay in cache lines.
-  const bool tiled = step != 1 && elementBytes == 4 && last >= 1 && inStrides[last - 1] == 1 && shape[last - 1] >= 8;
-  // A unit of work is one output row, or one whole block when tiled; units are independent.
-  const int unitAxes = tiled ? last - 1 : last;
-  const int32_t blockRows = tiled ? shape[last - 1] : 1;
   const size_t rowBytes = static_cast<size_t>(inner) * elementBytes;
-  const int64_t unitElements = static_cast<int64_t>(blockRows) * inner;
-  parallelFor(product(shape, unitAxes), rowsFor(kMinMemoryBoundPerThread, unitElements), [&](int64_t first, int64_t end) {
-    Odometer units(unitAxes, shape, first);
-    uint8_t* target = out + static_cast<size_t>(first) * rowBytes * blockRows;
-    for (int64_t u = first; u < end; ++u) {
-      const int64_t base = units.offset(inStrides);
-      if (tiled) {
-        const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
-        uint32_t* block = reinterpret_cast<uint32_t*>(target);
-        for (int32_t r0 = 0; r0 < blockRows; r0 += 16) {
-          const int32_t r1 = std::min(blockRows, r0 + 16);
-          for (int32_t c0 = 0; c0 < inner; c0 += 16) {
-            const int32_t c1 = std::min(inner, c0 + 16);
-            for (int32_t r = r0; r < r1; ++r)
-              for (int32_t c = c0; c < c1; ++c) block[static_cast<int64_t>(r) * inner + c] = source[r + c * step];
-          }
+  if (step != 1 && elementBytes == 4 && last >= 1 && inStrides[last - 1] == 1 && shape[last - 1] >= 8) {
+    // The last two output axes are a transpose of a contiguous input block (e.g. swapping the last two
+    // axes): copy each block in 16×16 tiles so both the reads and the writes stay in cache lines. A unit
+    // of work is one band of 16 output rows of one block, so a single large 2-D transpose is shared out too.
+    constexpr int32_t kTile = 16;
+    const int32_t blockRows = shape[last - 1];
+    const int64_t bands = (blockRows + kTile - 1) / kTile;
+    const int64_t blocks = product(shape, last - 1);
+    parallelFor(blocks * bands, rowsFor(kMinMemoryBoundPerThread, static_cast<int64_t>(kTile) * inner), [&](int64_t first, int64_t end) {
+      Odometer units(last - 1, shape, first / bands);
+      for (int64_t unit = first; unit < end; ++unit) {
+        const int64_t band = unit % bands;
+        if (unit != first && band == 0) units.next();
+        const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + units.offset(inStrides);
+        uint32_t* block = reinterpret_cast<uint32_t*>(out) + (unit / bands) * blockRows * static_cast<int64_t>(inner);
+        const int32_t r0 = static_cast<int32_t>(band) * kTile, r1 = std::min(blockRows, r0 + kTile);
+        for (int32_t c0 = 0; c0 < inner; c0 += kTile) {
+          const int32_t c1 = std::min(inner, c0 + kTile);
+          for (int32_t r = r0; r < r1; ++r)
+            for (int32_t c = c0; c < c1; ++c) block[static_cast<int64_t>(r) * inner + c] = source[r + c * step];
         }
-      } else if (step == 1) {
+      }
+    });
+    return;
+  }
+  // Otherwise a unit of work is one output row; rows are independent.
+  parallelFor(product(shape, last), rowsFor(kMinMemoryBoundPerThread, inner), [&](int64_t first, int64_t end) {
+    Odometer rows(last, shape, first);
+    uint8_t* target = out + static_cast<size_t>(first) * rowBytes;
+    for (int64_t o = first; o < end; ++o) {
+      const int64_t base = rows.offset(inStrides);
+      if (step == 1) {
         std::memcpy(target, in + base * elementBytes, rowBytes);
       } else if (elementBytes == 4) {
         const uint32_t* source = reinterpret_cast<const uint32_t*>(in) + base;
@@ -372,8 +380,8 @@ void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const
         const uint8_t* source = in + base * elementBytes;
         for (int32_t i = 0; i < inner; ++i) std::memcpy(target + static_cast<size_t>(i) * elementBytes, source + i * step * elementBytes, elementBytes);
       }
-      target += rowBytes * blockRows;
-      units.next();
+      target += rowBytes;
+      rows.next();
     }
   });
 }

@@ -140,6 +140,8 @@ describe.skipIf(addon === null)('the native kernels on several threads', () => {
     { name: 'transpose (2, 0, 1) of (33, 40, 57)', shape: [57, 33, 40], strides: [1, 40 * 57, 57], bytes: 4, parallel: true },
     { name: 'slice of (1000, 300) to (997, 251)', shape: [997, 251], strides: [300, 1], bytes: 4, parallel: true },
     { name: 'bool transpose of (513, 129)', shape: [129, 513], strides: [1, 129], bytes: 1, parallel: true },
+    { name: 'one 2-D transpose (tiled, split in bands of rows), (301, 517)', shape: [517, 301], strides: [1, 517], bytes: 4, parallel: true },
+    { name: 'transpose (0, 2, 1) of (40, 250, 9): blocks of 9 rows', shape: [40, 9, 250], strides: [2250, 1, 9], bytes: 4, parallel: true },
     { name: 'small transpose (5, 7)', shape: [7, 5], strides: [1, 7], bytes: 4, parallel: false },
   ];
   for (const { name, shape, strides, bytes, parallel } of copies) {
