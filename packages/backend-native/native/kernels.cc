@@ -434,7 +434,7 @@ namespace {
 // Reductions run in parts over (outer, inner-column block) pairs: each output element is reduced by
 // one thread in the same order as with one thread (bit-identical). A reduction to one value (outer =
 // inner = 1) stays on one thread: splitting it would change the summation order.
-constexpr int64_t kColumnBlock = 256;
+constexpr int64_t kColumnBlock = 16;  // one cache line: a (reduce, 128) sum still splits in 8 blocks
 
 template <typename Row, typename Columns>
 void reduceParts(int64_t outer, int64_t reduce, int64_t inner, Row row, Columns columns) {
@@ -447,9 +447,10 @@ void reduceParts(int64_t outer, int64_t reduce, int64_t inner, Row row, Columns 
   const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
   const int64_t blockElements = reduce * std::min(inner, kColumnBlock);
   parallelFor(outer * blocks, rowsFor(kMinMemoryBoundPerThread, blockElements), [&](int64_t first, int64_t last) {
-    for (int64_t unit = first; unit < last; ++unit) {
-      const int64_t o = unit / blocks, i0 = (unit % blocks) * kColumnBlock;
-      columns(o, i0, std::min(inner, i0 + kColumnBlock));
+    // The part's column blocks of one outer index are reduced in one pass over the rows.
+    for (int64_t o = first / blocks; o * blocks < last; ++o) {
+      const int64_t b0 = std::max(first, o * blocks) - o * blocks, b1 = std::min(last, (o + 1) * blocks) - o * blocks;
+      columns(o, b0 * kColumnBlock, std::min(inner, b1 * kColumnBlock));
     }
   });
 }
