@@ -134,6 +134,11 @@ describe('normfree command line', () => {
     expect(backend.stderr).toContain("unknown backend 'gpu'; known: wasm, wasm+native, cpu");
     const flag = await run(['bench', '--proceses', '2']);
     expect(flag.stderr).toContain('Did you mean --processes?');
+    const preset = await run(['bench', '--presets', 'paper-gpt3']);
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain("unknown preset 'paper-gpt3'; known: bench, laptop, paper-gpt2, paper-pythia-70m");
+    expect((await run(['bench', '--presets', 'paper-gpt2', '--batch-size', '0'])).code).toBe(2);
+    expect((await run(['bench', '--presets', 'paper-gpt2', '--grad-accum', '1.5'])).code).toBe(2);
     const io = createCapturedIo();
     const { writeFile } = await import('node:fs/promises');
     await writeFile(`${io.cwd}/old.json`, '{}');

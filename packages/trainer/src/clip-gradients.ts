@@ -28,7 +28,9 @@ export function clipGradientsByGlobalNorm(gradients: ReadonlyMap<string, tf.Tens
   const names = [...gradients.keys()];
   // tidy keeps tensors in arrays and plain objects, not in Maps: return an array, build the Map after
   const { norm, scaled } = tf.tidy(() => {
-    const squares = [...gradients.values()].map((gradient) => tf.sum(tf.square(gradient))); // one () per tensor
+    // one tidy per tensor frees its squares at once: a tidy over all of them held a second copy of
+    // every gradient (500 MB for GPT-2 124M; docs/performance.md, "The paper's sizes on CPU")
+    const squares = [...gradients.values()].map((gradient) => tf.tidy(() => tf.sum(tf.square(gradient)))); // one () per tensor
     const total = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar; // ()
     const coefficient = maxNorm > 0 ? tf.minimum(1, tf.div(maxNorm, tf.add(total, 1e-6))) : tf.scalar(1); // ()
     return { norm: total, scaled: [...gradients.values()].map((gradient) => tf.mul(gradient, coefficient)) };

@@ -4,15 +4,22 @@
  */
 import type { ForwardOptions, LanguageModel } from '@normfree/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy } from './ops/cross-entropy.js';
+import { headCrossEntropy } from './ops/head-cross-entropy.js';
 
 /** The final hidden states of a batch, flattened: (B, T) ids -> (B·T, d). */
 export type HiddenStates = (inputIds: tf.Tensor2D, forwardOptions: ForwardOptions) => tf.Tensor2D;
 /** The LM head: (N, d) -> (N, V). */
 export type LmHead = (states: tf.Tensor2D) => tf.Tensor2D;
 
-/** `forward` and `loss` of a causal LM with width `d` and vocabulary `V`; each runs in its own tidy. */
-export function causalLmOutputs(hidden: HiddenStates, head: LmHead, d: number, V: number): Pick<LanguageModel, 'forward' | 'loss'> {
+/**
+ * `forward` and `loss` of a causal LM with width `d` and vocabulary `V`; each runs in its own tidy.
+ * `head` gives the logits of `forward`; `loss` applies the same head, `states @ headWeightᵀ`,
+ * fused with the cross-entropy in row chunks (ops/head-cross-entropy.ts), so a 50K vocabulary
+ * never holds all (B·T, V) logits at once.
+ *
+ * @param headWeight - (V, d): the head is `states @ headWeightᵀ` (no bias), as `head` computes it.
+ */
+export function causalLmOutputs(hidden: HiddenStates, head: LmHead, headWeight: tf.Tensor2D, d: number, V: number): Pick<LanguageModel, 'forward' | 'loss'> {
   return {
     forward: (inputIds, forwardOptions) =>
       tf.tidy(() => {
@@ -27,7 +34,7 @@ export function causalLmOutputs(hidden: HiddenStates, head: LmHead, d: number, V
         const states = tf.reshape(hidden(inputIds, forwardOptions), [B, T, d]); // (B, T, d)
         const predicting = tf.reshape(tf.slice(states, [0, 0, 0], [B, T - 1, d]), [B * (T - 1), d]) as tf.Tensor2D; // (B·(T-1), d)
         const labels = tf.reshape(tf.slice(inputIds, [0, 1], [B, T - 1]), [B * (T - 1)]) as tf.Tensor1D; // (B·(T-1),)
-        return crossEntropy(head(predicting), labels); // () mean over B·(T-1) positions
+        return headCrossEntropy(predicting, headWeight, labels); // () mean over B·(T-1) positions of −log softmax(predicting @ headWeightᵀ)[label]
       }),
   };
 }

@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { causalLmOutputs } from './causal-lm-outputs.js';
 import { checkInputIds } from './forward-input.js';
 import { causalAttention } from './ops/causal-attention.js';
+import { checkpoint } from './ops/checkpoint.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear, matmul } from './ops/matmul.js';
@@ -29,7 +30,17 @@ import { createParameterStore } from './parameter-store.js';
 export interface CreateModelOptions {
   /** Seed of every initial value (weights N(0, initStd)); dropout seeds come from ForwardOptions. */
   readonly seed: number;
+  /**
+   * Recompute each block in the backward pass instead of keeping its activations (ops/checkpoint.ts;
+   * same values, one more forward of the blocks). `'auto'` (the default) checkpoints a training
+   * forward without an observer when B·T·d·nLayer ≥ 2^23 values (GPT-2 124M at batch 8 is 9.4 M;
+   * the `laptop` preset's 2.1 M is not), where the activations, not the weights, fill memory.
+   */
+  readonly activationCheckpointing?: boolean | 'auto';
 }
+
+/** B·T·d·nLayer from which `'auto'` checkpoints the blocks (see CreateModelOptions). */
+export const autoCheckpointValues = 2 ** 23;
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
@@ -91,6 +102,38 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   const lnF = layerNormParameters('transformer.ln_f'); // kept in 'layernorm' AND 'none' (§2 item 1)
   store.alias('lm_head.weight', 'transformer.wte.weight'); // tied head; emitted so PyTorch can load our files
 
+  /** One block: x (B·T, d) -> x + Attn(ln_1(x)), then + MLP(ln_2(·)). */
+  const applyBlock = (input: tf.Tensor2D, block: Block, layer: number, B: number, T: number, forwardOptions: ForwardOptions): tf.Tensor2D => {
+    let x = input;
+    // attention sub-block: x = x + Attn(ln_1(x)) (model_utils.py:60-75)
+    const attnInput = block.ln1 === undefined ? x : layerNorm(x, block.ln1.weight, block.ln1.bias, eps); // (B·T, d)
+    const qk = linear(attnInput, block.qkWeight, block.qkBias); // (B·T, d) @ (d, 2d) + (2d,) -> (B·T, 2d)
+    const [q, k] = tf.split(qk, 2, 1) as [tf.Tensor2D, tf.Tensor2D]; // 2 × (B·T, d): q = qk[:, :d], k = qk[:, d:] (:209)
+    const v = matmul(attnInput, block.vWeight); // (B·T, d) @ (d, d) -> (B·T, d); zero bias omitted
+    const observer = forwardOptions.observer;
+    const attended = causalAttention(q, k, v, {
+      batchSize: B, seqLen: T, nHead,
+      onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(layer, probs),
+      onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
+      fp16Overflow: forwardOptions.fp16AttentionOverflow,
+    }); // (B·T, d)
+    x = tf.add(x, matmul(attended, block.attnProjWeight)); // (B·T, d) + (B·T, d) @ (d, d)
+    // MLP sub-block: x = x + c_proj(act(c_fc(ln_2(x)))) (model_utils.py:77-82, 240-274)
+    const mlpInput = block.ln2 === undefined ? x : layerNorm(x, block.ln2.weight, block.ln2.bias, eps); // (B·T, d)
+    const activated = activations.layers[layer]!.apply(matmul(mlpInput, block.fcWeight)) as tf.Tensor2D; // (B·T, d) @ (d, nInner) -> (B·T, nInner)
+    x = tf.add(x, matmul(activated, block.mlpProjWeight)); // (B·T, d) + (B·T, nInner) @ (nInner, d)
+    return x;
+  };
+  const checkpointing = options.activationCheckpointing ?? 'auto';
+  // every trainable tensor a block reads: a checkpointed block passes them to its op (ops/checkpoint.ts)
+  const blockVariables = blocks.map((block, layer) => [
+    ...(block.ln1 === undefined ? [] : [block.ln1.weight, block.ln1.bias]),
+    ...(block.ln2 === undefined ? [] : [block.ln2.weight, block.ln2.bias]),
+    block.qkWeight, block.qkBias, block.vWeight, block.attnProjWeight, block.fcWeight, block.mlpProjWeight,
+    ...activations.layers[layer]!.parameters.map((parameter) => parameter.variable),
+    ...activations.sharedParameters.map((parameter) => parameter.variable),
+  ]);
+
   /** Embeddings, blocks and ln_f: ids (B, T) -> hidden states (B·T, d) after ln_f. */
   const hidden = (inputIds: tf.Tensor2D, forwardOptions: ForwardOptions): tf.Tensor2D => {
     const { batchSize: B, seqLen: T } = checkInputIds(inputIds, config.blockSize);
@@ -101,24 +144,16 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
       // HF embd_pdrop, active in training (§2 item 4); PyTorch scaling 1/(1 − p)
       x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
     }
+    // One tidy per block frees its intermediates when the block ends (what the backward needs was
+    // saved by each op), and a checkpointed block keeps only its input: the forward no longer holds
+    // every block's temporaries at once (GPT-2 124M at batch 8: docs/performance.md, "The paper's
+    // sizes on CPU"). Observers and eval forwards never run twice.
+    const checkpointed = forwardOptions.observer === undefined && forwardOptions.training
+      && (checkpointing === true || (checkpointing === 'auto' && B * T * d * nLayer >= autoCheckpointValues));
     blocks.forEach((block, layer) => {
-      // attention sub-block: x = x + Attn(ln_1(x)) (model_utils.py:60-75)
-      const attnInput = block.ln1 === undefined ? x : layerNorm(x, block.ln1.weight, block.ln1.bias, eps); // (B·T, d)
-      const qk = linear(attnInput, block.qkWeight, block.qkBias); // (B·T, d) @ (d, 2d) + (2d,) -> (B·T, 2d)
-      const [q, k] = tf.split(qk, 2, 1) as [tf.Tensor2D, tf.Tensor2D]; // 2 × (B·T, d): q = qk[:, :d], k = qk[:, d:] (:209)
-      const v = matmul(attnInput, block.vWeight); // (B·T, d) @ (d, d) -> (B·T, d); zero bias omitted
-      const observer = forwardOptions.observer;
-      const attended = causalAttention(q, k, v, {
-        batchSize: B, seqLen: T, nHead,
-        onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(layer, probs),
-        onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
-        fp16Overflow: forwardOptions.fp16AttentionOverflow,
-      }); // (B·T, d)
-      x = tf.add(x, matmul(attended, block.attnProjWeight)); // (B·T, d) + (B·T, d) @ (d, d)
-      // MLP sub-block: x = x + c_proj(act(c_fc(ln_2(x)))) (model_utils.py:77-82, 240-274)
-      const mlpInput = block.ln2 === undefined ? x : layerNorm(x, block.ln2.weight, block.ln2.bias, eps); // (B·T, d)
-      const activated = activations.layers[layer]!.apply(matmul(mlpInput, block.fcWeight)) as tf.Tensor2D; // (B·T, d) @ (d, nInner) -> (B·T, nInner)
-      x = tf.add(x, matmul(activated, block.mlpProjWeight)); // (B·T, d) + (B·T, nInner) @ (nInner, d)
+      x = checkpointed
+        ? checkpoint((input) => tf.tidy(() => applyBlock(input, block, layer, B, T, forwardOptions)), x, blockVariables[layer]!)
+        : tf.tidy(() => applyBlock(x, block, layer, B, T, forwardOptions));
     });
     return layerNorm(x, lnF.weight, lnF.bias, eps); // (B·T, d), ln_f (eps 1e-5)
   };
@@ -130,7 +165,7 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     specificationVersion: 'v1',
     config,
     parameters: store.parameters,
-    ...causalLmOutputs(hidden, head, d, V),
+    ...causalLmOutputs(hidden, head, wte, d, V),
     slopes: () => activations.slopes(),
     stateDict: () => store.stateDict(),
     loadStateDict: (values, loadOptions) => store.loadStateDict(values, loadOptions),

@@ -7,5 +7,7 @@ export { matmul, linear, product2d, blockProducts } from './ops/matmul.js';
 export { embedding } from './ops/embedding.js';
 export { causalAttention, FLOAT32_MIN, FLOAT16_MAX, type CausalAttentionOptions } from './ops/causal-attention.js';
 export { crossEntropy } from './ops/cross-entropy.js';
+export { headCrossEntropy } from './ops/head-cross-entropy.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { applyRotary, rotaryTables, type RotaryOptions } from './ops/rotary.js';
+export { countModelParameters, type ParameterCounts } from './count-model-parameters.js';

@@ -109,28 +109,31 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
       x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
     }
     layers.forEach((layer, index) => {
-      const attentionInput = layer.ln1 === undefined ? x : layerNorm(x, layer.ln1.weight, layer.ln1.bias, eps); // (B·T, d)
-      // GPT-NeoX's fused layout: (B·T, 3d) viewed as (B·T, nh, 3·hs), q | k | v inside each head
-      const qkv = tf.reshape(applyDense(attentionInput, layer.qkv), [B * T, nHead, 3, headDim]); // (B·T, nh, 3, hs)
-      const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 1, 3])).map((part) => tf.reshape(part, [B * T, d]) as tf.Tensor2D) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // 3 × (B·T, d)
-      const rotary = { batchSize: B, seqLen: T, nHead, rotaryDims, base: pythia.rotaryBase };
-      const observer = forwardOptions.observer;
-      const attended = causalAttention(applyRotary(q, rotary), applyRotary(k, rotary), v, {
-        batchSize: B, seqLen: T, nHead,
-        onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(index, probs),
-        onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(index, logits),
-        fp16Overflow: forwardOptions.fp16AttentionOverflow,
-      }); // (B·T, d)
-      const attentionOutput = applyDense(attended, layer.dense); // (B·T, d)
-      const mlp = (input: tf.Tensor2D): tf.Tensor2D =>
-        applyDense(activations.layers[index]!.apply(applyDense(input, layer.up)) as tf.Tensor2D, layer.down); // (B·T, d) -> (B·T, nInner) -> (B·T, d)
-      const norm2 = (input: tf.Tensor2D): tf.Tensor2D => (layer.ln2 === undefined ? input : layerNorm(input, layer.ln2.weight, layer.ln2.bias, eps));
-      if (pythia.parallelResidual) {
-        x = tf.add(tf.add(x, attentionOutput), mlp(norm2(x))); // x + Attn(LN1(x)) + MLP(LN2(x))
-      } else {
-        x = tf.add(x, attentionOutput); // sequential: x + Attn(LN1(x)), then + MLP(LN2(·))
-        x = tf.add(x, mlp(norm2(x)));
-      }
+      x = tf.tidy(() => { // one tidy per layer, as in gpt2-model.ts
+        const attentionInput = layer.ln1 === undefined ? x : layerNorm(x, layer.ln1.weight, layer.ln1.bias, eps); // (B·T, d)
+        // GPT-NeoX's fused layout: (B·T, 3d) viewed as (B·T, nh, 3·hs), q | k | v inside each head
+        const qkv = tf.reshape(applyDense(attentionInput, layer.qkv), [B * T, nHead, 3, headDim]); // (B·T, nh, 3, hs)
+        const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 1, 3])).map((part) => tf.reshape(part, [B * T, d]) as tf.Tensor2D) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // 3 × (B·T, d)
+        const rotary = { batchSize: B, seqLen: T, nHead, rotaryDims, base: pythia.rotaryBase };
+        const observer = forwardOptions.observer;
+        const attended = causalAttention(applyRotary(q, rotary), applyRotary(k, rotary), v, {
+          batchSize: B, seqLen: T, nHead,
+          onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(index, probs),
+          onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(index, logits),
+          fp16Overflow: forwardOptions.fp16AttentionOverflow,
+        }); // (B·T, d)
+        const attentionOutput = applyDense(attended, layer.dense); // (B·T, d)
+        const mlp = (input: tf.Tensor2D): tf.Tensor2D =>
+          applyDense(activations.layers[index]!.apply(applyDense(input, layer.up)) as tf.Tensor2D, layer.down); // (B·T, d) -> (B·T, nInner) -> (B·T, d)
+        const norm2 = (input: tf.Tensor2D): tf.Tensor2D => (layer.ln2 === undefined ? input : layerNorm(input, layer.ln2.weight, layer.ln2.bias, eps));
+        if (pythia.parallelResidual) {
+          x = tf.add(tf.add(x, attentionOutput), mlp(norm2(x))); // x + Attn(LN1(x)) + MLP(LN2(x))
+        } else {
+          x = tf.add(x, attentionOutput); // sequential: x + Attn(LN1(x)), then + MLP(LN2(·))
+          x = tf.add(x, mlp(norm2(x)));
+        }
+        return x;
+      });
     });
     return layerNorm(x, finalNorm.weight, finalNorm.bias, eps); // (B·T, d)
   };
@@ -140,7 +143,7 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
     specificationVersion: 'v1',
     config,
     parameters: store.parameters,
-    ...causalLmOutputs(hidden, head, d, V),
+    ...causalLmOutputs(hidden, head, embedOut, d, V),
     slopes: () => activations.slopes(),
     stateDict: () => store.stateDict(),
     loadStateDict: (values, loadOptions) => store.loadStateDict(values, loadOptions),

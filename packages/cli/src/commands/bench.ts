@@ -11,7 +11,7 @@ import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { parseConfigurationList, parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
 import type { CliIo } from '../program.js';
 
-const benchPresets = ['bench', 'laptop'] as const;
+const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as const;
 const benchBackends = ['wasm', 'wasm+native', 'cpu'] as const;
 
 function listOf<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
@@ -37,6 +37,8 @@ interface BenchFlags {
   warmup?: number;
   matmulSizes?: number[];
   cpuTraining?: boolean;
+  batchSize?: number;
+  gradAccum?: number;
   processes?: number;
   threads?: number;
   timeout?: number;
@@ -56,6 +58,8 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .option('--warmup <n>', 'untimed warm-up steps (default 2)', parsePositiveInteger)
     .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', sizes)
     .option('--cpu-training', 'also time training on the pure-JS cpu backend (very slow)')
+    .option('--batch-size <n>', 'sequences per micro-batch of the timed steps (default: the preset\'s; paper-gpt2 and paper-pythia-70m: 8)', parsePositiveInteger)
+    .option('--grad-accum <n>', 'micro-batches per timed optimizer step (default: the preset\'s; the paper presets: 4)', parsePositiveInteger)
     .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
     .option('--threads <n>', 'threads of the native kernels in each wasm+native process (default: the cores here ÷ --processes)', parsePositiveInteger)
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
@@ -82,6 +86,8 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
         ...(flags.warmup === undefined ? {} : { warmupSteps: flags.warmup }),
         ...(flags.matmulSizes === undefined ? {} : { matmulSizes: flags.matmulSizes }),
         ...(flags.cpuTraining === true ? { cpuTraining: true } : {}),
+        ...(flags.batchSize === undefined ? {} : { batchSize: flags.batchSize }),
+        ...(flags.gradAccum === undefined ? {} : { gradientAccumulation: flags.gradAccum }),
         ...(flags.processes === undefined ? {} : { processes: flags.processes }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),

@@ -37,7 +37,11 @@ export function customOp<Inputs extends tf.Tensor[]>(
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const result = forward(args.slice(0, -1) as Inputs, save);
-    return { value: result.value, gradFunc: result.gradFunc };
+    // The backward runs in its own tidy: TF.js calls a custom gradient outside any per-node scope,
+    // so its temporaries (transposes, partial products) otherwise live until the whole backward
+    // pass ends; for GPT-2 124M that held the wasm heap past 4 GB (docs/performance.md, "The
+    // paper's sizes on CPU").
+    return { value: result.value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => result.gradFunc(dy, saved)) };
   });
   return (...inputs: Inputs) => op(...inputs);
 }

@@ -5,7 +5,14 @@ import type { StepProfile } from './profile-step.js';
 export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
 
 /** What a worker process measures: the matmul ceiling, or training steps of a preset model. */
-export type BenchPreset = 'bench' | 'laptop';
+export type BenchPreset = 'bench' | 'laptop' | 'paper-gpt2' | 'paper-pythia-70m';
+
+/**
+ * Micro-batch size of the paper presets' benchmark step unless told otherwise: their own 128
+ * sequences do not fit a CPU's memory or patience; 8 × 128 tokens does (docs/performance.md, "The
+ * paper's sizes on CPU").
+ */
+export const paperPresetBenchBatchSize = 8;
 
 /** The experiment configuration a training run times unless told otherwise: Pre-LN, GELU (the paper's baseline). */
 export const defaultBenchConfiguration = 'sm-ln-g';
@@ -32,6 +39,13 @@ export interface BenchOptions {
    * toolchain.md §11.1; only its matmul microbenchmark and one step of the smallest preset run).
    */
   readonly cpuTraining?: boolean;
+  /**
+   * Sequences per micro-batch of every timed step (default: the preset's own, except
+   * {@link paperPresetBenchBatchSize} for the `paper-*` presets).
+   */
+  readonly batchSize?: number;
+  /** Micro-batches per optimizer step (default: the preset's own; `paper-*`: 4). */
+  readonly gradientAccumulation?: number;
   /** Identical training processes run side by side, to measure throughput of parallel configurations (default 1). */
   readonly processes?: number;
   /**
@@ -59,6 +73,10 @@ export interface BenchTask {
   readonly steps: number;
   readonly warmupSteps: number;
   readonly matmulSizes: readonly number[];
+  /** Micro-batch size (default: see {@link BenchOptions.batchSize}). */
+  readonly batchSize?: number;
+  /** Micro-batches per step (default: the preset's). */
+  readonly gradientAccumulation?: number;
   /** With `wasm+native`: register only these native kernels (default: all), e.g. to measure them one group at a time. */
   readonly nativeKernels?: readonly string[];
   /** With `wasm+native`: threads of the native kernels (default: the cores the process may use). */
@@ -110,8 +128,17 @@ export interface BenchRun {
   readonly configuration?: string;
   /** What updates the weights: the trainer's step (older results may say `tf.train.adam`). */
   readonly optimizer?: string;
+  /** Trainable values (what AdamW updates; frozen zero biases excluded, tied head once). */
   readonly parameters?: number;
+  /**
+   * Values of the model's state dict (frozen zero biases included, tied head once): what PyTorch's
+   * `sum(p.numel() for p in model.parameters())` prints for the reference model.
+   */
+  readonly stateDictValues?: number;
+  /** Sequences per micro-batch. */
   readonly batchSize?: number;
+  /** Micro-batches per optimizer step (absent in older results). */
+  readonly gradientAccumulation?: number;
   readonly tokensPerStep?: number;
   /** Model FLOPs per training step: 3 × forward matmul FLOPs (attention counted at full T×T). */
   readonly flopsPerStep?: number;

@@ -23,6 +23,7 @@ import {
 import { createModel } from '@normfree/transformer';
 import { adamWOptionsFrom, createAdamW, optimizerStep, scheduleFromTrainingOptions } from '@normfree/trainer';
 import { resolveRunSettings } from '../../run-settings.js';
+import { paperPresetBenchBatchSize } from './api.js';
 import { loadTokenizerVocabSize } from '../dataset.js';
 
 /** What one optimizer step gives back (plain numbers). */
@@ -60,6 +61,10 @@ export interface CreateBenchTrainingOptions {
   readonly preset: PresetName;
   /** A `@normfree/core` experiment configuration id: norm and activation (e.g. `sm-ln-g`). */
   readonly configuration: string;
+  /** Sequences per micro-batch (default: the preset's, or {@link paperPresetBenchBatchSize} for `paper-*`). */
+  readonly batchSize?: number;
+  /** Micro-batches per optimizer step (default: the preset's). */
+  readonly gradientAccumulation?: number;
 }
 
 /**
@@ -69,18 +74,24 @@ export interface CreateBenchTrainingOptions {
  * @param options.configuration - the experiment configuration.
  * @returns the run; the caller disposes it.
  * @remarks The settings come from `resolveRunSettings`, the function `normfree train` uses, with the
- *   vocabulary of the preset's tokenizer (4,096 for `bench` and `laptop`) and the preset's seed.
+ *   vocabulary of the preset's tokenizer (4,096 for `bench` and `laptop`, 50,257 for `paper-*`), the
+ *   preset's seed, and the micro-batch and accumulation overrides.
  */
 export async function createBenchTraining(options: CreateBenchTrainingOptions): Promise<BenchTraining> {
   const preset = getPreset(options.preset);
   const vocabSize = await loadTokenizerVocabSize(preset.tokenizer);
-  const settings = resolveRunSettings({ preset: options.preset, configuration: options.configuration, seed: preset.training.seed, overrides: {}, vocabSize });
+  const batchSize = options.batchSize ?? (options.preset.startsWith('paper-') ? paperPresetBenchBatchSize : undefined);
+  const overrides = {
+    ...(batchSize === undefined ? {} : { batchSize }),
+    ...(options.gradientAccumulation === undefined ? {} : { gradientAccumulation: options.gradientAccumulation }),
+  };
+  const settings = resolveRunSettings({ preset: options.preset, configuration: options.configuration, seed: preset.training.seed, overrides, vocabSize });
   const config = settings.model;
   const trainingOptions = settings.training;
-  const batchSize = trainingOptions.microBatchSize;
+  const microBatchSize = trainingOptions.microBatchSize;
   // The same ids as the bench drew before it timed the real step only (seed 7), read back once.
-  const ids = tf.randomUniform([batchSize, config.blockSize], 0, config.vocabSize, 'int32', 7); // (B, T)
-  const batch: Batch = { inputIds: new Int32Array(await ids.data()), batchSize, seqLen: config.blockSize };
+  const ids = tf.randomUniform([microBatchSize, config.blockSize], 0, config.vocabSize, 'int32', 7); // (B, T)
+  const batch: Batch = { inputIds: new Int32Array(await ids.data()), batchSize: microBatchSize, seqLen: config.blockSize };
   ids.dispose();
 
   const model = createModel(config, { seed: trainingOptions.seed });
@@ -108,7 +119,7 @@ export async function createBenchTraining(options: CreateBenchTrainingOptions): 
     config,
     options: trainingOptions,
     batch,
-    tokensPerStep: batchSize * accumulation * config.blockSize,
+    tokensPerStep: microBatchSize * accumulation * config.blockSize,
     step,
     dispose: () => {
       optimizer.dispose();

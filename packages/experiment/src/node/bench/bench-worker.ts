@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PresetName } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
+import { countModelParameters } from '@normfree/transformer';
 import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchTask, type MatmulResult, type NativeStatusSummary } from './api.js';
 import { createBenchTraining } from './bench-training.js';
 import { trainingFlopsPerStep } from './flops.js';
@@ -59,7 +60,11 @@ async function timeMatmul(size: number): Promise<MatmulResult> {
  */
 export async function timeTraining(task: BenchTask, preset: BenchPreset | PresetName): Promise<Partial<BenchRun>> {
   const configuration = task.configuration ?? defaultBenchConfiguration;
-  const training = await createBenchTraining({ preset, configuration });
+  const training = await createBenchTraining({
+    preset, configuration,
+    ...(task.batchSize === undefined ? {} : { batchSize: task.batchSize }),
+    ...(task.gradientAccumulation === undefined ? {} : { gradientAccumulation: task.gradientAccumulation }),
+  });
   try {
     const times: number[] = [];
     const forwardBackwardTimes: number[] = [];
@@ -80,14 +85,17 @@ export async function timeTraining(task: BenchTask, preset: BenchPreset | Preset
       ? await profileKernelCpu(tf.getBackend(), async () => { await training.step(); }, task.profileSteps)
       : undefined;
     const { config, tokensPerStep } = training;
+    const counts = countModelParameters(training.model);
     const flopsPerStep = trainingFlopsPerStep(config, training.options.microBatchSize * training.options.gradientAccumulation);
     const msMedian = median(times);
     return {
       model: '@normfree/transformer',
       configuration,
       optimizer: '@normfree/trainer: computeGradients, global-norm clipping, AdamW at the scheduled rate',
-      parameters: training.model.parameters.reduce((total, parameter) => total + parameter.variable.size, 0),
+      parameters: counts.trainable,
+      stateDictValues: counts.stateDictValues,
       batchSize: training.options.microBatchSize,
+      gradientAccumulation: training.options.gradientAccumulation,
       tokensPerStep,
       flopsPerStep,
       msPerStep: { median: msMedian, min: Math.min(...times), max: Math.max(...times) },

@@ -44,14 +44,16 @@ describe('formatBenchTable', () => {
         trainingRun({}),
         trainingRun({ backend: 'wasm+native', native: { enabled: true, reason: '', simd: 'avx512', kernels: ['BatchMatMul'] }, tokensPerSecond: 5321.7, processes: 2 }),
         trainingRun({ configuration: 'sm-g', tokensPerSecond: 1100 }),
+        trainingRun({ job: 'paper-gpt2', batchSize: 8, gradientAccumulation: 4, parameters: 124_375_296, stateDictValues: 124_439_808, tokensPerSecond: 25 }),
         { backend: 'cpu', job: 'laptop', configuration: 'sm-ln-g', status: 'skipped', reason: 'too slow' },
       ],
     };
     const text = formatBenchTable(result);
     expect(text).toContain('test CPU, 2 cores');
-    expect(text).toMatch(/wasm\s+bench\s+sm-ln-g\s+1,024\s+2,000 \[1,900–2,300\]\s+1,600\s+1,500\s+6\.0\s+900\s+8\.300→8\.100/);
-    expect(text).toMatch(/wasm\+native \(avx512\)\s+bench ×2 proc\s+sm-ln-g\s+5,322/);
-    expect(text).toMatch(/wasm\s+bench\s+sm-g\s+1,100/);
+    expect(text).toMatch(/wasm\s+bench\s+sm-ln-g\s+–\s+– \/ –\s+1,024\s+2,000 \[1,900–2,300\]\s+1,600\s+1,500\s+6\.0\s+900\s+8\.300→8\.100/);
+    expect(text).toMatch(/wasm\+native \(avx512\)\s+bench ×2 proc\s+sm-ln-g\s+–\s+– \/ –\s+5,322/);
+    expect(text).toMatch(/wasm\s+bench\s+sm-g\s+–\s+– \/ –\s+1,100/);
+    expect(text).toMatch(/wasm\s+paper-gpt2\s+sm-ln-g\s+8×4\s+124\.375 M \/ 124\.440 M\s+25\s/);
     expect(text).toMatch(/wasm\s+26\.8\s+21\.5/);
     expect(text).toContain('cpu laptop sm-ln-g: skipped: too slow');
   });
@@ -196,6 +198,17 @@ describe('timeTraining', () => {
     expect(run.msPerStep!.median).toBeGreaterThan(0);
     expect(run.forwardBackwardMsPerStep!).toBeLessThanOrEqual(run.msPerStep!.max);
     expect(Number.isFinite(run.loss!.first) && Number.isFinite(run.loss!.last)).toBe(true);
+  });
+});
+
+describe('timeTraining with a micro-batch and an accumulation', () => {
+  it('trains B × K sequences per step and reports trained and state-dict counts (frozen zero biases only in the latter)', async () => {
+    const before = tf.memory().numTensors;
+    const run = await timeTraining({ backend: 'cpu', job: 'bench', configuration: 'sm-ln-g', steps: 1, warmupSteps: 0, matmulSizes: [], batchSize: 2, gradientAccumulation: 3 }, 'smoke');
+    expect(tf.memory().numTensors).toBe(before);
+    const config = resolveModelConfig({ ...getPreset('smoke').model, vocabSize: 4096, norm: 'layernorm', activation: { kind: 'gelu' } });
+    const frozen = config.nLayer * (3 * config.nEmbd + config.nInner); // v, attention c_proj, mlp c_proj (d each) and c_fc (nInner) biases
+    expect(run).toMatchObject({ batchSize: 2, gradientAccumulation: 3, tokensPerStep: 2 * 3 * 16, parameters: countParameters(config), stateDictValues: countParameters(config) + frozen });
   });
 });
 

@@ -10,6 +10,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 const number = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** A parameter count in millions with 3 decimals (124.440 M), or – when unknown. */
+const millions = (value: number | undefined): string => (value === undefined ? '–' : `${number(value / 1e6, 3)} M`);
+
 /** A training run's experiment configuration; results written before it was recorded timed `sm-ln-g`. */
 const configurationOf = (run: BenchRun): string | undefined => (run.job === 'matmul' ? undefined : run.configuration ?? defaultBenchConfiguration);
 
@@ -29,11 +32,13 @@ export function formatBenchTable(result: BenchResult): string {
     `normfree bench — ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}`,
     '',
     table(
-      ['backend', 'preset', 'configuration', 'tokens/s', 'ms/step median [min–max]', 'fwd+bwd ms', 'CPU ms/step', 'GFLOP/s', 'peak RSS MiB', 'loss first→last'],
+      ['backend', 'preset', 'configuration', 'batch', 'parameters trained / state dict', 'tokens/s', 'ms/step median [min–max]', 'fwd+bwd ms', 'CPU ms/step', 'GFLOP/s', 'peak RSS MiB', 'loss first→last'],
       training.map((run) => [
         backendLabel(run),
         `${run.job}${run.processes !== undefined && run.processes > 1 ? ` ×${run.processes} proc` : ''}`,
         configurationOf(run) ?? '',
+        run.batchSize === undefined ? '–' : `${run.batchSize}×${run.gradientAccumulation ?? 1}`,
+        `${millions(run.parameters)} / ${millions(run.stateDictValues)}`,
         number(run.tokensPerSecond),
         `${number(run.msPerStep?.median)} [${number(run.msPerStep?.min)}–${number(run.msPerStep?.max)}]`,
         number(run.forwardBackwardMsPerStep),

@@ -23,7 +23,7 @@
  * - `createBenchTraining({ preset, configuration }): Promise<BenchTraining>` — the model and the
  *   trainer's step that a training task times.
  */
-export { defaultBenchConfiguration } from './api.js';
+export { defaultBenchConfiguration, paperPresetBenchBatchSize } from './api.js';
 export type { BaselineRatio, BenchBackend, BenchOptions, BenchPreset, BenchResult, BenchRun, BenchTask, MatmulResult, NativeStatusSummary, StepTimes } from './api.js';
 export { runBench, defaultBenchOptions, runTaskInProcess, workerScriptPath } from './run-bench.js';
 export { formatBenchTable, compareWithBaseline, type BaselineComparison } from './format-bench.js';

@@ -119,7 +119,13 @@ export async function runBench(
   const runs: BenchRun[] = [];
   for (const backend of settings.backends) {
     const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
-      ({ backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes, ...(backend === 'wasm+native' ? { threads } : {}), ...overrides });
+      ({
+        backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.gradientAccumulation === undefined ? {} : { gradientAccumulation: options.gradientAccumulation }),
+        ...(backend === 'wasm+native' ? { threads } : {}),
+        ...overrides,
+      });
     log(`${backend}: matmul ${settings.matmulSizes.join(', ')}`);
     const matmul = await runTask(task('matmul'), settings.timeoutMs);
     runs.push(matmul);
