@@ -1,5 +1,5 @@
 export { createModel } from './create-model.js';
-export { createGpt2Model, type CreateModelOptions } from './gpt2-model.js';
+export { createGpt2Model, autoCheckpointValues, type CreateModelOptions } from './gpt2-model.js';
 export { createPythiaModel } from './pythia-model.js';
 export { createParameterStore, type ParameterStore } from './parameter-store.js';
 export { checkInputIds } from './forward-input.js';
