@@ -2,6 +2,7 @@
 # The two commands of the root README, on a machine that has only Node.js 20 and npm:
 #   npm run reproduce [-- <reproduce options>]   trains the paper's four configurations, writes the report
 #   npm test                                     the whole test suite (what CI runs, via .ci/run)
+#   npm run gpu-benchmark [-- options]           adapters, fixture parity, matmul and training speed on a GPU
 # Each installs what it needs first: the pinned pnpm (into .tools/, nothing global), the locked
 # dependencies, a build of every package.
 set -euo pipefail
@@ -30,6 +31,10 @@ case "$command" in
     install_and_build
     exec node packages/cli/dist/bin.js reproduce "$@"
     ;;
+  gpu-benchmark)
+    install_and_build
+    exec node packages/experiment/scripts/gpu-benchmark.mjs "$@"
+    ;;
   test)
     install_and_build
     bash tools/ensure-chromium.sh
@@ -39,7 +44,7 @@ case "$command" in
     exec pnpm exec vitest run "$@"
     ;;
   *)
-    echo "usage: npm run reproduce [-- options] | npm test" >&2
+    echo "usage: npm run reproduce [-- options] | npm test | npm run gpu-benchmark [-- options]" >&2
     exit 2
     ;;
 esac

@@ -20,7 +20,9 @@ function worst(actual, expected) {
 }
 
 const started = Date.now();
-const selected = await selectBackend({ prefer: 'webgpu', strict: true, quiet: true, allowSoftwareAdapter: true });
+// NORMFREE_GPU_ADAPTER: the adapter the GPU benchmark was asked for (default: Dawn's choice).
+const gpuAdapter = process.env.NORMFREE_GPU_ADAPTER;
+const selected = await selectBackend({ prefer: 'webgpu', strict: true, quiet: true, allowSoftwareAdapter: true, ...(gpuAdapter ? { gpuAdapter } : {}) });
 const print = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
 print({ backend: selected.name, info: selected.info });
 for (const name of referenceConfigurationNames) {
