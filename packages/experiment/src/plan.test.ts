@@ -26,4 +26,11 @@ describe('planExperiment with norm or activation overridden', () => {
     expect(runConfigurationId('sm-g', 'SM+gelu×2+relu×2', { norm: 'none' })).toBe('sm+gelux2+relux2');
     expect(runConfigurationId('sm-g', 'SM+learnable-leaky-relu(global, authors)', { activation: { kind: 'x' } })).toBe('sm+learnable-leaky-relu-global-authors');
   });
+
+  it('refuses learnable slopes on webgpu, which cannot read them synchronously in Node, and allows them elsewhere', () => {
+    const plan = (backend: 'webgpu' | 'wasm') => planExperiment({ preset: 'smoke', configurations: ['sm-llr-layer'], vocabSize, backend, outDir: '/exp' });
+    expect(() => plan('webgpu')).toThrow(/configuration 'sm-llr-layer': learnable-slope activations cannot train on --backend webgpu in Node yet/);
+    expect(plan('wasm').runs).toHaveLength(1);
+    expect(planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, backend: 'webgpu', outDir: '/exp' }).runs).toHaveLength(1);
+  });
 });

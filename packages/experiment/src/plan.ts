@@ -162,6 +162,7 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
   const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
   const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
   checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
+  checkBackendSupports(options.backend, settings.model, `configuration '${configuration.id}'`);
   if (options.data !== undefined) checkTokenStore(options.data, settings, `preset '${preset.name}'`);
   const label = runLabel(configuration.label, settings.model, options.overrides ?? {});
   const id = runConfigurationId(configuration.id, label, options.overrides ?? {});
@@ -209,6 +210,20 @@ function checkTokenStore(data: ExperimentData, settings: { model: ModelConfig; t
   }
   if (data.validationWindows === 0) {
     throw new ExperimentInputError(`${store}: its validation split has no window of ${data.seqLen} tokens, so nothing can be evaluated; prepare it with --validation <files> or a larger --validation-fraction`);
+  }
+}
+
+/**
+ * What a backend cannot train yet, refused before anything runs: on webgpu in Node a tensor cannot
+ * be read synchronously (tfjs-backend-webgpu's dataSync needs OffscreenCanvas), and the trainer reads
+ * learnable slopes with `LanguageModel.slopes()`, which is synchronous.
+ */
+function checkBackendSupports(backend: BackendName, model: ModelConfig, where: string): void {
+  if (backend !== 'webgpu') return;
+  for (let layer = 0; layer < model.nLayer; layer++) {
+    if (activationForLayer(model.activation, layer).kind === 'learnable-leaky-relu') {
+      throw new ExperimentInputError(`${where}: learnable-slope activations cannot train on --backend webgpu in Node yet (their slopes are read synchronously, which webgpu in Node cannot do); use --backend wasm or cpu for it`);
+    }
   }
 }
 
