@@ -149,7 +149,7 @@ describe.skipIf(addon === null)('the native kernels on several threads', () => {
     cases.push({ name: `strided copy: ${name}`, run: (target) => native.stridedCopy(target, dims, input + 12, output, bytes), parallel });
   }
   // A reduction to one value (outer = inner = 1) stays on one thread: splitting it would reorder the sum.
-  for (const [outer, reduce, inner, parallel] of [[1, 4097, 301, true], [1, 4096, 128, true], [3001, 257, 1, true], [7, 33, 1001, true], [5, 70, 333, true], [1, 100_003, 1, false], [2, 9, 3, false]] as const) {
+  for (const [outer, reduce, inner, parallel] of [[1, 4097, 301, true], [1, 4096, 128, false], [3001, 257, 1, true], [7, 33, 1001, true], [5, 70, 333, true], [1, 100_003, 1, false], [2, 9, 3, false]] as const) {
     for (const max of [false, true]) {
       cases.push({ name: `${max ? 'max' : 'sum'} over [${outer}, ${reduce}, ${inner}]`, run: (target) => native.reduceSum(target, outer, reduce, inner, input, output, max), parallel });
     }
