@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
@@ -12,6 +13,8 @@ import { parseConfigurationList, parsePositiveInteger, parsePositiveNumber } fro
 import type { CliIo } from '../program.js';
 
 const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as const;
+/** The project's PyTorch baseline, `shared/bench/torch_gpt2_step.py` beside the repository (from src/ and dist/ alike). */
+const defaultTorchScript = fileURLToPath(new URL('../../../../../shared/bench/torch_gpt2_step.py', import.meta.url));
 const benchBackends = ['wasm', 'wasm+native', 'cpu'] as const;
 
 function listOf<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
@@ -41,6 +44,8 @@ interface BenchFlags {
   gradAccum?: number;
   processes?: number;
   threads?: number;
+  torchPython?: string;
+  torchScript?: string;
   timeout?: number;
   json?: string;
   baseline?: string;
@@ -62,6 +67,8 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .option('--grad-accum <n>', 'micro-batches per timed optimizer step (default: the preset\'s; the paper presets: 4)', parsePositiveInteger)
     .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
     .option('--threads <n>', 'threads of the native kernels in each wasm+native process (default: the cores here ÷ --processes)', parsePositiveInteger)
+    .option('--torch-python <path>', 'a Python with torch and transformers: also time PyTorch\'s GPT-2 step at each preset\'s sizes with the same threads, and print normfree ÷ PyTorch')
+    .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's shared baseline next to the repository)`)
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
     .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
@@ -90,6 +97,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
         ...(flags.gradAccum === undefined ? {} : { gradientAccumulation: flags.gradAccum }),
         ...(flags.processes === undefined ? {} : { processes: flags.processes }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        ...(flags.torchPython === undefined ? {} : { torchPython: flags.torchPython, torchScript: flags.torchScript === undefined ? defaultTorchScript : absolute(flags.torchScript) }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
         log: (line: string) => io.stderr(`[normfree bench] ${line}\n`),
       });

@@ -1,5 +1,6 @@
 /** Types of the benchmark (`normfree bench`): options, a worker's task, the JSON result, baseline ratios. */
 import type { StepProfile } from './profile-step.js';
+import type { TorchBaselineRun } from './torch-baseline.js';
 
 /** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
 export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
@@ -53,6 +54,13 @@ export interface BenchOptions {
    * `processes`, at least 1).
    */
   readonly threads?: number;
+  /**
+   * A Python with torch and transformers: also time PyTorch's GPT-2 step at each preset's sizes with
+   * the same thread count, in the same invocation (see torch-baseline.ts); default: not run.
+   */
+  readonly torchPython?: string;
+  /** The PyTorch timing script (`torch_gpt2_step.py`); needed with {@link torchPython}. */
+  readonly torchScript?: string;
   /** Per-process time limit in ms (default 20 minutes). */
   readonly timeoutMs?: number;
   /**
@@ -181,6 +189,8 @@ export interface BenchResult {
     readonly simdFlags: readonly string[];
   };
   readonly runs: readonly BenchRun[];
+  /** PyTorch's step at the same sizes, when `torchPython` was given. */
+  readonly torch?: readonly TorchBaselineRun[];
 }
 
 export interface BaselineRatio {

@@ -10,9 +10,10 @@ import type { BenchResult, BenchRun, BenchTask } from './api.js';
 import { createBenchTraining } from './bench-training.js';
 import { runBenchTask, timeTraining } from './bench-worker.js';
 import { trainingFlopsPerStep } from './flops.js';
-import { compareWithBaseline, formatBenchTable } from './format-bench.js';
+import { compareWithBaseline, formatBenchTable, formatTorchComparison } from './format-bench.js';
 import { parseBenchResult } from './parse-bench-result.js';
 import { runBench, workerScriptPath } from './run-bench.js';
+import { torchBaselineArguments, type TorchBaselineOptions } from './torch-baseline.js';
 
 afterEach(() => {
   tf.disposeVariables();
@@ -240,5 +241,28 @@ describe('native kernel threads in the bench', () => {
     expect(tasks.map((task) => task.threads)).toEqual([3, 3]);
     const text = formatBenchTable({ version: 1, date: 'd', machine, runs: [trainingRun({ backend: 'wasm+native', native: { enabled: true, reason: '', simd: 'avx2+fma', kernels: [], threads: 2 } })] });
     expect(text).toMatch(/wasm\+native \(avx2\+fma, 2 threads\)\s+bench/);
+  });
+});
+
+describe('the PyTorch baseline beside the bench', () => {
+  it('passes the preset\'s sizes and the native thread count to the script, and prints normfree ÷ PyTorch', async () => {
+    const { args, batchSize } = await torchBaselineArguments({ preset: 'laptop', threads: 2, steps: 10, warmupSteps: 2 });
+    expect(args.join(' ')).toBe('--layers 4 --heads 4 --dmodel 128 --ffn 512 --vocab 4096 --ctx 128 --batch 32 --steps 10 --warmup 2 --threads 2');
+    expect(batchSize).toBe(32);
+    const torchCalls: TorchBaselineOptions[] = [];
+    const result = await runBench(
+      { presets: ['laptop'], backends: ['wasm+native'], threads: 2, torchPython: '/venv/bin/python', torchScript: '/shared/torch_gpt2_step.py' },
+      (task) => Promise.resolve(task.job === 'matmul'
+        ? { backend: task.backend, job: 'matmul', status: 'ok', matmul: [] }
+        : trainingRun({ backend: task.backend, job: task.job, tokensPerSecond: 12_000, native: { enabled: true, reason: '', simd: 'avx2+fma', kernels: [], threads: 2 } })),
+      (options) => {
+        torchCalls.push(options);
+        return Promise.resolve({ preset: options.preset, threads: options.threads, status: 'ok', runtime: 'torch 2.13.0+cpu', batchSize: 32, msPerStep: { median: 409.6, min: 400, max: 420 }, tokensPerSecond: 10_000 });
+      },
+    );
+    expect(torchCalls).toMatchObject([{ python: '/venv/bin/python', script: '/shared/torch_gpt2_step.py', preset: 'laptop', threads: 2 }]);
+    expect(formatTorchComparison(result)).toMatch(/laptop\s+2 \/ 2\s+32\s+410 \[400–420\]\s+10,000\s+12,000\s+1\.20×/);
+    expect(formatBenchTable(result)).toContain('PyTorch (torch 2.13.0+cpu');
+    await expect(runBench({ torchPython: '/venv/bin/python' })).rejects.toThrow(/needs torchScript/);
   });
 });

@@ -57,7 +57,28 @@ export function formatBenchTable(result: BenchResult): string {
   if (other.length > 0) {
     parts.push('', ...other.map((run) => `${run.backend} ${run.job}${run.configuration === undefined ? '' : ` ${run.configuration}`}: ${run.status}: ${run.reason ?? ''}`));
   }
+  if (result.torch !== undefined && result.torch.length > 0) parts.push('', formatTorchComparison(result));
   return parts.join('\n');
+}
+
+/**
+ * PyTorch's step beside this invocation's wasm+native step of the same preset (default configuration,
+ * Pre-LN GELU like Hugging Face's GPT-2): tokens/s of both and normfree ÷ PyTorch.
+ */
+export function formatTorchComparison(result: BenchResult): string {
+  const rows = (result.torch ?? []).map((torch) => {
+    const ours = result.runs.find((run) => run.backend === 'wasm+native' && run.job === torch.preset && run.status === 'ok' && configurationOf(run) === defaultBenchConfiguration);
+    if (torch.status !== 'ok') return [torch.preset, String(torch.threads), `failed: ${torch.reason ?? ''}`, '', '', '', ''];
+    const ratio = ours?.tokensPerSecond !== undefined && torch.tokensPerSecond !== undefined ? `${number(ours.tokensPerSecond / torch.tokensPerSecond, 2)}×` : '–';
+    return [
+      torch.preset, `${torch.threads} / ${ours?.native?.threads ?? '–'}`, `${torch.batchSize}`,
+      `${number(torch.msPerStep?.median)} [${number(torch.msPerStep?.min)}–${number(torch.msPerStep?.max)}]`,
+      number(torch.tokensPerSecond), number(ours?.tokensPerSecond), ratio,
+    ];
+  });
+  const runtime = result.torch?.find((torch) => torch.runtime !== undefined)?.runtime ?? 'torch';
+  return `PyTorch (${runtime}, GPT2LMHeadModel, AdamW, same sizes) beside wasm+native ${defaultBenchConfiguration}\n${table(
+    ['preset', 'threads torch / native', 'batch', 'torch ms/step median [min–max]', 'torch tokens/s', 'normfree tokens/s', 'normfree ÷ torch'], rows)}`;
 }
 
 export interface BaselineComparison {

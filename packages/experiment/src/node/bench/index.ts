@@ -19,6 +19,9 @@
  *   current / baseline for tokens/s, ms/step, GFLOP/s, peak RSS and matmul GFLOP/s of every run present
  *   in both (`{ ratios, text }`; print `text` for `--baseline file.json`).
  * - `parseBenchResult(json: unknown): BenchResult` — validate a baseline file's contents.
+ * - `torchPython` / `torchScript` options of `runBench`: PyTorch's GPT-2 step at each preset's sizes
+ *   with the same thread count (`runTorchBaseline`), shown by `formatTorchComparison` (also part of
+ *   `formatBenchTable`) as normfree ÷ PyTorch tokens/s.
  * - `runBenchTask(task: BenchTask): Promise<BenchRun>` — one task in this process (what a worker runs).
  * - `createBenchTraining({ preset, configuration }): Promise<BenchTraining>` — the model and the
  *   trainer's step that a training task times.
@@ -26,7 +29,8 @@
 export { defaultBenchConfiguration, paperPresetBenchBatchSize } from './api.js';
 export type { BaselineRatio, BenchBackend, BenchOptions, BenchPreset, BenchResult, BenchRun, BenchTask, MatmulResult, NativeStatusSummary, StepTimes } from './api.js';
 export { runBench, defaultBenchOptions, runTaskInProcess, workerScriptPath } from './run-bench.js';
-export { formatBenchTable, compareWithBaseline, type BaselineComparison } from './format-bench.js';
+export { formatBenchTable, formatTorchComparison, compareWithBaseline, type BaselineComparison } from './format-bench.js';
+export { runTorchBaseline, torchBaselineArguments, type TorchBaselineOptions, type TorchBaselineRun } from './torch-baseline.js';
 export { parseBenchResult } from './parse-bench-result.js';
 export { runBenchTask } from './bench-worker.js';
 export { createBenchTraining, type BenchTraining, type BenchStepResult, type CreateBenchTrainingOptions } from './bench-training.js';

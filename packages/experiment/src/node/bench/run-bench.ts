@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { getExperimentConfiguration } from '@normfree/core';
 import { defaultBenchConfiguration, type BenchBackend, type BenchOptions, type BenchPreset, type BenchResult, type BenchRun, type BenchTask } from './api.js';
 import { resultMarker } from './bench-worker.js';
+import { runTorchBaseline, type TorchBaselineOptions, type TorchBaselineRun } from './torch-baseline.js';
 
 export const defaultBenchOptions = {
   presets: ['bench', 'laptop'] as readonly BenchPreset[],
@@ -102,13 +103,17 @@ function combine(runs: readonly BenchRun[]): BenchRun {
  * @param options - what to measure; see {@link BenchOptions} for the defaults.
  * @param runTask - runs one task (default: in a fresh `node` process, {@link runTaskInProcess}); tests
  *   pass a fake.
+ * @param runTorch - runs the PyTorch baseline of one preset when `options.torchPython` is set (default
+ *   {@link runTorchBaseline}); tests pass a fake.
  * @returns the result; never rejects for a backend that fails (its runs say `failed`). Throws a
  *   RangeError naming the known ids for an unknown experiment configuration, before measuring anything.
  */
 export async function runBench(
   options: BenchOptions = {},
   runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = (task, timeoutMs) => runTaskInProcess(task, timeoutMs, options.workerScript ?? workerScriptPath()),
+  runTorch: (options: TorchBaselineOptions) => Promise<TorchBaselineRun> = runTorchBaseline,
 ): Promise<BenchResult> {
+  if (options.torchPython !== undefined && options.torchScript === undefined) throw new RangeError('torchPython needs torchScript, the PyTorch timing script (torch_gpt2_step.py)');
   const settings = { ...defaultBenchOptions, ...options };
   for (const configuration of settings.configurations) getExperimentConfiguration(configuration);
   const steps = Math.max(1, Math.floor(settings.steps));
@@ -145,5 +150,15 @@ export async function runBench(
       }
     }
   }
-  return { version: 1, date: new Date().toISOString(), machine: machine(), runs };
+  const torch: TorchBaselineRun[] = [];
+  if (options.torchPython !== undefined && options.torchScript !== undefined) {
+    for (const preset of settings.presets) {
+      log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
+      torch.push(await runTorch({
+        python: options.torchPython, script: options.torchScript, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      }));
+    }
+  }
+  return { version: 1, date: new Date().toISOString(), machine: machine(), runs, ...(torch.length > 0 ? { torch } : {}) };
 }

@@ -1,0 +1,91 @@
+/**
+ * The PyTorch baseline beside the bench (`normfree bench --torch-python <python>`): the training step of
+ * Hugging Face's GPT2LMHeadModel at a preset's sizes, timed by the project's script
+ * (`torch_gpt2_step.py`: forward + backward + clipping + AdamW, fp32 on CPU, median of its steps), in
+ * the same invocation and with the same thread count as the native kernels, so the two are measured
+ * side by side on the same machine state.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { getPreset, resolveModelConfig } from '@normfree/core';
+import { loadTokenizerVocabSize } from '../dataset.js';
+import { paperPresetBenchBatchSize, type BenchPreset, type StepTimes } from './api.js';
+
+/** One PyTorch measurement (plain numbers). */
+export interface TorchBaselineRun {
+  readonly preset: BenchPreset;
+  /** `torch.set_num_threads`. */
+  readonly threads: number;
+  readonly status: 'ok' | 'failed';
+  readonly reason?: string;
+  /** e.g. `torch 2.13.0+cpu`. */
+  readonly runtime?: string;
+  readonly parameters?: number;
+  readonly batchSize: number;
+  readonly msPerStep?: StepTimes;
+  readonly tokensPerSecond?: number;
+}
+
+export interface TorchBaselineOptions {
+  /** A Python with torch and transformers. */
+  readonly python: string;
+  /** The timing script (`torch_gpt2_step.py`). */
+  readonly script: string;
+  readonly preset: BenchPreset;
+  readonly threads: number;
+  readonly steps: number;
+  readonly warmupSteps: number;
+  /** Sequences per step (default: the preset's micro-batch, as the bench's own step). */
+  readonly batchSize?: number;
+  readonly timeoutMs: number;
+}
+
+/** The script's command-line arguments for a preset's sizes (its vocabulary read from the preset's tokenizer). */
+export async function torchBaselineArguments(options: Omit<TorchBaselineOptions, 'python' | 'script' | 'timeoutMs'>): Promise<{ args: string[]; batchSize: number }> {
+  const preset = getPreset(options.preset);
+  const config = resolveModelConfig({ ...preset.model, vocabSize: await loadTokenizerVocabSize(preset.tokenizer) });
+  const batchSize = options.batchSize ?? (options.preset.startsWith('paper-') ? paperPresetBenchBatchSize : preset.training.microBatchSize);
+  const args = [
+    '--layers', config.nLayer, '--heads', config.nHead, '--dmodel', config.nEmbd, '--ffn', config.nInner, '--vocab', config.vocabSize,
+    '--ctx', config.blockSize, '--batch', batchSize, '--steps', options.steps, '--warmup', options.warmupSteps, '--threads', options.threads,
+  ].map(String);
+  return { args, batchSize };
+}
+
+/** Run the script once; never rejects (a failure comes back with its reason). */
+export async function runTorchBaseline(options: TorchBaselineOptions): Promise<TorchBaselineRun> {
+  const { args, batchSize } = await torchBaselineArguments(options);
+  const failed = (reason: string): TorchBaselineRun => ({ preset: options.preset, threads: options.threads, status: 'failed', reason, batchSize });
+  if (!existsSync(options.script)) return failed(`PyTorch baseline script ${options.script} is missing (--torch-script)`);
+  return new Promise((resolve) => {
+    const child = spawn(options.python, [options.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve(failed(`${options.python} could not be started: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
+      if (code !== 0 || line === undefined) {
+        resolve(failed(`${options.python} ${options.script} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+        return;
+      }
+      const parsed = JSON.parse(line) as { runtime: string; threads: number; parameters: number; ms_per_step: number; ms_min: number; ms_max: number; tokens_per_second: number };
+      resolve({
+        preset: options.preset,
+        threads: parsed.threads,
+        status: 'ok',
+        runtime: parsed.runtime,
+        parameters: parsed.parameters,
+        batchSize,
+        msPerStep: { median: parsed.ms_per_step, min: parsed.ms_min, max: parsed.ms_max },
+        tokensPerSecond: parsed.tokens_per_second,
+      });
+    });
+  });
+}
