@@ -258,8 +258,9 @@ Operand colsOf(const Operand& x, int c0, int cols) {
 
 template <int MR, int NR>
 void gemmParallel(MicroKernel micro, const Operand& a, const Operand& b, float* c, int M, int N, int K, bool parallel) {
-  // Below ≈2·10⁶ multiply-adds (e.g. 128×128×128) one thread is as fast as two on the 2-vCPU EPYC
-  // (measured with bench-threads.mjs: the fork-join and the second B packing eat the gain).
+  // From 2·10⁶ multiply-adds (128×128×128) up, two threads pay: best of 200 calls on the quiet 2-vCPU
+  // Zen 1 EPYC (2026-12-01), 128×128×128 201 → 103 µs, 256×128×128 390 → 202 µs. Smaller products
+  // stay on one thread; whether a lower threshold would pay was not measured.
   constexpr int64_t kMinParallelMacs = int64_t{1} << 21;
   const int64_t macs = static_cast<int64_t>(M) * N * K;
   if (!parallel || threadCount() == 1 || macs < kMinParallelMacs) return gemmBlocked<MR, NR>(micro, a, b, c, N, M, N, K);

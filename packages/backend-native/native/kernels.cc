@@ -18,10 +18,11 @@
 
 namespace normfree {
 
-// Smallest share of work worth handing to a second thread (the fork-join costs ≈2–5 µs with the
-// workers awake). Measured on the 2-vCPU EPYC with bench-threads.mjs (1 vs 2 threads, median of
-// many calls): exp/tanh/erf gain from ≈32 K elements, memory-bound loops (copies, broadcast
-// arithmetic, sums) from ≈64 K elements; below that one thread is as fast or faster.
+// Smallest share of work handed to each thread (the fork-join costs a few µs with the workers awake).
+// At these thresholds two threads already pay on the quiet 2-vCPU Zen 1 EPYC (2026-12-01,
+// bench-threads.mjs and best-of-300 timings): exp of 32,768 values 56.5 → 28.8 µs, add of 65,536
+// 16.1 → 8.8 µs, transpose of 65,536 65.6 → 37.6 µs. Below them the kernels stay on one thread;
+// lower thresholds were not measured.
 constexpr int64_t kMinTranscendentalPerThread = 16 * 1024;
 constexpr int64_t kMinMemoryBoundPerThread = 32 * 1024;
 
