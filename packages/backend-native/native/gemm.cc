@@ -133,8 +133,9 @@ __attribute__((target("avx2,fma"))) void microAvx2(int kc, const float* ap, cons
     acc[i][0] = accumulate ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
     acc[i][1] = accumulate ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
   }
-  // Unrolled by 4 with a prefetch of the B strip 8 steps ahead: 22 → 35 GFLOP/s on one Zen 1 core
-  // (4096×384×128, best of 15, 2026-12-01); the FMAs into each accumulator keep their k order.
+  // Unrolled by 4 with a prefetch of the B strip 8 steps ahead: 21–24 → 28–33 GFLOP/s on one Zen 1
+  // core (4096×384×128 and 4096×4096×128, best of 15, old and new builds alternated, 2026-12-01); the
+  // FMAs into each accumulator keep their k order, so results are unchanged bit for bit.
 #pragma GCC unroll 4
   for (int k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_loadu_ps(bp);
