@@ -6,6 +6,36 @@ import { codeParrotFields, type CorpusDocument, type ReadCorpusOptions } from '.
 import { gunzip, isGzip } from './gunzip.js';
 
 /**
+ * One JSON-lines row: a JSON object whose `field` is a string. Shared by the in-memory reader below
+ * and the streaming one of `prepareTokenStore`, so both name a bad row alike.
+ *
+ * @param line - the row's text, without its line end.
+ * @param where - `file:line`, named in every error.
+ * @param field - the text field (default `content`).
+ * @returns the parsed row and its text.
+ * @throws Error naming `where`: invalid JSON, not an object, or no string `field` (with what it
+ *   holds instead and the keys the row has).
+ */
+export function parseCorpusLine(line: string, where: string, field = 'content'): { record: Record<string, unknown>; content: string } {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch (error) {
+    throw new Error(`${where}: invalid JSON (${(error as Error).message}): ${line.slice(0, 60)}`);
+  }
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+    throw new Error(`${where}: expected a JSON object with a ${JSON.stringify(field)} field, got ${line.slice(0, 60)}`);
+  }
+  const record = row as Record<string, unknown>;
+  const content = record[field];
+  if (typeof content !== 'string') {
+    const got = content === undefined ? 'no such field' : content === null ? 'null' : typeof content;
+    throw new Error(`${where}: no string ${JSON.stringify(field)} field (got ${got}; keys: ${Object.keys(record).join(', ') || 'none'})`);
+  }
+  return { record, content };
+}
+
+/**
  * Parses JSON-lines text into documents. Blank lines are skipped; `\r\n` line ends are accepted.
  *
  * @param text - the file's text.
@@ -21,23 +51,7 @@ export function parseJsonLines(text: string, options: ReadCorpusOptions): Corpus
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.trim() === '') return;
     const where = `${options.source}:${index + 1}`;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${where}: invalid JSON (${(error as Error).message}): ${line.slice(0, 60)}`);
-    }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new Error(`${where}: expected a JSON object with a "content" field, got ${line.slice(0, 60)}`);
-    }
-    const record = row as Record<string, unknown>;
-    const content = record['content'];
-    if (typeof content !== 'string') {
-      throw new Error(
-        `${where}: no string "content" field (got ${content === undefined ? 'no such field' : typeof content}; ` +
-          `keys: ${Object.keys(record).join(', ') || 'none'})`,
-      );
-    }
+    const { record, content } = parseCorpusLine(line, where);
     documents.push({ content, ...codeParrotFields(record) });
   });
   return documents;

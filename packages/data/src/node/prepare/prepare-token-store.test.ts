@@ -263,7 +263,7 @@ process.stdout.write('finished\\n');
     const { gzipSync } = await import('node:zlib');
     await writeFile(shard, gzipSync(`${JSON.stringify({ content: corpus[0]![0] })}\n${JSON.stringify({ text: 'x', path: 'a.py' })}\n`));
     await expect(prepareTokenStore(options(join(folder, 'store'), { inputs: [shard] }))).rejects.toThrow(
-      `${shard}:2: no string "content" field (keys: text, path)`,
+      `${shard}:2: no string "content" field (got no such field; keys: text, path)`,
     );
   });
 

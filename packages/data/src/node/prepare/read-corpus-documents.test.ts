@@ -45,7 +45,7 @@ describe('readCorpusDocuments', () => {
     const lines = ['{"content":"a"}', '{"text":"b","path":"x.py"}'];
     const missing = join(root, 'shard.jsonl.gz');
     await writeFile(missing, gzipSync(lines.join('\n')));
-    await expect(readAll(missing)).rejects.toThrow(`${missing}:2: no string "content" field (keys: text, path)`);
+    await expect(readAll(missing)).rejects.toThrow(`${missing}:2: no string "content" field (got no such field; keys: text, path)`);
     const invalid = join(root, 'bad.jsonl');
     await writeFile(invalid, '{"content":"a"}\n{"content": nope}\n');
     await expect(readAll(invalid)).rejects.toThrow(`${invalid}:2: invalid JSON`);

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { parseCorpusLine } from '../../read-json-lines.js';
 import type { ResolvedCorpusInput } from './resolve-corpus-inputs.js';
 
 /** Options of {@link readCorpusDocuments} and {@link checkCorpusFile}. */
@@ -33,10 +34,6 @@ export interface CorpusRow {
   readonly location: string;
   /** Bytes of the file on disk consumed so far (compressed bytes; approximate within a Parquet row group). */
   readonly bytesRead: number;
-}
-
-function describeKeys(record: Record<string, unknown>): string {
-  return Object.keys(record).join(', ') || 'none';
 }
 
 /**
@@ -149,21 +146,7 @@ async function* readJsonLineRows(input: ResolvedCorpusInput, field: string, star
     } catch {
       throw new Error(`${location}: not valid UTF-8 text`);
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`${location}: invalid JSON (${(error as Error).message}): ${text.slice(0, 60)}`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new Error(`${location}: expected a JSON object with a ${JSON.stringify(field)} field, got ${text.slice(0, 60)}`);
-    }
-    const record = value as Record<string, unknown>;
-    const content = record[field];
-    if (typeof content !== 'string') {
-      const got = content === undefined ? '' : `got ${content === null ? 'null' : typeof content}; `;
-      throw new Error(`${location}: no string ${JSON.stringify(field)} field (${got}keys: ${describeKeys(record)})`);
-    }
+    const { content } = parseCorpusLine(text, location, field);
     return { row: index, content, location, bytesRead };
   };
 
