@@ -1,6 +1,6 @@
 /**
- * The `normfree` command line (commander 14): `reproduce`, `train`, `report`, `plot-authors`,
- * `bench`. Argument parsing, printing and wiring only: the experiment runner is
+ * The `normfree` command line (commander 14): `reproduce`, `train`, `prepare`, `tokenizer train`,
+ * `run`, `status`, `backends`, `report`, `plot-authors`, `bench`. Argument parsing, printing and wiring only: the experiment runner is
  * `@normfree/experiment`. Unknown flags are rejected with a suggestion (`Did you mean --steps?`),
  * every command has `--help`, and {@link runCli} returns the exit code instead of exiting, so it can
  * be tested.
