@@ -25,6 +25,7 @@ import {
   decodeTokenIds,
   parseTokenStoreManifest,
   tokenizerForStore,
+  windowRuns,
 } from './token-store-reader.js';
 
 /** The `fetch` this module needs (the global one, or a stand-in for tests). */
@@ -128,7 +129,7 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
   const manifestBytes = new Uint8Array(await (await get(manifestUrl, tokenStoreFileNames.manifest)).arrayBuffer());
   const manifest = parseTokenStoreManifest(new TextDecoder().decode(manifestBytes), manifestUrl);
   const manifestSha256 = await sha256Hex(manifestBytes);
-  const { seqLen, dtype, windowsPerShard } = manifest;
+  const { seqLen, dtype } = manifest;
   const windowBytes = seqLen * bytesPerId(dtype);
 
   /** Fetches bytes [start, end) of a shard, insisting on a 206 of exactly that length. */
@@ -180,23 +181,13 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
           else rows.push(row);
         }
         const sorted = [...rowsOf.keys()].sort((left, right) => left - right);
-        const tasks: (() => Promise<void>)[] = [];
-        for (let start = 0; start < sorted.length; ) {
-          const shard = Math.floor(sorted[start]! / windowsPerShard);
-          let end = start + 1;
-          while (end < sorted.length && sorted[end] === sorted[end - 1]! + 1 && Math.floor(sorted[end]! / windowsPerShard) === shard) end++;
-          const runStart = start;
-          const runWindows = end - start;
-          tasks.push(async () => {
-            const firstByte = (sorted[runStart]! - shard * windowsPerShard) * windowBytes;
-            const bytes = await fetchRange(urlOf(shards[shard]!.file), firstByte, firstByte + runWindows * windowBytes);
-            for (let k = 0; k < runWindows; k++) {
-              const windowBytesOf = bytes.subarray(k * windowBytes, (k + 1) * windowBytes);
-              for (const row of rowsOf.get(sorted[runStart + k]!)!) decodeTokenIds(windowBytesOf, dtype, into, row * seqLen);
-            }
-          });
-          start = end;
-        }
+        const tasks = windowRuns(manifest, sorted).map((run) => async () => {
+          const bytes = await fetchRange(urlOf(shards[run.shard]!.file), run.byteOffset, run.byteOffset + run.bytes);
+          for (let k = run.start; k < run.end; k++) {
+            const windowBytesOf = bytes.subarray((k - run.start) * windowBytes, (k - run.start + 1) * windowBytes);
+            for (const row of rowsOf.get(sorted[k]!)!) decodeTokenIds(windowBytesOf, dtype, into, row * seqLen);
+          }
+        });
         await runLimited(tasks, maxParallel);
         return into;
       },

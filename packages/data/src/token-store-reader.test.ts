@@ -7,6 +7,7 @@ import {
   decodeTokenIds,
   parseTokenStoreManifest,
   windowLocation,
+  windowRuns,
   type WindowReader,
 } from './token-store-reader.js';
 
@@ -93,6 +94,19 @@ describe('parseTokenStoreManifest', () => {
     );
     expect(manifest.tokenizer.file).toBeUndefined();
     expect(windowLocation(manifest, 4)).toEqual({ shard: 1, byteOffset: 16 });
+  });
+});
+
+describe('windowRuns', () => {
+  it('should cut indices, in list order, into runs of consecutive windows within one shard', () => {
+    const store = { seqLen: 4, dtype: 'uint16' as const, windowsPerShard: 3 }; // 8 bytes per window
+    expect(windowRuns(store, [1, 2, 3, 4, 9, 0, 1])).toEqual([
+      { start: 0, end: 2, shard: 0, byteOffset: 8, bytes: 16 }, // windows 1, 2 (shard 0 ends at 3)
+      { start: 2, end: 4, shard: 1, byteOffset: 0, bytes: 16 }, // windows 3, 4
+      { start: 4, end: 5, shard: 3, byteOffset: 0, bytes: 8 }, // window 9
+      { start: 5, end: 7, shard: 0, byteOffset: 0, bytes: 16 }, // windows 0, 1
+    ]);
+    expect(windowRuns(store, [])).toEqual([]);
   });
 });
 

@@ -255,10 +255,40 @@ export interface WindowLocation {
  * @param manifest - the store's manifest.
  * @param index - the window's index in its split (not checked against the split's size).
  */
-export function windowLocation(manifest: TokenStoreManifest, index: number): WindowLocation {
+export function windowLocation(manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>, index: number): WindowLocation {
   const windowBytes = manifest.seqLen * bytesPerId(manifest.dtype);
   const shard = Math.floor(index / manifest.windowsPerShard);
   return { shard, byteOffset: (index - shard * manifest.windowsPerShard) * windowBytes };
+}
+
+/** Windows adjacent in the store and in one shard: one positioned read, or one HTTP range request. */
+export interface WindowRun extends WindowLocation {
+  /** Positions [start, end) of the run in the list of indices given. */
+  readonly start: number;
+  readonly end: number;
+  /** Bytes of the run in its shard, from `byteOffset`. */
+  readonly bytes: number;
+}
+
+/**
+ * Cuts a list of window indices, in list order, into runs of consecutive indices (each one more than
+ * the one before it) that lie in one shard: what the Node and HTTP readers read at once.
+ *
+ * @param manifest - seqLen, dtype and windowsPerShard of the store.
+ * @param indices - window indices of one split (not checked against its size).
+ */
+export function windowRuns(manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>, indices: ArrayLike<number>): WindowRun[] {
+  const windowBytes = manifest.seqLen * bytesPerId(manifest.dtype);
+  const runs: WindowRun[] = [];
+  for (let start = 0; start < indices.length; ) {
+    const location = windowLocation(manifest, indices[start]!);
+    const shardEnd = (location.shard + 1) * manifest.windowsPerShard;
+    let end = start + 1;
+    while (end < indices.length && indices[end] === indices[end - 1]! + 1 && indices[end]! < shardEnd) end++;
+    runs.push({ ...location, start, end, bytes: (end - start) * windowBytes });
+    start = end;
+  }
+  return runs;
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

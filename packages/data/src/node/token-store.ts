@@ -23,6 +23,7 @@ import {
   decodeTokenIds,
   parseTokenStoreManifest,
   tokenizerForStore,
+  windowRuns,
   type WindowReader,
 } from '../token-store-reader.js';
 
@@ -161,7 +162,6 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
     const splitName = checkSplitName(name, dir);
     const { windows: count, shards } = manifest.splits[splitName];
     const source = `${dir} (${splitName})`;
-    const { windowsPerShard } = manifest;
     return {
       count,
       seqLen,
@@ -172,27 +172,19 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
           throw new Error(`${source}: readWindows needs an Int32Array of ${indices.length * seqLen} ids, got ${into.length}`);
         }
         // Runs of consecutive indices in one shard become one read (an evaluation batch is one read).
-        for (let start = 0; start < indices.length; ) {
-          const first = indices[start]!;
-          const shard = Math.floor(first / windowsPerShard);
-          const shardEnd = (shard + 1) * windowsPerShard;
-          let end = start + 1;
-          while (end < indices.length && indices[end] === indices[end - 1]! + 1 && indices[end]! < shardEnd) end++;
-          const length = (end - start) * windowBytes;
-          if (buffer.byteLength < length) buffer = new Uint8Array(length);
-          const file = shards[shard]!.file;
-          const position = (first - shard * windowsPerShard) * windowBytes;
+        for (const run of windowRuns(manifest, indices)) {
+          if (buffer.byteLength < run.bytes) buffer = new Uint8Array(run.bytes);
+          const file = shards[run.shard]!.file;
           const fd = fileDescriptor(file);
           let done = 0;
-          while (done < length) {
-            const read = readSync(fd, buffer, done, length - done, position + done);
+          while (done < run.bytes) {
+            const read = readSync(fd, buffer, done, run.bytes - done, run.byteOffset + done);
             if (read === 0) {
-              throw new Error(`${join(dir, file)}: ended at byte ${position + done}, expected ${length - done} more; the shard is shorter than the manifest says`);
+              throw new Error(`${join(dir, file)}: ended at byte ${run.byteOffset + done}, expected ${run.bytes - done} more; the shard is shorter than the manifest says`);
             }
             done += read;
           }
-          decodeTokenIds(buffer.subarray(0, length), dtype, into, start * seqLen);
-          start = end;
+          decodeTokenIds(buffer.subarray(0, run.bytes), dtype, into, run.start * seqLen);
         }
       },
     };
