@@ -295,28 +295,31 @@ void softmaxCrossEntropyBackward(int rows, int classes, const float* probs, cons
 
 namespace {
 
-template <typename T>
-void equalLoop(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const T* a, const T* b,
-               uint8_t* out) {
-  // An odometer over all axes but the last; the last axis is a tight loop with strides 0 or 1.
-  // Output rows are independent: parts of the row range run on the pool's threads.
+// out = op(a, b) elementwise over a broadcast shape (element strides per axis, 0 where an input is
+// broadcast). An odometer over all axes but the last; the last axis is a tight loop with strides
+// 0 or 1. Output rows are independent: parts of the row range run on the pool's threads.
+template <typename In, typename Out, typename Op>
+void broadcastLoop(Op op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const In* a,
+                   const In* b, Out* out) {
   const int last = rank - 1;
   const int32_t inner = shape[last];
   const int32_t aStep = aStrides[last], bStep = bStrides[last];
   parallelFor(product(shape, last), rowsFor(kMinMemoryBoundPerThread, inner), [&](int64_t first, int64_t end) {
     Odometer rows(last, shape, first);
-    uint8_t* target = out + first * inner;
+    Out* target = out + first * inner;
     for (int64_t o = first; o < end; ++o) {
-      const T* ap = a + rows.offset(aStrides);
-      const T* bp = b + rows.offset(bStrides);
-      if (aStep == 0 && bStep == 1) {
-        const T value = *ap;
-        for (int32_t i = 0; i < inner; ++i) target[i] = bp[i] == value;
+      const In* ap = a + rows.offset(aStrides);
+      const In* bp = b + rows.offset(bStrides);
+      if (aStep == 1 && bStep == 1) {
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], bp[i]);
       } else if (aStep == 1 && bStep == 0) {
-        const T value = *bp;
-        for (int32_t i = 0; i < inner; ++i) target[i] = ap[i] == value;
+        const In value = *bp;
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], value);
+      } else if (aStep == 0 && bStep == 1) {
+        const In value = *ap;
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(value, bp[i]);
       } else {
-        for (int32_t i = 0; i < inner; ++i) target[i] = ap[i * aStep] == bp[i * bStep];
+        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i * aStep], bp[i * bStep]);
       }
       target += inner;
       rows.next();
@@ -329,9 +332,11 @@ void equalLoop(int rank, const int32_t* shape, const int32_t* aStrides, const in
 void broadcastEqual(int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const void* a,
                     const void* b, uint8_t* out, bool isFloat) {
   if (isFloat) {
-    equalLoop(rank, shape, aStrides, bStrides, static_cast<const float*>(a), static_cast<const float*>(b), out);
+    broadcastLoop([](float x, float y) -> uint8_t { return x == y; }, rank, shape, aStrides, bStrides, static_cast<const float*>(a),
+                  static_cast<const float*>(b), out);
   } else {
-    equalLoop(rank, shape, aStrides, bStrides, static_cast<const int32_t*>(a), static_cast<const int32_t*>(b), out);
+    broadcastLoop([](int32_t x, int32_t y) -> uint8_t { return x == y; }, rank, shape, aStrides, bStrides,
+                  static_cast<const int32_t*>(a), static_cast<const int32_t*>(b), out);
   }
 }
 
@@ -387,46 +392,13 @@ void stridedCopy(int rank, const int32_t* shape, const int64_t* inStrides, const
   });
 }
 
-namespace {
-
-template <typename Op>
-void binaryLoop(Op op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides, const float* a,
-                const float* b, float* out) {
-  const int last = rank - 1;
-  const int32_t inner = shape[last];
-  const int32_t aStep = aStrides[last], bStep = bStrides[last];
-  parallelFor(product(shape, last), rowsFor(kMinMemoryBoundPerThread, inner), [&](int64_t first, int64_t end) {
-    Odometer rows(last, shape, first);
-    float* target = out + first * inner;
-    for (int64_t o = first; o < end; ++o) {
-      const float* ap = a + rows.offset(aStrides);
-      const float* bp = b + rows.offset(bStrides);
-      if (aStep == 1 && bStep == 1) {
-        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], bp[i]);
-      } else if (aStep == 1 && bStep == 0) {
-        const float value = *bp;
-        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i], value);
-      } else if (aStep == 0 && bStep == 1) {
-        const float value = *ap;
-        for (int32_t i = 0; i < inner; ++i) target[i] = op(value, bp[i]);
-      } else {
-        for (int32_t i = 0; i < inner; ++i) target[i] = op(ap[i * aStep], bp[i * bStep]);
-      }
-      target += inner;
-      rows.next();
-    }
-  });
-}
-
-}  // namespace
-
 void broadcastBinary(BinaryOp op, int rank, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
                      const float* a, const float* b, float* out) {
   switch (op) {
-    case BinaryOp::Add: return binaryLoop([](float x, float y) { return x + y; }, rank, shape, aStrides, bStrides, a, b, out);
-    case BinaryOp::Sub: return binaryLoop([](float x, float y) { return x - y; }, rank, shape, aStrides, bStrides, a, b, out);
-    case BinaryOp::Mul: return binaryLoop([](float x, float y) { return x * y; }, rank, shape, aStrides, bStrides, a, b, out);
-    case BinaryOp::Div: return binaryLoop([](float x, float y) { return x / y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Add: return broadcastLoop<float, float>([](float x, float y) { return x + y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Sub: return broadcastLoop<float, float>([](float x, float y) { return x - y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Mul: return broadcastLoop<float, float>([](float x, float y) { return x * y; }, rank, shape, aStrides, bStrides, a, b, out);
+    case BinaryOp::Div: return broadcastLoop<float, float>([](float x, float y) { return x / y; }, rank, shape, aStrides, bStrides, a, b, out);
   }
 }
 
