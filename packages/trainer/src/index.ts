@@ -27,6 +27,7 @@ export {
   parseRunSummary,
   runDataFrom,
   runConfigDifferences,
+  comparableRunData,
   RunFileError,
 } from './run-files.js';
 export type { RunConfigFile, RunDataIdentity, ParseRunLogsOptions, BuildRunSummaryInput } from './run-files.js';

@@ -52,7 +52,7 @@ export interface RunConfigFile {
 /**
  * Which prepared token store a run trains on. Its identity is the manifest's hash (and the
  * tokenizer's); `store` is where it was, which may change when a store is moved, so a resume compares
- * everything but `store` (see {@link runConfigDifferences}).
+ * everything but `store` ({@link comparableRunData}).
  */
 export interface RunDataIdentity {
   /** The store folder as the run was started with it. */
@@ -64,8 +64,14 @@ export interface RunDataIdentity {
   readonly tokenizer: { readonly name: string; readonly sha256: string; readonly vocabSize: number };
 }
 
-/** Fields of `config.json` a resume does not compare: where a moved store now is. */
-const locationFields = new Set(['data.store']);
+/**
+ * A token store's identity for comparisons: its hashes, window length and tokenizer, without `store`
+ * (where it lies; a store may be moved). Resume checks here and in @normfree/experiment use it.
+ */
+export function comparableRunData(data: RunDataIdentity): Omit<RunDataIdentity, 'store'> {
+  const { store: _store, ...identity } = data;
+  return identity;
+}
 
 /** The folder name of one run: `<configuration>-seed<seed>`, e.g. `sm-g-seed1337`. */
 export function runDirectoryName(configurationId: string, seed: number): string {
@@ -209,9 +215,9 @@ export function runConfigDifferences(existing: RunConfigFile, requested: RunConf
       for (const key of keys) walk(path === '' ? key : `${path}.${key}`, (left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]);
       return;
     }
-    if (locationFields.has(path)) return;
     if (!Object.is(left, right)) differences.push(`${path}: ${JSON.stringify(left) ?? 'absent'} ≠ ${JSON.stringify(right) ?? 'absent'}`);
   };
-  walk('', existing, requested);
+  const comparable = (config: RunConfigFile): unknown => (config.data === undefined ? config : { ...config, data: comparableRunData(config.data) });
+  walk('', comparable(existing), comparable(requested));
   return differences;
 }

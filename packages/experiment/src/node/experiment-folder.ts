@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { RunSummary } from '@normfree/core';
 import { writeJsonAtomic } from '@normfree/core/node';
-import { parseRunSummary, runFileNames, RunFileError } from '@normfree/trainer';
+import { comparableRunData, parseRunSummary, runFileNames, RunFileError } from '@normfree/trainer';
 import { ExperimentInputError, errorMessage } from '../errors.js';
 import type { ExperimentPlan, RunnerManifest } from '../plan.js';
 import { overridesSchema } from '../run-settings.js';
@@ -125,8 +125,8 @@ export function manifestDifferences(existing: RunnerManifest, wanted: RunnerMani
   compare('tokenizer', existing.tokenizer, wanted.tokenizer);
   compare('overrides', existing.overrides, wanted.overrides);
   compare('activationModules', existing.activationModules ?? [], wanted.activationModules ?? []);
-  // A store is the same data wherever it lies: compared by its hashes (trainer's RunDataIdentity).
-  const storeIdentity = (manifest: RunnerManifest): unknown => (manifest.data === undefined ? 'the embedded corpus' : { ...manifest.data, store: undefined });
+  // A store is the same data wherever it lies: compared by its hashes (trainer's comparableRunData).
+  const storeIdentity = (manifest: RunnerManifest): unknown => (manifest.data === undefined ? 'the embedded corpus' : comparableRunData(manifest.data));
   compare('data', storeIdentity(existing), storeIdentity(wanted));
   return differences;
 }

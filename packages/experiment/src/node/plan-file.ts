@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '@normfree/core/node';
+import { comparableRunData } from '@normfree/trainer';
 import { ExperimentInputError } from '../errors.js';
 import type { ExperimentPlan, RunJob } from '../plan.js';
 import { readJsonIfPresent, readManifest, sortedJson } from './experiment-folder.js';
@@ -49,7 +50,7 @@ function stored(plan: ExperimentPlan): PlanFile {
 function identity(job: StoredJob): string {
   const { backend: _backend, nativeKernels: _native, nativeThreads: _threads, gpuAdapter: _adapter, allowSoftwareAdapter: _software, data, ...rest } = job as StoredJob & { nativeThreads?: unknown; gpuAdapter?: unknown; allowSoftwareAdapter?: unknown };
   // A moved store is the same data: it is known by its hashes.
-  return sortedJson({ ...rest, data: data === undefined ? null : { ...data, store: null } });
+  return sortedJson({ ...rest, data: data === undefined ? null : comparableRunData(data) });
 }
 
 /**
