@@ -206,6 +206,78 @@ napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// fused(heap, op, params: Float64Array): the fused kernels of kernels.h. params holds sizes, byte
+// offsets (exact as doubles below 2^53) and float scalars, per op:
+//   0 geluErf        [count, x, y]
+//   1 geluErfGrad    [count, x, dy, dx]
+//   2 layerNorm      [rows, cols, x, gain, bias, epsilon, y, normed, invStd]
+//   3 layerNormGrad  [rows, cols, dy, normed, invStd, gain, dx, dgain, dbias]
+//   4 causalSoftmax  [blocks, T, scores, scale, probs]
+//   5 softmaxGrad    [rows, cols, probs, dprobs, scale, out]
+napi_value Fused(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!readArgs(env, info, args, 3)) return nullptr;
+  uint8_t* heap = nullptr;
+  size_t heapLength = 0;
+  if (!heapOf(env, args.values[0], &heap, &heapLength)) return nullptr;
+  int64_t op = 0;
+  if (!int64Of(env, args.values[1], &op)) return nullptr;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* raw = nullptr;
+  if (napi_get_typedarray_info(env, args.values[2], &type, &length, &raw, nullptr, nullptr) != napi_ok || type != napi_float64_array) {
+    napi_throw_type_error(env, nullptr, "normfree-native: fused() expects its parameters as a Float64Array");
+    return nullptr;
+  }
+  const double* p = static_cast<const double*>(raw);
+  static const size_t kParams[] = {3, 4, 9, 9, 5, 6};
+  if (op < 0 || op > 5 || length < kParams[op]) {
+    napi_throw_range_error(env, nullptr, "normfree-native: fused() got an unknown op or too few parameters");
+    return nullptr;
+  }
+  const auto at = [&](int index, int64_t count, float** out) { return floatsAt(env, heap, heapLength, static_cast<int64_t>(p[index]), count, out); };
+  float *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr, *e = nullptr, *f = nullptr, *g = nullptr;
+  switch (op) {
+    case 0: {
+      const int64_t count = static_cast<int64_t>(p[0]);
+      if (!at(1, count, &a) || !at(2, count, &b)) return nullptr;
+      normfree::geluErfForward(count, a, b);
+      break;
+    }
+    case 1: {
+      const int64_t count = static_cast<int64_t>(p[0]);
+      if (!at(1, count, &a) || !at(2, count, &b) || !at(3, count, &c)) return nullptr;
+      normfree::geluErfBackward(count, a, b, c);
+      break;
+    }
+    case 2: {
+      const int64_t rows = static_cast<int64_t>(p[0]), cols = static_cast<int64_t>(p[1]);
+      if (!at(2, rows * cols, &a) || !at(3, cols, &b) || !at(4, cols, &c) || !at(6, rows * cols, &d) || !at(7, rows * cols, &e) || !at(8, rows, &f)) return nullptr;
+      normfree::layerNormForward(static_cast<int>(rows), static_cast<int>(cols), a, b, c, static_cast<float>(p[5]), d, e, f);
+      break;
+    }
+    case 3: {
+      const int64_t rows = static_cast<int64_t>(p[0]), cols = static_cast<int64_t>(p[1]);
+      if (!at(2, rows * cols, &a) || !at(3, rows * cols, &b) || !at(4, rows, &c) || !at(5, cols, &d) || !at(6, rows * cols, &e) || !at(7, cols, &f) || !at(8, cols, &g)) return nullptr;
+      normfree::layerNormBackward(static_cast<int>(rows), static_cast<int>(cols), a, b, c, d, e, f, g);
+      break;
+    }
+    case 4: {
+      const int64_t blocks = static_cast<int64_t>(p[0]), T = static_cast<int64_t>(p[1]);
+      if (!at(2, blocks * T * T, &a) || !at(4, blocks * T * T, &b)) return nullptr;
+      normfree::causalSoftmax(blocks, static_cast<int>(T), a, static_cast<float>(p[3]), b);
+      break;
+    }
+    case 5: {
+      const int64_t rows = static_cast<int64_t>(p[0]), cols = static_cast<int64_t>(p[1]);
+      if (!at(2, rows * cols, &a) || !at(3, rows * cols, &b) || !at(5, rows * cols, &c)) return nullptr;
+      normfree::softmaxBackward(rows, static_cast<int>(cols), a, b, static_cast<float>(p[4]), c);
+      break;
+    }
+  }
+  return nullptr;
+}
+
 // unary(heap, op, count, xOffset, yOffset): y = f(x) elementwise; op: 0 exp, 1 tanh, 2 erf.
 napi_value Unary(napi_env env, napi_callback_info info) {
   Args args;
@@ -413,6 +485,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softmaxCrossEntropy", SoftmaxCrossEntropy},
       {"softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad},
       {"unary", Unary},
+      {"fused", Fused},
       {"softmaxRows", SoftmaxRows},
       {"equal", Equal},
       {"stridedCopy", StridedCopy},

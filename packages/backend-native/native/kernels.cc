@@ -494,3 +494,162 @@ void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, flo
 }
 
 }  // namespace normfree
+
+namespace normfree {
+
+// ---- Fused kernels of the training step (kernels.h). ----
+
+namespace {
+
+// Elementwise fused kernels run over blocks of 64 values aligned on 0, as `unary` does, so every
+// value goes through the same 8-lane or tail code as the Erf/Exp kernels they replace.
+constexpr int64_t kFusedBlock = 64;
+
+template <typename Body>
+void forBlocks(int64_t count, Body body) {
+  parallelFor((count + kFusedBlock - 1) / kFusedBlock, kMinTranscendentalPerThread / kFusedBlock, [&](int64_t first, int64_t last) {
+    for (int64_t block = first; block < last; ++block) {
+      const int64_t begin = block * kFusedBlock;
+      body(begin, std::min(count, begin + kFusedBlock) - begin);
+    }
+  });
+}
+
+// TF.js scalars are float32: the constants round once, as tf.mul(x, Math.SQRT1_2) rounds them.
+constexpr float kSqrtHalf = static_cast<float>(0.70710678118654752440);
+constexpr float kInvSqrt2Pi = static_cast<float>(0.39894228040143267794);
+
+}  // namespace
+
+void geluErfForward(int64_t count, const float* x, float* y) {
+  forBlocks(count, [&](int64_t begin, int64_t n) {
+    float erfs[kFusedBlock];
+    for (int64_t i = 0; i < n; ++i) erfs[i] = x[begin + i] * kSqrtHalf;
+    unarySerial(UnaryOp::Erf, n, erfs, erfs);
+    for (int64_t i = 0; i < n; ++i) y[begin + i] = x[begin + i] * (0.5f * (1.0f + erfs[i]));
+  });
+}
+
+void geluErfBackward(int64_t count, const float* x, const float* dy, float* dx) {
+  forBlocks(count, [&](int64_t begin, int64_t n) {
+    float erfs[kFusedBlock];
+    float exps[kFusedBlock];
+    for (int64_t i = 0; i < n; ++i) {
+      const float value = x[begin + i];
+      erfs[i] = value * kSqrtHalf;
+      exps[i] = -0.5f * (value * value);
+    }
+    unarySerial(UnaryOp::Erf, n, erfs, erfs);
+    unarySerial(UnaryOp::Exp, n, exps, exps);
+    for (int64_t i = 0; i < n; ++i) {
+      const float cdf = 0.5f * (1.0f + erfs[i]);
+      const float pdf = kInvSqrt2Pi * exps[i];
+      dx[begin + i] = dy[begin + i] * (cdf + x[begin + i] * pdf);
+    }
+  });
+}
+
+void layerNormForward(int rows, int cols, const float* x, const float* gain, const float* bias, float epsilon, float* y,
+                      float* normed, float* invStd) {
+  const float count = static_cast<float>(cols);
+  parallelFor(rows, rowsFor(kMinMemoryBoundPerThread, cols), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* in = x + r * cols;
+      float* n = normed + r * cols;
+      float* out = y + r * cols;
+      float sum = 0.0f;
+      for (int c = 0; c < cols; ++c) sum += in[c];
+      const float mean = sum / count;
+      float squares = 0.0f;
+      for (int c = 0; c < cols; ++c) {
+        n[c] = in[c] - mean;
+        squares += n[c] * n[c];
+      }
+      const float inverse = 1.0f / std::sqrt(squares / count + epsilon);
+      invStd[r] = inverse;
+      for (int c = 0; c < cols; ++c) {
+        n[c] *= inverse;
+        out[c] = n[c] * gain[c] + bias[c];
+      }
+    }
+  });
+}
+
+void layerNormBackward(int rows, int cols, const float* dy, const float* normed, const float* invStd, const float* gain,
+                       float* dx, float* dgain, float* dbias) {
+  const float count = static_cast<float>(cols);
+  parallelFor(rows, rowsFor(kMinMemoryBoundPerThread, cols), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* d = dy + r * cols;
+      const float* n = normed + r * cols;
+      float* out = dx + r * cols;
+      float sumScaled = 0.0f, sumScaledNormed = 0.0f;
+      for (int c = 0; c < cols; ++c) {
+        const float g = d[c] * gain[c];
+        sumScaled += g;
+        sumScaledNormed += g * n[c];
+      }
+      const float meanScaled = sumScaled / count, meanScaledNormed = sumScaledNormed / count;
+      for (int c = 0; c < cols; ++c) out[c] = invStd[r] * ((d[c] * gain[c] - meanScaled) - n[c] * meanScaledNormed);
+    }
+  });
+  // Column sums in row order: parts own whole columns, so the sums do not depend on the thread count.
+  parallelFor(cols, std::max<int64_t>(1, kMinMemoryBoundPerThread / std::max(1, rows)), [&](int64_t first, int64_t last) {
+    for (int64_t c = first; c < last; ++c) {
+      dgain[c] = 0.0f;
+      dbias[c] = 0.0f;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* d = dy + r * cols;
+      const float* n = normed + r * cols;
+      for (int64_t c = first; c < last; ++c) {
+        dgain[c] += d[c] * n[c];
+        dbias[c] += d[c];
+      }
+    }
+  });
+}
+
+void causalSoftmax(int64_t blocks, int T, const float* scores, float scale, float* probs) {
+  const float masked = -std::numeric_limits<float>::max();
+  const int64_t rows = blocks * T;
+  parallelFor(rows, rowsFor(kMinTranscendentalPerThread, T), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const int query = static_cast<int>(r % T);
+      const float* in = scores + r * T;
+      float* out = probs + r * T;
+      // scores/scale, then the float32 minimum above the diagonal (adding it to a finite score gives
+      // exactly the minimum), then the softmax kernel's own row code.
+      for (int c = 0; c <= query; ++c) out[c] = in[c] / scale;
+      for (int c = query + 1; c < T; ++c) out[c] = masked;
+      if (hasAvx2()) {
+        softmaxRowAvx2(T, out, out);
+        continue;
+      }
+      float maximum = -std::numeric_limits<float>::infinity();
+      for (int c = 0; c < T; ++c) maximum = std::max(maximum, out[c]);
+      double sum = 0.0;
+      for (int c = 0; c < T; ++c) {
+        out[c] = std::exp(out[c] - maximum);
+        sum += out[c];
+      }
+      const float inverse = static_cast<float>(1.0 / sum);
+      for (int c = 0; c < T; ++c) out[c] *= inverse;
+    }
+  });
+}
+
+void softmaxBackward(int64_t rows, int cols, const float* probs, const float* dprobs, float scale, float* out) {
+  parallelFor(rows, rowsFor(kMinMemoryBoundPerThread, cols), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* p = probs + r * cols;
+      const float* dp = dprobs + r * cols;
+      float* o = out + r * cols;
+      float dot = 0.0f;
+      for (int c = 0; c < cols; ++c) dot += dp[c] * p[c];
+      for (int c = 0; c < cols; ++c) o[c] = (p[c] * (dp[c] - dot)) / scale;
+    }
+  });
+}
+
+}  // namespace normfree

@@ -47,3 +47,41 @@ void reduceMax(int64_t outer, int64_t reduce, int64_t inner, const float* x, flo
 void reduceSum(int64_t outer, int64_t reduce, int64_t inner, const float* x, float* out);
 
 }  // namespace normfree
+
+namespace normfree {
+
+// Fused kernels of the training step (one pass instead of several TF.js kernels). Each follows the
+// float operations of the composed TF.js path it replaces, in the same order, so results agree with
+// it to float rounding (bit for bit where the composed path's reductions sum in the same order).
+
+/** Exact GELU: y = x·(0.5·(1 + erf(x·√½))). x and y may alias. */
+void geluErfForward(int64_t count, const float* x, float* y);
+
+/** Its gradient: dx = dy·(Φ(x) + x·φ(x)), Φ(x) = 0.5·(1 + erf(x·√½)), φ(x) = (1/√(2π))·exp(−0.5·x²). */
+void geluErfBackward(int64_t count, const float* x, const float* dy, float* dx);
+
+/**
+ * LayerNorm over the last axis of [rows, cols] with the biased variance: normed = (x − μ)·r,
+ * r = 1/√(σ² + eps) (one per row, written to invStd), y = normed·gain + bias.
+ */
+void layerNormForward(int rows, int cols, const float* x, const float* gain, const float* bias, float epsilon, float* y,
+                      float* normed, float* invStd);
+
+/**
+ * LayerNorm backward, g = dy·gain: dx = r·(g − mean(g) − normed·mean(g·normed)), dgain = Σ_rows dy·normed,
+ * dbias = Σ_rows dy (column sums in row order, the same for any thread count).
+ */
+void layerNormBackward(int rows, int cols, const float* dy, const float* normed, const float* invStd, const float* gain,
+                       float* dx, float* dgain, float* dbias);
+
+/**
+ * Causal attention probabilities from raw scores [blocks, T, T]: softmax over keys of scores/scale,
+ * keys after the query replaced by the float32 minimum (exactly 0 after the softmax), as
+ * softmax(scores/scale + causal bias) computes it.
+ */
+void causalSoftmax(int64_t blocks, int T, const float* scores, float scale, float* probs);
+
+/** Softmax backward with a scale: out = p·(dp − Σ_cols dp·p)/scale over rows of [rows, cols]. */
+void softmaxBackward(int64_t rows, int cols, const float* probs, const float* dprobs, float scale, float* out);
+
+}  // namespace normfree

@@ -25,6 +25,8 @@ export interface NativeAddon {
   softmaxCrossEntropyGrad(heap: ArrayBuffer, rows: number, classes: number, probsOffset: number, labelsOffset: number,
     dlossOffset: number, dlogitsOffset: number): void;
   unary(heap: ArrayBuffer, op: number, count: number, xOffset: number, yOffset: number): void;
+  /** The fused kernels of kernels.h: op code and a Float64Array of sizes, byte offsets and scalars (native/addon.cc lists them per op). */
+  fused(heap: ArrayBuffer, op: number, params: Float64Array): void;
   softmaxRows(heap: ArrayBuffer, rows: number, cols: number, xOffset: number, yOffset: number): void;
   /** dims = [rank, outShape…, aStrides…, bStrides…]; writes one byte per output element. */
   /** dims = [rank, shape…, inStrides…] (elements); inOffset already includes the view's start (bytes). */

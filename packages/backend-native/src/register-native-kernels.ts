@@ -13,6 +13,7 @@ import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } fro
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { equalKernel, erfKernel, expKernel, softmaxKernel, tanhKernel } from './kernels/elementwise.js';
 import { gatherV2Kernel, packKernel, tileKernel, unpackKernel } from './kernels/data-movement.js';
+import { fusedKernels, identityKernel } from './kernels/fused.js';
 import { addKernel, multiplyKernel, realDivKernel, sliceKernel, splitVKernel, subKernel, sumKernel, maxKernel, transposeKernel } from './kernels/strided.js';
 import type { NativeKernel } from './kernels/native-kernel.js';
 import { isWasmBackend } from './kernels/wasm-heap.js';
@@ -20,11 +21,14 @@ import { isWasmBackend } from './kernels/wasm-heap.js';
 const allKernels: readonly NativeKernel[] = [
   batchMatMulKernel, expKernel, tanhKernel, softmaxKernel, equalKernel, unpackKernel, packKernel, tileKernel,
   transposeKernel, sliceKernel, splitVKernel, addKernel, subKernel, multiplyKernel, realDivKernel, sumKernel,
-  gatherV2Kernel, maxKernel, erfKernel,
+  gatherV2Kernel, maxKernel, erfKernel, identityKernel,
 ];
 
-/** TF.js kernel names that have a native implementation. */
-export const nativeKernelNames: readonly string[] = allKernels.map((kernel) => kernel.kernelName);
+/** TF.js kernel names that have a native implementation: wasm kernels replaced, then the fused kernels added. */
+export const nativeKernelNames: readonly string[] = [...allKernels, ...fusedKernels].map((kernel) => kernel.kernelName);
+
+/** Fused kernels added to wasm (they have no wasm original), by name. */
+const added = new Set<string>();
 
 /** Original wasm kernels replaced by native ones, by kernel name. */
 const originals = new Map<string, KernelConfig>();
@@ -32,6 +36,16 @@ const originals = new Map<string, KernelConfig>();
 function disabled(reason: string, log: RegisterNativeKernelsOptions['log']): NativeKernelsStatus {
   if (log !== null) (log ?? ((message: string) => console.warn(message)))(`[normfree] native kernels disabled, using plain wasm: ${reason}`);
   return { enabled: false, reason, kernels: [], simd: null, threads: null };
+}
+
+/** A fused kernel has no original to fall back to: off wasm's heap it is an error, not a silent detour. */
+function wrapFused(kernel: NativeKernel, addon: NativeAddon): KernelFunc {
+  return (args) => {
+    if (!isWasmBackend(args.backend)) throw new Error(`${kernel.kernelName}: registered for the wasm backend only`);
+    const result = kernel.run({ inputs: args.inputs, attrs: args.attrs ?? {}, backend: args.backend, addon });
+    if (result === null) throw new Error(`${kernel.kernelName}: inputs not supported`);
+    return result;
+  };
 }
 
 function wrap(kernel: NativeKernel, original: KernelConfig, addon: NativeAddon): KernelFunc {
@@ -86,6 +100,16 @@ export function registerNativeKernels(options: RegisterNativeKernelsOptions): Na
     tf.registerKernel(original.setupFunc === undefined ? config : { ...config, setupFunc: original.setupFunc });
     registered.push(kernel.kernelName);
   }
+  for (const kernel of fusedKernels) {
+    if (!wanted.includes(kernel.kernelName)) {
+      if (added.delete(kernel.kernelName)) tf.unregisterKernel(kernel.kernelName, 'wasm');
+      continue;
+    }
+    if (added.has(kernel.kernelName)) tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: wrapFused(kernel, addon) });
+    added.add(kernel.kernelName);
+    registered.push(kernel.kernelName);
+  }
   if (registered.includes('BatchMatMul')) setFastBatchedProducts('wasm');
   return { enabled: true, reason: `native ${simd} kernels (${threads} thread${threads === 1 ? '' : 's'}) from ${loaded.path}`, kernels: registered, simd, threads };
 }
@@ -97,10 +121,12 @@ export function unregisterNativeKernels(): void {
     tf.registerKernel(original);
   }
   originals.clear();
+  for (const name of added) tf.unregisterKernel(name, 'wasm');
+  added.clear();
   setFastBatchedProducts('');
 }
 
 /** Names of the kernels currently served natively. */
 export function registeredNativeKernels(): string[] {
-  return [...originals.keys()];
+  return [...originals.keys(), ...added];
 }

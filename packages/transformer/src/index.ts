@@ -3,7 +3,7 @@ export { createGpt2Model, autoCheckpointValues, type CreateModelOptions } from '
 export { createPythiaModel } from './pythia-model.js';
 export { createParameterStore, type ParameterStore } from './parameter-store.js';
 export { checkInputIds } from './forward-input.js';
-export { matmul, linear, product2d, blockProducts } from './ops/matmul.js';
+export { matmul, linear, product2d, product2dT, blockProducts, blockProductsT } from './ops/matmul.js';
 export { embedding } from './ops/embedding.js';
 export { causalAttention, FLOAT32_MIN, FLOAT16_MAX, type CausalAttentionOptions } from './ops/causal-attention.js';
 export { crossEntropy } from './ops/cross-entropy.js';

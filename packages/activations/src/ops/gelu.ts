@@ -9,7 +9,7 @@
  * 2. The authors use the exact form, `ACT2FN["gelu"]` (paper-reference §2 item 5, model_utils.py:266).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/core/tfjs';
+import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
 
 const SQRT1_2 = Math.SQRT1_2; // 1/√2
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI); // φ(0)
@@ -27,6 +27,7 @@ const TANH_CUBIC = 0.044715;
  * ```
  */
 export function geluErf<T extends tf.Tensor>(x: T): T {
+  if (x.dtype === 'float32' && hasFusedKernel('geluErf') && hasFusedKernel('geluErfGrad')) return fusedGeluErf(x) as T;
   const op = customOp(([input]: [tf.Tensor], save) => {
     const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(input, SQRT1_2)))); // Φ(x), same shape as x
     save([input, cdf]);
@@ -41,6 +42,19 @@ export function geluErf<T extends tf.Tensor>(x: T): T {
   });
   return op(x) as T;
 }
+
+/**
+ * Exact GELU through the backend's fused kernels (`@normfree/core/tfjs` fusedKernelNames: one pass
+ * forward and one backward, the same float operations as the composed path above). Saves only x:
+ * the backward recomputes Φ(x) with φ(x).
+ */
+const fusedGeluErf = customOp(([input]: [tf.Tensor], save) => {
+  save([input]);
+  return {
+    value: runFusedKernel('geluErf', { x: input }) as tf.Tensor, // x·Φ(x), same shape as x
+    gradFunc: (dy, saved) => runFusedKernel('geluErfGrad', { x: saved[0]!, dy }) as tf.Tensor, // dy·(Φ(x) + x·φ(x))
+  };
+});
 
 /**
  * GPT-2's tanh approximation (`gelu_new`): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).

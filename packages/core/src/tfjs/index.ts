@@ -5,3 +5,4 @@
  */
 export { customOp, type CustomOpResult } from './custom-op.js';
 export { fastBatchedProductsFlag, setFastBatchedProducts, fastBatchedProducts } from './fast-batched-products.js';
+export { fusedKernelNames, hasFusedKernel, runFusedKernel, type FusedKernel } from './fused-kernels.js';

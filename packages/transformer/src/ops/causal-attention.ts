@@ -6,7 +6,8 @@
  *   with heads cut by `tf.gather`, because wasm's `Slice` copies its whole input on every call
  *   (attention forward+backward of one bench layer: 2.5-3.9 s with `tf.unstack`, 0.4-0.6 s with
  *   gathers, same loaded machine); one batched product elsewhere;
- * - transposes are explicit whole-stack `tf.transpose` calls;
+ * - transposed operands go through {@link blockProductsT}: flags of one batched product where the
+ *   backend declared fast products (native sgemm), explicit whole-stack `tf.transpose` calls elsewhere;
  * - the scale, the mask and the softmax run once on the stacked (B·nh, T, T) scores.
  *
  * Follows the authors' `myGPT2Attention._attn` (model_utils.py:147-177, paper-reference §3.3):
@@ -14,8 +15,8 @@
  * (`torch.where(tril, scores, finfo.min)`), softmax over keys, then probs @ v.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/core/tfjs';
-import { blockProducts } from './matmul.js';
+import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
+import { blockProducts, blockProductsT } from './matmul.js';
 
 /** The most negative float32, PyTorch's `torch.finfo(torch.float32).min` (model_utils.py:158-168). */
 export const FLOAT32_MIN = -3.4028234663852886e38;
@@ -48,11 +49,6 @@ function toHeads(x: tf.Tensor, B: number, T: number, nh: number): tf.Tensor3D {
 function fromHeads(x: tf.Tensor, B: number, T: number, nh: number): tf.Tensor2D {
   const hs = x.shape[x.rank - 1]!;
   return tf.reshape(tf.transpose(tf.reshape(x, [B, nh, T, hs]), [0, 2, 1, 3]), [B * T, nh * hs]); // (B, nh, T, hs) -> (B, T, nh, hs) -> (B·T, nh·hs)
-}
-
-/** Swap the last two axes of a (n, r, c) stack: (n, c, r). */
-function transposeBlocks(x: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(x, [0, 2, 1]); // (n, r, c) -> (n, c, r)
 }
 
 /** (T, T) additive mask: 0 where key k ≤ query i, float32 min above the diagonal. */
@@ -92,27 +88,35 @@ export function causalAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
   const scale = Math.sqrt(width / nh); // √hs
   const op = customOp(([queries, keys, values]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D], save) => {
     const qh = toHeads(queries, B, T, nh); // (B·nh, T, hs)
-    const kT = transposeBlocks(toHeads(keys, B, T, nh)); // (B·nh, hs, T)
+    const kh = toHeads(keys, B, T, nh); // (B·nh, T, hs)
     const vh = toHeads(values, B, T, nh); // (B·nh, T, hs)
-    const scaled = tf.div(blockProducts(qh, kT), scale) as tf.Tensor3D; // (B·nh, T, hs) @ (B·nh, hs, T) -> (B·nh, T, T), divided as the reference does
-    if (options.onLogits !== undefined) options.onLogits(tf.reshape(scaled, [B, nh, T, T]));
-    const masked = options.fp16Overflow === true
-      ? tf.where(causalMask(T), tf.where(tf.greater(tf.abs(scaled), FLOAT16_MAX), tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY), scaled), tf.scalar(FLOAT32_MIN)) // (B·nh, T, T), ±Inf beyond fp16, then masked
-      : tf.add(scaled, causalBias(T)); // (B·nh, T, T) + (T, T)
-    const probs = tf.softmax(masked) as tf.Tensor3D; // (B·nh, T, T), rows sum to 1, zeros above the diagonal
+    const scores = blockProductsT(qh, kh, false, true); // (B·nh, T, hs) @ (B·nh, T, hs)ᵀ -> (B·nh, T, T)
+    let probs: tf.Tensor3D; // (B·nh, T, T), rows sum to 1, zeros above the diagonal
+    if (options.onLogits === undefined && options.fp16Overflow !== true && hasFusedKernel('causalSoftmax')) {
+      probs = runFusedKernel('causalSoftmax', { scores }, { scale }) as tf.Tensor3D; // the three lines below in one pass
+    } else {
+      const scaled = tf.div(scores, scale) as tf.Tensor3D; // (B·nh, T, T), divided as the reference does
+      if (options.onLogits !== undefined) options.onLogits(tf.reshape(scaled, [B, nh, T, T]));
+      const masked = options.fp16Overflow === true
+        ? tf.where(causalMask(T), tf.where(tf.greater(tf.abs(scaled), FLOAT16_MAX), tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY), scaled), tf.scalar(FLOAT32_MIN)) // (B·nh, T, T), ±Inf beyond fp16, then masked
+        : tf.add(scaled, causalBias(T)); // (B·nh, T, T) + (T, T)
+      probs = tf.softmax(masked) as tf.Tensor3D;
+    }
     if (options.onProbabilities !== undefined) options.onProbabilities(tf.reshape(probs, [B, nh, T, T]));
-    save([qh, kT, vh, probs]);
+    save([qh, kh, vh, probs]);
     return {
       value: fromHeads(blockProducts(probs, vh), B, T, nh), // (B·nh, T, T) @ (B·nh, T, hs) -> (B·T, nh·hs)
       gradFunc: (dy, saved) => {
-        const [savedQ, savedKT, savedV, savedProbs] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        const [savedQ, savedK, savedV, savedProbs] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
         const dOut = toHeads(dy, B, T, nh); // (B·nh, T, hs)
-        const dProbs = blockProducts(dOut, transposeBlocks(savedV)); // (B·nh, T, hs) @ (B·nh, hs, T) -> (B·nh, T, T)
-        const dValues = blockProducts(transposeBlocks(savedProbs), dOut); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
+        const dProbs = blockProductsT(dOut, savedV, false, true); // (B·nh, T, hs) @ (B·nh, T, hs)ᵀ -> (B·nh, T, T)
+        const dValues = blockProductsT(savedProbs, dOut, true, false); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
         // softmax backward: dS = P ⊙ (dP − Σ_k dP ⊙ P), then the 1/√hs scale; masked entries have P = 0
-        const dScores = tf.div(tf.mul(savedProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, savedProbs), -1, true))), scale) as tf.Tensor3D; // (B·nh, T, T)
-        const dQueries = blockProducts(dScores, transposeBlocks(savedKT)); // (B·nh, T, T) @ (B·nh, T, hs) -> (B·nh, T, hs)
-        const dKeys = blockProducts(transposeBlocks(dScores), savedQ); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
+        const dScores = (hasFusedKernel('softmaxGrad')
+          ? runFusedKernel('softmaxGrad', { probs: savedProbs, dprobs: dProbs }, { scale })
+          : tf.div(tf.mul(savedProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, savedProbs), -1, true))), scale)) as tf.Tensor3D; // (B·nh, T, T)
+        const dQueries = blockProducts(dScores, savedK); // (B·nh, T, T) @ (B·nh, T, hs) -> (B·nh, T, hs)
+        const dKeys = blockProductsT(dScores, savedQ, true, false); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
         return [fromHeads(dQueries, B, T, nh), fromHeads(dKeys, B, T, nh), fromHeads(dValues, B, T, nh)]; // 3 × (B·T, nh·hs)
       },
     };

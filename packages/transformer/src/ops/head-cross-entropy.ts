@@ -13,12 +13,13 @@
  * When all rows fit in one chunk (small vocabularies, e.g. the 4,096 of the embedded tokenizer)
  * the forward's softmax is saved instead and nothing is recomputed, as `crossEntropy` does.
  *
- * Every product is 2-D and non-transposed (ops/matmul.ts); the one transposes are explicit.
+ * Products are 2-D; transposed operands go through `product2dT` (flags where the backend has fast
+ * transposed products, explicit transposes elsewhere: ops/matmul.ts).
  * References: cross-entropy.ts (the per-row formula), paper-reference §3.6 (logits = x @ wteᵀ).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/core/tfjs';
-import { product2d } from './matmul.js';
+import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
+import { product2d, product2dT } from './matmul.js';
 
 /** Logit values per chunk: 2^24 float32 = 64 MiB (332 rows at V = 50,257). */
 const chunkValues = 2 ** 24;
@@ -30,9 +31,16 @@ function chunks(count: number, rows: number): Array<{ start: number; size: numbe
   return ranges;
 }
 
+/** Whether the backend has the fused softmax cross-entropy pair (`@normfree/core/tfjs`, one pass each way). */
+const fusedCrossEntropy = (): boolean => hasFusedKernel('softmaxCrossEntropy') && hasFusedKernel('softmaxCrossEntropyGrad');
+
 /** Σ over rows of log p[label] for one chunk of logits, and the softmax. */
 function chunkLogProbSum(logits: tf.Tensor2D, labels: tf.Tensor1D): { sum: tf.Scalar; probs: tf.Tensor2D } {
   const [count] = logits.shape;
+  if (fusedCrossEntropy()) {
+    const [loss, probs] = runFusedKernel('softmaxCrossEntropy', { logits, labels }) as [tf.Tensor1D, tf.Tensor2D]; // (n,) logsumexp − x[label]; (n, V)
+    return { sum: tf.neg(tf.sum(loss)) as tf.Scalar, probs };
+  }
   const picks = tf.stack([tf.range(0, count, 1, 'int32'), labels], 1); // (n, 2) (row, label) pairs
   const probs = tf.softmax(logits); // (n, V)
   const labelLogits = tf.gatherND(logits, picks); // (n,) x[label]
@@ -43,6 +51,10 @@ function chunkLogProbSum(logits: tf.Tensor2D, labels: tf.Tensor1D): { sum: tf.Sc
 /** (softmax − onehot) · scale for one chunk: the gradient of the chunk's logits. */
 function chunkLogitGradient(probs: tf.Tensor2D, labels: tf.Tensor1D, scale: tf.Scalar): tf.Tensor2D {
   const [count] = probs.shape;
+  if (fusedCrossEntropy()) {
+    const dloss = tf.broadcastTo(tf.reshape(scale, [1]), [count]); // (n,) the same upstream gradient for every row
+    return runFusedKernel('softmaxCrossEntropyGrad', { probs, labels, dloss }) as tf.Tensor2D; // (n, V) (p − onehot)·scale
+  }
   const picks = tf.stack([tf.range(0, count, 1, 'int32'), labels], 1); // (n, 2)
   const oneHot = tf.scatterND(picks, tf.fill([count], 1), probs.shape); // (n, V); see cross-entropy.ts for why not tf.oneHot
   return tf.mul(tf.sub(probs, oneHot), scale); // (n, V)
@@ -58,14 +70,14 @@ const headCrossEntropyOp = (rowsPerChunk: number) => customOp(([states, weight, 
   const [count, d] = states.shape;
   const [V] = weight.shape;
   const ranges = chunks(count, rowsPerChunk);
-  const weightT = tf.transpose(weight); // (d, V), freed when this forward's tidy ends
   let total: tf.Scalar;
   if (ranges.length === 1) {
-    const { sum, probs } = chunkLogProbSum(product2d(states, weightT), labels); // (N, d) @ (d, V) -> (N, V)
+    const { sum, probs } = chunkLogProbSum(product2dT(states, weight, false, true), labels); // (N, d) @ (V, d)ᵀ -> (N, V)
     save([states, weight, labels, probs]);
     total = sum;
   } else {
     save([states, weight, labels]);
+    const weightT = tf.transpose(weight); // (d, V), freed when this forward's tidy ends
     const sums = ranges.map(({ start, size }) =>
       tf.tidy(() => chunkLogProbSum(product2d(rowsOf(states, start, size), weightT), rowsOf(labels, start, size)).sum)); // (n, d) @ (d, V) -> (n, V) -> ()
     total = tf.addN(sums) as tf.Scalar;
@@ -79,7 +91,7 @@ const headCrossEntropyOp = (rowsPerChunk: number) => customOp(([states, weight, 
         const dLogits = chunkLogitGradient(savedProbs, savedLabels, scale); // (N, V)
         return [
           product2d(dLogits, savedWeight), // (N, V) @ (V, d) -> (N, d)
-          product2d(tf.transpose(dLogits), savedStates), // (V, N) @ (N, d) -> (V, d)
+          product2dT(dLogits, savedStates, true, false), // (N, V)ᵀ @ (N, d) -> (V, d)
           tf.zeros([count], 'int32'), // labels get none
         ];
       }
@@ -91,7 +103,7 @@ const headCrossEntropyOp = (rowsPerChunk: number) => customOp(([states, weight, 
           const rows = rowsOf(savedStates, start, size); // (n, d)
           const probs = tf.softmax(product2d(rows, backwardWeightT)) as tf.Tensor2D; // (n, d) @ (d, V) -> (n, V), recomputed
           const dLogits = chunkLogitGradient(probs, rowsOf(savedLabels, start, size), scale); // (n, V)
-          return [product2d(dLogits, savedWeight), tf.add(dWeight, product2d(tf.transpose(dLogits), rows))] as [tf.Tensor2D, tf.Tensor2D]; // (n, d); (V, d) + (V, n) @ (n, d)
+          return [product2d(dLogits, savedWeight), tf.add(dWeight, product2dT(dLogits, rows, true, false))] as [tf.Tensor2D, tf.Tensor2D]; // (n, d); (V, d) + (n, V)ᵀ @ (n, d)
         });
         dWeight.dispose();
         dWeight = dWeightSum;

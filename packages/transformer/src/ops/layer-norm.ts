@@ -4,7 +4,7 @@
  * kernels of autodiff through mean/variance/rsqrt (the Pre-LN bench model has 5 LayerNorms per step).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from '@normfree/core/tfjs';
+import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
 
 /**
  * (x − mean) / √(var + eps) · weight + bias, statistics over the last axis.
@@ -18,6 +18,7 @@ import { customOp } from '@normfree/core/tfjs';
  *   dx = r·(g − mean(g) − n·mean(g·n)), dw = Σ_rows dy·n, db = Σ_rows dy.
  */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): tf.Tensor2D {
+  if (x.dtype === 'float32' && hasFusedKernel('layerNorm') && hasFusedKernel('layerNormGrad')) return fusedLayerNorm(x, weight, bias, epsilon);
   const op = customOp(([input, gain, shift]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D], save) => {
     const centered = tf.sub(input, tf.mean(input, -1, true)); // (N, C)
     const inverseStd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon)); // (N, 1), biased variance
@@ -32,6 +33,26 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D
         const meanScaledNormed = tf.mean(tf.mul(scaled, savedNormed), -1, true); // (N, 1)
         const dx = tf.mul(savedInverseStd, tf.sub(tf.sub(scaled, meanScaled), tf.mul(savedNormed, meanScaledNormed))); // (N, C)
         return [dx, tf.sum(tf.mul(dy, savedNormed), 0), tf.sum(dy, 0)]; // (N, C), (C,), (C,)
+      },
+    };
+  });
+  return op(x, weight, bias) as tf.Tensor2D;
+}
+
+/**
+ * {@link layerNorm} through the backend's fused kernels (`@normfree/core/tfjs` fusedKernelNames): one
+ * pass forward, one backward, the same formulas (statistics summed in another order than TF.js's
+ * Mean kernel, so equal to float rounding, not bit for bit).
+ */
+function fusedLayerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): tf.Tensor2D {
+  const op = customOp(([input, gain, shift]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D], save) => {
+    const [y, normed, inverseStd] = runFusedKernel('layerNorm', { x: input, gain, bias: shift }, { epsilon }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // (N, C), (N, C), (N, 1)
+    save([normed, inverseStd, gain]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [savedNormed, savedInverseStd, savedGain] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        return runFusedKernel('layerNormGrad', { dy, normed: savedNormed, invStd: savedInverseStd, gain: savedGain }) as tf.Tensor[]; // dx (N, C), dgain (C,), dbias (C,)
       },
     };
   });

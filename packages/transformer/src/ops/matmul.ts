@@ -60,6 +60,36 @@ export function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   });
 }
 
+/**
+ * op(a) @ op(b) for 2-D operands, where op transposes when asked, no gradient. Where the backend
+ * declared fast products (`fastBatchedProducts()`: the native sgemm of packages/backend-native, which
+ * reads a transposed operand while packing it) the flags go to one `tf.matMul`; elsewhere the
+ * transposes are explicit and the product is {@link product2d} (toolchain.md §11.3). Both give the
+ * same sums in the same order: the native kernel packs the same panels either way.
+ *
+ * @param a - (M, K), or (K, M) with `transposeA`.
+ * @param b - (K, N), or (N, K) with `transposeB`.
+ * @returns (M, N); caller owns it.
+ */
+export function product2dT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
+  if (fastBatchedProducts()) return tf.matMul(a, b, transposeA, transposeB); // op(a) (M, K) @ op(b) (K, N) -> (M, N)
+  return tf.tidy(() => product2d(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b)); // (M, K) @ (K, N) -> (M, N)
+}
+
+/**
+ * Stacked products op(a[i]) @ op(b[i]), op transposing the last two axes when asked, no gradient:
+ * {@link product2dT} for stacks. One batched `tf.matMul` with the flags where the backend declared
+ * fast batched products; explicit transposes and {@link blockProducts} elsewhere.
+ *
+ * @param a - (n, r, c), or (n, c, r) with `transposeA`.
+ * @param b - (n, c, s), or (n, s, c) with `transposeB`.
+ * @returns (n, r, s); caller owns it.
+ */
+export function blockProductsT(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
+  if (fastBatchedProducts()) return tf.matMul(a, b, transposeA, transposeB); // op(a) (n, r, c) @ op(b) (n, c, s) -> (n, r, s)
+  return tf.tidy(() => blockProducts(transposeA ? tf.transpose(a, [0, 2, 1]) : a, transposeB ? tf.transpose(b, [0, 2, 1]) : b)); // (n, r, c) @ (n, c, s) -> (n, r, s)
+}
+
 const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
   save([a, b]);
   return {
@@ -67,8 +97,8 @@ const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {
     gradFunc: (dy, saved) => {
       const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
       return [
-        product2d(dy as tf.Tensor2D, tf.transpose(savedB)), // (M, N) @ (N, K) -> (M, K) = dA
-        product2d(tf.transpose(savedA), dy as tf.Tensor2D), // (K, M) @ (M, N) -> (K, N) = dB
+        product2dT(dy as tf.Tensor2D, savedB, false, true), // (M, N) @ (K, N)ᵀ -> (M, K) = dA
+        product2dT(savedA, dy as tf.Tensor2D, true, false), // (M, K)ᵀ @ (M, N) -> (K, N) = dB
       ];
     },
   };
