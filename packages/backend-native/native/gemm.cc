@@ -43,12 +43,16 @@ void packA(const Operand& a, int i0, int mc, int k0, int kc, float* out) {
   for (int s = 0; s < mc; s += MR) {
     const int rows = std::min(MR, mc - s);
     if (!a.transposed) {
-      for (int ii = 0; ii < MR; ++ii) {
-        if (ii < rows) {
+      // k outer, the MR rows inner: contiguous writes and MR sequential read streams (row by row,
+      // the writes were MR floats apart).
+      if (rows == MR) {
+        const float* src = a.data + static_cast<size_t>(i0 + s) * a.stride + k0;
+        for (int k = 0; k < kc; ++k)
+          for (int ii = 0; ii < MR; ++ii) out[k * MR + ii] = src[static_cast<size_t>(ii) * a.stride + k];
+      } else {
+        for (int ii = 0; ii < MR; ++ii) {
           const float* src = a.data + static_cast<size_t>(i0 + s + ii) * a.stride + k0;
-          for (int k = 0; k < kc; ++k) out[k * MR + ii] = src[k];
-        } else {
-          for (int k = 0; k < kc; ++k) out[k * MR + ii] = 0.0f;
+          for (int k = 0; k < kc; ++k) out[k * MR + ii] = ii < rows ? src[k] : 0.0f;
         }
       }
     } else {

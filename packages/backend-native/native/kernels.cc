@@ -167,7 +167,9 @@ void unary(UnaryOp op, int64_t count, const float* x, float* y) {
 namespace {
 
 // One softmax row with AVX2: vector max, exp written once with the running sum, one scaling pass.
-__attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* in, float* out) {
+// Reports the row's maximum and the sum of exp(x − max) when asked (the cross-entropy's log-sum-exp).
+__attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* in, float* out, float* maxOut = nullptr,
+                                                        float* sumOut = nullptr) {
   __m256 maxima = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
   int c = 0;
   for (; c + 8 <= cols; c += 8) maxima = _mm256_max_ps(maxima, _mm256_loadu_ps(in + c));
@@ -193,6 +195,8 @@ __attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* i
   const __m256 inverse = _mm256_set1_ps(1.0f / sum);
   for (c = 0; c + 8 <= cols; c += 8) _mm256_storeu_ps(out + c, _mm256_mul_ps(_mm256_loadu_ps(out + c), inverse));
   for (; c < cols; ++c) out[c] *= 1.0f / sum;
+  if (maxOut != nullptr) *maxOut = maximum;
+  if (sumOut != nullptr) *sumOut = sum;
 }
 
 /** Rows per part so that a part holds at least `elements` values. */
@@ -262,6 +266,14 @@ void softmaxCrossEntropyForward(int rows, int classes, const float* logits, cons
     for (int64_t r = first; r < last; ++r) {
       const float* in = logits + static_cast<int64_t>(r) * classes;
       float* out = probs + static_cast<int64_t>(r) * classes;
+      const int32_t label = labels[r];
+      if (hasAvx2()) {
+        // The Softmax kernel's own row code (the probabilities equal tf.softmax's bit for bit).
+        float maximum = 0.0f, sum = 0.0f;
+        softmaxRowAvx2(classes, in, out, &maximum, &sum);
+        loss[r] = (label >= 0 && label < classes) ? std::log(sum) + maximum - in[label] : 0.0f;
+        continue;
+      }
       float maximum = -std::numeric_limits<float>::infinity();
       for (int c = 0; c < classes; ++c) maximum = std::max(maximum, in[c]);
       for (int c = 0; c < classes; ++c) out[c] = in[c] - maximum;
@@ -270,7 +282,6 @@ void softmaxCrossEntropyForward(int rows, int classes, const float* logits, cons
       for (int c = 0; c < classes; ++c) sum += out[c];
       const float inverse = static_cast<float>(1.0 / sum);
       for (int c = 0; c < classes; ++c) out[c] *= inverse;
-      const int32_t label = labels[r];
       loss[r] = (label >= 0 && label < classes) ? static_cast<float>(std::log(sum) + maximum - in[label]) : 0.0f;
     }
   });
