@@ -214,6 +214,8 @@ napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
 //   3 layerNormGrad  [rows, cols, dy, normed, invStd, gain, dx, dgain, dbias]
 //   4 causalSoftmax  [blocks, T, scores, scale, probs]
 //   5 softmaxGrad    [rows, cols, probs, dprobs, scale, out]
+//   6 adamW          [count, param, first, second, gradient, paramOut, firstOut, secondOut, torchRule, decay,
+//                     beta1, 1−β1, beta2, 1−β2, epsilon, stepSize, decayRate, √(1−β2^t), lr/(1−β1^t), 1 − lr·wd]
 napi_value Fused(napi_env env, napi_callback_info info) {
   Args args;
   if (!readArgs(env, info, args, 3)) return nullptr;
@@ -230,8 +232,8 @@ napi_value Fused(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const double* p = static_cast<const double*>(raw);
-  static const size_t kParams[] = {3, 4, 9, 9, 5, 6};
-  if (op < 0 || op > 5 || length < kParams[op]) {
+  static const size_t kParams[] = {3, 4, 9, 9, 5, 6, 20};
+  if (op < 0 || op > 6 || length < kParams[op]) {
     napi_throw_range_error(env, nullptr, "normfree-native: fused() got an unknown op or too few parameters");
     return nullptr;
   }
@@ -272,6 +274,18 @@ napi_value Fused(napi_env env, napi_callback_info info) {
       const int64_t rows = static_cast<int64_t>(p[0]), cols = static_cast<int64_t>(p[1]);
       if (!at(2, rows * cols, &a) || !at(3, rows * cols, &b) || !at(5, rows * cols, &c)) return nullptr;
       normfree::softmaxBackward(rows, static_cast<int>(cols), a, b, static_cast<float>(p[4]), c);
+      break;
+    }
+    case 6: {
+      const int64_t count = static_cast<int64_t>(p[0]);
+      if (!at(1, count, &a) || !at(2, count, &b) || !at(3, count, &c) || !at(4, count, &d) || !at(5, count, &e) || !at(6, count, &f) || !at(7, count, &g)) return nullptr;
+      normfree::AdamWScalars scalars;
+      scalars.torchRule = p[8] != 0;
+      scalars.decay = p[9] != 0;
+      float* const fields[] = {&scalars.beta1, &scalars.oneMinusBeta1, &scalars.beta2, &scalars.oneMinusBeta2, &scalars.epsilon,
+                               &scalars.stepSize, &scalars.decayRate, &scalars.sqrtBias2, &scalars.lrOverBias1, &scalars.keep};
+      for (int index = 0; index < 10; ++index) *fields[index] = static_cast<float>(p[10 + index]);
+      normfree::adamWStep(count, a, b, c, d, scalars, e, f, g);
       break;
     }
   }

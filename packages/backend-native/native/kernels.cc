@@ -663,4 +663,27 @@ void softmaxBackward(int64_t rows, int cols, const float* probs, const float* dp
   });
 }
 
+void adamWStep(int64_t count, const float* param, const float* first, const float* second, const float* gradient,
+               const AdamWScalars& s, float* paramOut, float* firstOut, float* secondOut) {
+  parallelFor(count, kMinMemoryBoundPerThread, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float g = gradient[i];
+      const float m = first[i] * s.beta1 + g * s.oneMinusBeta1;
+      const float v = second[i] * s.beta2 + (g * g) * s.oneMinusBeta2;
+      const float p = param[i];
+      float updated;
+      if (!s.torchRule) {
+        const float adam = p - (m / (std::sqrt(v) + s.epsilon)) * s.stepSize;
+        updated = s.decay ? adam - adam * s.decayRate : adam;
+      } else {
+        const float step = (m / (std::sqrt(v) / s.sqrtBias2 + s.epsilon)) * s.lrOverBias1;
+        updated = (s.decay ? p * s.keep : p) - step;
+      }
+      firstOut[i] = m;
+      secondOut[i] = v;
+      paramOut[i] = updated;
+    }
+  });
+}
+
 }  // namespace normfree

@@ -84,4 +84,23 @@ void causalSoftmax(int64_t blocks, int T, const float* scores, float scale, floa
 /** Softmax backward with a scale: out = p·(dp − Σ_cols dp·p)/scale over rows of [rows, cols]. */
 void softmaxBackward(int64_t rows, int cols, const float* probs, const float* dprobs, float scale, float* out);
 
+/** The scalars of one AdamW step, each rounded to float32 as the composed TF.js update rounds them. */
+struct AdamWScalars {
+  bool torchRule;      // false: transformers' AdamW (adamw-hf); true: torch.optim.AdamW
+  bool decay;          // weight decay applies to this parameter
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon;
+  float stepSize;      // hf: lr·√(1−β2^t)/(1−β1^t)
+  float decayRate;     // hf: lr·wd
+  float sqrtBias2;     // torch: √(1−β2^t)
+  float lrOverBias1;   // torch: lr/(1−β1^t)
+  float keep;          // torch: 1 − lr·wd
+};
+
+/**
+ * One AdamW step over `count` values: the moments m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g², then
+ * the parameter by trainer's adamw.ts rule, the same float operations in the same order (bit for bit).
+ */
+void adamWStep(int64_t count, const float* param, const float* first, const float* second, const float* gradient,
+               const AdamWScalars& s, float* paramOut, float* firstOut, float* secondOut);
+
 }  // namespace normfree

@@ -49,6 +49,13 @@ function causalReference(scores: tf.Tensor3D, scale: number): tf.Tensor3D {
   return tf.softmax(tf.add(tf.div(scores, scale), bias)) as tf.Tensor3D; // as causal-attention.ts composes it
 }
 
+/** AdamW scalars of a step 3 at lr 1e-3, wd 0.1 (trainer's adamw.ts computes them the same way). */
+const adamWAttrs = (() => {
+  const [beta1, beta2, epsilon, lr, wd, step] = [0.9, 0.95, 1e-8, 1e-3, 0.1, 3];
+  const [bias1, bias2] = [1 - beta1 ** step, 1 - beta2 ** step];
+  return { beta1, beta2, epsilon, stepSize: (lr * Math.sqrt(bias2)) / bias1, decayRate: lr * wd, sqrtBias2: Math.sqrt(bias2), lrOverBias1: lr / bias1, keep: 1 - lr * wd };
+})();
+
 /** Every fused kernel run once on given inputs: [name, outputs]. Sizes above and below the threading thresholds. */
 function runAll(rows: number, cols: number, seed: number): Array<[string, tf.Tensor[]]> {
   const x = uniform([rows, cols], seed);
@@ -70,6 +77,7 @@ function runAll(rows: number, cols: number, seed: number): Array<[string, tf.Ten
     ['layerNormGrad', runFusedKernel('layerNormGrad', { dy, normed: normed!, invStd: invStd!, gain }) as tf.Tensor[]],
     ['causalSoftmax', [causal]],
     ['softmaxGrad', [runFusedKernel('softmaxGrad', { probs: causal, dprobs: uniform(causal.shape, seed + 7) }, { scale: Math.sqrt(32) }) as tf.Tensor]],
+    ['adamW', runFusedKernel('adamW', { param: x, first: dy, second: tf.abs(dy), gradient: y! }, { ...adamWAttrs, torchRule: false, decay: true }) as tf.Tensor[]],
   ];
 }
 
@@ -148,6 +156,25 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       const dprobs = uniform([3, T, T], 8);
       expectClose(runFusedKernel('softmaxGrad', { probs: causal, dprobs }, { scale }) as tf.Tensor,
         tf.div(tf.mul(causal, tf.sub(dprobs, tf.sum(tf.mul(dprobs, causal), -1, true))), scale), 'softmaxGrad');
+
+      // AdamW, both rules, with and without decay: the composed update of trainer's adamw.ts, bit for bit
+      const [m0, v0, g] = [uniform([rows, cols], 9), tf.abs(uniform([rows, cols], 10)), uniform([rows, cols], 12)];
+      const { beta1, beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep } = adamWAttrs;
+      const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const hf = tf.sub(x, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepSize));
+      const torchStep = tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBias2), epsilon)), lrOverBias1);
+      const expected = {
+        'hf, decay': tf.sub(hf, tf.mul(hf, decayRate)), 'hf': hf,
+        'torch, decay': tf.sub(tf.mul(x, keep), torchStep), 'torch': tf.sub(x, torchStep),
+      };
+      for (const [label, param] of Object.entries(expected)) {
+        const [p, first, second] = runFusedKernel('adamW', { param: x, first: m0, second: v0, gradient: g },
+          { ...adamWAttrs, torchRule: label.startsWith('torch'), decay: label.endsWith('decay') }) as tf.Tensor[];
+        expect(Array.from(bitsOf(first!)), `adamW first moment (${label})`).toEqual(Array.from(bitsOf(m)));
+        expect(Array.from(bitsOf(second!)), `adamW second moment (${label})`).toEqual(Array.from(bitsOf(v)));
+        expect(Array.from(bitsOf(p!)), `adamW parameter (${label})`).toEqual(Array.from(bitsOf(param)));
+      }
     });
   });
 
@@ -157,7 +184,9 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       const runs = [1, 2, 3].map((threads) => {
         registerNativeKernels({ backend: 'wasm', threads, log: null });
         const before = addon!.info().parallelRegions;
-        const bits = tf.tidy(() => runAll(rows, cols, 11).map(([name, outputs]) => [name, outputs.map(bitsOf)] as const));
+        tf.engine().startScope(); // a tidy that may return plain arrays
+        const bits = runAll(rows, cols, 11).map(([name, outputs]) => [name, outputs.map(bitsOf)] as const);
+        tf.engine().endScope();
         if (threads > 1) regions += addon!.info().parallelRegions - before;
         return bits;
       });

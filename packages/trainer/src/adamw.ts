@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedParameter, OptimizerRule, SafetensorsTensor, TrainingOptions } from '@normfree/core';
 import { float32Tensor, tensorValues } from '@normfree/core';
+import { hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
 
 export interface AdamWOptions {
   readonly rule: OptimizerRule;
@@ -143,6 +144,19 @@ export function createAdamW(parameters: readonly NamedParameter[], options: Adam
         if (gradient === undefined) continue;
         const { first, second } = momentsOf(parameter);
         const decay = parameter.decay ? weightDecay : 0;
+        if (gradient.dtype === 'float32' && hasFusedKernel('adamW')) {
+          // The backend's fused step (`@normfree/core/tfjs`): the operations below, in their order, in one pass.
+          const [updated, m, v] = runFusedKernel('adamW', { param: parameter.variable, first, second, gradient }, {
+            torchRule: rule === 'adamw-torch', decay: decay > 0, beta1, beta2, epsilon,
+            stepSize: (learningRate * Math.sqrt(biasCorrection2)) / biasCorrection1, decayRate: learningRate * decay,
+            sqrtBias2: Math.sqrt(biasCorrection2), lrOverBias1: learningRate / biasCorrection1, keep: 1 - learningRate * decay,
+          }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+          first.assign(m);
+          second.assign(v);
+          parameter.variable.assign(updated);
+          tf.dispose([updated, m, v]);
+          continue;
+        }
         // Each temporary is freed as soon as the next one exists (`chain`): a tidy around the
         // whole update held ~14 parameter-sized temporaries at once, 2.1 GB for GPT-2's (V, d)
         // embedding, past the wasm backend's 4 GB heap (docs/performance.md, "The paper's sizes on

@@ -13,7 +13,7 @@ import type { NativeKernel, NativeKernelArgs } from './native-kernel.js';
 import { heap, offsetOf, sizeOf, type WasmBackendLike } from './wasm-heap.js';
 
 /** Op codes of the addon's `fused()` (native/addon.cc). */
-const fusedOps = { geluErf: 0, geluErfGrad: 1, layerNorm: 2, layerNormGrad: 3, causalSoftmax: 4, softmaxGrad: 5 } as const;
+const fusedOps = { geluErf: 0, geluErfGrad: 1, layerNorm: 2, layerNormGrad: 3, causalSoftmax: 4, softmaxGrad: 5, adamW: 6 } as const;
 
 function input(args: NativeKernelArgs, kernel: FusedKernel, name: string, dtype: 'float32' | 'int32' = 'float32'): TensorInfo {
   const tensor = args.inputs[name];
@@ -152,10 +152,29 @@ export const softmaxGradKernel = fusedKernel('softmaxGrad', (args) => {
   return out;
 });
 
+/** The AdamW attributes after the two flags, in the order of the addon's parameters. */
+const adamWScalars = ['beta1', 'beta2', 'epsilon', 'stepSize', 'decayRate', 'sqrtBias2', 'lrOverBias1', 'keep'] as const;
+
+export const adamWKernel = fusedKernel('adamW', (args) => {
+  const { backend, addon } = args;
+  const param = input(args, 'adamW', 'param');
+  const first = input(args, 'adamW', 'first');
+  const second = input(args, 'adamW', 'second');
+  const gradient = input(args, 'adamW', 'gradient');
+  for (const [name, tensor] of [['first', first], ['second', second], ['gradient', gradient]] as const) sameShape('adamW', param, tensor, `'param' and '${name}'`);
+  const [beta1, beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep] = adamWScalars.map((name) => numberAttr(args, 'adamW', name)) as [number, number, number, number, number, number, number, number];
+  const outputs = [0, 1, 2].map(() => backend.makeOutput([...param.shape], 'float32'));
+  const flags = [args.attrs['torchRule'] === true ? 1 : 0, args.attrs['decay'] === true ? 1 : 0];
+  // 1 − β as the composed update writes them (tf.mul(g, 1 − beta1)): computed in double, rounded once in the addon.
+  addon.fused(heap(backend), fusedOps.adamW, Float64Array.of(sizeOf(param.shape), ...offsets(backend, [param, first, second, gradient, ...outputs]), ...flags,
+    beta1, 1 - beta1, beta2, 1 - beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep));
+  return outputs;
+});
+
 /** Every fused kernel, for registration. */
 export const fusedKernels: readonly NativeKernel[] = [
   softmaxCrossEntropyKernel, softmaxCrossEntropyGradKernel, geluErfKernel, geluErfGradKernel, layerNormKernel,
-  layerNormGradKernel, causalSoftmaxKernel, softmaxGradKernel,
+  layerNormGradKernel, causalSoftmaxKernel, softmaxGradKernel, adamWKernel,
 ];
 
 /**

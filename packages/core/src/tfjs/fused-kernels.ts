@@ -17,6 +17,9 @@
  * - `causalSoftmax`: {scores (n, T, T)}, attrs {scale} → softmax over keys of scores/scale with keys
  *   after the query masked (probability exactly 0).
  * - `softmaxGrad`: {probs (…, C), dprobs (…, C)}, attrs {scale} → probs·(dprobs − Σ dprobs·probs)/scale.
+ * - `adamW`: {param, first, second, gradient} (one shape), attrs {torchRule, decay (booleans), beta1,
+ *   beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep} → [param, first, second] after
+ *   one step, as `@normfree/trainer`'s adamw.ts composes it (the attributes are its scalars).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
@@ -31,6 +34,7 @@ export const fusedKernelNames = {
   layerNormGrad: 'NormfreeLayerNormGrad',
   causalSoftmax: 'NormfreeCausalSoftmax',
   softmaxGrad: 'NormfreeSoftmaxGrad',
+  adamW: 'NormfreeAdamW',
 } as const;
 
 /** One of {@link fusedKernelNames}' keys. */
