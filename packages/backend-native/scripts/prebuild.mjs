@@ -5,9 +5,13 @@
 // AVX-512/AVX2/scalar at run time (native/gemm.cc). Unlike scripts/build-native.mjs this one fails
 // loudly: a tarball without its prebuilt binary must not be packed by accident.
 //
+// It builds in a temporary copy of binding.gyp and native/, so the workspace's build/Release (what
+// the tests load, scripts/build-native.mjs) is never deleted or rebuilt under a running test.
+//
 //   node scripts/prebuild.mjs          (NORMFREE_PREBUILD=0 skips it, e.g. to pack on a machine without a compiler)
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNodeDir, findNodeGyp } from './node-gyp.mjs';
@@ -15,28 +19,30 @@ import { findNodeDir, findNodeGyp } from './node-gyp.mjs';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tag = '[@normfree/backend-native]';
 
+function fail(message) {
+  console.error(`${tag} prebuild failed: ${message}`);
+  process.exit(1);
+}
+
 if (process.env.NORMFREE_PREBUILD === '0') {
   console.warn(`${tag} NORMFREE_PREBUILD=0: no prebuilt addon packed; installs will need a C++17 compiler`);
   process.exit(0);
 }
 const nodeGyp = findNodeGyp();
-if (nodeGyp === undefined) {
-  console.error(`${tag} prebuild failed: node-gyp not found (it ships with npm)`);
-  process.exit(1);
-}
-const nodeDir = findNodeDir();
+if (nodeGyp === undefined) fail('node-gyp not found (it ships with npm)');
 // prebuildify asks node-gyp for the newest Node's headers; a local header folder (node-gyp reads
 // npm_config_nodedir; prebuildify passes its own process.env on) keeps it offline, and the N-API
 // headers of any recent Node serve NAPI_VERSION=8.
+const nodeDir = findNodeDir();
 if (nodeDir !== undefined) process.env.npm_config_nodedir = nodeDir;
 
-// A fresh prebuilds/ for this platform, so a stale binary is never packed.
-const outputFolder = join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
-rmSync(outputFolder, { recursive: true, force: true });
+const work = mkdtempSync(join(tmpdir(), 'normfree-prebuild-'));
+for (const entry of ['binding.gyp', 'native', 'package.json']) cpSync(join(packageRoot, entry), join(work, entry), { recursive: true });
+const platformFolder = `${process.platform}-${process.arch}`;
 
 const prebuildify = createRequire(import.meta.url)('prebuildify');
 prebuildify({
-  cwd: packageRoot,
+  cwd: work,
   napi: true,
   strip: true,
   tagLibc: true,
@@ -44,9 +50,20 @@ prebuildify({
   nodeGyp: `${JSON.stringify(process.execPath)} ${JSON.stringify(nodeGyp)}`,
   shell: true,
 }, (error) => {
-  if (error) {
-    console.error(`${tag} prebuild failed: ${error.message}`);
-    process.exit(1);
+  try {
+    if (error) fail(error.message);
+    // Replace this platform's prebuilds with the new ones (renamed within one folder: never half-written).
+    const built = join(work, 'prebuilds', platformFolder);
+    const target = join(packageRoot, 'prebuilds', platformFolder);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    const files = readdirSync(built);
+    for (const file of files) {
+      cpSync(join(built, file), join(target, `${file}.partial`));
+      renameSync(join(target, `${file}.partial`), join(target, file));
+    }
+    console.log(`${tag} prebuilt ${files.map((file) => join('prebuilds', platformFolder, file)).join(', ')}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  console.log(`${tag} prebuilt ${readdirSync(outputFolder).map((file) => join('prebuilds', `${process.platform}-${process.arch}`, file)).join(', ')}`);
 });
