@@ -1,6 +1,11 @@
 /**
  * Backend selection in the browser: webgl, webgpu, wasm, cpu. Registers TF.js's gradients once
  * through `register_all_gradients` (bundles can load it; Node cannot, toolchain.md §11.9).
+ * The backends' packages are optional peer dependencies, imported when chosen through a loader
+ * (`() => import('@tensorflow/tfjs-backend-webgl')`, optional-package.ts): a missing one is an error
+ * naming the package to install. This module names no backend package itself: the root browser entry
+ * (select-backend.browser.ts) supplies loaders for all four, the lean entry (lean.ts) none, so that a
+ * bundle only holds, and an app only installs, the backends whose loaders the app passes.
  *
  * References:
  * 1. toolchain.md §11.5: WebGL in headless Chromium is SwiftShader (~2 GFLOP/s) unless a real GPU exists.
@@ -9,8 +14,9 @@
  * 3. toolchain.md §11.6: Chromium's WebGPU without a GPU is SwiftShader (36 tokens/s on the benchmark).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
+import type { AdapterDescription, BackendInitialiser, BackendLoaders, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
+import { backendPackages, importPackage } from './optional-package.js';
 import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
 import { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
 
@@ -39,9 +45,24 @@ function webglAdapter(): AdapterDescription {
   return { vendor, architecture: '', device: renderer, description: renderer, software: softwareRenderer.test(renderer) };
 }
 
-const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
-  async webgl() {
-    await import('@tensorflow/tfjs-backend-webgl');
+/** Import backend `name`'s package with the app's loader, else the entry's default one. */
+async function loadBackend(name: BackendName, options: SelectBackendOptions, defaults: BackendLoaders): Promise<unknown> {
+  const packageName = backendPackages[name];
+  const load = options.loaders?.[name] ?? defaults[name];
+  if (load === undefined) {
+    throw new Error(
+      `backend '${name}' has no loader: install ${packageName} and pass loaders: { ${name}: () => import('${packageName}') } ` +
+        '(@normfree/backend/lean imports no backend package by itself)',
+    );
+  }
+  return importPackage(`backend '${name}'`, packageName, load);
+}
+
+type BrowserInitialiser = (options: SelectBackendOptions, defaults: BackendLoaders) => ReturnType<BackendInitialiser>;
+
+const initialisers: Record<'webgl' | 'webgpu' | 'wasm' | 'cpu', BrowserInitialiser> = {
+  async webgl(options, defaults) {
+    await loadBackend('webgl', options, defaults);
     await setBackendOrThrow('webgl');
     const adapter = webglAdapter();
     const version = tf.env().getNumber('WEBGL_VERSION');
@@ -49,7 +70,7 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     return { info: `WebGL ${version}${float32 ? ', float32 textures' : ', NO float32 render targets (results lose precision)'}: ${adapterLine(adapter)}`, adapter };
   },
 
-  async webgpu(options) {
+  async webgpu(options, defaults) {
     const gpu = (navigator as { gpu?: { requestAdapter(options?: object): Promise<AdapterLike | null> } }).gpu;
     if (gpu === undefined) throw new Error('navigator.gpu is missing: this browser has no WebGPU (or the page is not a secure context)');
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -57,19 +78,20 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     const description = describeAdapter(adapter);
     const softwareReason = softwareAdapterReason(description);
     if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) throw new Error(softwareReason);
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await loadBackend('webgpu', options, defaults);
     installWebGpuKernelFixes();
     await setBackendOrThrow('webgpu');
     return { info: `WebGPU: ${adapterLine(description)}`, adapter: description };
   },
 
-  async wasm(options) {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  async wasm(options, defaults) {
+    const wasm = (await loadBackend('wasm', options, defaults)) as { setWasmPaths?: (paths: unknown) => void };
+    if (typeof wasm.setWasmPaths !== 'function') throw new Error("the wasm loader's module has no setWasmPaths: it must be import('@tensorflow/tfjs-backend-wasm')");
     if (options.wasmPaths === undefined) {
       throw new Error('the wasm backend needs wasmPaths in the browser (the URL folder where the app serves tfjs-backend-wasm*.wasm)');
     }
     // setWasmPaths takes a prefix or a file map; our WasmPaths type is the readonly form of the same.
-    wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
+    wasm.setWasmPaths(options.wasmPaths);
     // No threads: the threaded build stringifies its emscripten factory into a blob worker, which
     // breaks once bundled and minified ("ReferenceError: e is not defined" in every worker, the
     // backend never initialises), and the XNNPACK pool is capped at hardwareConcurrency/2 anyway,
@@ -80,25 +102,27 @@ const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
     return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (threaded build disabled, toolchain.md §11.4)` };
   },
 
-  async cpu() {
-    await import('@tensorflow/tfjs-backend-cpu');
+  async cpu(options, defaults) {
+    await loadBackend('cpu', options, defaults);
     await setBackendOrThrow('cpu');
     return { info: 'pure JavaScript (the reference backend; slow)' };
   },
 };
 
-const browserPlatform: Platform = { name: 'the browser', defaults: browserBackendOrder, initialisers };
-
 /**
- * Choose and initialise a TF.js backend in the browser, after registering the gradients.
- *
- * @example
- * const backend = await selectBackend({ prefer: 'webgl', wasmPaths: '/tfjs-wasm/' });
- * statusLine.textContent = `${backend.name}: ${backend.info}`;
+ * Choose and initialise a TF.js backend in the browser, after registering the gradients, loading
+ * each backend's package with `options.loaders`, else `defaults`. Without `prefer`, only the backends
+ * of {@link browserBackendOrder} that have a loader are tried (webgpu when it alone has one).
  */
-export async function selectBackend(options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+export async function selectBrowserBackend(defaults: BackendLoaders, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
   await registerGradients();
-  return chooseBackend(browserPlatform, options);
+  const loadable = (name: BackendName) => options.loaders?.[name] !== undefined || defaults[name] !== undefined;
+  // Without a loader for any default backend (an app that only passed webgpu's), webgpu is the default.
+  const withLoaders = browserBackendOrder.filter(loadable);
+  const order = withLoaders.length > 0 ? withLoaders : loadable('webgpu') ? ['webgpu' as const] : browserBackendOrder;
+  const bound = Object.fromEntries(Object.entries(initialisers).map(([name, initialise]) => [name, (chosen: SelectBackendOptions) => initialise(chosen, defaults)]));
+  const platform: Platform = { name: 'the browser', defaults: order, initialisers: bound };
+  return chooseBackend(platform, options);
 }
 
 /** Nothing to release in the browser (the page's lifetime bounds the GPU device); kept for a uniform API. */
