@@ -8,7 +8,8 @@
 // It builds in a temporary copy of binding.gyp and native/, so the workspace's build/Release (what
 // the tests load, scripts/build-native.mjs) is never deleted or rebuilt under a running test.
 //
-//   node scripts/prebuild.mjs          (NORMFREE_PREBUILD=0 skips it, e.g. to pack on a machine without a compiler)
+//   node scripts/prebuild.mjs   (NORMFREE_PREBUILD=0 removes prebuilds/ instead, e.g. to pack on a machine
+//                                without a compiler or to try the source-build fallback)
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ function fail(message) {
 }
 
 if (process.env.NORMFREE_PREBUILD === '0') {
+  // Also no binary left from an earlier prebuild: the tarball then really has none.
+  rmSync(join(packageRoot, 'prebuilds'), { recursive: true, force: true });
   console.warn(`${tag} NORMFREE_PREBUILD=0: no prebuilt addon packed; installs will need a C++17 compiler`);
   process.exit(0);
 }
