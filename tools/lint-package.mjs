@@ -22,7 +22,8 @@
 //     script (so a pack builds dist/); `publishConfig.access` public; TF.js peers as ranges, never an
 //     exact version (a user on another 4.x would get a second tfjs-core); `files` that cannot ship the
 //     tsc build info (statically, from tsconfig.json's `tsBuildInfoFile`, and, when dist/ exists, in
-//     `npm pack --dry-run`'s real file list, which must also hold LICENSE, main and types).
+//     `npm pack --dry-run`'s real file list, which must also hold LICENSE, main and types, and no
+//     test files: *.test.*, __fixtures__/, __snapshots__/).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -238,6 +239,8 @@ function buildInfoProblems(folder) {
     }
     const shippedBuildInfo = listed.filter((path) => /\.tsbuildinfo$/.test(basename(path)));
     if (shippedBuildInfo.length > 0) found.push(`npm pack would ship build info: ${shippedBuildInfo.join(', ')}; exclude it in "files"`);
+    const shippedTests = listed.filter((path) => /\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(path));
+    if (shippedTests.length > 0) found.push(`npm pack would ship test files: ${shippedTests.slice(0, 5).join(', ')}${shippedTests.length > 5 ? ', …' : ''}; exclude them in "files" (e.g. "!src/**/__snapshots__")`);
     for (const required of ['LICENSE', 'README.md', pkg.main, pkg.types]) {
       if (typeof required === 'string' && !listed.includes(required.replace(/^\.\//, ''))) found.push(`npm pack would not ship ${required} (built: ${existsSync(required)})`);
     }

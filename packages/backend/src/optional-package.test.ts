@@ -29,7 +29,7 @@ describe('optional peer packages', () => {
     expect(tf.version_core).toBe('4.22.0');
     expect(installCommand('@tensorflow/tfjs-backend-webgl')).toBe('npm install @tensorflow/tfjs-backend-webgl@4.22.0');
     await expect(importPackage("backend 'webgl'", '@tensorflow/tfjs-backend-webgl', () => Promise.reject(notInstalled('@tensorflow/tfjs-backend-webgl')))).rejects.toThrow(
-      "backend 'webgl' needs @tensorflow/tfjs-backend-webgl, which is not installed: npm install @tensorflow/tfjs-backend-webgl@4.22.0 (the version of your @tensorflow/tfjs-core;",
+      "backend 'webgl' needs @tensorflow/tfjs-backend-webgl, which is not installed: npm install @tensorflow/tfjs-backend-webgl@4.22.0 (your @tensorflow/tfjs-core's version; an optional peer dependency of @normfree/backend",
     );
   });
 

@@ -45,8 +45,8 @@ export async function importPackage<T>(purpose: string, name: string, load: () =
   } catch (error) {
     if (!isNotInstalled(error, name)) throw error;
     throw new Error(
-      `${purpose} needs ${name}, which is not installed: ${installCommand(name)} (the version of your @tensorflow/tfjs-core; ` +
-        '@normfree/backend lists the TF.js backends as optional peer dependencies, so an app installs the ones it uses)',
+      `${purpose} needs ${name}, which is not installed: ${installCommand(name)} (your @tensorflow/tfjs-core's version; ` +
+        'an optional peer dependency of @normfree/backend, installed by the apps that use it)',
       { cause: error },
     );
   }
