@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // One vitest run over every package and example (each has its own vitest.config.ts).
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    // tools/consumer-test: the packed packages installed with npm outside the workspace (its README).
+    projects: ['packages/*', 'examples/*', 'tools/consumer-test'],
     // 2-core CI machine: two workers, one per core.
     maxWorkers: 2,
   },

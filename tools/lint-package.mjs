@@ -13,8 +13,20 @@
 //     `optionalDependencies` name no other @normfree package. Test files (*.test.ts, *.test-d.ts,
 //     __fixtures__/) may also import the package's devDependencies; test files and the package's own
 //     ./testing code (src/testing/) may import `testing` subpaths, nothing else may.
+//     `optionalDependencies` may also name an @normfree package in `installOnly` (installed for a
+//     dependency's dynamic import, never imported by the package itself).
+//  6. Publishing (every public package, i.e. not `"private": true`): a LICENSE identical to the root
+//     one; `repository` (with this folder as `directory`), `homepage`, `bugs`, `engines.node` equal to
+//     the root's; top-level `main`/`types` equal to the root export's, and `typesVersions` for every
+//     other exported subpath (TypeScript's `moduleResolution: node` reads no `exports`); a `prepack`
+//     script (so a pack builds dist/); `publishConfig.access` public; TF.js peers as ranges, never an
+//     exact version (a user on another 4.x would get a second tfjs-core); `files` that cannot ship the
+//     tsc build info (statically, from tsconfig.json's `tsBuildInfoFile`, and, when dist/ exists, in
+//     `npm pack --dry-run`'s real file list, which must also hold LICENSE, main and types, and no
+//     test files: *.test.*, __fixtures__/, __snapshots__/).
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -42,6 +54,14 @@ const packageGraph = {
   '@normfree/cli': ['@normfree/experiment', '@normfree/core', '@normfree/plot', '@normfree/backend', '@normfree/data'],
 };
 const anyPackage = '*';
+
+/**
+ * @normfree packages a package may list in `optionalDependencies` without importing them: the cli
+ * installs backend-native for experiment's dynamic import of it (native kernels when they load).
+ */
+const installOnly = {
+  '@normfree/cli': ['@normfree/backend-native'],
+};
 
 /** The @normfree packages `name` may depend on, `*` for apps (examples), undefined when not in the graph. */
 function allowedImports(name) {
@@ -122,11 +142,110 @@ if (allowed === undefined) {
 } else if (allowed !== anyPackage) {
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const dependency of Object.keys(pkg[field] ?? {})) {
+      if (field === 'optionalDependencies' && (installOnly[name] ?? []).includes(dependency)) continue;
       if (dependency.startsWith('@normfree/') && !allowed.includes(dependency)) {
         problems.push(`package.json: "${field}" lists '${dependency}', which ${name} may not depend on (package graph, ARCHITECTURE.md: ${name} → ${allowed.join(', ') || 'nothing'}); a test-only need belongs in devDependencies`);
       }
     }
   }
+}
+
+if (pkg.private !== true) problems.push(...publishingProblems());
+
+/** Rule 6: what a published tarball needs (see the header). */
+function publishingProblems() {
+  const found = [];
+  const rootManifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8'));
+  const folder = relative(repositoryRoot, process.cwd()).split('\\').join('/');
+  const rootLicense = readFileSync(join(repositoryRoot, 'LICENSE'), 'utf8');
+  if (!existsSync('LICENSE')) found.push(`LICENSE is missing (copy the root LICENSE: cp ../../LICENSE ${folder}/)`);
+  else if (readFileSync('LICENSE', 'utf8') !== rootLicense) found.push('LICENSE differs from the root LICENSE (copy it again: cp ../../LICENSE .)');
+  const repository = pkg.repository;
+  if (typeof repository !== 'object' || repository === null || repository.type !== 'git' || typeof repository.url !== 'string' || repository.directory !== folder) {
+    found.push(`package.json: "repository" must be {"type": "git", "url": "git+https://…", "directory": "${folder}"} (got ${JSON.stringify(repository)})`);
+  }
+  for (const field of ['homepage', 'bugs']) {
+    const value = typeof pkg[field] === 'object' && pkg[field] !== null ? pkg[field].url : pkg[field];
+    if (typeof value !== 'string' || !/^https:\/\//.test(value)) found.push(`package.json: "${field}" must be an https URL (got ${JSON.stringify(pkg[field])})`);
+  }
+  if (pkg.engines?.node !== rootManifest.engines?.node) {
+    found.push(`package.json: "engines.node" must be the root's ${JSON.stringify(rootManifest.engines?.node)} (got ${JSON.stringify(pkg.engines?.node)})`);
+  }
+  const rootExport = typeof pkg.exports?.['.'] === 'object' ? pkg.exports['.'] : undefined;
+  if (rootExport !== undefined) {
+    if (pkg.main !== rootExport.default) found.push(`package.json: "main" must be the root export's default ${JSON.stringify(rootExport.default)} (got ${JSON.stringify(pkg.main)})`);
+    if (pkg.types !== rootExport.types) found.push(`package.json: "types" must be the root export's types ${JSON.stringify(rootExport.types)} (got ${JSON.stringify(pkg.types)})`);
+  } else if (typeof pkg.main !== 'string' || typeof pkg.types !== 'string') {
+    found.push('package.json: top-level "main" and "types" are missing');
+  }
+  for (const [key, target] of Object.entries(pkg.exports ?? {})) {
+    if (key === '.' || key === './package.json' || key.includes('*') || typeof target !== 'object' || typeof target.types !== 'string') continue;
+    const mapped = pkg.typesVersions?.['*']?.[key.slice(2)];
+    if (!Array.isArray(mapped) || mapped[0]?.replace(/^\.\//, '') !== target.types.replace(/^\.\//, '')) {
+      found.push(`package.json: "typesVersions" must map '${key.slice(2)}' to ["${target.types.replace(/^\.\//, '')}"] (TypeScript's moduleResolution node reads no exports; got ${JSON.stringify(mapped)})`);
+    }
+  }
+  if (typeof pkg.scripts?.prepack !== 'string' || !/\btsc -b\b/.test(pkg.scripts.prepack)) found.push('package.json: "scripts.prepack" must build dist/ ("tsc -b"), so that a pack never ships a stale or missing dist');
+  if (pkg.publishConfig?.access !== 'public') found.push(`package.json: "publishConfig" must be {"access": "public"} (got ${JSON.stringify(pkg.publishConfig)})`);
+  for (const [dependency, range] of Object.entries(pkg.peerDependencies ?? {})) {
+    if (dependency.startsWith('@tensorflow/') && /^=?\d+\.\d+\.\d+$/.test(range)) {
+      found.push(`package.json: peer '${dependency}' is pinned to exactly ${range}; use a range (e.g. ^4.20.0) so a user on another TF.js 4.x keeps one tfjs-core`);
+    }
+  }
+  found.push(...buildInfoProblems(folder));
+  return found;
+}
+
+/** Glob (`*`, `**`) to a RegExp over package-relative paths, npm `files` style (a folder ships its contents). */
+function globRegExp(glob) {
+  const segments = glob.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+  let pattern = '';
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1;
+    if (segment === '**') pattern += last ? '.*' : '(?:.*/)?';
+    else pattern += segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + (last ? '' : '/');
+  });
+  return new RegExp(`^${pattern}(?:/.*)?$`);
+}
+
+/** Would npm's `files` (an allow list with later `!` exclusions) ship `path`? */
+function filesShip(files, path) {
+  let shipped = false;
+  for (const entry of files) {
+    const negated = entry.startsWith('!');
+    if (globRegExp(negated ? entry.slice(1) : entry).test(path)) shipped = !negated;
+  }
+  return shipped;
+}
+
+/** The tsc build info must not be shipped: checked on tsconfig.json + `files`, and on npm's real list when dist/ exists. */
+function buildInfoProblems(folder) {
+  const found = [];
+  if (!Array.isArray(pkg.files)) return ['package.json: "files" is missing (without it npm ships everything, build info included)'];
+  if (existsSync('tsconfig.json')) {
+    const options = JSON.parse(readFileSync('tsconfig.json', 'utf8')).compilerOptions ?? {};
+    const buildInfo = options.tsBuildInfoFile ?? (options.outDir === undefined ? undefined : `${options.outDir}/tsconfig.tsbuildinfo`);
+    if (buildInfo !== undefined && filesShip(pkg.files, relative('.', buildInfo).split('\\').join('/'))) {
+      found.push(`package.json: "files" ships the tsc build info ${buildInfo} (tsconfig.json tsBuildInfoFile); add "!${relative('.', buildInfo)}" after "dist"`);
+    }
+  }
+  if (existsSync('dist') && process.env.NORMFREE_LINT_NO_PACK !== '1') {
+    let listed;
+    try {
+      const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      listed = JSON.parse(output)[0].files.map((file) => file.path);
+    } catch (error) {
+      return [...found, `npm pack --dry-run failed in ${folder}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+    }
+    const shippedBuildInfo = listed.filter((path) => /\.tsbuildinfo$/.test(basename(path)));
+    if (shippedBuildInfo.length > 0) found.push(`npm pack would ship build info: ${shippedBuildInfo.join(', ')}; exclude it in "files"`);
+    const shippedTests = listed.filter((path) => /\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(path));
+    if (shippedTests.length > 0) found.push(`npm pack would ship test files: ${shippedTests.slice(0, 5).join(', ')}${shippedTests.length > 5 ? ', …' : ''}; exclude them in "files" (e.g. "!src/**/__snapshots__")`);
+    for (const required of ['LICENSE', 'README.md', pkg.main, pkg.types]) {
+      if (typeof required === 'string' && !listed.includes(required.replace(/^\.\//, ''))) found.push(`npm pack would not ship ${required} (built: ${existsSync(required)})`);
+    }
+  }
+  return found;
 }
 
 if (existsSync('src')) {

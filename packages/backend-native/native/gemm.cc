@@ -14,7 +14,7 @@
 
 #include "thread-pool.h"
 
-#include <immintrin.h>
+#include "simd.h"
 
 #include <algorithm>
 #include <cstring>
@@ -102,6 +102,7 @@ void packB(const Operand& b, int k0, int kc, int j0, int nc, float* out) {
 
 // ---- micro-kernels: C[MR×NR] (+)= Ap[kc×MR]ᵀ-strip · Bp[kc×NR]-strip ------------------------------
 
+#if NORMFREE_X86_SIMD
 __attribute__((target("avx512f"))) void microAvx512(int kc, const float* ap, const float* bp, float* c, int ldc,
                                                      bool accumulate) {
   constexpr int MR = 12;
@@ -159,6 +160,7 @@ __attribute__((target("avx2,fma"))) void microAvx2(int kc, const float* ap, cons
     _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
   }
 }
+#endif  // NORMFREE_X86_SIMD
 
 void microScalar4x8(int kc, const float* ap, const float* bp, float* c, int ldc, bool accumulate) {
   constexpr int MR = 4, NR = 8;
@@ -225,9 +227,11 @@ void gemmBlocked(MicroKernel micro, const Operand& a, const Operand& b, float* c
 }
 
 SimdLevel detect() {
+#if NORMFREE_X86_SIMD
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) return SimdLevel::Avx512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::Avx2;
+#endif
   return SimdLevel::Scalar;
 }
 
@@ -300,8 +304,10 @@ void sgemm(int M, int N, int K, const float* a, bool transposeA, const float* b,
   const Operand opA{a, transposeA, M, K, transposeA ? M : K};
   const Operand opB{b, transposeB, K, N, transposeB ? K : N};
   switch (gLevel) {
+#if NORMFREE_X86_SIMD
     case SimdLevel::Avx512: gemmParallel<12, 32>(microAvx512, opA, opB, c, M, N, K, parallel); break;
     case SimdLevel::Avx2: gemmParallel<6, 16>(microAvx2, opA, opB, c, M, N, K, parallel); break;
+#endif
     default: gemmParallel<4, 8>(microScalar4x8, opA, opB, c, M, N, K, parallel); break;
   }
 }

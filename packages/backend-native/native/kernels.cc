@@ -6,7 +6,7 @@
 //   1. S. Moshier, Cephes Math Library, expf.c (range reduction and degree-5 polynomial used here).
 #include "kernels.h"
 
-#include <immintrin.h>
+#include "simd.h"
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +28,7 @@ constexpr int64_t kMinMemoryBoundPerThread = 32 * 1024;
 
 namespace {
 
+#if NORMFREE_X86_SIMD
 // exp(x) for 8 lanes, Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, exp(r) by a degree-5 polynomial.
 // Relative error ≈ 2 ulp on [-87, 88]; underflows to 0 below, saturates to +inf above.
 __attribute__((target("avx2,fma"))) inline __m256 exp8(__m256 x) {
@@ -93,6 +94,7 @@ __attribute__((target("avx2,fma"))) void tanhAvx2(int64_t count, const float* x,
   }
   for (; i < count; ++i) y[i] = std::tanh(x[i]);
 }
+#endif  // NORMFREE_X86_SIMD
 
 // erf(x) = sign(x)·(1 − (a1·t + … + a5·t⁵)·exp(−x²)), t = 1/(1 + p·|x|): Abramowitz & Stegun 7.1.26,
 // |error| ≤ 1.5e-7, the same formula as TF.js's cpu and wasm Erf kernels.
@@ -107,6 +109,7 @@ float erfScalar(float x) {
   return sign * (1.0f - poly * std::exp(-a * a));
 }
 
+#if NORMFREE_X86_SIMD
 __attribute__((target("avx2,fma"))) void erfAvx2(int64_t count, const float* x, float* y) {
   const __m256 signMask = _mm256_set1_ps(-0.0f);
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -130,6 +133,7 @@ __attribute__((target("avx2,fma"))) void erfAvx2(int64_t count, const float* x, 
 }
 
 bool hasAvx2() { return simdLevel() != SimdLevel::Scalar; }
+#endif  // NORMFREE_X86_SIMD
 
 }  // namespace
 
@@ -138,15 +142,21 @@ namespace {
 void unarySerial(UnaryOp op, int64_t count, const float* x, float* y) {
   switch (op) {
     case UnaryOp::Exp:
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) return expAvx2(count, x, y);
+#endif
       for (int64_t i = 0; i < count; ++i) y[i] = std::exp(x[i]);
       return;
     case UnaryOp::Tanh:
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) return tanhAvx2(count, x, y);
+#endif
       for (int64_t i = 0; i < count; ++i) y[i] = std::tanh(x[i]);
       return;
     case UnaryOp::Erf:
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) return erfAvx2(count, x, y);
+#endif
       for (int64_t i = 0; i < count; ++i) y[i] = erfScalar(x[i]);
       return;
   }
@@ -166,6 +176,7 @@ void unary(UnaryOp op, int64_t count, const float* x, float* y) {
 
 namespace {
 
+#if NORMFREE_X86_SIMD
 // One softmax row with AVX2: vector max, exp written once with the running sum, one scaling pass.
 // Reports the row's maximum and the sum of exp(x − max) when asked (the cross-entropy's log-sum-exp).
 __attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* in, float* out, float* maxOut = nullptr,
@@ -198,6 +209,7 @@ __attribute__((target("avx2,fma"))) void softmaxRowAvx2(int cols, const float* i
   if (maxOut != nullptr) *maxOut = maximum;
   if (sumOut != nullptr) *sumOut = sum;
 }
+#endif  // NORMFREE_X86_SIMD
 
 /** Rows per part so that a part holds at least `elements` values. */
 int64_t rowsFor(int64_t elements, int64_t cols) { return std::max<int64_t>(1, elements / std::max<int64_t>(1, cols)); }
@@ -243,10 +255,12 @@ void softmaxRows(int rows, int cols, const float* x, float* y) {
     for (int64_t r = first; r < last; ++r) {
       const float* in = x + static_cast<int64_t>(r) * cols;
       float* out = y + static_cast<int64_t>(r) * cols;
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) {
         softmaxRowAvx2(cols, in, out);
         continue;
       }
+#endif
       float maximum = -std::numeric_limits<float>::infinity();
       for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
       // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.

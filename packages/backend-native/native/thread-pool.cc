@@ -9,7 +9,7 @@
 // thread's own work is usually shorter than the spin, so the worker is still awake for the next one.
 #include "thread-pool.h"
 
-#include <immintrin.h>
+#include "simd.h"
 #include <sched.h>
 
 #include <algorithm>
@@ -83,7 +83,7 @@ class ThreadPool {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicroseconds);
     for (int round = 0;; ++round) {
       if (ready()) return true;
-      _mm_pause();
+      cpuRelax();
       if ((round & 255) == 255 && std::chrono::steady_clock::now() > deadline) return ready();
     }
   }

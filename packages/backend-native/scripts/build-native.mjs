@@ -2,10 +2,9 @@
 // toolchain.md §11.9). A failed build prints the reason and exits 0: the package then serves plain
 // wasm kernels, and `pnpm build` of the repository must not fail because of it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeDir, findNodeGyp } from './node-gyp.mjs';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,24 +16,9 @@ function skip(reason) {
 if (process.env.NORMFREE_NATIVE === '0') skip('NORMFREE_NATIVE=0');
 if (process.platform === 'win32') skip('Windows builds are not set up');
 
-// node-gyp: the one npm or pnpm runs scripts with, else npm's bundled copy, else a global one.
-function findNodeGyp() {
-  const candidates = [process.env.npm_config_node_gyp];
-  try {
-    candidates.push(createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js'));
-  } catch { /* not a dependency */ }
-  const npmPrefix = dirname(dirname(process.execPath));
-  candidates.push(join(npmPrefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
-  candidates.push('/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
-  return candidates.find((candidate) => typeof candidate === 'string' && candidate.length > 0 && existsSync(candidate));
-}
-
 const nodeGyp = findNodeGyp();
 if (nodeGyp === undefined) skip('node-gyp not found (it ships with npm)');
-
-// Offline headers: Debian's nodejs-dev puts them in /usr/include/node; otherwise next to the binary.
-const nodeDirs = [process.env.npm_config_nodedir, '/usr', dirname(dirname(process.execPath))].filter(Boolean);
-const nodeDir = nodeDirs.find((dir) => existsSync(join(dir, 'include/node/node_api.h')));
+const nodeDir = findNodeDir();
 const args = [nodeGyp, 'rebuild', ...(nodeDir !== undefined ? [`--nodedir=${nodeDir}`] : [])];
 const result = spawnSync(process.execPath, args, { cwd: packageRoot, encoding: 'utf8' });
 if (result.status !== 0) {

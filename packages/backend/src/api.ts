@@ -41,7 +41,17 @@ export interface SelectBackendOptions {
    * this request allows it without `allowSoftwareAdapter`). Default: Dawn's high-performance choice.
    */
   readonly gpuAdapter?: string;
+  /**
+   * How to import each backend's package (its npm package is an optional peer dependency), e.g.
+   * `{ webgl: () => import('@tensorflow/tfjs-backend-webgl') }`. The root entries have a default
+   * loader for every backend and use these instead where given; `@normfree/backend/lean` (browser)
+   * has none, so a bundle holds only the backends passed here.
+   */
+  readonly loaders?: BackendLoaders;
 }
+
+/** A dynamic import of a backend's package, per backend name. */
+export type BackendLoaders = Readonly<Partial<Record<BackendName, () => Promise<unknown>>>>;
 
 export interface SkippedBackend {
   readonly name: BackendName;

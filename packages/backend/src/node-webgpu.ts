@@ -35,6 +35,12 @@ export interface NodeBackendHooks {
   readonly loadDawn?: () => Promise<DawnModule>;
   /** Import an optional package by name (default: `import(name)`); used for `@tensorflow/tfjs-node(-gpu)`. */
   readonly importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * Import one of @normfree/backend's optional peer dependencies by name: a TF.js backend's package
+   * (`@tensorflow/tfjs-backend-wasm`, …) or the `@tensorflow/tfjs` union (gradients). Default: a
+   * dynamic `import()` of it. Tests use it to simulate a package that is not installed.
+   */
+  readonly importPeer?: (specifier: string) => Promise<unknown>;
 }
 
 /** One adapter Dawn sees. */

@@ -1,93 +1,21 @@
 /**
- * Backend selection in the browser: webgl, webgpu, wasm, cpu. Registers TF.js's gradients once
- * through `register_all_gradients` (bundles can load it; Node cannot, toolchain.md §11.9).
- *
- * References:
- * 1. toolchain.md §11.5: WebGL in headless Chromium is SwiftShader (~2 GFLOP/s) unless a real GPU exists.
- * 2. toolchain.md §11.3: the wasm backend fetches its binaries at run time: `setWasmPaths` must point
- *    at files the app serves.
- * 3. toolchain.md §11.6: Chromium's WebGPU without a GPU is SwiftShader (36 tokens/s on the benchmark).
+ * The root browser entry's selection: every browser backend has a default loader (a dynamic import
+ * of its package), so `selectBackend({ prefer: 'webgl' })` works as before. A bundler resolves all
+ * four imports, so an app bundling this entry installs @tensorflow/tfjs-backend-webgl, -webgpu, -wasm
+ * and -cpu; an app that installs fewer uses `@normfree/backend/lean` and passes `loaders`.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
-import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
-import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
-import { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
+import type { BackendLoaders, SelectBackendOptions, SelectedBackend } from './api.js';
+import { selectBrowserBackend } from './browser-selection.js';
 
-let gradientsRegistered: Promise<void> | undefined;
+export { browserBackendOrder, registerGradients, releaseBackend } from './browser-selection.js';
 
-/** Register every TF.js gradient (idempotent). */
-export function registerGradients(): Promise<void> {
-  // A dynamic import, because `sideEffects: false` would let a bundler drop a bare static one.
-  gradientsRegistered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js').then(() => undefined);
-  return gradientsRegistered;
-}
-
-/** The browser's default order: a GPU first, then the fast CPU path, then the reference. */
-export const browserBackendOrder: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
-
-const softwareRenderer = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
-
-/** The WebGL renderer behind a TF.js webgl backend (unmasked when the browser allows it). */
-function webglAdapter(): AdapterDescription {
-  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext } };
-  const gl = backend.gpgpu?.gl;
-  if (gl === undefined) return { vendor: '', architecture: '', device: '', description: 'unknown WebGL renderer', software: false };
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  const vendor = String(gl.getParameter(debug === null ? gl.VENDOR : debug.UNMASKED_VENDOR_WEBGL));
-  const renderer = String(gl.getParameter(debug === null ? gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL));
-  return { vendor, architecture: '', device: renderer, description: renderer, software: softwareRenderer.test(renderer) };
-}
-
-const initialisers: Partial<Record<BackendName, BackendInitialiser>> = {
-  async webgl() {
-    await import('@tensorflow/tfjs-backend-webgl');
-    await setBackendOrThrow('webgl');
-    const adapter = webglAdapter();
-    const version = tf.env().getNumber('WEBGL_VERSION');
-    const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED');
-    return { info: `WebGL ${version}${float32 ? ', float32 textures' : ', NO float32 render targets (results lose precision)'}: ${adapterLine(adapter)}`, adapter };
-  },
-
-  async webgpu(options) {
-    const gpu = (navigator as { gpu?: { requestAdapter(options?: object): Promise<AdapterLike | null> } }).gpu;
-    if (gpu === undefined) throw new Error('navigator.gpu is missing: this browser has no WebGPU (or the page is not a secure context)');
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter === null) throw new Error('navigator.gpu.requestAdapter() returned null (WebGPU is disabled or no adapter is available)');
-    const description = describeAdapter(adapter);
-    const softwareReason = softwareAdapterReason(description);
-    if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) throw new Error(softwareReason);
-    await import('@tensorflow/tfjs-backend-webgpu');
-    installWebGpuKernelFixes();
-    await setBackendOrThrow('webgpu');
-    return { info: `WebGPU: ${adapterLine(description)}`, adapter: description };
-  },
-
-  async wasm(options) {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (options.wasmPaths === undefined) {
-      throw new Error('the wasm backend needs wasmPaths in the browser (the URL folder where the app serves tfjs-backend-wasm*.wasm)');
-    }
-    // setWasmPaths takes a prefix or a file map; our WasmPaths type is the readonly form of the same.
-    wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
-    // No threads: the threaded build stringifies its emscripten factory into a blob worker, which
-    // breaks once bundled and minified ("ReferenceError: e is not defined" in every worker, the
-    // backend never initialises), and the XNNPACK pool is capped at hardwareConcurrency/2 anyway,
-    // one thread on 2-vCPU machines (toolchain.md §11.4). The SIMD build is as fast there.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    await setBackendOrThrow('wasm');
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (threaded build disabled, toolchain.md §11.4)` };
-  },
-
-  async cpu() {
-    await import('@tensorflow/tfjs-backend-cpu');
-    await setBackendOrThrow('cpu');
-    return { info: 'pure JavaScript (the reference backend; slow)' };
-  },
+/** Dynamic imports of the four browser backends' packages (optional peer dependencies). */
+const browserLoaders: BackendLoaders = {
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
-
-const browserPlatform: Platform = { name: 'the browser', defaults: browserBackendOrder, initialisers };
 
 /**
  * Choose and initialise a TF.js backend in the browser, after registering the gradients.
@@ -96,10 +24,6 @@ const browserPlatform: Platform = { name: 'the browser', defaults: browserBacken
  * const backend = await selectBackend({ prefer: 'webgl', wasmPaths: '/tfjs-wasm/' });
  * statusLine.textContent = `${backend.name}: ${backend.info}`;
  */
-export async function selectBackend(options: SelectBackendOptions = {}): Promise<SelectedBackend> {
-  await registerGradients();
-  return chooseBackend(browserPlatform, options);
+export function selectBackend(options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  return selectBrowserBackend(browserLoaders, options);
 }
-
-/** Nothing to release in the browser (the page's lifetime bounds the GPU device); kept for a uniform API. */
-export function releaseBackend(): void {}

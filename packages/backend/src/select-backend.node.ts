@@ -2,9 +2,14 @@
  * Backend selection in Node. Registers TF.js's gradients once, then initialises the preferred
  * backend, falling back with a printed reason.
  *
+ * The backends' packages and the `@tensorflow/tfjs` union are optional peer dependencies, loaded by
+ * dynamic `import()` when chosen (optional-package.ts): a missing one is an error naming the package.
+ *
  * References:
- * 1. toolchain.md §11.2 / §11.9: tfjs-core's Node bundle registers no gradients; the
- *    `@tensorflow/tfjs` union (same single tfjs-core) does.
+ * 1. toolchain.md §11.2 / §11.9: tfjs-core's Node bundle registers no gradients, and its ESM
+ *    `dist/register_all_gradients.js` does not load in Node (extensionless relative imports:
+ *    ERR_MODULE_NOT_FOUND, then ERR_UNSUPPORTED_DIR_IMPORT with a resolver hook that adds `.js`);
+ *    the `@tensorflow/tfjs` union (same single tfjs-core) registers them, so Node needs it.
  * 2. toolchain.md §11.4: no wasm threads in Node (tfjs#3830).
  * 3. toolchain.md §11.6: WebGPU in Node through dawn.node (`webgpu@0.6.2`); the process only exits
  *    once `navigator.gpu` is gone, hence {@link releaseBackend}.
@@ -14,15 +19,39 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
 import { loadDawn, noAdapterReason, refuseSoftwareAdapter, resolveGpuAdapter, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
+import { backendPackages, importPackage, isNotInstalled } from './optional-package.js';
 import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
 import { adapterLine, describeAdapter, type AdapterLike } from './webgpu-adapter.js';
 
 let gradientsRegistered: Promise<void> | undefined;
 
-/** Register every TF.js gradient (idempotent). Loads the `@tensorflow/tfjs` union for its side effect. */
-export function registerGradients(): Promise<void> {
-  gradientsRegistered ??= import('@tensorflow/tfjs').then(() => undefined);
+/**
+ * Register every TF.js gradient (idempotent). Loads the `@tensorflow/tfjs` union (an optional peer
+ * dependency that Node apps install) for its side effect; throws naming the package when it is missing.
+ * `hooks.importPeer` replaces the import in tests.
+ */
+export function registerGradients(hooks: NodeBackendHooks = {}): Promise<void> {
+  if (hooks.importPeer !== undefined) return importPackage(gradientsPurpose, '@tensorflow/tfjs', () => hooks.importPeer!('@tensorflow/tfjs')).then(() => undefined);
+  gradientsRegistered ??= importPackage(gradientsPurpose, '@tensorflow/tfjs', () => import('@tensorflow/tfjs')).then(
+    () => undefined,
+    (error: unknown) => {
+      gradientsRegistered = undefined; // installing it and trying again works without a restart
+      throw error;
+    },
+  );
   return gradientsRegistered;
+}
+
+const gradientsPurpose = "registering TF.js's gradients in Node (tfjs-core's Node build has none)";
+
+/**
+ * Import a backend's package: `hooks.importPeer` when given (tests), else the app's loader
+ * (`options.loaders`), else `load` (a literal dynamic import).
+ */
+function importBackend<T>(name: BackendName, options: Pick<SelectBackendOptions, 'loaders'>, hooks: NodeBackendHooks, load: () => Promise<T>): Promise<unknown> {
+  const packageName = backendPackages[name];
+  const chosen = hooks.importPeer !== undefined ? () => hooks.importPeer!(packageName) : (options.loaders?.[name] ?? load);
+  return importPackage(`backend '${name}'`, packageName, chosen);
 }
 
 /** Node's default order: wasm is the fast CPU path here (toolchain.md §12); cpu is the reference. */
@@ -36,14 +65,14 @@ let installedFlags = '';
 type NodeInitialiser = (options: SelectBackendOptions, hooks: NodeBackendHooks) => ReturnType<BackendInitialiser>;
 
 const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
-  async cpu() {
-    await import('@tensorflow/tfjs-backend-cpu');
+  async cpu(options, hooks) {
+    await importBackend('cpu', options, hooks, () => import('@tensorflow/tfjs-backend-cpu'));
     await setBackendOrThrow('cpu');
     return { info: 'pure JavaScript (the reference backend; slow)' };
   },
 
-  async wasm() {
-    await import('@tensorflow/tfjs-backend-wasm');
+  async wasm(options, hooks) {
+    await importBackend('wasm', options, hooks, () => import('@tensorflow/tfjs-backend-wasm'));
     await setBackendOrThrow('wasm');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (no wasm threads in Node: tfjs#3830)` };
@@ -52,7 +81,10 @@ const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
   async webgpu(options, hooks) {
     const description = await usableWebGpuAdapter(options, hooks);
     // The webgpu backend registers itself at import time only if navigator.gpu already exists.
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await importBackend('webgpu', options, hooks, () => import('@tensorflow/tfjs-backend-webgpu')).catch((error: unknown) => {
+      releaseNavigatorGpu();
+      throw error;
+    });
     if (tf.findBackendFactory('webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)');
     installWebGpuKernelFixes();
     await setBackendOrThrow('webgpu');
@@ -105,10 +137,7 @@ async function importOptional(name: string, importModule: (specifier: string) =>
     await importModule(name);
     return 'loaded';
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = firstLine(error);
-    const notFound = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(message)) && message.includes(name);
-    return notFound ? 'missing' : message;
+    return isNotInstalled(error, name) ? 'missing' : firstLine(error);
   }
 }
 
@@ -180,16 +209,26 @@ function nodePlatform(hooks: NodeBackendHooks): Platform {
  * `webgpu` package, an adapter (the one `gpuAdapter` names) that is hardware or allowed, the
  * tfjs-node packages for `tensorflow`. Apps call it before writing anything, so that a backend the
  * user asked for fails first and alone. Returns a line saying what would be used; throws why not.
- * `cpu` and `wasm` ship with @normfree/backend and always pass.
+ * `cpu` and `wasm` pass when their packages (optional peer dependencies) are installed; importing one
+ * registers its backend factory but initialises nothing.
  */
-export async function checkBackend(name: BackendName, options: Pick<SelectBackendOptions, 'allowSoftwareAdapter' | 'gpuAdapter'> = {}, hooks: NodeBackendHooks = {}): Promise<string> {
+export async function checkBackend(name: BackendName, options: Pick<SelectBackendOptions, 'allowSoftwareAdapter' | 'gpuAdapter' | 'loaders'> = {}, hooks: NodeBackendHooks = {}): Promise<string> {
   switch (name) {
     case 'cpu':
+      await importBackend('cpu', options, hooks, () => import('@tensorflow/tfjs-backend-cpu'));
+      return name;
     case 'wasm':
+      await importBackend('wasm', options, hooks, () => import('@tensorflow/tfjs-backend-wasm'));
       return name;
     case 'webgpu': {
       const adapter = await usableWebGpuAdapter(options, hooks);
-      releaseNavigatorGpu();
+      try {
+        // With navigator.gpu installed, so that the import registers the backend (a later
+        // selectBackend would find a module imported before navigator.gpu existed unregistered).
+        await importBackend('webgpu', options, hooks, () => import('@tensorflow/tfjs-backend-webgpu'));
+      } finally {
+        releaseNavigatorGpu();
+      }
       return `webgpu on ${adapterLine(adapter)}`;
     }
     case 'tensorflow':
@@ -200,6 +239,6 @@ export async function checkBackend(name: BackendName, options: Pick<SelectBacken
 }
 
 export async function selectBackend(options: SelectBackendOptions = {}, hooks: NodeBackendHooks = {}): Promise<SelectedBackend> {
-  await registerGradients();
+  await registerGradients(hooks);
   return chooseBackend(nodePlatform(hooks), options);
 }
