@@ -281,6 +281,7 @@ void softmaxCrossEntropyForward(int rows, int classes, const float* logits, cons
       const float* in = logits + static_cast<int64_t>(r) * classes;
       float* out = probs + static_cast<int64_t>(r) * classes;
       const int32_t label = labels[r];
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) {
         // The Softmax kernel's own row code (the probabilities equal tf.softmax's bit for bit).
         float maximum = 0.0f, sum = 0.0f;
@@ -288,6 +289,7 @@ void softmaxCrossEntropyForward(int rows, int classes, const float* logits, cons
         loss[r] = (label >= 0 && label < classes) ? std::log(sum) + maximum - in[label] : 0.0f;
         continue;
       }
+#endif
       float maximum = -std::numeric_limits<float>::infinity();
       for (int c = 0; c < classes; ++c) maximum = std::max(maximum, in[c]);
       for (int c = 0; c < classes; ++c) out[c] = in[c] - maximum;
@@ -647,10 +649,12 @@ void causalSoftmax(int64_t blocks, int T, const float* scores, float scale, floa
       // exactly the minimum), then the softmax kernel's own row code.
       for (int c = 0; c <= query; ++c) out[c] = in[c] / scale;
       for (int c = query + 1; c < T; ++c) out[c] = masked;
+#if NORMFREE_X86_SIMD
       if (hasAvx2()) {
         softmaxRowAvx2(T, out, out);
         continue;
       }
+#endif
       float maximum = -std::numeric_limits<float>::infinity();
       for (int c = 0; c < T; ++c) maximum = std::max(maximum, out[c]);
       double sum = 0.0;

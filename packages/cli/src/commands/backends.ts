@@ -1,7 +1,9 @@
 /**
- * `normfree backends`: what this machine can train on. wasm and cpu always; webgpu with every adapter
- * dawn.node sees (software ones included, which `--allow-software-adapter` or `--gpu-adapter software`
- * permit); tensorflow when tfjs-node(-gpu) loads. Nothing is initialised: TF.js is not started.
+ * `normfree backends`: what this machine can train on. wasm and cpu always; wasm's native kernels when
+ * @normfree/backend-native's addon loads (the prebuilt binary or a source build, else why not and how to
+ * get them); webgpu with every adapter dawn.node sees (software ones included, which
+ * `--allow-software-adapter` or `--gpu-adapter software` permit); tensorflow when tfjs-node(-gpu)
+ * loads. Nothing is initialised: TF.js is not started (the addon is loaded, no kernel is registered).
  */
 import { checkBackend, gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type NodeBackendHooks } from '@normfree/backend';
 import { errorMessage } from '@normfree/experiment';
@@ -25,11 +27,19 @@ export async function backendsCommand(options: { readonly io: CliIo; readonly js
   } catch (error) {
     tensorflow = `unavailable: ${errorMessage(error)}`;
   }
+  const { checkNativeKernels } = await import('@normfree/experiment/node');
+  const native = await checkNativeKernels();
   if (options.json) {
-    io.stdout(`${JSON.stringify({ wasm: true, cpu: true, webgpu: { adapters, ...(webgpuProblem === undefined ? {} : { problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ wasm: true, native, cpu: true, webgpu: { adapters, ...(webgpuProblem === undefined ? {} : { problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
     return exitCodes.ok;
   }
-  const lines = ['wasm        available (the default; native kernels when @normfree/backend-native is built)', 'cpu         available (the reference; slow)'];
+  const lines = [
+    'wasm        available (the default; with the native kernels below unless --no-native)',
+    native.available
+      ? `native      available: ${native.simd ?? 'unknown'} kernels, ${native.threads ?? '?'} thread${native.threads === 1 ? '' : 's'}, ${native.reason}`
+      : `native      unavailable, plain wasm kernels: ${native.reason}`,
+    'cpu         available (the reference; slow)',
+  ];
   if (webgpuProblem !== undefined) {
     lines.push(`webgpu      unavailable: ${webgpuProblem}`);
   } else {
