@@ -39,6 +39,7 @@ case "$command" in
     install_and_build
     bash tools/ensure-chromium.sh
     bash tools/ensure-slurm.sh
+    bash tools/ensure-cross-gcc.sh
     pnpm exec turbo run typecheck lint --output-logs=errors-only
     node tools/check-single-tfjs-core.mjs
     exec pnpm exec vitest run "$@"
