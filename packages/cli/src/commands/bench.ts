@@ -43,7 +43,7 @@ interface BenchFlags {
   batchSize?: number;
   gradAccum?: number;
   processes?: number;
-  threads?: number;
+  threads?: number[];
   torchPython?: string;
   torchScript?: string;
   timeout?: number;
@@ -66,7 +66,7 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .option('--batch-size <n>', 'sequences per micro-batch of the timed steps (default: the preset\'s; paper-gpt2 and paper-pythia-70m: 8)', parsePositiveInteger)
     .option('--grad-accum <n>', 'micro-batches per timed optimizer step (default: the preset\'s; the paper presets: 4)', parsePositiveInteger)
     .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
-    .option('--threads <n>', 'threads of the native kernels in each wasm+native process (default: the cores here ÷ --processes)', parsePositiveInteger)
+    .option('--threads <list>', 'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch once per count (default: the cores here ÷ --processes)', sizes)
     .option('--torch-python <path>', 'a Python with torch and transformers: also time PyTorch\'s GPT-2 step at each preset\'s sizes with the same threads, and print normfree ÷ PyTorch')
     .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's shared baseline next to the repository)`)
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)

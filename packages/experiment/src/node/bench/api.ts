@@ -51,9 +51,10 @@ export interface BenchOptions {
   readonly processes?: number;
   /**
    * Threads of the native kernels in each `wasm+native` process (default: the cores here ÷
-   * `processes`, at least 1).
+   * `processes`, at least 1). A list times wasm+native (and PyTorch) once per count, in this order,
+   * in the same invocation (e.g. `[1, 2]`).
    */
-  readonly threads?: number;
+  readonly threads?: number | readonly number[];
   /**
    * A Python with torch and transformers: also time PyTorch's GPT-2 step at each preset's sizes with
    * the same thread count, in the same invocation (see torch-baseline.ts); default: not run.

@@ -265,4 +265,30 @@ describe('the PyTorch baseline beside the bench', () => {
     expect(formatBenchTable(result)).toContain('PyTorch (torch 2.13.0+cpu');
     await expect(runBench({ torchPython: '/venv/bin/python' })).rejects.toThrow(/needs torchScript/);
   });
+
+  it('times wasm+native and PyTorch once per thread count of a list, and sets each beside its own count', async () => {
+    const tasks: BenchTask[] = [];
+    const torchThreads: number[] = [];
+    const result = await runBench(
+      { presets: ['laptop'], backends: ['wasm', 'wasm+native'], threads: [1, 2], torchPython: '/venv/bin/python', torchScript: '/shared/torch_gpt2_step.py' },
+      (task) => {
+        tasks.push(task);
+        return Promise.resolve(task.job === 'matmul'
+          ? { backend: task.backend, job: 'matmul', status: 'ok', matmul: [] }
+          : trainingRun({ backend: task.backend, job: task.job, tokensPerSecond: 1_000 * (task.threads ?? 1), ...(task.threads === undefined ? {} : { native: { enabled: true, reason: '', simd: 'avx2+fma', kernels: [], threads: task.threads } }) }));
+      },
+      (options) => {
+        torchThreads.push(options.threads);
+        return Promise.resolve({ preset: options.preset, threads: options.threads, status: 'ok', runtime: 'torch', batchSize: 32, msPerStep: { median: 1, min: 1, max: 1 }, tokensPerSecond: 800 * options.threads });
+      },
+    );
+    expect(tasks.map((task) => `${task.backend}:${task.job}:${task.threads ?? '-'}`)).toEqual([
+      'wasm:matmul:-', 'wasm:laptop:-', 'wasm+native:matmul:1', 'wasm+native:laptop:1', 'wasm+native:matmul:2', 'wasm+native:laptop:2',
+    ]);
+    expect(torchThreads).toEqual([1, 2]);
+    const text = formatTorchComparison(result);
+    expect(text).toMatch(/laptop\s+1 \/ 1\s+32\s+1 \[1–1\]\s+800\s+1,000\s+1\.25×/);
+    expect(text).toMatch(/laptop\s+2 \/ 2\s+32\s+1 \[1–1\]\s+1,600\s+2,000\s+1\.25×/);
+    await expect(runBench({ threads: [] })).rejects.toThrow(/at least one thread count/);
+  });
 });

@@ -67,7 +67,9 @@ export function formatBenchTable(result: BenchResult): string {
  */
 export function formatTorchComparison(result: BenchResult): string {
   const rows = (result.torch ?? []).map((torch) => {
-    const ours = result.runs.find((run) => run.backend === 'wasm+native' && run.job === torch.preset && run.status === 'ok' && configurationOf(run) === defaultBenchConfiguration);
+    // this preset's wasm+native step with the same thread count (results of one thread count only: any)
+    const candidates = result.runs.filter((run) => run.backend === 'wasm+native' && run.job === torch.preset && run.status === 'ok' && configurationOf(run) === defaultBenchConfiguration);
+    const ours = candidates.find((run) => run.native?.threads === torch.threads) ?? (candidates.length === 1 ? candidates[0] : undefined);
     if (torch.status !== 'ok') return [torch.preset, String(torch.threads), `failed: ${torch.reason ?? ''}`, '', '', '', ''];
     const ratio = ours?.tokensPerSecond !== undefined && torch.tokensPerSecond !== undefined ? `${number(ours.tokensPerSecond / torch.tokensPerSecond, 2)}×` : '–';
     return [

@@ -119,10 +119,14 @@ export async function runBench(
   const steps = Math.max(1, Math.floor(settings.steps));
   const warmupSteps = Math.max(0, Math.floor(settings.warmupSteps));
   const processes = Math.max(1, Math.floor(settings.processes));
-  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism() / processes));
+  const threadCounts = (typeof options.threads === 'number' ? [options.threads] : options.threads ?? [availableParallelism() / processes])
+    .map((count) => Math.max(1, Math.floor(count)));
+  if (threadCounts.length === 0) throw new RangeError('threads: give at least one thread count');
   const log = options.log ?? (() => undefined);
   const runs: BenchRun[] = [];
-  for (const backend of settings.backends) {
+  // wasm+native once per thread count; the other backends have no threads to vary.
+  const passes = settings.backends.flatMap((backend) => (backend === 'wasm+native' ? threadCounts : [threadCounts[0]!]).map((threads) => ({ backend, threads })));
+  for (const { backend, threads } of passes) {
     const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
       ({
         backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes,
@@ -131,11 +135,12 @@ export async function runBench(
         ...(backend === 'wasm+native' ? { threads } : {}),
         ...overrides,
       });
-    log(`${backend}: matmul ${settings.matmulSizes.join(', ')}`);
+    const label = backend === 'wasm+native' ? `${backend} (${threads} thread${threads === 1 ? '' : 's'})` : backend;
+    log(`${label}: matmul ${settings.matmulSizes.join(', ')}`);
     const matmul = await runTask(task('matmul'), settings.timeoutMs);
     runs.push(matmul);
     if (matmul.status !== 'ok') {
-      log(`${backend}: ${matmul.status}: ${matmul.reason ?? ''}`);
+      log(`${label}: ${matmul.status}: ${matmul.reason ?? ''}`);
       continue; // the backend cannot run: do not try to train on it
     }
     for (const preset of settings.presets) {
@@ -144,7 +149,7 @@ export async function runBench(
           runs.push({ backend, job: preset, configuration, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it' });
           continue;
         }
-        log(`${backend}: ${preset} ${configuration}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
+        log(`${label}: ${preset} ${configuration}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
         const measured = await Promise.all(Array.from({ length: processes }, () => runTask(task(preset, { configuration }), settings.timeoutMs)));
         runs.push(combine(measured));
       }
@@ -152,12 +157,14 @@ export async function runBench(
   }
   const torch: TorchBaselineRun[] = [];
   if (options.torchPython !== undefined && options.torchScript !== undefined) {
-    for (const preset of settings.presets) {
-      log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
-      torch.push(await runTorch({
-        python: options.torchPython, script: options.torchScript, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
-        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-      }));
+    for (const threads of threadCounts) {
+      for (const preset of settings.presets) {
+        log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
+        torch.push(await runTorch({
+          python: options.torchPython, script: options.torchScript, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
+          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        }));
+      }
     }
   }
   return { version: 1, date: new Date().toISOString(), machine: machine(), runs, ...(torch.length > 0 ? { torch } : {}) };
