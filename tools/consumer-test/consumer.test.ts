@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importedPackages, installLine, readmeSnippets, writeSnippetFiles } from './readme-snippets.mjs';
+import { importedPackages, installLine, packageNameOfSpec, readmeSnippets, writeSnippetFiles } from './readme-snippets.mjs';
 
 const repoRoot = realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
 /** tools/run.sh installs the pinned pnpm here before it runs vitest. */
@@ -51,13 +51,15 @@ const publicPackages: PublicPackage[] = readdirSync(join(repoRoot, 'packages'))
 
 /**
  * The entry points that must bundle for a browser (ARCHITECTURE rule 5: Node-only code sits behind
- * subpaths, so every root entry is platform-neutral). Not here: `@normfree/cli` (a Node program) and
+ * subpaths, so every root entry is platform-neutral), and `@normfree/backend/lean` (the browser entry
+ * that imports no backend package). Not here: `@normfree/cli` (a Node program) and
  * `@normfree/backend-native` (an N-API addon); `@normfree/backend` resolves its `browser` condition.
  */
 const browserEntries = [
   '@normfree/core',
   '@normfree/core/tfjs',
   '@normfree/backend',
+  '@normfree/backend/lean',
   '@normfree/data',
   '@normfree/activations',
   '@normfree/transformer',
@@ -162,24 +164,43 @@ let thirdPartySpecs: string[] = [];
 let project = '';
 const timings: Record<string, number> = {};
 
-/** The pass-2 and pass-3 projects, installed one after the other in the background while pass 1 runs its checks. */
-let laterInstalls: { ignoreScripts: Promise<{ dir: string; result: CommandResult }>; olderTfjs: Promise<{ dir: string; specs: string[]; result: CommandResult }> } | undefined;
+/** The README whose install line alone makes pass 4's project: the broadest library example (model, data, entropy, trainer, backend). */
+const installLineReadme = '@normfree/trainer';
+
+/** A README's install line as npm arguments: the tarball for each @normfree package, the rest as written. */
+function installLineSpecs(pkg: PublicPackage): string[] {
+  return installLine(pkg.readme).specs.map((spec) => (spec.startsWith('@normfree/') ? tarballs.get(packageNameOfSpec(spec))! : spec));
+}
+
+interface LaterInstall { dir: string; specs: string[]; result: CommandResult }
+
+/** The projects of passes 2-4, installed one after the other in the background while pass 1 runs its checks. */
+let laterInstalls: { ignoreScripts: Promise<LaterInstall>; olderTfjs: Promise<LaterInstall>; installLineOnly: Promise<LaterInstall> } | undefined;
 
 function startLaterInstalls(): NonNullable<typeof laterInstalls> {
   laterInstalls ??= (() => {
     const ignoreScripts = (async () => {
       const dir = makeProject('ignore-scripts');
-      return { dir, result: await timed('install (pass 2, --ignore-scripts)', () => npmInstall(dir, [...tarballs.values(), ...thirdPartySpecs], { ignoreScripts: true })) };
+      const specs = [...tarballs.values(), ...thirdPartySpecs];
+      return { dir, specs, result: await timed('install (pass 2, --ignore-scripts)', () => npmInstall(dir, specs, { ignoreScripts: true })) };
     })();
     const olderTfjs = ignoreScripts.catch(() => undefined).then(async () => {
       const dir = makeProject(`tfjs-${olderTfjsVersion}`);
       const specs = [`@tensorflow/tfjs-core@${olderTfjsVersion}`, `@tensorflow/tfjs-backend-cpu@${olderTfjsVersion}`, tarballs.get('@normfree/activations')!, tarballs.get('@normfree/core')!];
       return { dir, specs, result: await timed(`install (pass 3, tfjs ${olderTfjsVersion})`, () => npmInstall(dir, specs)) };
     });
+    const installLineOnly = olderTfjs.catch(() => undefined).then(async () => {
+      const pkg = publicPackages.find((candidate) => candidate.name === installLineReadme)!;
+      // The @normfree packages the line does not name come in as dependencies, which a user gets from
+      // the registry; npm's overrides point them at their tarballs instead (none is a direct dependency).
+      const named = new Set(installLine(pkg.readme).packages);
+      const dir = makeProject('install-line', Object.fromEntries([...tarballs].filter(([name]) => !named.has(name)).map(([name, tarball]) => [name, `file:${tarball}`])));
+      const specs = installLineSpecs(pkg);
+      return { dir, specs, result: await timed('install (pass 4, one install line)', () => npmInstall(dir, specs)) };
+    });
     // Awaited by their tests; marked handled here so a failure before those tests is not an unhandled rejection.
-    ignoreScripts.catch(() => undefined);
-    olderTfjs.catch(() => undefined);
-    return { ignoreScripts, olderTfjs };
+    for (const install of [ignoreScripts, olderTfjs, installLineOnly]) install.catch(() => undefined);
+    return { ignoreScripts, olderTfjs, installLineOnly };
   })();
   return laterInstalls;
 }
@@ -191,10 +212,12 @@ function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   });
 }
 
-function makeProject(name: string): string {
+/** An empty npm project; `overrides` (npm's field) can stand in for the registry for packages not published yet. */
+function makeProject(name: string, overrides: Record<string, string> = {}): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `normfree-consumer-${name}`, version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
+  const manifest = { name: `normfree-consumer-${name}`, version: '1.0.0', private: true, type: 'module', ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
 }
 
@@ -257,7 +280,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const child of running) killGroup(child);
-  if (laterInstalls !== undefined) await Promise.allSettled([laterInstalls.ignoreScripts, laterInstalls.olderTfjs]); // their npm processes have exited
+  if (laterInstalls !== undefined) await Promise.allSettled(Object.values(laterInstalls)); // their npm processes have exited
   if (root !== '') rmSync(root, { recursive: true, force: true });
   console.log(`[consumer test] timings (s): ${JSON.stringify(timings)}`);
 });
@@ -266,7 +289,7 @@ describe('normfree as npm users get it', () => {
   it('every README follows the convention: one npm install line naming every package its snippets import', () => {
     const problems: string[] = [];
     const names = new Set(publicPackages.map((p) => p.name));
-    const thirdParty = new Set<string>();
+    const thirdParty = new Map<string, string>(); // package name → spec (a pinned version wins over a bare name)
     for (const pkg of publicPackages) {
       const source = `packages/${pkg.dir}/README.md`;
       try {
@@ -276,7 +299,11 @@ describe('normfree as npm users get it', () => {
           const name = install.packages[install.specs.indexOf(spec)]!;
           if (name.startsWith('@normfree/')) {
             if (!names.has(name)) problems.push(`${source}: the install line names ${name}, which is not a public package here`);
-          } else thirdParty.add(spec);
+          } else {
+            const other = thirdParty.get(name);
+            if (other === undefined || other === name) thirdParty.set(name, spec);
+            else if (spec !== name && spec !== other) problems.push(`${source}: the install line asks for ${spec}, another README for ${other}`);
+          }
         }
         for (const snippet of readmeSnippets(pkg.readme, source)) {
           if (snippet.kind === 'other') continue;
@@ -287,7 +314,7 @@ describe('normfree as npm users get it', () => {
         problems.push(error instanceof Error ? error.message : String(error));
       }
     }
-    thirdPartySpecs = [...thirdParty].sort(); // before the verdict: the installs below still run when a README is off
+    thirdPartySpecs = [...thirdParty.values()].sort(); // before the verdict: the installs below still run when a README is off
     expect(problems).toEqual([]);
   });
 
@@ -453,5 +480,27 @@ describe('normfree as npm users get it', () => {
     const ran = await runScript(join(third, 'snippets'), 'activations.mjs', snippet!.code);
     expectSuccess(`packages/activations/README.md block ${snippet!.index} with tfjs-core ${olderTfjsVersion}`, ran);
     expect(ran.stdout).toContain('cpu');
+  });
+
+  it(`exactly the ${installLineReadme} README's install line runs the snippets of every README whose install line it covers`, async () => {
+    const { dir, specs, result } = await startLaterInstalls().installLineOnly;
+    expectSuccess(`npm install ${specs.join(' ')}`, result);
+    const installed = new Set(installLine(publicPackages.find((pkg) => pkg.name === installLineReadme)!.readme).packages);
+    const covered = publicPackages.filter((pkg) => installLine(pkg.readme).packages.every((name) => installed.has(name)));
+    expect(covered.map((pkg) => pkg.name)).toContain(installLineReadme);
+    const failures: string[] = [];
+    await timed('snippets (pass 4)', async () => {
+      for (const pkg of covered) {
+        const snippets = readmeSnippets(pkg.readme);
+        const snippetDir = join(dir, 'snippets', pkg.dir);
+        writeSnippetFiles(snippets, snippetDir);
+        for (const snippet of snippets.filter((s) => s.kind === 'run')) {
+          const ran = await runScript(snippetDir, `block-${snippet.index}.mjs`, snippet.code);
+          if (ran.code !== 0) failures.push(describeFailure(`packages/${pkg.dir}/README.md block ${snippet.index} (line ${snippet.line}) with only ${installLineReadme}'s install line`, ran));
+        }
+      }
+    });
+    console.log(`[consumer test] pass 4 ran the snippets of ${covered.map((pkg) => pkg.name).join(', ')}`);
+    expect(failures).toEqual([]);
   });
 });
