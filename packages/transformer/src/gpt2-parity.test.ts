@@ -6,29 +6,7 @@
 import { selectBackend } from '@normfree/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createModel } from './create-model.js';
-import { flatValues, loadReferenceFixture, referenceConfigurationNames, referenceTolerance, type ReferenceStage } from './testing/index.js';
-
-/** The tolerance (see {@link referenceTolerance}); gpt2-parity.webgpu.test.ts uses the same. */
-const RELATIVE = referenceTolerance.relative;
-const ABSOLUTE = referenceTolerance.absolute;
-
-function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>): { error: number; allowed: number } {
-  expect(actual.length).toBe(expected.length);
-  let scale = 0;
-  for (let index = 0; index < expected.length; index++) scale = Math.max(scale, Math.abs(expected[index]!));
-  let error = 0;
-  for (let index = 0; index < expected.length; index++) {
-    const difference = Math.abs(actual[index]! - expected[index]!);
-    error = Number.isNaN(difference) ? Number.POSITIVE_INFINITY : Math.max(error, difference);
-  }
-  return { error, allowed: RELATIVE * scale + ABSOLUTE };
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  const { error, allowed } = worstError(actual, expected);
-  expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
-}
+import { compareWithReference, referenceConfigurationNames, type ReferenceStage } from './testing/index.js';
 
 const stages: ReferenceStage[] = ['init', 'trained'];
 
@@ -47,31 +25,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
     for (const name of referenceConfigurationNames) {
       for (const stage of stages) {
         it(`matches ${name} (${stage}): logits, loss, attention and all gradients within 1e-5 relative`, () => {
-          const fixture = loadReferenceFixture(name, stage);
-          const { outputs } = fixture;
-          const model = createModel(fixture.config, { seed: 0 });
-          model.loadStateDict(fixture.stateDict);
-          for (const tensor of fixture.stateDict.values()) tensor.dispose();
-          const before = tf.memory().numTensors;
-          const ids = tf.tensor2d(outputs.input_ids, undefined, 'int32');
-          const probabilities: Float32Array[] = [];
-          const logits = model.forward(ids, {
-            training: false,
-            observer: { onAttention: (layer, probs) => { probabilities[layer] = probs.dataSync() as Float32Array; } },
-          });
-          expectClose(logits.dataSync(), flatValues(outputs.logits), 'logits');
-          outputs.attention_probs.forEach((expected, layer) => expectClose(probabilities[layer]!, flatValues(expected), `attention layer ${layer}`));
-          const variables = model.parameters.map((parameter) => parameter.variable);
-          const { value, grads } = tf.variableGrads(() => model.loss(ids, { training: false }), variables);
-          // same rule as tensors; the trained loss (≈0.005) is a log-sum-exp near 0, where float32 rounding is absolute (≈1e-7)
-          expectClose(value.dataSync(), [outputs.loss], 'loss');
-          expect(Object.keys(outputs.gradients).sort()).toEqual(model.parameters.map((parameter) => parameter.name).sort());
-          for (const parameter of model.parameters) {
-            expectClose(grads[parameter.variable.name]!.dataSync(), flatValues(outputs.gradients[parameter.name]!), `d loss / d ${parameter.name}`);
-          }
-          tf.dispose([logits, ids, value, ...Object.values(grads)]);
-          expect(tf.memory().numTensors).toBe(before);
-          model.dispose();
+          const { comparisons, gradientNames, leakedTensors } = compareWithReference(name, stage);
+          expect(gradientNames.fixture).toEqual(gradientNames.model);
+          for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
+          expect(leakedTensors).toBe(0);
         });
       }
     }

@@ -9,3 +9,4 @@ export {
   type ReferenceOutputs,
   type ReferenceStage,
 } from './reference-fixture.js';
+export { compareValues, compareWithReference, type ReferenceComparison } from './reference-parity.js';
