@@ -256,7 +256,7 @@ async function runScript(dir: string, fileName: string, code: string, timeoutMs 
 
 const nativeStatusScript = `import { loadAddon } from '@normfree/backend-native';
 const result = loadAddon();
-console.log(JSON.stringify({ loaded: result.addon !== null, path: result.path ?? null, reason: result.reason ?? null }));
+console.log(JSON.stringify({ loaded: result.addon !== null, path: result.path ?? null, source: result.source ?? null, reason: result.reason ?? null }));
 `;
 
 /** The native addon loads, from a prebuilt binary shipped in the tarball (no source build happened). */
@@ -264,8 +264,8 @@ async function expectPrebuiltNativeKernels(projectDir: string): Promise<void> {
   const packageDir = expectRealInstall(projectDir, '@normfree/backend-native');
   const result = await runScript(join(projectDir, 'checks'), 'native-status.mjs', nativeStatusScript);
   expectSuccess('loading @normfree/backend-native', result);
-  const status = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { loaded: boolean; path: string | null; reason: string | null };
-  expect(status, `native kernels did not load: ${status.reason}`).toMatchObject({ loaded: true });
+  const status = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { loaded: boolean; path: string | null; source: string | null; reason: string | null };
+  expect(status, `native kernels did not load: ${status.reason}`).toMatchObject({ loaded: true, source: 'prebuilt' });
   expect(status.path, 'the addon was loaded from the prebuilt binaries').toMatch(/[\\/]prebuilds[\\/]linux-x64[\\/][^\\/]+\.node$/);
   expect(existsSync(join(packageDir, 'build', 'Release')), 'no source build in the installed package (CXX=false)').toBe(false);
 }
@@ -430,8 +430,12 @@ describe('normfree as npm users get it', () => {
     expect(problems).toEqual([]);
   });
 
-  it('npx normfree reproduce --preset smoke writes its report, trained on the prebuilt native kernels', async () => {
+  it('npx normfree backends reports the prebuilt native kernels; npx normfree reproduce --preset smoke writes its report, trained on them', async () => {
     await expectPrebuiltNativeKernels(project);
+    const backends = await run('npx', ['--no', 'normfree', 'backends', '--json'], { cwd: project, timeoutMs: 2 * minute });
+    expectSuccess('npx normfree backends --json', backends);
+    const native = (JSON.parse(backends.stdout) as { native?: { available: boolean; source: string | null; reason: string } }).native;
+    expect(native, 'normfree backends --json reports the native kernels').toMatchObject({ available: true, source: 'prebuilt' });
     const out = join(root, 'reproduce-smoke');
     const result = await timed('normfree reproduce smoke', () => run('npx', ['--no', 'normfree', 'reproduce', '--preset', 'smoke', '--out', out, '--plain-progress'], { cwd: project, timeoutMs: 5 * minute }));
     expectSuccess('npx normfree reproduce --preset smoke', result);
