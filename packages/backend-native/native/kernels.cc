@@ -250,27 +250,31 @@ int64_t product(const int32_t* shape, int axes) {
 
 }  // namespace
 
+namespace {
+
+/** One softmax row: the AVX2 row code where the CPU has it, else scalar with a double sum. in and out may alias. */
+void softmaxRow(int cols, const float* in, float* out) {
+#if NORMFREE_X86_SIMD
+  if (hasAvx2()) return softmaxRowAvx2(cols, in, out);
+#endif
+  float maximum = -std::numeric_limits<float>::infinity();
+  for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
+  // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
+  double sum = 0.0;
+  for (int c = 0; c < cols; ++c) {
+    out[c] = std::exp(in[c] - maximum);
+    sum += out[c];
+  }
+  const float inverse = static_cast<float>(1.0 / sum);
+  for (int c = 0; c < cols; ++c) out[c] *= inverse;
+}
+
+}  // namespace
+
 void softmaxRows(int rows, int cols, const float* x, float* y) {
   parallelFor(rows, rowsFor(kMinTranscendentalPerThread, cols), [&](int64_t first, int64_t last) {
     for (int64_t r = first; r < last; ++r) {
-      const float* in = x + static_cast<int64_t>(r) * cols;
-      float* out = y + static_cast<int64_t>(r) * cols;
-#if NORMFREE_X86_SIMD
-      if (hasAvx2()) {
-        softmaxRowAvx2(cols, in, out);
-        continue;
-      }
-#endif
-      float maximum = -std::numeric_limits<float>::infinity();
-      for (int c = 0; c < cols; ++c) maximum = std::max(maximum, in[c]);
-      // A row of -inf (fully masked) gives NaN like TF.js's softmax; do not special-case it.
-      double sum = 0.0;
-      for (int c = 0; c < cols; ++c) {
-        out[c] = std::exp(in[c] - maximum);
-        sum += out[c];
-      }
-      const float inverse = static_cast<float>(1.0 / sum);
-      for (int c = 0; c < cols; ++c) out[c] *= inverse;
+      softmaxRow(cols, x + static_cast<int64_t>(r) * cols, y + static_cast<int64_t>(r) * cols);
     }
   });
 }
@@ -649,21 +653,7 @@ void causalSoftmax(int64_t blocks, int T, const float* scores, float scale, floa
       // exactly the minimum), then the softmax kernel's own row code.
       for (int c = 0; c <= query; ++c) out[c] = in[c] / scale;
       for (int c = query + 1; c < T; ++c) out[c] = masked;
-#if NORMFREE_X86_SIMD
-      if (hasAvx2()) {
-        softmaxRowAvx2(T, out, out);
-        continue;
-      }
-#endif
-      float maximum = -std::numeric_limits<float>::infinity();
-      for (int c = 0; c < T; ++c) maximum = std::max(maximum, out[c]);
-      double sum = 0.0;
-      for (int c = 0; c < T; ++c) {
-        out[c] = std::exp(out[c] - maximum);
-        sum += out[c];
-      }
-      const float inverse = static_cast<float>(1.0 / sum);
-      for (int c = 0; c < T; ++c) out[c] *= inverse;
+      softmaxRow(T, out, out);
     }
   });
 }

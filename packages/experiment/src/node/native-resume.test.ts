@@ -4,32 +4,21 @@
  * gradient norms, evals, entropy), as on cpu (store-data.test.ts). Own file: the in-process executor
  * fixes this worker's backend (wasm + native, 2 threads) for good.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunLogRecord } from '@normfree/core';
 import { loadAddon } from '@normfree/backend-native';
-import { numberedTestWindows, writeTestTokenStore } from '@normfree/data/testing';
-import { defaultAssetPaths } from '@normfree/data/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunJob, type ExperimentData } from '../plan.js';
-import { describeTokenStore } from './dataset.js';
 import { createInProcessExecutor } from './in-process-executor.js';
+import { trainingRecords, writeSmallStore } from './__fixtures__/small-store.js';
 
 let root = '';
 let data: ExperimentData;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'normfree-native-resume-'));
-  await writeTestTokenStore(join(root, 'store'), {
-    train: numberedTestWindows(64, 16, 4096),
-    validation: numberedTestWindows(12, 16, 4096, 2000),
-    seqLen: 16,
-    vocabSize: 4096,
-    windowsPerShard: 10,
-    tokenizerJsonText: await readFile(defaultAssetPaths.tokenizer, 'utf8'),
-  });
-  data = await describeTokenStore(join(root, 'store'));
+  data = await writeSmallStore(join(root, 'store'));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -38,16 +27,6 @@ afterAll(async () => {
 /** LayerNorm + GELU: the configuration that goes through every fused kernel (and AdamW's). */
 const job = (runDir: string) =>
   createRunJob({ preset: 'smoke', configuration: 'sm-ln-g', seed: 5, vocabSize: 4096, backend: 'wasm', nativeKernels: true, nativeThreads: 2, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
-
-/** The deterministic part of the logs (timings vary). */
-async function trainingRecords(runDir: string): Promise<unknown[]> {
-  const text = await readFile(join(runDir, 'logs.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RunLogRecord)
-    .map((record) => (record.type === 'step' ? { step: record.step, loss: record.loss, gradNorm: record.gradNorm, learningRate: record.learningRate } : record));
-}
 
 describe.skipIf(loadAddon().addon === null)('exact resume on wasm with native fused kernels and 2 threads', () => {
   it('resumes an interrupted run to exactly the logs of an uninterrupted one', async () => {

@@ -6,29 +6,18 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunLogRecord } from '@normfree/core';
-import { numberedTestWindows, writeTestTokenStore } from '@normfree/data/testing';
-import { defaultAssetPaths } from '@normfree/data/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunJob, type ExperimentData } from '../plan.js';
-import { describeTokenStore, loadStoreSources } from './dataset.js';
+import { loadStoreSources } from './dataset.js';
 import { createInProcessExecutor } from './in-process-executor.js';
+import { trainingRecords, writeSmallStore } from './__fixtures__/small-store.js';
 
 let root = '';
 let data: ExperimentData;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'normfree-store-data-'));
-  // Ids spread over the 4096-token vocabulary of the embedded tokenizer, 16-token windows (smoke's T).
-  await writeTestTokenStore(join(root, 'store'), {
-    train: numberedTestWindows(64, 16, 4096),
-    validation: numberedTestWindows(12, 16, 4096, 2000),
-    seqLen: 16,
-    vocabSize: 4096,
-    windowsPerShard: 10,
-    tokenizerJsonText: await readFile(defaultAssetPaths.tokenizer, 'utf8'),
-  });
-  data = await describeTokenStore(join(root, 'store'));
+  data = await writeSmallStore(join(root, 'store'));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -36,16 +25,6 @@ afterAll(async () => {
 
 const job = (runDir: string) =>
   createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
-
-/** The deterministic part of the logs (timings vary). */
-async function trainingRecords(runDir: string): Promise<unknown[]> {
-  const text = await readFile(join(runDir, 'logs.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RunLogRecord)
-    .map((record) => (record.type === 'step' ? { step: record.step, loss: record.loss, gradNorm: record.gradNorm, learningRate: record.learningRate } : record));
-}
 
 describe('training from a token store', () => {
   it('describes the store by its hashes and window counts', () => {
