@@ -1,6 +1,7 @@
 /**
  * The fused kernels (`@normfree/core/tfjs` fusedKernelNames) on wasm: each agrees with the TF.js
- * kernels it replaces, composed as the models compose them, within a named tolerance; each gives one
+ * kernels it replaces, composed as the models compose them, within a named tolerance (GELU and AdamW
+ * bit for bit); each gives one
  * thread's bits with 2 and 3 threads; bad inputs are errors naming the kernel and the input; and the
  * zero-copy Identity keeps TF.js's tensor and variable semantics with no tensor or heap leak.
  */
@@ -126,9 +127,10 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
 
       // exact GELU as activations' geluErf composes it
       const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-      expectClose(runFusedKernel('geluErf', { x }) as tf.Tensor, tf.mul(x, cdf), 'geluErf');
       const pdf = tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(x))));
-      expectClose(runFusedKernel('geluErfGrad', { x, dy }) as tf.Tensor, tf.mul(dy, tf.add(cdf, tf.mul(x, pdf))), 'geluErfGrad');
+      // the same float operations in the same order: bit for bit
+      expect(Array.from(bitsOf(runFusedKernel('geluErf', { x }) as tf.Tensor)), 'geluErf').toEqual(Array.from(bitsOf(tf.mul(x, cdf))));
+      expect(Array.from(bitsOf(runFusedKernel('geluErfGrad', { x, dy }) as tf.Tensor)), 'geluErfGrad').toEqual(Array.from(bitsOf(tf.mul(dy, tf.add(cdf, tf.mul(x, pdf))))));
 
       // LayerNorm as transformer's layerNorm composes it (biased variance)
       const [y, normed, invStd] = runFusedKernel('layerNorm', { x, gain, bias }, { epsilon: 1e-5 }) as tf.Tensor[];
