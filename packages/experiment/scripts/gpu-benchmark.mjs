@@ -139,12 +139,13 @@ try {
   const { referenceTolerance } = await import('@normfree/transformer/testing');
   const { stdout } = await run(process.execPath, [parityChild], { env: childEnv, maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60 * 1000 });
   const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
-  const fixtures = records.filter((record) => 'checks' in record);
+  const fixtures = records.filter((record) => 'comparisons' in record);
   const failures = [];
   for (const fixture of fixtures) {
-    if (fixture.missingGradients.length > 0) failures.push(`${fixture.name} ${fixture.stage}: no gradient for ${fixture.missingGradients.join(', ')}`);
-    for (const [what, { error, scale }] of Object.entries(fixture.checks)) {
-      const allowed = referenceTolerance.relative * scale + referenceTolerance.absolute;
+    const { fixture: expected, model } = fixture.gradientNames;
+    const missing = expected.filter((parameter) => !model.includes(parameter));
+    if (missing.length > 0 || expected.length !== model.length) failures.push(`${fixture.name} ${fixture.stage}: gradients of the fixture (${expected.length}) and the model (${model.length}) differ${missing.length > 0 ? `; none for ${missing.join(', ')}` : ''}`);
+    for (const { what, error, allowed } of fixture.comparisons) {
       if (error === 'Infinity' || error > allowed) failures.push(`${fixture.name} ${fixture.stage} ${what}: |Δ| ${error} > ${allowed.toExponential(2)}`);
     }
   }

@@ -24,8 +24,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     for (const name of referenceConfigurationNames) {
       for (const stage of stages) {
-        it(`matches ${name} (${stage}): logits, loss, attention and all gradients within 1e-5 relative`, () => {
-          const { comparisons, gradientNames, leakedTensors } = compareWithReference(name, stage);
+        it(`matches ${name} (${stage}): logits, loss, attention and all gradients within 1e-5 relative`, async () => {
+          const { comparisons, gradientNames, leakedTensors } = await compareWithReference(name, stage);
           expect(gradientNames.fixture).toEqual(gradientNames.model);
           for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
           expect(leakedTensors).toBe(0);

@@ -53,8 +53,8 @@ describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm w
 
   for (const name of referenceConfigurationNames) {
     for (const stage of ['init', 'trained'] as const) {
-      it(`matches ${name} (${stage}): logits, loss, attention and every gradient within the reference tolerance`, () => {
-        const { comparisons, gradientNames, leakedTensors } = compareWithReference(name, stage);
+      it(`matches ${name} (${stage}): logits, loss, attention and every gradient within the reference tolerance`, async () => {
+        const { comparisons, gradientNames, leakedTensors } = await compareWithReference(name, stage);
         expect(gradientNames.fixture).toEqual(gradientNames.model);
         for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
         expect(leakedTensors).toBe(0);

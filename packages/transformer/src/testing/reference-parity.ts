@@ -2,7 +2,8 @@
  * One comparison of the model with a reference fixture (the authors' PyTorch outputs): logits,
  * attention probabilities, loss and every parameter gradient, each as the worst |Δ| against the
  * allowed `referenceTolerance.relative · max|expected| + referenceTolerance.absolute`. Shared by the
- * parity tests of this package (cpu, wasm) and of `@normfree/experiment` (wasm with native kernels).
+ * parity tests of this package (cpu, wasm; webgpu through __fixtures__/webgpu-parity-child.mjs, which
+ * the GPU benchmark also runs) and of `@normfree/experiment` (wasm with native kernels).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../create-model.js';
@@ -28,16 +29,17 @@ export function compareValues(what: string, actual: ArrayLike<number>, expected:
 }
 
 /**
- * Load the fixture, run the model on the current backend and compare everything it holds.
+ * Load the fixture, run the model on the current backend and compare everything it holds. Reads are
+ * asynchronous (`data()`), so it also serves backends without synchronous reads (webgpu in Node).
  *
  * @returns every comparison, the parameter names the fixture has gradients for and the model's, and
  *   how many tensors the forward and backward passes left behind (0 when nothing leaks).
  */
-export function compareWithReference(name: ReferenceConfigurationName, stage: ReferenceStage): {
+export async function compareWithReference(name: ReferenceConfigurationName, stage: ReferenceStage): Promise<{
   readonly comparisons: readonly ReferenceComparison[];
   readonly gradientNames: { readonly fixture: readonly string[]; readonly model: readonly string[] };
   readonly leakedTensors: number;
-} {
+}> {
   const fixture = loadReferenceFixture(name, stage);
   const { outputs } = fixture;
   const model = createModel(fixture.config, { seed: 0 });
@@ -45,22 +47,24 @@ export function compareWithReference(name: ReferenceConfigurationName, stage: Re
   for (const tensor of fixture.stateDict.values()) tensor.dispose();
   const before = tf.memory().numTensors;
   const ids = tf.tensor2d(outputs.input_ids, undefined, 'int32');
-  const probabilities: Float32Array[] = [];
+  const probabilities: tf.Tensor[] = [];
   const logits = model.forward(ids, {
     training: false,
-    observer: { onAttention: (layer, probs) => { probabilities[layer] = probs.dataSync() as Float32Array; } },
+    observer: { onAttention: (layer, probs) => { probabilities[layer] = tf.keep(probs.clone()); } }, // read after the pass
   });
-  const comparisons: ReferenceComparison[] = [compareValues('logits', logits.dataSync(), flatValues(outputs.logits))];
-  outputs.attention_probs.forEach((expected, layer) => comparisons.push(compareValues(`attention layer ${layer}`, probabilities[layer] ?? [], flatValues(expected))));
+  const comparisons: ReferenceComparison[] = [compareValues('logits', await logits.data(), flatValues(outputs.logits))];
+  for (const [layer, expected] of outputs.attention_probs.entries()) {
+    comparisons.push(compareValues(`attention layer ${layer}`, (await probabilities[layer]?.data()) ?? [], flatValues(expected)));
+  }
   const variables = model.parameters.map((parameter) => parameter.variable);
   const { value, grads } = tf.variableGrads(() => model.loss(ids, { training: false }), variables);
   // the trained loss (≈0.005) is a log-sum-exp near 0, where float32 rounding is absolute (≈1e-7): same rule as tensors
-  comparisons.push(compareValues('loss', value.dataSync(), [outputs.loss]));
+  comparisons.push(compareValues('loss', await value.data(), [outputs.loss]));
   for (const parameter of model.parameters) {
     const expected = outputs.gradients[parameter.name];
-    comparisons.push(compareValues(`d loss / d ${parameter.name}`, grads[parameter.variable.name]!.dataSync(), expected === undefined ? [] : flatValues(expected)));
+    comparisons.push(compareValues(`d loss / d ${parameter.name}`, await grads[parameter.variable.name]!.data(), expected === undefined ? [] : flatValues(expected)));
   }
-  tf.dispose([logits, ids, value, ...Object.values(grads)]);
+  tf.dispose([logits, ids, value, ...Object.values(grads), ...probabilities]);
   const leakedTensors = tf.memory().numTensors - before;
   const gradientNames = { fixture: Object.keys(outputs.gradients).sort(), model: model.parameters.map((parameter) => parameter.name).sort() };
   model.dispose();
