@@ -11,3 +11,5 @@ export * from './presets.js';
 export * from './seeded-random.js';
 export * from './safetensors.js';
 export * from './entropy-bins.js';
+export * from './fields.js';
+export * from './check-integer.js';

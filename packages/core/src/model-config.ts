@@ -5,6 +5,7 @@
  * References: paper-reference §3 (the authors' GPT-2), §3.8 (Pythia-70M).
  */
 import type { ActivationSchedule } from './activation-spec.js';
+import { checkInteger } from './check-integer.js';
 
 /**
  * - `gpt2`: the authors' GPT-2 (sequential Pre-LN or LN-free blocks, fused QK projection with the
@@ -101,10 +102,7 @@ export class ConfigError extends Error {
 }
 
 function positiveInteger(config: Record<string, unknown>, field: string): void {
-  const value = config[field];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    fail(`model config: ${field} must be a positive integer, got ${JSON.stringify(value)}`);
-  }
+  checkInteger(`model config: ${field}`, config[field], { min: 1, error: ConfigError });
 }
 
 function fraction(config: Record<string, unknown>, field: string, { max = 1, open = false } = {}): void {

@@ -2,6 +2,9 @@
  * Training options shared by the trainer, the presets and the CLI. Defaults are the authors'
  * (paper-reference §5.2, §12); presets scale steps and batch sizes down.
  */
+
+import { checkInteger } from './check-integer.js';
+
 export type OptimizerRule = 'adamw-hf' | 'adamw-torch';
 
 export interface TrainingOptions {
@@ -75,10 +78,7 @@ export function validateTrainingOptions(options: unknown): asserts options is Tr
   if (typeof options !== 'object' || options === null) throw new TypeError(`training options must be an object, got ${JSON.stringify(options)}`);
   const record = options as Record<string, unknown>;
   const integer = (field: string, min: number): void => {
-    const value = record[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      throw new RangeError(`training options: ${field} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
-    }
+    checkInteger(`training options: ${field}`, record[field], { min });
   };
   const number = (field: string, min: number, max: number): void => {
     const value = record[field];

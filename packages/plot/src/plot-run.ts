@@ -16,6 +16,7 @@ import {
   type RunStatus,
   type SlopeLog,
   type StepLog,
+  definedFields,
 } from '@normfree/core';
 
 /**
@@ -76,9 +77,7 @@ export function plotRunFromRunData(run: RunData): PlotRun {
     evals: run.evals,
     entropy: run.entropy,
     slopes: run.slopes,
-    ...(summary.finalEval === undefined ? {} : { finalEval: summary.finalEval }),
-    ...(summary.finalEntropy === undefined ? {} : { finalEntropy: summary.finalEntropy }),
-    ...(summary.diverged === undefined ? {} : { diverged: summary.diverged }),
+    ...definedFields({ finalEval: summary.finalEval, finalEntropy: summary.finalEntropy, diverged: summary.diverged }),
   };
 }
 

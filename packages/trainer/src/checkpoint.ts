@@ -20,6 +20,7 @@ import {
   type OptimizerRule,
   type SafetensorsTensor,
   type TrainingOptions,
+  definedFields,
 } from '@normfree/core';
 import type { AdamW, OptimizerStateValues } from './adamw.js';
 
@@ -141,10 +142,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     step,
     modelTensors,
     metadata,
-    ...(modelConfig === undefined ? {} : { modelConfig }),
-    ...(training === undefined ? {} : { training }),
-    ...(configuration === undefined ? {} : { configuration }),
-    ...(optimizer === undefined ? {} : { optimizer }),
+    ...definedFields({ modelConfig, training, configuration, optimizer }),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LanguageModel } from '@normfree/core';
+import { definedFields } from '@normfree/core';
 
 export interface ComputeGradientsOptions {
   /** Forward in training mode (embedding dropout on) or eval mode. */
@@ -58,7 +59,7 @@ export function computeGradients(model: LanguageModel, batches: readonly Batch[]
     const result = tf.tidy(() => {
       const ids = batchTensor(batch);                                                    // (B, T)
       const { value, grads } = tf.variableGrads(
-        () => tf.mul(model.loss(ids, { training: options.training, ...(seed === undefined ? {} : { dropoutSeed: seed }) }), scale) as tf.Scalar,
+        () => tf.mul(model.loss(ids, { training: options.training, ...definedFields({ dropoutSeed: seed }) }), scale) as tf.Scalar,
         variables,
       );
       const summed: tf.Tensor[] = [];

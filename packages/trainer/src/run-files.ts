@@ -20,6 +20,7 @@ import {
   type RunStatus,
   type RunSummary,
   type TrainingOptions,
+  definedFields,
 } from '@normfree/core';
 import type { RunConfigurationLabel } from './checkpoint.js';
 
@@ -174,9 +175,7 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
     wallSeconds: input.wallSeconds,
     backend: input.backend,
     parameterCount: input.parameterCount,
-    ...(input.finalEval === undefined ? {} : { finalEval: input.finalEval }),
-    ...(input.finalEntropy === undefined ? {} : { finalEntropy: input.finalEntropy }),
-    ...(input.diverged === undefined ? {} : { diverged: input.diverged }),
+    ...definedFields({ finalEval: input.finalEval, finalEntropy: input.finalEntropy, diverged: input.diverged }),
   };
 }
 

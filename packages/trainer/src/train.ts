@@ -38,6 +38,7 @@ import {
   type StepLog,
   type TrainingOptions,
   type TrainingProbe,
+  definedFields,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW, type OptimizerStateValues } from './adamw.js';
 import { evaluate } from './evaluate.js';
@@ -149,7 +150,7 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
     }
     for (let step = startStep + 1; step <= lastStep; step++) {
       if (args.signal?.aborted === true) {
-        return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...(finalEval === undefined ? {} : { finalEval }) };
+        return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...definedFields({ finalEval }) };
       }
       const started = now();
       const result = await optimizerStep(model, optimizer, {
@@ -163,7 +164,7 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       if (result.status === 'diverged') {
         const diverged: DivergedLog = { type: 'diverged', step, reason: result.reason };
         yield diverged;
-        return { status: 'diverged', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, diverged, ...(finalEval === undefined ? {} : { finalEval }) };
+        return { status: 'diverged', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, diverged, ...definedFields({ finalEval }) };
       }
       const { loss: lossValue, gradNorm, learningRate } = result;
       const slopes = hasSlopes ? model.slopes() : undefined;
@@ -178,7 +179,7 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
         tokensPerSecond: msPerStep > 0 ? (tokensPerStep * 1000) / msPerStep : 0,
         msPerStep,
         tokens: step * tokensPerStep,
-        ...(slopes === undefined ? {} : { slopes }),
+        ...definedFields({ slopes }),
       };
       yield stepLog;
       yield* probeRecords(probes, model, step, lastStep);
@@ -193,7 +194,7 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       }
       await tf.nextFrame();
     }
-    return { status: 'completed', stepsCompleted: lastStep, tokensSeen: lastStep * tokensPerStep, ...(finalEval === undefined ? {} : { finalEval }) };
+    return { status: 'completed', stepsCompleted: lastStep, tokensSeen: lastStep * tokensPerStep, ...definedFields({ finalEval }) };
   } finally {
     if (ownOptimizer) optimizer.dispose();
   }

@@ -30,6 +30,7 @@ import {
   type RunSummary,
   type TrainingOptions,
   type TrainingProbe,
+  definedFields,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW } from '../adamw.js';
 import { decodeCheckpoint, encodeCheckpoint, loadModelTensors, type RunConfigurationLabel } from '../checkpoint.js';
@@ -108,7 +109,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   const seed = args.seed ?? options.seed;
   if (seed !== options.seed) throw new RangeError(`runTraining: seed ${seed} differs from options.seed ${options.seed}`);
   const paths = Object.fromEntries(Object.entries(runFileNames).map(([key, name]) => [key, join(dir, name)])) as Record<keyof typeof runFileNames, string>;
-  const requested: RunConfigFile = { version: 1, kind: 'normfree-run', configuration, seed, model: model.config, training: options, ...(args.data === undefined ? {} : { data: args.data }) };
+  const requested: RunConfigFile = { version: 1, kind: 'normfree-run', configuration, seed, model: model.config, training: options, ...definedFields({ data: args.data }) };
 
   // 1. a fresh folder, or a resume that matches what is there
   const existing = await readRunConfig(dir);
@@ -183,8 +184,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
       await writeCheckpoint(step);
       await writeSummary('running');
     },
-    ...(args.signal === undefined ? {} : { signal: args.signal }),
-    ...(args.now === undefined ? {} : { now: args.now }),
+    ...definedFields({ signal: args.signal, now: args.now }),
   });
   let outcome: TrainOutcome | undefined;
   try {
