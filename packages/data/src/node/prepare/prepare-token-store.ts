@@ -13,6 +13,11 @@
  * 4. When every input is read, the last shards are finished, `tokenizer.json` and `manifest.json`
  *    are written, and `.prepare/` is removed.
  *
+ * This file reads the inputs and wires the parts together; each part has a file of its own:
+ * prepare-options.ts (the options check and the store identity), open-store-folder.ts (start or
+ * resume), ordered-tokenize-pipeline.ts (steps 1 and 2), prepare-session.ts (step 3, one shard
+ * writer per split) and write-store-manifest.ts (step 4).
+ *
  * References:
  * 1. paper-reference §5.1 (run_clm.py:59-71): each file tokenized whole, cut into consecutive,
  *    non-overlapping windows of T tokens, the tail dropped, nothing packed across files.
@@ -106,6 +111,7 @@ export async function prepareTokenStore(options: PrepareTokenStoreOptions): Prom
     },
     batchChars: settings.batchChars,
     batchItems: maxItemsPerBatch,
+    // Two batches per worker: none waits for work, and reading stays at most that far ahead.
     maxInFlight: Math.max(2, 2 * settings.workers),
     use: async (batch) => {
       await session.commit(batch);
