@@ -1,6 +1,6 @@
 // Manual check of local-cluster.ts (tools/ is outside the vitest projects). Run as root:
 //   bash tools/ensure-slurm.sh
-//   node --import "$(ls -d node_modules/.pnpm/tsx@*/node_modules/tsx | head -1)/dist/esm/index.mjs" tools/slurm/check-local-cluster.ts
+//   node --import "./$(ls -d node_modules/.pnpm/tsx@*/node_modules/tsx | head -1)/dist/esm/index.mjs" tools/slurm/check-local-cluster.ts
 // Starts a cluster, runs a 4-task array, cancels + requeues one task of a 2-task array, stops.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

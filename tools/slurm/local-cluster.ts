@@ -24,7 +24,9 @@
 //                                 --no-requeue. The output file is truncated on the rerun unless
 //                                 sbatch got --open-mode=append.
 //
-// Only node: imports, no dependencies: vitest transpiles this file when a test imports it.
+// Only node: imports and TypeScript (a root devDependency, loaded when a cluster starts):
+// vitest transpiles this file when a test imports it; the reaper and watchdog it starts as child
+// processes live in reaper.ts, compiled here with TypeScript's transpileModule.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, existsSync, openSync, closeSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ReaperArguments } from './reaper.js';
 
 export interface StartLocalSlurmOptions {
   /** CPUs the node offers (default: what `slurmd -C` detects). More than the hardware is allowed. */
@@ -212,72 +215,30 @@ function parseJobRecords(stdout: string): SlurmJobRecord[] {
   return records;
 }
 
-// Kills every process of one cluster: whatever has its cwd or an open file under the cluster dir
-// (slurmctld, slurmd, munged, slurmstepd: it keeps the slurmd log open), whatever has
-// SLURM_CONF=<this conf> in its environment (job processes), and the whole session of every
-// slurmstepd found (job processes that dropped their environment). Never the caller or its
-// ancestors. Plain JS run with `node -e` both by stop() and by the watchdog, so one copy of it.
-const REAPER_JS = String.raw`
-const fs = require('node:fs');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function statOf(pid) {
-  try {
-    const s = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ppid: +rest[1], sid: +rest[3] };
-  } catch { return undefined; }
-}
-function protectedPids() {
-  const keep = new Set([1, process.pid]);
-  let pid = process.pid;
-  for (let i = 0; i < 64; i++) { const st = statOf(pid); if (!st || st.ppid <= 1) break; keep.add(st.ppid); pid = st.ppid; }
-  return keep;
-}
-function scan(dir, conf, keep) {
-  const under = (p) => p === dir || p.startsWith(dir + '/');
-  const mySid = statOf(process.pid)?.sid;
-  const hits = new Set(); const sessions = new Set(); const all = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    const pid = +name; const st = statOf(pid); if (!st) continue;
-    all.push([pid, st]);
-    if (keep.has(pid)) continue;
-    let hit = false;
-    try { hit = under(fs.readlinkSync('/proc/' + pid + '/cwd')); } catch {}
-    if (!hit) { try { for (const fd of fs.readdirSync('/proc/' + pid + '/fd')) { try { if (under(fs.readlinkSync('/proc/' + pid + '/fd/' + fd))) { hit = true; break; } } catch {} } } catch {} }
-    if (!hit) { try { hit = fs.readFileSync('/proc/' + pid + '/environ', 'latin1').split('\0').includes('SLURM_CONF=' + conf); } catch {} }
-    if (hit) { hits.add(pid); if (st.comm.startsWith('slurmstepd') && st.sid !== mySid && st.sid > 1) sessions.add(st.sid); }
-  }
-  for (const [pid, st] of all) if (sessions.has(st.sid) && !keep.has(pid)) hits.add(pid);
-  return [...hits];
-}
-async function reap(dir, conf) {
-  const keep = protectedPids();
-  for (let round = 0; round < 20; round++) {
-    const pids = scan(dir, conf, keep);
-    if (pids.length === 0) return;
-    for (const pid of pids) { try { process.kill(pid, round < 2 ? 'SIGTERM' : 'SIGKILL'); } catch {} }
-    await sleep(round < 2 ? 1000 : 250);
-  }
-}
-`;
+let reaperScript: Promise<string> | undefined;
 
-const REAPER_MAIN_JS = `${REAPER_JS}
-reap(process.argv[1], process.argv[2]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
-`;
+/**
+ * reaper.ts (the reaper and the watchdog, typed) compiled to one ES module that runs its command
+ * line: Node 20 runs no TypeScript, and the watchdog must outlive this process, so both run as
+ * `node --input-type=module -e <script> <ReaperArguments>`. Compiled once per process, on first use.
+ */
+function compiledReaper(): Promise<string> {
+  reaperScript ??= (async () => {
+    const { default: typescript } = await import('typescript');
+    const source = await readFile(new URL('./reaper.ts', import.meta.url), 'utf8');
+    const { outputText } = typescript.transpileModule(source, {
+      fileName: 'reaper.ts',
+      compilerOptions: { module: typescript.ModuleKind.ESNext, target: typescript.ScriptTarget.ES2022 },
+    });
+    return `${outputText}\nawait runReaperCommand(process.argv.slice(1));\n`;
+  })();
+  return reaperScript;
+}
 
-// Waits while the test process (argv[3]) lives and the dir exists; when the test process dies
-// without stop(), reaps the cluster and removes the dir.
-const WATCHDOG_JS = `${REAPER_JS}
-const [dir, conf, parent] = [process.argv[1], process.argv[2], +process.argv[3]];
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
-(async () => {
-  while (alive(parent) && fs.existsSync(dir)) await sleep(1000);
-  if (!fs.existsSync(dir)) return;
-  await reap(dir, conf);
-  fs.rmSync(dir, { recursive: true, force: true });
-})().then(() => process.exit(0), () => process.exit(1));
-`;
+/** The arguments of `node` (process.execPath) that run one reaper command in a child process. */
+export async function reaperNodeArguments(args: ReaperArguments): Promise<string[]> {
+  return ['--input-type=module', '-e', await compiledReaper(), ...args];
+}
 
 function childExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
@@ -384,7 +345,11 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
   };
 
   const reap = async (): Promise<void> => {
-    await run(process.execPath, ['-e', REAPER_MAIN_JS, dir, confPath], { env: process.env, cwd: '/', timeoutMs: 60_000 });
+    await run(process.execPath, await reaperNodeArguments(['reap', dir, confPath]), {
+      env: process.env,
+      cwd: '/',
+      timeoutMs: 60_000,
+    });
   };
 
   const stop = async (): Promise<void> => {
@@ -445,7 +410,8 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
     await writeFile(path.join(dir, 'plugstack.conf'), '');
 
     // The watchdog goes first so that a crash anywhere below still cleans up.
-    watchdog = spawn(process.execPath, ['-e', WATCHDOG_JS, dir, confPath, String(process.pid)], {
+    const watchdogArguments = await reaperNodeArguments(['watch', dir, confPath, String(process.pid)]);
+    watchdog = spawn(process.execPath, watchdogArguments, {
       cwd: '/',
       env: { PATH: env['PATH'] ?? '/usr/bin:/bin' },
       stdio: 'ignore',

@@ -37,6 +37,8 @@ export const tokenStoreFileNames = {
 /** The two sides of a store. */
 export type TokenStoreSplitName = 'train' | 'validation';
 export const tokenStoreSplitNames: readonly TokenStoreSplitName[] = ['train', 'validation'];
+/** Share of documents held out for validation when no separate validation inputs are given (paper-reference §5.1). */
+export const defaultValidationFraction = 0.05;
 
 /** Storage type of ids: uint16 when every id is below 65536, else uint32. */
 export type TokenStoreDtype = 'uint16' | 'uint32';
