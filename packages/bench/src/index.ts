@@ -27,6 +27,10 @@
  * - `runBenchTask(task: BenchTask): Promise<BenchRun>` — one task in this process (what a worker runs).
  * - `createBenchTraining({ preset, configuration }): Promise<BenchTraining>` — the model and the
  *   trainer's step that a training task times.
+ * - `runGpuBenchmark(flags: GpuBenchmarkFlags, print?): Promise<number>` — the GPU benchmark
+ *   (`npm run gpu-benchmark`, compiled `dist/gpu-benchmark.js`): adapters, fixture parity, matmul
+ *   TFLOP/s and training tokens/s on webgpu (and tfjs-node-gpu); resolves to the exit code.
+ *   `parseGpuBenchmarkFlags(args)` reads its command line.
  */
 export { defaultBenchConfiguration, paperPresetBenchBatchSize } from './api.js';
 export type {
@@ -50,3 +54,7 @@ export { runBenchTask } from './bench-worker.js';
 export { createBenchTraining, type BenchTraining, type BenchStepResult, type CreateBenchTrainingOptions } from './bench-training.js';
 export { trainingFlopsPerStep } from './flops.js';
 export type { KernelTime, StepProfile } from './profile-step.js';
+export { runGpuBenchmark, formatBackend, gpuChildScriptPath, type GpuBenchmarkReport, type GpuBackendFailure } from './gpu-benchmark.js';
+export type { GpuBackendResult, GpuMatmulResult, GpuTrainingResult } from './gpu-benchmark-child.js';
+export { parseGpuBenchmarkFlags, GpuBenchmarkUsageError, type GpuBenchmarkFlags, type GpuBenchmarkBackend } from './gpu-benchmark-flags.js';
+export { judgeParity, formatParity, type ParityReport, type ParityFixtureRecord } from './gpu-parity.js';
