@@ -15,7 +15,13 @@ import { releaseBackend, selectBackend } from '@normfree/backend';
 import { createRunJob } from '@normfree/experiment';
 import { createInProcessExecutor, loadTokenizerVocabSize } from '@normfree/experiment/node';
 import { runFileNames } from '@normfree/trainer';
-import { gpuBenchmarkBackends, median, parseGpuBenchmarkFlags, type GpuBenchmarkBackend, type GpuBenchmarkFlags } from './gpu-benchmark-flags.js';
+import {
+  gpuBenchmarkBackends,
+  median,
+  parseGpuBenchmarkFlags,
+  type GpuBenchmarkBackend,
+  type GpuBenchmarkFlags,
+} from './gpu-benchmark-flags.js';
 
 /** Throughput of `repeats` square products of size n, after two untimed ones. */
 export interface GpuMatmulResult {
@@ -51,7 +57,12 @@ export interface GpuBackendResult {
 
 /** The presets a child trains: [preset, steps, micro-batch]. */
 function trainingPlan(quick: boolean): readonly (readonly [string, number, number])[] {
-  return quick ? [['smoke', 6, 4]] : [['laptop', 20, 32], ['paper-gpt2', 4, 8]];
+  return quick
+    ? [['smoke', 6, 4]]
+    : [
+        ['laptop', 20, 32],
+        ['paper-gpt2', 4, 8],
+      ];
 }
 
 /** Bytes TF.js has in GPU buffers; WebGPU has no memory query, so this is what TF.js allocated. */
@@ -87,7 +98,9 @@ async function timeMatmuls(quick: boolean, sample: () => void): Promise<GpuMatmu
 /** The step logs of a finished run folder. */
 function stepLogs(runDir: string): StepLog[] {
   const lines = readFileSync(join(runDir, runFileNames.logs), 'utf8').trim().split('\n');
-  return lines.map((line) => JSON.parse(line) as RunLogRecord).filter((record): record is StepLog => record.type === 'step');
+  return lines
+    .map((line) => JSON.parse(line) as RunLogRecord)
+    .filter((record): record is StepLog => record.type === 'step');
 }
 
 /**
@@ -95,9 +108,18 @@ function stepLogs(runDir: string): StepLog[] {
  *
  * @param backend - selected strictly: a backend that cannot start rejects with its reason.
  */
-export async function measureGpuBackend(backend: GpuBenchmarkBackend, flags: GpuBenchmarkFlags): Promise<GpuBackendResult> {
+export async function measureGpuBackend(
+  backend: GpuBenchmarkBackend,
+  flags: GpuBenchmarkFlags,
+): Promise<GpuBackendResult> {
   const adapter = flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter };
-  const selected = await selectBackend({ prefer: backend, strict: true, quiet: true, allowSoftwareAdapter: flags.allowSoftwareAdapter, ...adapter });
+  const selected = await selectBackend({
+    prefer: backend,
+    strict: true,
+    quiet: true,
+    allowSoftwareAdapter: flags.allowSoftwareAdapter,
+    ...adapter,
+  });
   let peakGpuBytes = gpuBytes();
   const sample = (): void => {
     const bytes = gpuBytes();
@@ -119,15 +141,29 @@ export async function measureGpuBackend(backend: GpuBenchmarkBackend, flags: Gpu
         ...adapter,
         allowSoftwareAdapter: flags.allowSoftwareAdapter,
         // No evaluation, entropy or checkpoint inside the timed steps.
-        overrides: { steps, batchSize, gradientAccumulation: 1, evalEvery: 1_000_000, entropyEvery: 1_000_000, evalWindows: batchSize, checkpointEvery: 0 },
+        overrides: {
+          steps,
+          batchSize,
+          gradientAccumulation: 1,
+          evalEvery: 1_000_000,
+          entropyEvery: 1_000_000,
+          evalWindows: batchSize,
+          checkpointEvery: 0,
+        },
         runDir: join(scratch, preset),
       });
       const started = performance.now();
       const summary = await executor(job, { resume: false, onProgress: sample });
-      const speeds = stepLogs(job.runDir).slice(1).map((record) => record.tokensPerSecond); // step 1 compiles shaders
+      const speeds = stepLogs(job.runDir)
+        .slice(1)
+        .map((record) => record.tokensPerSecond); // step 1 compiles shaders
       training.push({
-        preset, batch: `${batchSize} × ${job.model.blockSize}`, steps, status: summary.status,
-        tokensPerSecond: median(speeds), seconds: (performance.now() - started) / 1000,
+        preset,
+        batch: `${batchSize} × ${job.model.blockSize}`,
+        steps,
+        status: summary.status,
+        tokensPerSecond: median(speeds),
+        seconds: (performance.now() - started) / 1000,
       });
     }
   } finally {
@@ -139,7 +175,9 @@ export async function measureGpuBackend(backend: GpuBenchmarkBackend, flags: Gpu
 async function main(): Promise<void> {
   const [backend, ...rest] = process.argv.slice(2);
   if (!(gpuBenchmarkBackends as readonly (string | undefined)[]).includes(backend)) {
-    throw new Error(`the GPU benchmark's child measures one of ${gpuBenchmarkBackends.join(', ')}, got '${backend ?? ''}'`);
+    throw new Error(
+      `the GPU benchmark's child measures one of ${gpuBenchmarkBackends.join(', ')}, got '${backend ?? ''}'`,
+    );
   }
   const result = await measureGpuBackend(backend as GpuBenchmarkBackend, parseGpuBenchmarkFlags(rest));
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -148,8 +186,11 @@ async function main(): Promise<void> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Exit explicitly, as the .mjs script did: an open GPU device may keep the event loop alive (not verified).
-  main().then(() => process.exit(0), (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -43,14 +43,17 @@ export function parseGpuBenchmarkFlags(args: readonly string[]): GpuBenchmarkFla
   for (let index = 0; index < args.length; index++) {
     const argument = args[index] ?? '';
     if (switchFlags.has(argument) || valueFlags.has(argument)) {
-      if (switches.has(argument) || values.has(argument)) throw new GpuBenchmarkUsageError(`${argument} is given twice`);
+      if (switches.has(argument) || values.has(argument))
+        throw new GpuBenchmarkUsageError(`${argument} is given twice`);
     }
     if (switchFlags.has(argument)) {
       switches.add(argument);
     } else if (valueFlags.has(argument)) {
       const value = args[index + 1];
       if (value === undefined || value.startsWith('--')) {
-        throw new GpuBenchmarkUsageError(`${argument} needs a value, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+        throw new GpuBenchmarkUsageError(
+          `${argument} needs a value, got ${value === undefined ? 'nothing' : `'${value}'`}`,
+        );
       }
       values.set(argument, value);
       index++;
@@ -82,5 +85,7 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }

@@ -63,25 +63,37 @@ export function gpuChildScriptPath(moduleUrl: string = import.meta.url): string 
   return fileURLToPath(new URL('../dist/gpu-benchmark-child.js', moduleUrl)); // from src/
 }
 
-const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+/** The first `count` lines of an error's message, joined into one. */
+const firstLines = (error: unknown, count: number): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n').slice(0, count).join(' ');
+const firstLine = (error: unknown): string => firstLines(error, 1);
 
 /** The printed lines of one measured backend. */
 export function formatBackend(result: GpuBackendResult): string[] {
   const lines = [`${result.backend}: ${result.info}`];
   for (const { n, tflops } of result.matmul) {
-    lines.push(`  matmul ${n}³: ${tflops >= 0.1 ? `${tflops.toFixed(2)} TFLOP/s` : `${(tflops * 1000).toFixed(2)} GFLOP/s`}`);
+    lines.push(
+      `  matmul ${n}³: ${tflops >= 0.1 ? `${tflops.toFixed(2)} TFLOP/s` : `${(tflops * 1000).toFixed(2)} GFLOP/s`}`,
+    );
   }
   for (const row of result.training) {
     const speed = `${Math.round(row.tokensPerSecond)} tokens/s (median after the first step)`;
-    lines.push(`  train ${row.preset} (batch ${row.batch}, ${row.steps} steps, ${row.status}): ${speed}, ${row.seconds.toFixed(1)} s`);
+    lines.push(
+      `  train ${row.preset} (batch ${row.batch}, ${row.steps} steps, ${row.status}): ` +
+        `${speed}, ${row.seconds.toFixed(1)} s`,
+    );
   }
-  const memory = result.peakGpuBytes === null ? 'not reported by this backend' : `${(result.peakGpuBytes / 2 ** 20).toFixed(0)} MiB`;
+  const memory =
+    result.peakGpuBytes === null ? 'not reported by this backend' : `${(result.peakGpuBytes / 2 ** 20).toFixed(0)} MiB`;
   lines.push(`  GPU memory allocated by TF.js, peak sampled: ${memory}`);
   return lines;
 }
 
 /** Run the whole benchmark, printing as it goes; resolves to the exit code. */
-export async function runGpuBenchmark(flags: GpuBenchmarkFlags, print: (line: string) => void = console.log): Promise<number> {
+export async function runGpuBenchmark(
+  flags: GpuBenchmarkFlags,
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const date = new Date().toISOString();
   const cpu = `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`;
   print(`normfree GPU benchmark${flags.quick ? ' (--quick: smoke sizes)' : ''}; ${cpu}, Node ${process.version}`);
@@ -95,34 +107,56 @@ export async function runGpuBenchmark(flags: GpuBenchmarkFlags, print: (line: st
   }
 
   // The parity child reads the adapter from the environment; the backend children get it as a flag.
-  const environment = { ...process.env, ...(flags.gpuAdapter === undefined ? {} : { NORMFREE_GPU_ADAPTER: flags.gpuAdapter }) };
+  const environment = {
+    ...process.env,
+    ...(flags.gpuAdapter === undefined ? {} : { NORMFREE_GPU_ADAPTER: flags.gpuAdapter }),
+  };
   const parity = await runParity(environment);
   print(`\n${formatParity(parity)}`);
 
   const backends: (GpuBackendResult | GpuBackendFailure)[] = [];
   for (const backend of gpuBenchmarkBackends) {
     if (backend === 'tensorflow') {
-      const problem = await checkBackend('tensorflow', {}).then(() => undefined, (error: unknown) => firstLine(error));
+      const problem = await checkBackend('tensorflow', {}).then(
+        () => undefined,
+        (error: unknown) => firstLine(error),
+      );
       if (problem !== undefined) {
         print(`\ntensorflow: not measured (${problem})`);
         continue;
       }
     }
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [gpuChildScriptPath(), backend, ...childArguments(flags)], {
-        env: environment, maxBuffer: 16 * 1024 * 1024, timeout: 3 * 60 * 60 * 1000,
-      });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [gpuChildScriptPath(), backend, ...childArguments(flags)],
+        {
+          env: environment,
+          maxBuffer: 16 * 1024 * 1024,
+          timeout: 3 * 60 * 60 * 1000,
+        },
+      );
       const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as GpuBackendResult;
       backends.push(result);
       print(`\n${formatBackend(result).join('\n')}`);
     } catch (error) {
       backends.push({ backend, error: firstLine(error) });
-      print(`\n${backend}: failed (${(error instanceof Error ? error.message : String(error)).split('\n').slice(0, 3).join(' ')})`);
+      print(
+        `\n${backend}: failed (${firstLines(error, 3)})`,
+      );
     }
   }
 
   if (flags.json !== undefined) {
-    const report: GpuBenchmarkReport = { date, cpu, node: process.version, quick: flags.quick, adapters, parity, backends };
+    const report: GpuBenchmarkReport = {
+      date,
+      cpu,
+      node: process.version,
+      quick: flags.quick,
+      adapters,
+      parity,
+      backends,
+    };
     const path = resolve(flags.json);
     await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
     print(`\nresults: ${path}`);
@@ -144,8 +178,11 @@ async function main(): Promise<number> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Exit explicitly, as the .mjs script did: an open GPU device may keep the event loop alive (not verified).
-  main().then((code) => process.exit(code), (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -12,12 +12,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-/** What the parity child prints for one fixture and stage (`error` is the string `Infinity` for NaN or a length mismatch). */
+/**
+ * What the parity child prints for one fixture and stage (`error` is the string `Infinity` for a NaN
+ * or a length mismatch: JSON has no Infinity).
+ */
 export interface ParityFixtureRecord {
   readonly name: string;
   readonly stage: string;
   readonly gradientNames: { readonly fixture: readonly string[]; readonly model: readonly string[] };
-  readonly comparisons: readonly { readonly what: string; readonly error: number | 'Infinity'; readonly allowed: number }[];
+  readonly comparisons: readonly {
+    readonly what: string;
+    readonly error: number | 'Infinity';
+    readonly allowed: number;
+  }[];
 }
 
 export interface ParityReport {
@@ -33,7 +40,9 @@ export interface ParityReport {
 }
 
 /** The parity child of the transformer package, found from this module (`src/` and `dist/` alike). */
-export const parityChildPath = fileURLToPath(new URL('../../transformer/src/__fixtures__/webgpu-parity-child.mjs', import.meta.url));
+export const parityChildPath = fileURLToPath(
+  new URL('../../transformer/src/__fixtures__/webgpu-parity-child.mjs', import.meta.url),
+);
 
 const isFixtureRecord = (record: Record<string, unknown>): boolean => 'comparisons' in record;
 
@@ -46,10 +55,14 @@ export function judgeParity(records: readonly Record<string, unknown>[]): Parity
     const missing = expected.filter((parameter) => !model.includes(parameter));
     if (missing.length > 0 || expected.length !== model.length) {
       const none = missing.length > 0 ? `; none for ${missing.join(', ')}` : '';
-      failures.push(`${fixture.name} ${fixture.stage}: gradients of the fixture (${expected.length}) and the model (${model.length}) differ${none}`);
+      failures.push(
+        `${fixture.name} ${fixture.stage}: gradients of the fixture (${expected.length}) ` +
+          `and the model (${model.length}) differ${none}`,
+      );
     }
     for (const { what, error, allowed } of fixture.comparisons) {
-      if (error === 'Infinity' || error > allowed) failures.push(`${fixture.name} ${fixture.stage} ${what}: |Δ| ${error} > ${allowed.toExponential(2)}`);
+      if (error === 'Infinity' || error > allowed)
+        failures.push(`${fixture.name} ${fixture.stage} ${what}: |Δ| ${error} > ${allowed.toExponential(2)}`);
     }
   }
   const first = records[0];
@@ -68,10 +81,20 @@ export function judgeParity(records: readonly Record<string, unknown>[]): Parity
  * Run the parity child (30 minutes at most) with `environment` and judge what it printed. Never
  * rejects: a child that cannot run comes back as `passed: false` with the first line of its error.
  */
-export async function runParity(environment: NodeJS.ProcessEnv, childPath: string = parityChildPath): Promise<ParityReport> {
+export async function runParity(
+  environment: NodeJS.ProcessEnv,
+  childPath: string = parityChildPath,
+): Promise<ParityReport> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [childPath], { env: environment, maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60 * 1000 });
-    const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { stdout } = await promisify(execFile)(process.execPath, [childPath], {
+      env: environment,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 30 * 60 * 1000,
+    });
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     return judgeParity(records);
   } catch (error) {
     return { passed: false, error: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' };
@@ -82,9 +105,11 @@ export async function runParity(environment: NodeJS.ProcessEnv, childPath: strin
 export function formatParity(parity: ParityReport): string {
   if (parity.error !== undefined) return `Fixture parity: could not run (${parity.error})`;
   if (!parity.passed) {
-    const failures = parity.failures !== undefined && parity.failures.length > 0 ? parity.failures : ['no fixture was compared'];
+    const failures =
+      parity.failures !== undefined && parity.failures.length > 0 ? parity.failures : ['no fixture was compared'];
     return `Fixture parity on ${parity.adapter ?? 'an unknown adapter'}: FAILED:\n  ${failures.join('\n  ')}`;
   }
   const tolerance = parity.tolerance === undefined ? '' : `, relative ${parity.tolerance.relative}`;
-  return `Fixture parity on ${parity.adapter ?? 'an unknown adapter'}: PASSED (${parity.fixtures ?? 0} fixtures${tolerance})`;
+  const adapter = parity.adapter ?? 'an unknown adapter';
+  return `Fixture parity on ${adapter}: PASSED (${parity.fixtures ?? 0} fixtures${tolerance})`;
 }
