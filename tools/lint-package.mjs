@@ -2,6 +2,7 @@
 // checker cannot see.
 //  1. Root entries of platform-neutral packages never import `node:` modules (style.md §15);
 //     node-only code lives under src/node/ (the `./node` subpath) or in files named *.node.ts.
+//     The cli, backend-native and bench are Node-only packages (`nodeOnlyPackages`).
 //  2. Libraries import @tensorflow/tfjs-core only, never the union package or a backend
 //     (ARCHITECTURE rule 2); backend/cli/examples are apps and are exempt.
 //  3. @normfree/plot does not import TF.js at all (rule 3), and @normfree/core imports it at run time
@@ -48,10 +49,14 @@ const packageGraph = {
     '@normfree/core', '@normfree/backend', '@normfree/backend-native', '@normfree/data', '@normfree/activations',
     '@normfree/transformer', '@normfree/entropy', '@normfree/trainer', '@normfree/plot',
   ],
+  // The benchmark times @normfree/transformer's model under @normfree/trainer's step with the run
+  // settings of `normfree train` (experiment's resolveRunSettings), on the native kernels that
+  // experiment enables, and the GPU benchmark trains through experiment's in-process executor.
+  '@normfree/bench': ['@normfree/core', '@normfree/backend', '@normfree/experiment', '@normfree/transformer', '@normfree/trainer'],
   // The cli is an app: ARCHITECTURE rule 2 has apps choose the backend (it reads nodeBackendNames for
   // --backend); backend-native is reached through experiment only. `prepare` and `tokenizer train`
   // are @normfree/data's corpus tools, which the cli only parses for and prints.
-  '@normfree/cli': ['@normfree/experiment', '@normfree/core', '@normfree/plot', '@normfree/backend', '@normfree/data'],
+  '@normfree/cli': ['@normfree/experiment', '@normfree/bench', '@normfree/core', '@normfree/plot', '@normfree/backend', '@normfree/data'],
 };
 const anyPackage = '*';
 
@@ -72,7 +77,7 @@ function allowedImports(name) {
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const name = pkg.name;
 const apps = new Set(['@normfree/backend', '@normfree/cli', '@normfree/backend-native']);
-const nodeOnlyPackages = new Set(['@normfree/cli', '@normfree/backend-native']);
+const nodeOnlyPackages = new Set(['@normfree/cli', '@normfree/backend-native', '@normfree/bench']);
 const problems = [];
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 

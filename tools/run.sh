@@ -33,7 +33,7 @@ case "$command" in
     ;;
   gpu-benchmark)
     install_and_build
-    exec node packages/experiment/scripts/gpu-benchmark.mjs "$@"
+    exec node packages/bench/dist/gpu-benchmark.js "$@"
     ;;
   test)
     install_and_build

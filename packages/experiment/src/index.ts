@@ -1,6 +1,6 @@
 /**
- * @normfree/experiment: plans and run settings (browser-safe). Training, folders, executors, reports
- * and the benchmark are Node-only: `@normfree/experiment/node`.
+ * @normfree/experiment: plans and run settings (browser-safe). Training, folders, executors and
+ * reports are Node-only: `@normfree/experiment/node`. The benchmark is `@normfree/bench`.
  */
 export { ExperimentInputError, errorMessage, asInputError } from './errors.js';
 export { formatDuration } from './format.js';

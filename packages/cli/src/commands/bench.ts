@@ -1,11 +1,11 @@
 /**
  * `normfree bench`: training-step and matmul timings per backend. The benchmark itself is
- * `runBench` of `@normfree/experiment/node`; this file only parses options and prints.
+ * `runBench` of `@normfree/bench`; this file only parses options and prints.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeFileAtomic } from '@normfree/core/node';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
@@ -13,8 +13,12 @@ import { parseConfigurationList, parsePositiveInteger, parsePositiveNumber } fro
 import type { CliIo } from '../program.js';
 
 const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as const;
-/** The project's PyTorch baseline, `shared/bench/torch_gpt2_step.py` beside the repository (from src/ and dist/ alike). */
-const defaultTorchScript = fileURLToPath(new URL('../../../../../shared/bench/torch_gpt2_step.py', import.meta.url));
+/**
+ * The project's PyTorch baseline, shipped in @normfree/bench (its `defaultTorchScript`). Located through
+ * the package's manifest so that `--help` does not load the benchmark and TF.js.
+ */
+const benchPackageFolder = dirname(createRequire(import.meta.url).resolve('@normfree/bench/package.json'));
+const defaultTorchScript = join(benchPackageFolder, 'python', 'torch_gpt2_step.py');
 const benchBackends = ['wasm', 'wasm+native', 'cpu'] as const;
 
 function listOf<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
@@ -68,14 +72,14 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
     .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
     .option('--threads <list>', 'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch once per count (default: the cores here ÷ --processes)', sizes)
     .option('--torch-python <path>', 'a Python with torch and transformers: also time PyTorch\'s GPT-2 step at each preset\'s sizes with the same threads, and print normfree ÷ PyTorch')
-    .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's shared baseline next to the repository)`)
+    .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's baseline shipped in @normfree/bench)`)
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
     .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
     .action(async (flags: BenchFlags) => {
       const jsonPath = flags.json === undefined ? undefined : absolute(flags.json);
       if (jsonPath !== undefined && existsSync(jsonPath)) throw new UsageError(`--json '${jsonPath}' already exists; nothing was overwritten. Choose another file.`);
-      const bench = await import('@normfree/experiment/node');
+      const bench = await import('@normfree/bench');
       let baseline;
       if (flags.baseline !== undefined) {
         const path = absolute(flags.baseline);

@@ -5,7 +5,15 @@
  * this platform and no source build), training runs on plain wasm and the reason, which says how to
  * get the kernels, is returned for the caller to print.
  */
-import type { NativeStatusSummary } from './bench/api.js';
+/** What registering the native kernels did: on or off and why, the SIMD level, the kernels, the threads. */
+export interface NativeStatusSummary {
+  readonly enabled: boolean;
+  readonly reason: string;
+  readonly simd: string | null;
+  readonly kernels: readonly string[];
+  /** Threads of the native kernels (absent when disabled, and in results written before they had threads). */
+  readonly threads?: number;
+}
 
 const packageName = '@normfree/backend-native';
 

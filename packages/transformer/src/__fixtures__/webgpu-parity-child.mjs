@@ -6,14 +6,14 @@
 // dataSync() needs OffscreenCanvas, which Node lacks), then `{"done":…}`.
 import * as tf from '@tensorflow/tfjs-core';
 import { releaseBackend, selectBackend } from '@normfree/backend';
-import { compareWithReference, referenceConfigurationNames } from '@normfree/transformer/testing';
+import { compareWithReference, referenceConfigurationNames, referenceTolerance } from '@normfree/transformer/testing';
 
 const started = Date.now();
 // NORMFREE_GPU_ADAPTER: the adapter the GPU benchmark was asked for (default: Dawn's choice).
 const gpuAdapter = process.env.NORMFREE_GPU_ADAPTER;
 const selected = await selectBackend({ prefer: 'webgpu', strict: true, quiet: true, allowSoftwareAdapter: true, ...(gpuAdapter ? { gpuAdapter } : {}) });
 const print = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
-print({ backend: selected.name, info: selected.info });
+print({ backend: selected.name, info: selected.info, tolerance: referenceTolerance }); // the GPU benchmark prints the tolerance
 for (const name of referenceConfigurationNames) {
   for (const stage of ['init', 'trained']) {
     const { comparisons, gradientNames } = await compareWithReference(name, stage);

@@ -1,6 +1,13 @@
-/** Types of the benchmark (`normfree bench`): options, a worker's task, the JSON result, baseline ratios. */
+/**
+ * Types of the benchmark (`normfree bench`): options, a worker's task, the JSON result, a PyTorch
+ * measurement, baseline ratios. Every other file of the package imports its types from here, and this
+ * file imports only types that have no imports back into the package, so there is no import circle.
+ */
+import type { NativeStatusSummary } from '@normfree/experiment/node';
 import type { StepProfile } from './profile-step.js';
-import type { TorchBaselineRun } from './torch-baseline.js';
+
+/** What the native kernels of a `wasm+native` process did (`enableNativeKernels` of `@normfree/experiment/node`). */
+export type { NativeStatusSummary };
 
 /** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
 export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
@@ -60,7 +67,10 @@ export interface BenchOptions {
    * the same thread count, in the same invocation (see torch-baseline.ts); default: not run.
    */
   readonly torchPython?: string;
-  /** The PyTorch timing script (`torch_gpt2_step.py`); needed with {@link torchPython}. */
+  /**
+   * The PyTorch timing script (default: this package's `python/torch_gpt2_step.py`, exported as
+   * `defaultTorchScript`).
+   */
   readonly torchScript?: string;
   /** Per-process time limit in ms (default 20 minutes). */
   readonly timeoutMs?: number;
@@ -105,15 +115,6 @@ export interface MatmulResult {
   readonly size: number;
   readonly msMedian: number;
   readonly gflops: number;
-}
-
-export interface NativeStatusSummary {
-  readonly enabled: boolean;
-  readonly reason: string;
-  readonly simd: string | null;
-  readonly kernels: readonly string[];
-  /** Threads of the native kernels (absent when disabled, and in results written before they had threads). */
-  readonly threads?: number;
 }
 
 /** One measured (backend, job) pair. Plain numbers only. */
@@ -192,6 +193,21 @@ export interface BenchResult {
   readonly runs: readonly BenchRun[];
   /** PyTorch's step at the same sizes, when `torchPython` was given. */
   readonly torch?: readonly TorchBaselineRun[];
+}
+
+/** One PyTorch measurement (plain numbers): what torch-baseline.ts reads from the script's JSON line. */
+export interface TorchBaselineRun {
+  readonly preset: BenchPreset;
+  /** `torch.set_num_threads`. */
+  readonly threads: number;
+  readonly status: 'ok' | 'failed';
+  readonly reason?: string;
+  /** e.g. `torch 2.13.0+cpu`. */
+  readonly runtime?: string;
+  readonly parameters?: number;
+  readonly batchSize: number;
+  readonly msPerStep?: StepTimes;
+  readonly tokensPerSecond?: number;
 }
 
 export interface BaselineRatio {

@@ -2,7 +2,7 @@
  * The training run a benchmark times: the model `normfree train` would build for a preset and an
  * experiment configuration, and the trainer's own optimizer step over a fixed random batch.
  *
- A timed step is `@normfree/trainer`'s `optimizerStep`, the function `train()` runs for every step
+ * A timed step is `@normfree/trainer`'s `optimizerStep`, the function `train()` runs for every step
  * (scheduled learning rate, micro-batches with their dropout seeds, clipping, one read-back, the
  * non-finite check, AdamW), then `model.slopes()` when the model has slopes, as train()'s StepLog
  * does; `tf.nextFrame()` is outside the timed part (train's `msPerStep` does not count it either).
@@ -22,9 +22,9 @@ import {
 } from '@normfree/core';
 import { createModel } from '@normfree/transformer';
 import { adamWOptionsFrom, createAdamW, optimizerStep, scheduleFromTrainingOptions } from '@normfree/trainer';
-import { resolveRunSettings } from '../../run-settings.js';
+import { resolveRunSettings } from '@normfree/experiment';
+import { loadTokenizerVocabSize } from '@normfree/experiment/node';
 import { paperPresetBenchBatchSize } from './api.js';
-import { loadTokenizerVocabSize } from '../dataset.js';
 
 /** What one optimizer step gives back (plain numbers). */
 export interface BenchStepResult {

@@ -1,4 +1,7 @@
+// Tests of the benchmark: the runner with fake workers, the tables, the baseline file, the real step in this process.
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { countParameters, getPreset, resolveModelConfig, type BatchSource, type RunLogRecord, type StepLog } from '@normfree/core';
@@ -13,7 +16,7 @@ import { trainingFlopsPerStep } from './flops.js';
 import { compareWithBaseline, formatBenchTable, formatTorchComparison } from './format-bench.js';
 import { parseBenchResult } from './parse-bench-result.js';
 import { runBench, workerScriptPath } from './run-bench.js';
-import { torchBaselineArguments, type TorchBaselineOptions } from './torch-baseline.js';
+import { defaultTorchScript, torchBaselineArguments, type TorchBaselineOptions } from './torch-baseline.js';
 
 afterEach(() => {
   tf.disposeVariables();
@@ -135,8 +138,8 @@ describe('runBench', () => {
 
 describe('workerScriptPath', () => {
   it('finds the worker next to the built runner, and in dist/ from the TypeScript sources', () => {
-    expect(workerScriptPath('file:///repo/packages/experiment/dist/node/bench/run-bench.js')).toBe('/repo/packages/experiment/dist/node/bench/bench-worker.js');
-    expect(workerScriptPath('file:///repo/packages/experiment/src/node/bench/run-bench.ts')).toBe('/repo/packages/experiment/dist/node/bench/bench-worker.js');
+    expect(workerScriptPath('file:///repo/packages/bench/dist/run-bench.js')).toBe('/repo/packages/bench/dist/bench-worker.js');
+    expect(workerScriptPath('file:///repo/packages/bench/src/run-bench.ts')).toBe('/repo/packages/bench/dist/bench-worker.js');
   });
 });
 
@@ -263,7 +266,22 @@ describe('the PyTorch baseline beside the bench', () => {
     expect(torchCalls).toMatchObject([{ python: '/venv/bin/python', script: '/shared/torch_gpt2_step.py', preset: 'laptop', threads: 2 }]);
     expect(formatTorchComparison(result)).toMatch(/laptop\s+2 \/ 2\s+32\s+410 \[400–420\]\s+10,000\s+12,000\s+1\.20×/);
     expect(formatBenchTable(result)).toContain('PyTorch (torch 2.13.0+cpu');
-    await expect(runBench({ torchPython: '/venv/bin/python' })).rejects.toThrow(/needs torchScript/);
+  });
+
+  it('times PyTorch with the script shipped in this package unless told otherwise, a file inside the repository', async () => {
+    expect(existsSync(defaultTorchScript), defaultTorchScript).toBe(true);
+    expect(defaultTorchScript).toBe(fileURLToPath(new URL('../python/torch_gpt2_step.py', import.meta.url)));
+    expect(readFileSync(defaultTorchScript, 'utf8')).toContain('GPT2LMHeadModel');
+    const scripts: string[] = [];
+    await runBench(
+      { presets: ['bench'], backends: ['wasm'], torchPython: '/venv/bin/python' },
+      (task) => Promise.resolve({ backend: task.backend, job: 'matmul', status: 'failed', reason: 'not measured here' }),
+      (options) => {
+        scripts.push(options.script);
+        return Promise.resolve({ preset: options.preset, threads: options.threads, status: 'failed', reason: 'fake', batchSize: 16 });
+      },
+    );
+    expect(scripts).toEqual([defaultTorchScript]);
   });
 
   it('times wasm+native and PyTorch once per thread count of a list, and sets each beside its own count', async () => {

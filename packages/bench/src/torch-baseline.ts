@@ -7,29 +7,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { getPreset, resolveModelConfig } from '@normfree/core';
-import { loadTokenizerVocabSize } from '../dataset.js';
-import { paperPresetBenchBatchSize, type BenchPreset, type StepTimes } from './api.js';
-
-/** One PyTorch measurement (plain numbers). */
-export interface TorchBaselineRun {
-  readonly preset: BenchPreset;
-  /** `torch.set_num_threads`. */
-  readonly threads: number;
-  readonly status: 'ok' | 'failed';
-  readonly reason?: string;
-  /** e.g. `torch 2.13.0+cpu`. */
-  readonly runtime?: string;
-  readonly parameters?: number;
-  readonly batchSize: number;
-  readonly msPerStep?: StepTimes;
-  readonly tokensPerSecond?: number;
-}
+import { loadTokenizerVocabSize } from '@normfree/experiment/node';
+import { paperPresetBenchBatchSize, type BenchPreset, type TorchBaselineRun } from './api.js';
 
 export interface TorchBaselineOptions {
   /** A Python with torch and transformers. */
   readonly python: string;
-  /** The timing script (`torch_gpt2_step.py`). */
+  /** The timing script (`torch_gpt2_step.py`; the package's own is {@link defaultTorchScript}). */
   readonly script: string;
   readonly preset: BenchPreset;
   readonly threads: number;
@@ -39,6 +25,12 @@ export interface TorchBaselineOptions {
   readonly batchSize?: number;
   readonly timeoutMs: number;
 }
+
+/**
+ * The project's PyTorch timing script, shipped in this package (`python/torch_gpt2_step.py`, a copy
+ * of the script the performance figures were measured with): one folder up from `src/` and `dist/` alike.
+ */
+export const defaultTorchScript = fileURLToPath(new URL('../python/torch_gpt2_step.py', import.meta.url));
 
 /** The script's command-line arguments for a preset's sizes (its vocabulary read from the preset's tokenizer). */
 export async function torchBaselineArguments(options: Omit<TorchBaselineOptions, 'python' | 'script' | 'timeoutMs'>): Promise<{ args: string[]; batchSize: number }> {

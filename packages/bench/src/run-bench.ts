@@ -9,9 +9,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getExperimentConfiguration } from '@normfree/core';
-import { defaultBenchConfiguration, type BenchBackend, type BenchOptions, type BenchPreset, type BenchResult, type BenchRun, type BenchTask } from './api.js';
+import {
+  defaultBenchConfiguration,
+  type BenchBackend,
+  type BenchOptions,
+  type BenchPreset,
+  type BenchResult,
+  type BenchRun,
+  type BenchTask,
+  type TorchBaselineRun,
+} from './api.js';
 import { resultMarker } from './bench-worker.js';
-import { runTorchBaseline, type TorchBaselineOptions, type TorchBaselineRun } from './torch-baseline.js';
+import { defaultTorchScript, runTorchBaseline, type TorchBaselineOptions } from './torch-baseline.js';
 
 export const defaultBenchOptions = {
   presets: ['bench', 'laptop'] as readonly BenchPreset[],
@@ -29,12 +38,12 @@ export const defaultBenchOptions = {
  * The compiled worker script, located from a module URL (default: this module's own).
  *
  * @param moduleUrl - the runner's `import.meta.url`. Built, the worker is the `bench-worker.js` next
- *   to it (`dist/node/bench/`); run from the TypeScript sources (vitest, tsx), it is the build output
- *   `dist/node/bench/bench-worker.js` of this package, which must have been built (`tsc -b`).
+ *   to it (`dist/`); run from the TypeScript sources (vitest, tsx), it is the build output
+ *   `dist/bench-worker.js` of this package, which must have been built (`tsc -b`).
  */
 export function workerScriptPath(moduleUrl: string = import.meta.url): string {
   if (fileURLToPath(moduleUrl).endsWith('.js')) return fileURLToPath(new URL('./bench-worker.js', moduleUrl));
-  return fileURLToPath(new URL('../../../dist/node/bench/bench-worker.js', moduleUrl)); // from src/node/bench/
+  return fileURLToPath(new URL('../dist/bench-worker.js', moduleUrl)); // from src/
 }
 
 /**
@@ -45,7 +54,7 @@ export function workerScriptPath(moduleUrl: string = import.meta.url): string {
 export function runTaskInProcess(task: BenchTask, timeoutMs: number, script: string = workerScriptPath()): Promise<BenchRun> {
   const failed = (reason: string): BenchRun =>
     ({ backend: task.backend, job: task.job, ...(task.configuration === undefined ? {} : { configuration: task.configuration }), status: 'failed', reason });
-  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/experiment first (npx tsc -b in packages/experiment)`));
+  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/bench first (npx tsc -b in packages/bench)`));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -113,7 +122,6 @@ export async function runBench(
   runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = (task, timeoutMs) => runTaskInProcess(task, timeoutMs, options.workerScript ?? workerScriptPath()),
   runTorch: (options: TorchBaselineOptions) => Promise<TorchBaselineRun> = runTorchBaseline,
 ): Promise<BenchResult> {
-  if (options.torchPython !== undefined && options.torchScript === undefined) throw new RangeError('torchPython needs torchScript, the PyTorch timing script (torch_gpt2_step.py)');
   const settings = { ...defaultBenchOptions, ...options };
   for (const configuration of settings.configurations) getExperimentConfiguration(configuration);
   const steps = Math.max(1, Math.floor(settings.steps));
@@ -156,12 +164,13 @@ export async function runBench(
     }
   }
   const torch: TorchBaselineRun[] = [];
-  if (options.torchPython !== undefined && options.torchScript !== undefined) {
+  if (options.torchPython !== undefined) {
+    const script = options.torchScript ?? defaultTorchScript;
     for (const threads of threadCounts) {
       for (const preset of settings.presets) {
         log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
         torch.push(await runTorch({
-          python: options.torchPython, script: options.torchScript, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
+          python: options.torchPython, script, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         }));
       }

@@ -9,12 +9,12 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PresetName } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
+import { enableNativeKernels } from '@normfree/experiment/node';
 import { countModelParameters } from '@normfree/transformer';
 import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchTask, type MatmulResult, type NativeStatusSummary } from './api.js';
 import { createBenchTraining } from './bench-training.js';
 import { trainingFlopsPerStep } from './flops.js';
 import { profileKernelCpu } from './profile-step.js';
-import { enableNativeKernels } from '../native-kernels.js';
 
 export const resultMarker = 'NORMFREE_BENCH_RESULT ';
 
