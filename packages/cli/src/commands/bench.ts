@@ -46,20 +46,59 @@ function registerBench(program: Command, context: CommandContext): void {
   const { io, absolute, setExitCode } = context;
   program
     .command('bench')
-    .description('time training steps and matmuls per backend (each in its own process); see the README section "bench"')
-    .option('--presets <list>', `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`, parseChoiceList(benchPresets, 'preset'))
-    .option('--configs <ids>', 'experiment configurations whose step is timed, e.g. sm-ln-g,sm-g (default: sm-ln-g)', parseConfigurationList)
-    .option('--backends <list>', `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`, parseChoiceList(benchBackends, 'backend'))
+    .description(
+      'time training steps and matmuls per backend (each in its own process); see the README section "bench"',
+    )
+    .option(
+      '--presets <list>',
+      `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`,
+      parseChoiceList(benchPresets, 'preset'),
+    )
+    .option(
+      '--configs <ids>',
+      'experiment configurations whose step is timed, e.g. sm-ln-g,sm-g (default: sm-ln-g)',
+      parseConfigurationList,
+    )
+    .option(
+      '--backends <list>',
+      `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`,
+      parseChoiceList(benchBackends, 'backend'),
+    )
     .option('--steps <n>', 'timed training steps (median reported; default 10)', parsePositiveInteger)
     .option('--warmup <n>', 'untimed warm-up steps (default 2)', parsePositiveInteger)
     .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', parsePositiveIntegerList)
     .option('--cpu-training', 'also time training on the pure-JS cpu backend (very slow)')
-    .option('--batch-size <n>', 'sequences per micro-batch of the timed steps (default: the preset\'s; paper-gpt2 and paper-pythia-70m: 8)', parsePositiveInteger)
-    .option('--grad-accum <n>', 'micro-batches per timed optimizer step (default: the preset\'s; the paper presets: 4)', parsePositiveInteger)
-    .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
-    .option('--threads <list>', 'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch once per count (default: the cores here ÷ --processes)', parsePositiveIntegerList)
-    .option('--torch-python <path>', 'a Python with torch and transformers: also time PyTorch\'s GPT-2 step at each preset\'s sizes with the same threads, and print normfree ÷ PyTorch')
-    .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's shared baseline next to the repository)`)
+    .option(
+      '--batch-size <n>',
+      "sequences per micro-batch of the timed steps (default: the preset's; paper-gpt2 and paper-pythia-70m: 8)",
+      parsePositiveInteger,
+    )
+    .option(
+      '--grad-accum <n>',
+      "micro-batches per timed optimizer step (default: the preset's; the paper presets: 4)",
+      parsePositiveInteger,
+    )
+    .option(
+      '--processes <n>',
+      'identical training processes side by side (throughput of parallel runs; default 1)',
+      parsePositiveInteger,
+    )
+    .option(
+      '--threads <list>',
+      'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch ' +
+        'once per count (default: the cores here ÷ --processes)',
+      parsePositiveIntegerList,
+    )
+    .option(
+      '--torch-python <path>',
+      "a Python with torch and transformers: also time PyTorch's GPT-2 step at each preset's sizes " +
+        'with the same threads, and print normfree ÷ PyTorch',
+    )
+    .option(
+      '--torch-script <file>',
+      `the PyTorch timing script (default: ${defaultTorchScript}, ` +
+        "the project's shared baseline next to the repository)",
+    )
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
     .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')

@@ -48,8 +48,18 @@ interface PrepareProgressView {
   readonly elapsedSeconds: number;
 }
 
-/** A bar in a terminal (cli-progress, passed in as `bars`), else a plain line every `intervalMs`. */
-function progressView(options: { bars: typeof cliProgress; stream: NodeJS.WriteStream; plain: boolean; intervalMs: number; write: (line: string) => void; sample: boolean }): {
+/** How {@link progressView} draws: cli-progress (loaded by the action, not at start-up) and where to. */
+interface ProgressViewOptions {
+  bars: typeof cliProgress;
+  stream: NodeJS.WriteStream;
+  plain: boolean;
+  intervalMs: number;
+  write: (line: string) => void;
+  sample: boolean;
+}
+
+/** A bar in a terminal, else a plain line every `intervalMs`. */
+function progressView(options: ProgressViewOptions): {
   update(progress: PrepareProgressView): void;
   stop(): void;
 } {

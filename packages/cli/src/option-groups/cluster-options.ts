@@ -59,7 +59,10 @@ export function addClusterOptions(command: Command): Command {
     .option('--namespace <name>', 'Kubernetes namespace');
 }
 
-/** The cluster flags as `reproduceCommand`'s `emit` options: `--normfree-command` split into words, unset ones left out. */
+/**
+ * The cluster flags as `reproduceCommand`'s `emit` options: `--normfree-command` split into words,
+ * unset ones left out.
+ */
 export function clusterOptionsFrom(
   flags: ClusterFlags,
 ): Omit<ClusterFlags, 'emit' | 'normfreeCommand'> & { normfreeCommand?: string[] } {
