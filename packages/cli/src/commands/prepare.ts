@@ -10,6 +10,7 @@ import { formatDuration } from '@normfree/experiment';
 import type { CliIo } from '../cli-io.js';
 import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
+import { fieldOption } from '../option-groups/corpus-options.js';
 import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
 import { parseFraction, parseNonNegativeInteger, parsePositiveInteger } from '../option-parsers.js';
 
@@ -211,7 +212,7 @@ export const prepareDefinition: CommandDefinition = {
         "'default-4096' (the embedded BPE), 'gpt2', or a tokenizer.json path",
         'default-4096',
       )
-      .option('--field <name>', 'the row field holding the text (default content)')
+      .addOption(fieldOption())
       .option(
         '--seq-len <n>',
         'window length T: each file is cut into T-token windows, its tail dropped (default 128)',

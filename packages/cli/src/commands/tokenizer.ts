@@ -9,6 +9,7 @@ import { formatDuration } from '@normfree/experiment';
 import type { CliIo } from '../cli-io.js';
 import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
+import { fieldOption } from '../option-groups/corpus-options.js';
 import { parseByteSize, parsePositiveInteger } from '../option-parsers.js';
 
 export interface TokenizerTrainOptions {
@@ -95,7 +96,7 @@ export const tokenizerDefinition: CommandDefinition = {
         parsePositiveInteger,
       )
       .requiredOption('--out <file>', 'the tokenizer.json to write')
-      .option('--field <name>', 'the row field holding the text (default content)')
+      .addOption(fieldOption())
       .option('--max-bytes <size>', 'read at most this much text, e.g. 500MB (default: all of it)', parseByteSize)
       .option('--special-tokens <list>', 'comma list of special tokens, given the last ids', '<|endoftext|>')
       .option(
