@@ -6,14 +6,13 @@
  */
 import { formatDuration, planExperiment } from '@normfree/experiment';
 import { dirname, join } from 'node:path';
-import { Option } from 'commander';
 import { paperConfigurationIds, presets } from '@normfree/core';
 import type { CommandDefinition } from '../command-context.js';
 import { defaultWorkers, defaultWorkersFor } from '../default-workers.js';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
 import { addClusterOptions, clusterOptionsFrom, type ClusterFlags } from '../option-groups/cluster-options.js';
-import { addRunOptions, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
-import { parseConfigurationList, parsePositiveInteger, parsePreset, parseSeedList } from '../option-parsers.js';
+import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
+import { parseConfigurationList, parsePositiveInteger, parseSeedList } from '../option-parsers.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
 export interface ReproduceCommandOptions extends RunCommandOptions {
@@ -174,12 +173,7 @@ export const reproduceDefinition: CommandDefinition = {
         `train the paper's configurations (default ${paperConfigurationIds.join(', ')}) ` +
           'with the same data, seed and schedule, then write figures and report.md / report.html',
       )
-      .addOption(
-        new Option('--preset <name>', 'model size and training preset')
-          .choices(Object.keys(presets))
-          .default('laptop')
-          .argParser(parsePreset),
-      )
+      .addOption(presetOption('laptop'))
       .option(
         '--configs <ids>',
         `comma list of configuration ids (default: ${paperConfigurationIds.join(',')})`,

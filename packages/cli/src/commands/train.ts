@@ -5,12 +5,10 @@
  * ({@link trainDefinition}) and prints.
  */
 import { createRunJob, runId, type RunJob } from '@normfree/experiment';
-import { Option } from 'commander';
-import { presets } from '@normfree/core';
 import type { CommandDefinition } from '../command-context.js';
 import { UsageError, exitCodes } from '../errors.js';
-import { addRunOptions, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
-import { parseConfiguration, parseNonNegativeInteger, parsePreset } from '../option-parsers.js';
+import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
+import { parseConfiguration, parseNonNegativeInteger } from '../option-parsers.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
 export interface TrainCommandOptions extends RunCommandOptions {
@@ -108,12 +106,7 @@ export const trainDefinition: CommandDefinition = {
     const command = program
       .command('train')
       .description('train one configuration into one run folder (config.json, logs.jsonl, summary.json, checkpoint)')
-      .addOption(
-        new Option('--preset <name>', 'model size and training preset')
-          .choices(Object.keys(presets))
-          .default('quick')
-          .argParser(parsePreset),
-      )
+      .addOption(presetOption('quick'))
       .option('--config <id>', 'configuration id (fixes norm and activation)', parseConfiguration, 'sm-ln-g')
       .option('--seed <n>', 'seed for init, dropout and data order', parseNonNegativeInteger, 1337)
       .option('--out <dir>', 'run folder (default: runs/train-<config>-seed<seed>-<date>)')

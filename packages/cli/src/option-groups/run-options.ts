@@ -1,20 +1,30 @@
 /**
- * The options `reproduce` and `train` share, and what their actions make of them: the preset
- * overrides, where the run trains (backend, native kernels, WebGPU adapter), plug-in activation
+ * The options `reproduce` and `train` share, and what their actions make of them: the preset and
+ * its overrides, where the run trains (backend, native kernels, WebGPU adapter), plug-in activation
  * modules, `--data`, and progress. {@link runCommandOptions} turns the parsed flags into the
  * options of `commands/run-inputs.ts`' `RunCommandOptions`.
  */
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { presets } from '@normfree/core';
 import type { CommandContext } from '../command-context.js';
 import { addOverrideOptions, overridesFrom } from './override-options.js';
 import { addPlacementOptions, type PlacementFlags } from './placement-options.js';
 import { addProgressOptions, type ProgressFlags } from './progress-options.js';
+import { parsePreset } from '../option-parsers.js';
 
 /** The shared run flags as commander hands them to an action. */
 export interface RunFlags extends PlacementFlags, ProgressFlags {
   activationModule?: string[];
   data?: string;
+}
+
+/** `--preset <name>`, one of core's presets; `reproduce` and `train` differ only in the default. */
+export function presetOption(defaultName: keyof typeof presets): Option {
+  return new Option('--preset <name>', 'model size and training preset')
+    .choices(Object.keys(presets))
+    .default(defaultName)
+    .argParser(parsePreset);
 }
 
 /** Add the overrides (from `overrideFields`), placement, plug-in, data and progress flags to `command`. */
