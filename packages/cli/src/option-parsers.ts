@@ -2,6 +2,7 @@
  * Parsers for command-line values. Each throws commander's `InvalidArgumentError` with a message
  * that names the offending value (and, where there is one, the closest known name), so commander
  * prints `error: option '--configs <ids>' argument 'sm-lnr' is invalid. unknown configuration …`.
+ * Every integer flag of every command goes through {@link readInteger}, the one integer check here.
  */
 import { InvalidArgumentError } from 'commander';
 import { closest, experimentConfigurations, presets, type NormType } from '@normfree/core';
@@ -12,22 +13,34 @@ function didYouMean(word: string, known: readonly string[]): string {
   return suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
 }
 
+/**
+ * The integer that `value` spells in decimal digits (spaces around them allowed), or undefined when it
+ * spells something else (a sign, a fraction, an exponent) or a number outside [minimum, maximum].
+ */
+function readInteger(value: string, range: { minimum: number; maximum?: number }): number | undefined {
+  const number = Number(value);
+  const maximum = range.maximum ?? Number.MAX_SAFE_INTEGER;
+  const isInteger = /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(number);
+  return isInteger && number >= range.minimum && number <= maximum ? number : undefined;
+}
+
 /** A positive integer, e.g. `--steps 300`. */
 export function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
-  }
+  const number = readInteger(value, { minimum: 1 });
+  if (number === undefined) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
   return number;
 }
 
 /** A non-negative integer, e.g. `--seed 0`. */
 export function parseNonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number)) {
-    throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
-  }
+  const number = readInteger(value, { minimum: 0 });
+  if (number === undefined) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
   return number;
+}
+
+/** A comma list of positive integers, e.g. `--threads 1,2` or `--matmul-sizes 512,1024`. */
+export function parsePositiveIntegerList(value: string): number[] {
+  return value.split(',').map((item) => parsePositiveInteger(item.trim()));
 }
 
 /** A finite positive number, e.g. `--lr 1e-3`. */
@@ -93,10 +106,9 @@ export function parseSeedList(value: string): number[] {
   const seeds = value.split(',').map((seed) => seed.trim()).filter((seed) => seed !== '');
   if (seeds.length === 0) throw new InvalidArgumentError(`expected a comma list of seeds, got '${value}'`);
   const numbers = seeds.map((seed) => {
-    const number = Number(seed);
-    if (!/^\d+$/.test(seed) || !Number.isSafeInteger(number) || number > 0xffffffff) {
-      throw new InvalidArgumentError(`seed '${seed}' is not an integer in [0, 4294967295]`);
-    }
+    // A seed is a uint32: core's seeded generator keeps 32 bits of state (`seed >>> 0`).
+    const number = readInteger(seed, { minimum: 0, maximum: 0xffffffff });
+    if (number === undefined) throw new InvalidArgumentError(`seed '${seed}' is not an integer in [0, 4294967295]`);
     return number;
   });
   const duplicate = numbers.find((seed, index) => numbers.indexOf(seed) !== index);
@@ -109,6 +121,20 @@ export function parseChoice<T extends string>(what: string, known: readonly T[])
   return (value) => {
     if (!(known as readonly string[]).includes(value)) throw new InvalidArgumentError(`unknown ${what} '${value}'${didYouMean(value, known)}; known: ${known.join(', ')}`);
     return value as T;
+  };
+}
+
+/** A comma list of names from `known`, e.g. `--presets bench,laptop`; `what` names one of them in errors. */
+export function parseChoiceList<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
+  return (value) => {
+    const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    for (const item of items) {
+      if (!(known as readonly string[]).includes(item)) {
+        throw new InvalidArgumentError(`unknown ${what} '${item}'; known: ${known.join(', ')}`);
+      }
+    }
+    if (items.length === 0) throw new InvalidArgumentError(`expected a comma list of ${what}s, got '${value}'`);
+    return items as T[];
   };
 }
 

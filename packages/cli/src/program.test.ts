@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultWorkers, runCli } from './program.js';
+import { defaultWorkers } from './default-workers.js';
+import { runCli } from './program.js';
 import { createFakeExecutor } from '@normfree/experiment/testing';
 import { createCapturedIo } from './testing/index.js';
 import { silentProgress } from '@normfree/experiment';

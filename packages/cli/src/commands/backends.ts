@@ -4,11 +4,13 @@
  * get them); webgpu with every adapter dawn.node sees (software ones included, which
  * `--allow-software-adapter` or `--gpu-adapter software` permit); tensorflow when tfjs-node(-gpu)
  * loads. Nothing is initialised: TF.js is not started (the addon is loaded, no kernel is registered).
+ * The command's options are {@link backendsDefinition}'s.
  */
 import { checkBackend, gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type NodeBackendHooks } from '@normfree/backend';
 import { errorMessage } from '@normfree/experiment';
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
 
 export async function backendsCommand(options: { readonly io: CliIo; readonly json: boolean; readonly hooks?: NodeBackendHooks }): Promise<number> {
   const { io } = options;
@@ -50,3 +52,22 @@ export async function backendsCommand(options: { readonly io: CliIo; readonly js
   io.stdout(`${lines.join('\n')}\n`);
   return exitCodes.ok;
 }
+
+/** `normfree backends [--json]`. */
+export const backendsDefinition: CommandDefinition = {
+  name: 'backends',
+  register(program, context) {
+    const { io, dependencies, setExitCode } = context;
+    program
+      .command('backends')
+      .description(
+        'list the backends this machine can train on, with every WebGPU adapter dawn.node sees ' +
+          '(index, name, vendor, architecture, type, isFallbackAdapter) for --gpu-adapter',
+      )
+      .option('--json', 'print JSON')
+      .action(async (flags: { json?: boolean }) => {
+        const hooks = dependencies.backendHooks === undefined ? {} : { hooks: dependencies.backendHooks };
+        setExitCode(await backendsCommand({ io, json: flags.json === true, ...hooks }));
+      });
+  },
+};

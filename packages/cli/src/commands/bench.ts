@@ -5,12 +5,18 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '@normfree/core/node';
+import type { Command } from 'commander';
+import type { CommandContext, CommandDefinition } from '../command-context.js';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
-import { parseConfigurationList, parsePositiveInteger, parsePositiveNumber } from '../option-parsers.js';
-import type { CliIo } from '../program.js';
+import {
+  parseChoiceList,
+  parseConfigurationList,
+  parsePositiveInteger,
+  parsePositiveIntegerList,
+  parsePositiveNumber,
+} from '../option-parsers.js';
 
 const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as const;
 /**
@@ -20,21 +26,6 @@ const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as co
 const benchPackageFolder = dirname(createRequire(import.meta.url).resolve('@normfree/bench/package.json'));
 const defaultTorchScript = join(benchPackageFolder, 'python', 'torch_gpt2_step.py');
 const benchBackends = ['wasm', 'wasm+native', 'cpu'] as const;
-
-function listOf<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
-  return (value) => {
-    const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
-    for (const item of items) {
-      if (!(known as readonly string[]).includes(item)) throw new InvalidArgumentError(`unknown ${what} '${item}'; known: ${known.join(', ')}`);
-    }
-    if (items.length === 0) throw new InvalidArgumentError(`expected a comma list of ${what}s, got '${value}'`);
-    return items as T[];
-  };
-}
-
-function sizes(value: string): number[] {
-  return value.split(',').map((item) => parsePositiveInteger(item.trim()));
-}
 
 interface BenchFlags {
   presets?: (typeof benchPresets)[number][];
@@ -55,24 +46,64 @@ interface BenchFlags {
   baseline?: string;
 }
 
-export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(io.cwd, path));
+/** Add `normfree bench` (options and action) to the program. */
+function registerBench(program: Command, context: CommandContext): void {
+  const { io, absolute, setExitCode } = context;
   program
     .command('bench')
-    .description('time training steps and matmuls per backend (each in its own process); see the README section "bench"')
-    .option('--presets <list>', `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`, listOf(benchPresets, 'preset'))
-    .option('--configs <ids>', 'experiment configurations whose step is timed, e.g. sm-ln-g,sm-g (default: sm-ln-g)', parseConfigurationList)
-    .option('--backends <list>', `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`, listOf(benchBackends, 'backend'))
+    .description(
+      'time training steps and matmuls per backend (each in its own process); see the README section "bench"',
+    )
+    .option(
+      '--presets <list>',
+      `models whose training step is timed: ${benchPresets.join(', ')} (default: bench,laptop)`,
+      parseChoiceList(benchPresets, 'preset'),
+    )
+    .option(
+      '--configs <ids>',
+      'experiment configurations whose step is timed, e.g. sm-ln-g,sm-g (default: sm-ln-g)',
+      parseConfigurationList,
+    )
+    .option(
+      '--backends <list>',
+      `backend configurations: ${benchBackends.join(', ')} (default: all; unavailable ones are reported as skipped)`,
+      parseChoiceList(benchBackends, 'backend'),
+    )
     .option('--steps <n>', 'timed training steps (median reported; default 10)', parsePositiveInteger)
     .option('--warmup <n>', 'untimed warm-up steps (default 2)', parsePositiveInteger)
-    .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', sizes)
+    .option('--matmul-sizes <list>', 'square matmul sizes for the ceiling (default 512,1024)', parsePositiveIntegerList)
     .option('--cpu-training', 'also time training on the pure-JS cpu backend (very slow)')
-    .option('--batch-size <n>', 'sequences per micro-batch of the timed steps (default: the preset\'s; paper-gpt2 and paper-pythia-70m: 8)', parsePositiveInteger)
-    .option('--grad-accum <n>', 'micro-batches per timed optimizer step (default: the preset\'s; the paper presets: 4)', parsePositiveInteger)
-    .option('--processes <n>', 'identical training processes side by side (throughput of parallel runs; default 1)', parsePositiveInteger)
-    .option('--threads <list>', 'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch once per count (default: the cores here ÷ --processes)', sizes)
-    .option('--torch-python <path>', 'a Python with torch and transformers: also time PyTorch\'s GPT-2 step at each preset\'s sizes with the same threads, and print normfree ÷ PyTorch')
-    .option('--torch-script <file>', `the PyTorch timing script (default: ${defaultTorchScript}, the project's baseline shipped in @normfree/bench)`)
+    .option(
+      '--batch-size <n>',
+      "sequences per micro-batch of the timed steps (default: the preset's; paper-gpt2 and paper-pythia-70m: 8)",
+      parsePositiveInteger,
+    )
+    .option(
+      '--grad-accum <n>',
+      "micro-batches per timed optimizer step (default: the preset's; the paper presets: 4)",
+      parsePositiveInteger,
+    )
+    .option(
+      '--processes <n>',
+      'identical training processes side by side (throughput of parallel runs; default 1)',
+      parsePositiveInteger,
+    )
+    .option(
+      '--threads <list>',
+      'threads of the native kernels in each wasm+native process; a list (1,2) times wasm+native and PyTorch ' +
+        'once per count (default: the cores here ÷ --processes)',
+      parsePositiveIntegerList,
+    )
+    .option(
+      '--torch-python <path>',
+      "a Python with torch and transformers: also time PyTorch's GPT-2 step at each preset's sizes " +
+        'with the same threads, and print normfree ÷ PyTorch',
+    )
+    .option(
+      '--torch-script <file>',
+      `the PyTorch timing script (default: ${defaultTorchScript}, ` +
+        "the project's baseline shipped in @normfree/bench)",
+    )
     .option('--timeout <seconds>', 'per-process time limit (default 1200)', parsePositiveNumber)
     .option('--json <file>', 'also write the result as JSON (refuses an existing file)')
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
@@ -115,3 +146,6 @@ export function addBenchCommand(program: Command, io: CliIo, setExitCode: (code:
       setExitCode(failed.length > 0 ? exitCodes.failure : exitCodes.ok);
     });
 }
+
+/** `normfree bench`: a named function rather than an inline `register`, so the action keeps its indentation. */
+export const benchDefinition: CommandDefinition = { name: 'bench', register: registerBench };

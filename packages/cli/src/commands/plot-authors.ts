@@ -4,15 +4,17 @@
  * folder per configuration, read by @normfree/plot's `readAuthorsLogs`.
  *
  * The output folder must be empty, missing, or an earlier plot-authors output (marked by
- * `authors-figures.json`); anything else is refused, so nothing of the user's is overwritten.
+ * `authors-figures.json`); anything else is refused, so nothing of the user's is overwritten. The
+ * plotting code is loaded when the command runs, not when its options are declared
+ * ({@link plotAuthorsDefinition}).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { PlotRun } from '@normfree/plot';
-import { readAuthorsLogs, writeReport } from '@normfree/plot/node';
 import { writeJsonAtomic } from '@normfree/core/node';
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
 
 export const authorsMarkerFile = 'authors-figures.json';
 
@@ -38,6 +40,7 @@ async function checkOutDir(outDir: string): Promise<void> {
 export async function plotAuthorsCommand(options: { dirs: readonly string[]; outDir: string; io: CliIo }): Promise<number> {
   const { io, outDir } = options;
   await checkOutDir(outDir);
+  const { readAuthorsLogs, writeReport } = await import('@normfree/plot/node');
   const runs: PlotRun[] = [];
   for (const dir of options.dirs) {
     try {
@@ -52,3 +55,22 @@ export async function plotAuthorsCommand(options: { dirs: readonly string[]; out
   io.stdout(`figures: ${written.figureFiles.length} files in ${outDir}\nreport: ${written.markdownPath}\n`);
   return exitCodes.ok;
 }
+
+/** `normfree plot-authors <dirs...> [--out <dir>]`. */
+export const plotAuthorsDefinition: CommandDefinition = {
+  name: 'plot-authors',
+  register(program, context) {
+    const { io, absolute, setExitCode } = context;
+    program
+      .command('plot-authors')
+      .description(
+        "draw the same figures from the authors' PyTorch text logs (entropy_logs/, nan_count_logs/, neg_slope_logs/)",
+      )
+      .argument('<dirs...>', "one folder per configuration, each holding the authors' log folders")
+      .option('--out <dir>', 'where figures and the report go (default: ./authors-figures)')
+      .action(async (dirs: string[], flags: { out?: string }) => {
+        const outDir = absolute(flags.out ?? 'authors-figures');
+        setExitCode(await plotAuthorsCommand({ dirs: dirs.map(absolute), outDir, io }));
+      });
+  },
+};

@@ -1,12 +1,18 @@
 /**
  * `normfree prepare`: CodeParrot-style files → a token store (@normfree/data's `prepareTokenStore`),
  * with a progress bar (MB/s, ETA) in a terminal and plain lines elsewhere. Ctrl-C stops at the next
- * shard boundary; the same command resumes. This file parses and prints only.
+ * shard boundary; the same command resumes. This file declares the command's options
+ * ({@link prepareDefinition}), parses and prints only; cli-progress is loaded when a prepare starts.
  */
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { availableParallelism } from 'node:os';
 import { formatDuration } from '@normfree/experiment';
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
+import { fieldOption } from '../option-groups/corpus-options.js';
+import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
+import { parseFraction, parseNonNegativeInteger, parsePositiveInteger } from '../option-parsers.js';
 
 export interface PrepareCommandOptions {
   /** Input files, folders or globs, as given (relative ones resolve against `io.cwd`). */
@@ -43,8 +49,18 @@ interface PrepareProgressView {
   readonly elapsedSeconds: number;
 }
 
+/** How {@link progressView} draws: cli-progress (loaded by the action, not at start-up) and where to. */
+interface ProgressViewOptions {
+  bars: typeof cliProgress;
+  stream: NodeJS.WriteStream;
+  plain: boolean;
+  intervalMs: number;
+  write: (line: string) => void;
+  sample: boolean;
+}
+
 /** A bar in a terminal, else a plain line every `intervalMs`. */
-function progressView(options: { stream: NodeJS.WriteStream; plain: boolean; intervalMs: number; write: (line: string) => void; sample: boolean }): {
+function progressView(options: ProgressViewOptions): {
   update(progress: PrepareProgressView): void;
   stop(): void;
 } {
@@ -56,9 +72,9 @@ function progressView(options: { stream: NodeJS.WriteStream; plain: boolean; int
     return perSecond > 0 ? formatDuration((progress.totalBytes - progress.bytesRead) / perSecond) : '—';
   };
   if (!options.plain && options.stream.isTTY === true) {
-    const bar = new cliProgress.SingleBar(
+    const bar = new options.bars.SingleBar(
       { stream: options.stream, format: 'prepare |{bar}| {percentage}% | {done} / {total_mb} MB | {rate} MB/s | {windows} windows | ETA {eta_text}', hideCursor: true, fps: 5, barsize: 24 },
-      cliProgress.Presets.shades_classic,
+      options.bars.Presets.shades_classic,
     );
     let started = false;
     return {
@@ -88,7 +104,9 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
   const { io } = options;
   const { prepareTokenStore, tokenizerSpecFromName } = await import('@normfree/data/node');
   const { handleInterrupts } = await import('@normfree/experiment/node');
+  const { default: bars } = await import('cli-progress');
   const view = progressView({
+    bars,
     stream: io.progressStream,
     plain: options.plainProgress === true,
     intervalMs: (options.progressIntervalSeconds ?? 10) * 1000,
@@ -143,3 +161,93 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
     interrupts.dispose();
   }
 }
+
+/** The flags of `prepare` as commander hands them to its action. */
+interface PrepareFlags extends ProgressFlags {
+  out: string;
+  validation?: string[];
+  validationFraction?: number;
+  seed?: number;
+  tokenizer: string;
+  field?: string;
+  seqLen?: number;
+  windowsPerShard?: number;
+  workers?: number;
+  maxFiles?: number;
+  maxTokens?: number;
+  skipBadFiles?: boolean;
+}
+
+/** `normfree prepare <inputs...> --out <store>`. */
+export const prepareDefinition: CommandDefinition = {
+  name: 'prepare',
+  register(program, context) {
+    const { io, absolute, absoluteInput, setExitCode } = context;
+    const command = program
+      .command('prepare')
+      .description(
+        'tokenize CodeParrot-style files (.jsonl, .jsonl.gz / .json.gz, .parquet; files, folders, globs) ' +
+          'into a token store that --data trains on; streams, uses every core, resumes when run again',
+      )
+      .argument(
+        '<inputs...>',
+        'input files, folders (a Hugging Face dataset folder: its data/train-*.parquet) or globs',
+      )
+      .requiredOption(
+        '--out <dir>',
+        'the token store folder to write (new or empty, or an unfinished prepare of the same inputs to resume)',
+      )
+      .option(
+        '--validation <paths...>',
+        'separate validation inputs (e.g. codeparrot-clean-valid); otherwise a seeded share of the input files',
+      )
+      .option(
+        '--validation-fraction <f>',
+        'share of input files held out for validation when there is no --validation (default 0.05)',
+        parseFraction,
+      )
+      .option('--seed <n>', 'seed of the validation split by file (default 0)', parseNonNegativeInteger)
+      .option(
+        '--tokenizer <name>',
+        "'default-4096' (the embedded BPE), 'gpt2', or a tokenizer.json path",
+        'default-4096',
+      )
+      .addOption(fieldOption())
+      .option(
+        '--seq-len <n>',
+        'window length T: each file is cut into T-token windows, its tail dropped (default 128)',
+        parsePositiveInteger,
+      )
+      .option('--windows-per-shard <n>', 'windows per shard file (default 65536)', parsePositiveInteger)
+      .option(
+        '--workers <n>',
+        `tokenizer threads (default: ${availableParallelism()}, the cores here)`,
+        parsePositiveInteger,
+      )
+      .option('--max-files <n>', 'stop after this many source files (rows), a sample', parsePositiveInteger)
+      .option(
+        '--max-tokens <n>',
+        'stop after the file that reaches this many tokens, a sample',
+        parsePositiveInteger,
+      )
+      .option(
+        '--skip-bad-files',
+        'skip unreadable (truncated, corrupt) input files and list them in the manifest, instead of stopping',
+      );
+    addProgressOptions(command).action(async (inputs: string[], flags: PrepareFlags) => {
+      const { out, validation, progressInterval, tokenizer, ...rest } = flags;
+      setExitCode(
+        await prepareCommand({
+          ...rest,
+          // a built-in name, else a tokenizer.json path (relative to the working folder)
+          tokenizer: tokenizer === 'default-4096' || tokenizer === 'gpt2' ? tokenizer : absolute(tokenizer),
+          inputs: inputs.map(absoluteInput),
+          outDir: absolute(out),
+          ...(validation === undefined ? {} : { validation: validation.map(absoluteInput) }),
+          progressIntervalSeconds: progressInterval,
+          io,
+        }),
+      );
+    });
+  },
+};

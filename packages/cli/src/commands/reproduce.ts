@@ -1,11 +1,18 @@
 /**
  * `normfree reproduce`: plan the experiment, train its runs (skipping finished ones on `--resume`),
- * then write the figures and report, all through @normfree/experiment; this file prints. Diverged
- * runs are results; failed runs make the exit code 1.
+ * then write the figures and report, all through @normfree/experiment; this file declares the
+ * command's options ({@link reproduceDefinition}) and prints. Diverged runs are results; failed runs
+ * make the exit code 1.
  */
 import { formatDuration, planExperiment } from '@normfree/experiment';
 import { dirname, join } from 'node:path';
+import { paperConfigurationIds, presets } from '@normfree/core';
+import type { CommandDefinition } from '../command-context.js';
+import { defaultWorkers, defaultWorkersFor } from '../default-workers.js';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
+import { addClusterOptions, clusterOptionsFrom, type ClusterFlags } from '../option-groups/cluster-options.js';
+import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
+import { parseConfigurationList, parsePositiveInteger, parseSeedList } from '../option-parsers.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
 export interface ReproduceCommandOptions extends RunCommandOptions {
@@ -141,3 +148,71 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   }
   return exitCodes.ok;
 }
+
+/** The flags of `reproduce` as commander hands them to its action. */
+interface ReproduceFlags extends RunFlags, ClusterFlags {
+  preset: string;
+  configs?: string[];
+  seeds?: number[];
+  out?: string;
+  resume?: boolean;
+  workers?: number;
+  /** False with `--no-report`. */
+  report: boolean;
+  planOnly?: boolean;
+}
+
+/** `normfree reproduce`: its own options, the cluster options, then the options it shares with `train`. */
+export const reproduceDefinition: CommandDefinition = {
+  name: 'reproduce',
+  register(program, context) {
+    const { absolute, setExitCode } = context;
+    const command = program
+      .command('reproduce')
+      .description(
+        `train the paper's configurations (default ${paperConfigurationIds.join(', ')}) ` +
+          'with the same data, seed and schedule, then write figures and report.md / report.html',
+      )
+      .addOption(presetOption('laptop'))
+      .option(
+        '--configs <ids>',
+        `comma list of configuration ids (default: ${paperConfigurationIds.join(',')})`,
+        parseConfigurationList,
+      )
+      .option('--seeds <list>', 'comma list of seeds; several give mean ± spread (default: 1337)', parseSeedList)
+      .option('--out <dir>', 'experiment folder (default: runs/<preset>-<date>)')
+      .option(
+        '--resume',
+        'continue the experiment in --out: finished runs are skipped, interrupted ones resume from their checkpoint',
+      )
+      .option(
+        '--workers <n>',
+        'runs trained at the same time, each in its own worker process ' +
+          `(default: ${defaultWorkers}; 1 for preset smoke)`,
+        parsePositiveInteger,
+      )
+      .option('--no-report', 'skip the figures and report (build them later with `normfree report <dir>`)')
+      .option(
+        '--plan-only',
+        'write the experiment folder and its plan (plan.json), train nothing: ' +
+          'then `normfree run <dir> --index i` trains run i',
+      );
+    addRunOptions(addClusterOptions(command)).action(async (flags: ReproduceFlags) => {
+      const workers = flags.workers ?? defaultWorkersFor(flags.preset);
+      // --plan-only / --emit train elsewhere (a cluster): this machine need not have the backend.
+      const trainsHere = flags.planOnly !== true && flags.emit === undefined;
+      const code = await reproduceCommand({
+        ...(await runCommandOptions(context, { flags, workers, trainsHere })),
+        preset: flags.preset,
+        configurations: flags.configs ?? [...paperConfigurationIds],
+        seeds: flags.seeds ?? [presets[flags.preset as keyof typeof presets].training.seed],
+        outDir: flags.out === undefined ? undefined : absolute(flags.out),
+        workers,
+        report: flags.report,
+        planOnly: flags.planOnly === true || flags.emit !== undefined,
+        ...(flags.emit === undefined ? {} : { emit: { scheduler: flags.emit, ...clusterOptionsFrom(flags) } }),
+      });
+      setExitCode(code);
+    });
+  },
+};

@@ -7,7 +7,7 @@ import { asInputError, errorMessage, parseActivationText, type ExperimentData, t
 import type { BackendName } from '@normfree/backend';
 import { getPreset, type Preset } from '@normfree/core';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../cli-io.js';
 import type { ProgressDisplay } from '../progress.js';
 
 /** The options every training command gets from the command line. */

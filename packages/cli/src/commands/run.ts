@@ -1,13 +1,18 @@
 /**
  * `normfree run <exp> [--index i | --run id]`: train exactly one planned run of an experiment
  * folder, resuming it when it was interrupted; what each task of a cluster job array runs. Without
- * `--index` or `--run` the index comes from `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`.
+ * `--index` or `--run` the index comes from `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`. The
+ * command's options are {@link runDefinition}'s.
  */
 import type { BackendName } from '@normfree/backend';
 import type { RunExecutor } from '@normfree/experiment';
-import { exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
 import type { BackendRequest } from '../backend-check.js';
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
+import { exitCodes } from '../errors.js';
+import { addWebGpuOptions, backendOption, type WebGpuFlags } from '../option-groups/placement-options.js';
+import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
+import { parseNonNegativeInteger } from '../option-parsers.js';
 import type { ProgressDisplay } from '../progress.js';
 
 export interface RunCommandOptions {
@@ -72,3 +77,44 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   io.stdout(`${job.runId}: ${outcome.kind === 'skipped' ? 'already ' : ''}${summary.status} after ${summary.stepsCompleted} steps${evalPart}\n`);
   return exitCodes.ok;
 }
+
+/** The flags of `run` as commander hands them to its action. */
+interface PlannedRunFlags extends WebGpuFlags, ProgressFlags {
+  index?: number;
+  run?: string;
+  backend?: BackendName;
+}
+
+/** `normfree run <dir>`: one planned run, on the plan's backend unless `--backend` moves it. */
+export const runDefinition: CommandDefinition = {
+  name: 'run',
+  register(program, context) {
+    const { io, dependencies, absolute, setExitCode, progressFor, executorFor, requireBackendFor } = context;
+    const command = program
+      .command('run')
+      .description(
+        'train one planned run of an experiment folder (a cluster job array task): --index or --run, ' +
+          'else SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX; resumes an interrupted run, skips a finished one',
+      )
+      .argument('<dir>', 'an experiment folder with its plan (from `reproduce --plan-only` or any `reproduce`)')
+      .option('--index <i>', '0-based index into the plan', parseNonNegativeInteger)
+      .option('--run <id>', 'a run id, e.g. sm-g-seed1337')
+      .addOption(backendOption("TF.js backend (default: the plan's)"));
+    addProgressOptions(addWebGpuOptions(command)).action(async (dir: string, flags: PlannedRunFlags) => {
+      const code = await runCommand({
+        requireBackend: requireBackendFor,
+        ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
+        ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+        dir: absolute(dir),
+        ...(flags.index === undefined ? {} : { index: flags.index }),
+        ...(flags.run === undefined ? {} : { runId: flags.run }),
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        env: dependencies.env ?? process.env,
+        io,
+        progress: await progressFor(flags),
+        executor: await executorFor(1),
+      });
+      setExitCode(code);
+    });
+  },
+};

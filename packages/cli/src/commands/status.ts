@@ -1,6 +1,11 @@
-/** `normfree status <exp>`: every planned run's state (planned, running, interrupted, failed, completed, diverged). */
+/**
+ * `normfree status <exp>`: every planned run's state (planned, running, interrupted, failed, completed,
+ * diverged), read by @normfree/experiment's `experimentStatus`; this file declares the command
+ * ({@link statusDefinition}) and prints.
+ */
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
 
 export async function statusCommand(options: { dir: string; io: CliIo }): Promise<number> {
   const { experimentStatus } = await import('@normfree/experiment/node');
@@ -16,3 +21,21 @@ export async function statusCommand(options: { dir: string; io: CliIo }): Promis
   options.io.stdout(`${lines.join('\n')}\n${runs.length} runs: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`);
   return exitCodes.ok;
 }
+
+/** `normfree status <dir>`. */
+export const statusDefinition: CommandDefinition = {
+  name: 'status',
+  register(program, context) {
+    const { io, absolute, setExitCode } = context;
+    program
+      .command('status')
+      .description(
+        'list the planned runs of an experiment folder and where each stands: ' +
+          'planned, running, interrupted, failed, completed, diverged',
+      )
+      .argument('<dir>', 'an experiment folder')
+      .action(async (dir: string) => {
+        setExitCode(await statusCommand({ dir: absolute(dir), io }));
+      });
+  },
+};

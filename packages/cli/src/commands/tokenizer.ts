@@ -2,12 +2,15 @@
  * `normfree tokenizer train`: a byte-level BPE trained on a corpus, as the paper's 50 K code
  * tokenizer was trained on CodeParrot. Documents stream from the inputs (never read whole) into
  * @normfree/data's bounded-memory pre-token counter; `--max-bytes` samples the first bytes of text.
- * This file parses and prints only.
+ * This file declares the command's options ({@link tokenizerDefinition}), parses and prints only.
  */
 import { writeFileAtomic } from '@normfree/core/node';
 import { formatDuration } from '@normfree/experiment';
+import type { CliIo } from '../cli-io.js';
+import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
-import type { CliIo } from '../program.js';
+import { fieldOption } from '../option-groups/corpus-options.js';
+import { parseByteSize, parsePositiveInteger } from '../option-parsers.js';
 
 export interface TokenizerTrainOptions {
   readonly inputs: readonly string[];
@@ -62,3 +65,61 @@ export async function tokenizerTrainCommand(options: TokenizerTrainOptions): Pro
   );
   return exitCodes.ok;
 }
+
+/** The flags of `tokenizer train` as commander hands them to its action. */
+interface TokenizerTrainFlags {
+  vocabSize: number;
+  out: string;
+  field?: string;
+  maxBytes?: number;
+  specialTokens: string;
+  maxDistinct?: number;
+}
+
+/** `normfree tokenizer` and its one subcommand, `normfree tokenizer train <inputs...>`. */
+export const tokenizerDefinition: CommandDefinition = {
+  name: 'tokenizer',
+  register(program, context) {
+    const { io, absolute, absoluteInput, setExitCode } = context;
+    program
+      .command('tokenizer')
+      .description('tokenizers for your corpus')
+      .command('train')
+      .description(
+        'train a byte-level BPE (GPT-2 pre-tokenizer) on CodeParrot-style files and write a Hugging Face ' +
+          'tokenizer.json; memory stays bounded however large the input',
+      )
+      .argument('<inputs...>', 'input files, folders or globs, as for prepare')
+      .requiredOption(
+        '--vocab-size <n>',
+        'ids in the vocabulary, including the 256 bytes and the special tokens (the paper: about 50K)',
+        parsePositiveInteger,
+      )
+      .requiredOption('--out <file>', 'the tokenizer.json to write')
+      .addOption(fieldOption())
+      .option('--max-bytes <size>', 'read at most this much text, e.g. 500MB (default: all of it)', parseByteSize)
+      .option('--special-tokens <list>', 'comma list of special tokens, given the last ids', '<|endoftext|>')
+      .option(
+        '--max-distinct <n>',
+        'distinct pre-tokens kept while counting; rarer ones are pruned beyond it (bounds memory; default 2000000)',
+        parsePositiveInteger,
+      )
+      .action(async (inputs: string[], flags: TokenizerTrainFlags) => {
+        setExitCode(
+          await tokenizerTrainCommand({
+            inputs: inputs.map(absoluteInput),
+            vocabSize: flags.vocabSize,
+            out: absolute(flags.out),
+            ...(flags.field === undefined ? {} : { field: flags.field }),
+            ...(flags.maxBytes === undefined ? {} : { maxBytes: flags.maxBytes }),
+            ...(flags.maxDistinct === undefined ? {} : { maxDistinct: flags.maxDistinct }),
+            specialTokens: flags.specialTokens
+              .split(',')
+              .map((token) => token.trim())
+              .filter((token) => token !== ''),
+            io,
+          }),
+        );
+      });
+  },
+};

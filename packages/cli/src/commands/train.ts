@@ -1,10 +1,14 @@
 /**
  * `normfree train`: one configuration, one seed, into one run folder. The run folder is refused
  * when it holds anything but this run (and this run only with `--resume`). Planning, folder checks
- * and training are @normfree/experiment's; this file prints.
+ * and training are @normfree/experiment's; this file declares the command's options
+ * ({@link trainDefinition}) and prints.
  */
 import { createRunJob, runId, type RunJob } from '@normfree/experiment';
+import type { CommandDefinition } from '../command-context.js';
 import { UsageError, exitCodes } from '../errors.js';
+import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
+import { parseConfiguration, parseNonNegativeInteger } from '../option-parsers.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
 export interface TrainCommandOptions extends RunCommandOptions {
@@ -84,3 +88,38 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     options.progress.stop();
   }
 }
+
+/** The flags of `train` as commander hands them to its action. */
+interface TrainFlags extends RunFlags {
+  preset: string;
+  config: string;
+  seed: number;
+  out?: string;
+  resume?: boolean;
+}
+
+/** `normfree train`: its own options, then the options it shares with `reproduce`. */
+export const trainDefinition: CommandDefinition = {
+  name: 'train',
+  register(program, context) {
+    const { absolute, setExitCode } = context;
+    const command = program
+      .command('train')
+      .description('train one configuration into one run folder (config.json, logs.jsonl, summary.json, checkpoint)')
+      .addOption(presetOption('quick'))
+      .option('--config <id>', 'configuration id (fixes norm and activation)', parseConfiguration, 'sm-ln-g')
+      .option('--seed <n>', 'seed for init, dropout and data order', parseNonNegativeInteger, 1337)
+      .option('--out <dir>', 'run folder (default: runs/train-<config>-seed<seed>-<date>)')
+      .option('--resume', 'continue the run in --out from its checkpoint');
+    addRunOptions(command).action(async (flags: TrainFlags) => {
+      const code = await trainCommand({
+        ...(await runCommandOptions(context, { flags, workers: 1 })),
+        preset: flags.preset,
+        configuration: flags.config,
+        seed: flags.seed,
+        outDir: flags.out === undefined ? undefined : absolute(flags.out),
+      });
+      setExitCode(code);
+    });
+  },
+};

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../cli-io.js';
 
 /** A `CliIo` whose output is collected in strings; progress goes to a non-TTY stream. */
 export function createCapturedIo(cwd: string = mkdtempSync(join(tmpdir(), 'normfree-cli-'))): CliIo & { readonly output: { stdout: string; stderr: string } } {
