@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planExperiment, runConfigurationId } from './plan.js';
+import { planExperiment, runConfigurationId, type PlanOptions } from './plan.js';
 
 // The embedded BPE's vocabulary; the node tests read it from the tokenizer (loadTokenizerVocabSize).
 const vocabSize = 4096;
@@ -32,5 +32,24 @@ describe('planExperiment with norm or activation overridden', () => {
     expect(() => plan('webgpu')).toThrow(/configuration 'sm-llr-layer': learnable-slope activations cannot train on --backend webgpu in Node yet/);
     expect(plan('wasm').runs).toHaveLength(1);
     expect(planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, target: { backend: 'webgpu' }, outDir: '/exp' }).runs).toHaveLength(1);
+  });
+});
+
+describe('planExperiment: what is trained apart from where', () => {
+  it('should hold one execution target for the plan and keep it out of every run spec', () => {
+    const plan = planExperiment({ preset: 'smoke', configurations: ['sm-g', 'sm-r'], vocabSize, target: { backend: 'wasm', nativeThreads: 2 }, outDir: '/exp' });
+    expect(plan.target).toEqual({ backend: 'wasm', nativeKernels: true, nativeThreads: 2 });
+    for (const run of plan.runs) {
+      for (const field of ['target', 'backend', 'nativeKernels', 'nativeThreads', 'gpuAdapter', 'allowSoftwareAdapter']) expect(run).not.toHaveProperty(field);
+    }
+  });
+
+  it('should plan the same run specs for two targets', () => {
+    const on = (target: PlanOptions['target']) => planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, target, outDir: '/exp', now: new Date(0) });
+    expect(on({ backend: 'wasm', nativeThreads: 1 }).runs).toEqual(on({ backend: 'cpu' }).runs);
+  });
+
+  it('should refuse a bad target before planning, naming the value', () => {
+    expect(() => planExperiment({ preset: 'smoke', vocabSize, target: { backend: 'wasm', nativeThreads: -1 }, outDir: '/exp' })).toThrow('nativeThreads must be a positive integer, got -1');
   });
 });
