@@ -158,13 +158,15 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       overrides: overridesFrom(flags as unknown as Record<string, unknown>),
       activationModules: flags.activationModule ?? [],
       ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
-      backend: flags.backend,
-      nativeKernels: flags.native,
-      // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
-      // --emit) use the cores of their own machine unless --threads says otherwise.
-      ...(flags.threads !== undefined ? { nativeThreads: flags.threads } : trainsHere ? { nativeThreads: Math.max(1, Math.floor(availableParallelism() / workers)) } : {}),
-      ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
-      ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+      target: {
+        backend: flags.backend,
+        nativeKernels: flags.native,
+        // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
+        // --emit) use the cores of their own machine unless --threads says otherwise.
+        nativeThreads: flags.threads ?? (trainsHere ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined),
+        gpuAdapter: flags.gpuAdapter,
+        allowSoftwareAdapter: flags.allowSoftwareAdapter,
+      },
       runsBase: absolute('runs'),
       resume: flags.resume === true,
       now: now(),
@@ -324,12 +326,10 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       const { runCommand } = await import('./commands/run.js');
       const code = await runCommand({
         requireBackend: requireBackendFor,
-        ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
-        ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+        target: { backend: flags.backend, gpuAdapter: flags.gpuAdapter, allowSoftwareAdapter: flags.allowSoftwareAdapter },
         dir: absolute(dir),
         ...(flags.index === undefined ? {} : { index: flags.index }),
         ...(flags.run === undefined ? {} : { runId: flags.run }),
-        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         env: dependencies.env ?? process.env,
         io,
         progress: await progressFor(flags),

@@ -36,6 +36,7 @@ describe('describeExecutionTarget', () => {
   it('should say what the command line asked for, threads only where native kernels run', () => {
     expect(describeExecutionTarget(createExecutionTarget({ backend: 'wasm' }))).toBe('wasm');
     expect(describeExecutionTarget(createExecutionTarget({ backend: 'wasm', nativeThreads: 2 }))).toBe('wasm (2 threads)');
+    expect(describeExecutionTarget(createExecutionTarget({ backend: 'wasm', nativeThreads: 1 }))).toBe('wasm (1 thread)');
     expect(describeExecutionTarget(createExecutionTarget({ backend: 'wasm', nativeKernels: false, nativeThreads: 2 }))).toBe('wasm (--no-native)');
     expect(describeExecutionTarget(createExecutionTarget({ backend: 'cpu', nativeThreads: 2 }))).toBe('cpu');
     expect(describeExecutionTarget(createExecutionTarget({ backend: 'webgpu', gpuAdapter: '1', allowSoftwareAdapter: true }))).toBe('webgpu (adapter 1) (software allowed)');

@@ -92,13 +92,14 @@ export function retarget(planned: ExecutionTarget, change: ExecutionTargetChange
 
 /**
  * The target in words, as the command line would ask for it: `wasm`, `wasm (--no-native)`,
- * `wasm (2 threads)`, `webgpu (adapter 1) (software allowed)`. Two targets with the same description
+ * `wasm (1 thread)`, `webgpu (adapter 1) (software allowed)`. Two targets with the same description
  * start the same backend.
  */
 export function describeExecutionTarget(target: ExecutionTarget): string {
   const usesNative = target.backend === 'wasm' && target.nativeKernels;
   const native = target.backend !== 'wasm' ? '' : target.nativeKernels ? '' : ' (--no-native)';
-  const threads = usesNative && target.nativeThreads !== undefined ? ` (${target.nativeThreads} threads)` : '';
+  const count = target.nativeThreads;
+  const threads = usesNative && count !== undefined ? ` (${count} thread${count === 1 ? '' : 's'})` : '';
   const adapter = target.gpuAdapter === undefined ? '' : ` (adapter ${target.gpuAdapter})`;
   const software = target.allowSoftwareAdapter === true ? ' (software allowed)' : '';
   return `${target.backend}${native}${threads}${adapter}${software}`;

@@ -3,8 +3,7 @@
  * folder, resuming it when it was interrupted; what each task of a cluster job array runs. Without
  * `--index` or `--run` the index comes from `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`.
  */
-import type { BackendName } from '@normfree/backend';
-import type { RunExecutor } from '@normfree/experiment';
+import { describeExecutionTarget, retarget, runJob, type ExecutionTargetChange, type RunExecutor } from '@normfree/experiment';
 import { exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
 import type { BackendRequest } from '../backend-check.js';
@@ -14,10 +13,8 @@ export interface RunCommandOptions {
   readonly dir: string;
   readonly index?: number;
   readonly runId?: string;
-  readonly backend?: BackendName;
-  /** `--gpu-adapter` / `--allow-software-adapter` (with `webgpu`). */
-  readonly gpuAdapter?: string;
-  readonly allowSoftwareAdapter?: boolean;
+  /** `--backend`, `--gpu-adapter`, `--allow-software-adapter`: train on another target than the plan's. */
+  readonly target: ExecutionTargetChange;
   /** Throws a UsageError when the backend cannot start here (checked before the run folder is touched). */
   readonly requireBackend?: (request: BackendRequest) => Promise<void>;
   readonly env: NodeJS.ProcessEnv;
@@ -30,26 +27,24 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { io } = options;
   const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } = await import('@normfree/experiment/node');
   const plan = await readPlan(options.dir);
-  const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
+  const planned = selectPlannedJob(plan, {
+    ...(options.index === undefined ? {} : { index: options.index }),
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
+    env: options.env,
+  });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
-  await loadActivationModules(job.activationModules);
+  await loadActivationModules(planned.activationModules);
   // The plan's adapter request holds only while the run stays on the plan's webgpu backend.
-  const backendName = options.backend ?? job.backend;
-  const planned: { gpuAdapter?: string; allowSoftwareAdapter?: boolean } = backendName === job.backend ? job : {};
-  const gpuAdapter = options.gpuAdapter ?? planned.gpuAdapter;
-  const backend = {
-    backend: backendName,
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-    ...(options.allowSoftwareAdapter === true || planned.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
-  };
-  const { gpuAdapter: _plannedAdapter, allowSoftwareAdapter: _plannedSoftware, ...jobWithoutAdapter } = job;
-  await options.requireBackend?.(backend);
-  io.stderr(`[normfree] ${options.dir}: run ${plan.runs.indexOf(job)} of ${plan.runs.length}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${options.backend ?? job.backend}\n`);
+  const target = retarget(plan.target, options.target);
+  await options.requireBackend?.(target);
+  const job = runJob(planned, target);
+  const where = `${plan.runs.indexOf(planned)} of ${plan.runs.length}`;
+  io.stderr(`[normfree] ${options.dir}: run ${where}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${describeExecutionTarget(target)}\n`);
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {
     // The plan is read and the run selected above; train that job (on another backend if asked).
-    outcome = await trainPlannedJob(options.dir, { ...jobWithoutAdapter, ...backend }, {
+    outcome = await trainPlannedJob(options.dir, job, {
       executor: options.executor,
       progress: options.progress,
       signal: interrupts.signal,

@@ -3,7 +3,7 @@
  * when it holds anything but this run (and this run only with `--resume`). Planning, folder checks
  * and training are @normfree/experiment's; this file prints.
  */
-import { createRunJob, runId, type RunJob } from '@normfree/experiment';
+import { createRunJob, describeExecutionTarget, runId, type RunJob } from '@normfree/experiment';
 import { UsageError, exitCodes } from '../errors.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
 
@@ -27,11 +27,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     vocabSize: inputs.vocabSize,
     ...(inputs.data === undefined ? {} : { data: inputs.data }),
     activationModules: inputs.activationModules,
-    backend: options.backend,
-    nativeKernels: options.nativeKernels,
-    nativeThreads: options.nativeThreads,
-    gpuAdapter: options.gpuAdapter,
-    allowSoftwareAdapter: options.allowSoftwareAdapter,
+    target: options.target,
   };
   // Validated before any folder is touched; the folder is filled in once it is known.
   const name = createRunJob({ ...common, runDir: '' }).runId;
@@ -54,7 +50,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     }
   }
 
-  io.stderr(`[normfree] training ${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
+  io.stderr(`[normfree] training ${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps, backend ${describeExecutionTarget(job.target)} → ${runDir}\n`);
   let started = false;
   const start = (startStep: number): void => {
     if (!started) options.progress.start(name, { steps: job.training.steps, startStep });
