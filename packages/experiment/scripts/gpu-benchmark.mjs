@@ -91,9 +91,7 @@ if (flag('child') !== undefined) {
         configuration: 'sm-ln-g',
         seed: 1337,
         vocabSize: await loadTokenizerVocabSize(getPreset(preset).tokenizer),
-        backend,
-        ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-        allowSoftwareAdapter,
+        target: { backend, gpuAdapter, allowSoftwareAdapter },
         overrides: { steps, batchSize, gradientAccumulation: 1, evalEvery: 1_000_000, entropyEvery: 1_000_000, evalWindows: batchSize, checkpointEvery: 0 },
         runDir: join(scratch, preset),
       });
