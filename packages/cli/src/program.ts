@@ -163,7 +163,8 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
         nativeKernels: flags.native,
         // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
         // --emit) use the cores of their own machine unless --threads says otherwise.
-        nativeThreads: flags.threads ?? (trainsHere ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined),
+        nativeThreads:
+          flags.threads ?? (trainsHere ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined),
         gpuAdapter: flags.gpuAdapter,
         allowSoftwareAdapter: flags.allowSoftwareAdapter,
       },
@@ -326,7 +327,11 @@ export function createProgram(io: CliIo, dependencies: CliDependencies = {}, set
       const { runCommand } = await import('./commands/run.js');
       const code = await runCommand({
         requireBackend: requireBackendFor,
-        target: { backend: flags.backend, gpuAdapter: flags.gpuAdapter, allowSoftwareAdapter: flags.allowSoftwareAdapter },
+        target: {
+          backend: flags.backend,
+          gpuAdapter: flags.gpuAdapter,
+          allowSoftwareAdapter: flags.allowSoftwareAdapter,
+        },
         dir: absolute(dir),
         ...(flags.index === undefined ? {} : { index: flags.index }),
         ...(flags.run === undefined ? {} : { runId: flags.run }),

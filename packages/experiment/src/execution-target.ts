@@ -50,7 +50,8 @@ export function createExecutionTarget(options: ExecutionTargetOptions): Executio
   }
   if (backend !== 'webgpu') {
     if (gpuAdapter !== undefined) {
-      throw new ExperimentInputError(`gpuAdapter '${gpuAdapter}' applies to backend webgpu only (the backend is ${backend})`);
+      const offending = `gpuAdapter '${gpuAdapter}'`;
+      throw new ExperimentInputError(`${offending} applies to backend webgpu only (the backend is ${backend})`);
     }
     if (allowSoftwareAdapter === true) {
       throw new ExperimentInputError(`allowSoftwareAdapter applies to backend webgpu only (the backend is ${backend})`);
@@ -86,7 +87,8 @@ export function retarget(planned: ExecutionTarget, change: ExecutionTargetChange
     nativeKernels: planned.nativeKernels,
     nativeThreads: planned.nativeThreads,
     gpuAdapter: change.gpuAdapter ?? (keepsAdapter ? planned.gpuAdapter : undefined),
-    allowSoftwareAdapter: change.allowSoftwareAdapter === true || (keepsAdapter && planned.allowSoftwareAdapter === true),
+    allowSoftwareAdapter:
+      change.allowSoftwareAdapter === true || (keepsAdapter && planned.allowSoftwareAdapter === true),
   });
 }
 

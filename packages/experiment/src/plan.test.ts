@@ -36,20 +36,23 @@ describe('planExperiment with norm or activation overridden', () => {
 });
 
 describe('planExperiment: what is trained apart from where', () => {
+  const on = (target: PlanOptions['target'], configurations = ['sm-g']) =>
+    planExperiment({ preset: 'smoke', configurations, vocabSize, target, outDir: '/exp', now: new Date(0) });
+
   it('should hold one execution target for the plan and keep it out of every run spec', () => {
-    const plan = planExperiment({ preset: 'smoke', configurations: ['sm-g', 'sm-r'], vocabSize, target: { backend: 'wasm', nativeThreads: 2 }, outDir: '/exp' });
+    const plan = on({ backend: 'wasm', nativeThreads: 2 }, ['sm-g', 'sm-r']);
     expect(plan.target).toEqual({ backend: 'wasm', nativeKernels: true, nativeThreads: 2 });
+    const targetFields = ['target', 'backend', 'nativeKernels', 'nativeThreads', 'gpuAdapter', 'allowSoftwareAdapter'];
     for (const run of plan.runs) {
-      for (const field of ['target', 'backend', 'nativeKernels', 'nativeThreads', 'gpuAdapter', 'allowSoftwareAdapter']) expect(run).not.toHaveProperty(field);
+      for (const field of targetFields) expect(run).not.toHaveProperty(field);
     }
   });
 
   it('should plan the same run specs for two targets', () => {
-    const on = (target: PlanOptions['target']) => planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, target, outDir: '/exp', now: new Date(0) });
     expect(on({ backend: 'wasm', nativeThreads: 1 }).runs).toEqual(on({ backend: 'cpu' }).runs);
   });
 
   it('should refuse a bad target before planning, naming the value', () => {
-    expect(() => planExperiment({ preset: 'smoke', vocabSize, target: { backend: 'wasm', nativeThreads: -1 }, outDir: '/exp' })).toThrow('nativeThreads must be a positive integer, got -1');
+    expect(() => on({ backend: 'wasm', nativeThreads: -1 })).toThrow('nativeThreads must be a positive integer, got -1');
   });
 });

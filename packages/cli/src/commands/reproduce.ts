@@ -101,7 +101,8 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     return exitCodes.ok;
   }
   io.stderr(
-    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${describeExecutionTarget(plan.target)}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
+    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, ` +
+      `backend ${describeExecutionTarget(plan.target)}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
   );
   if (!inputs.preset.conclusive) io.stderr(`[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
 

@@ -3,7 +3,13 @@
  * folder, resuming it when it was interrupted; what each task of a cluster job array runs. Without
  * `--index` or `--run` the index comes from `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`.
  */
-import { describeExecutionTarget, retarget, runJob, type ExecutionTargetChange, type RunExecutor } from '@normfree/experiment';
+import {
+  describeExecutionTarget,
+  retarget,
+  runJob,
+  type ExecutionTargetChange,
+  type RunExecutor,
+} from '@normfree/experiment';
 import { exitCodes } from '../errors.js';
 import type { CliIo } from '../program.js';
 import type { BackendRequest } from '../backend-check.js';
@@ -39,7 +45,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   await options.requireBackend?.(target);
   const job = runJob(planned, target);
   const where = `${plan.runs.indexOf(planned)} of ${plan.runs.length}`;
-  io.stderr(`[normfree] ${options.dir}: run ${where}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${describeExecutionTarget(target)}\n`);
+  const what = `${job.runId} (${job.label}), ${job.training.steps} steps`;
+  io.stderr(`[normfree] ${options.dir}: run ${where}, ${what}, backend ${describeExecutionTarget(target)}\n`);
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {

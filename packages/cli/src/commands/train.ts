@@ -50,7 +50,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     }
   }
 
-  io.stderr(`[normfree] training ${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps, backend ${describeExecutionTarget(job.target)} → ${runDir}\n`);
+  const what = `${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps`;
+  io.stderr(`[normfree] training ${what}, backend ${describeExecutionTarget(job.target)} → ${runDir}\n`);
   let started = false;
   const start = (startStep: number): void => {
     if (!started) options.progress.start(name, { steps: job.training.steps, startStep });

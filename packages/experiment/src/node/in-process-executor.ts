@@ -28,7 +28,8 @@ let backendRequest: string | undefined;
 function ensureBackend(target: ExecutionTarget): Promise<string> {
   const request = describeExecutionTarget(target);
   if (backend !== undefined && backendRequest !== request) {
-    return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
+    const selected = `backend '${backendRequest}' is already selected in this process`;
+    return Promise.reject(new Error(`${selected}; '${request}' cannot be used by another run`));
   }
   backendRequest = request;
   const log = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -42,11 +43,16 @@ function ensureBackend(target: ExecutionTarget): Promise<string> {
       ...(target.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     });
     if (selected.name !== 'wasm' || !target.nativeKernels) return selected.name;
-    const native = await enableNativeKernels(target.nativeThreads === undefined ? {} : { threads: target.nativeThreads });
-    const threads = native.threads === undefined ? '' : `, ${native.threads} thread${native.threads === 1 ? '' : 's'}${target.nativeThreads === undefined ? ' (all cores)' : ''}`;
+    const native = await enableNativeKernels(
+      target.nativeThreads === undefined ? {} : { threads: target.nativeThreads },
+    );
+    const allCores = target.nativeThreads === undefined ? ' (all cores)' : '';
+    const count = native.threads;
+    const threads = count === undefined ? '' : `, ${count} thread${count === 1 ? '' : 's'}${allCores}`;
+    const kernels = `${native.kernels.length} kernels${threads}; --no-native turns them off, --threads sets the count`;
     log(
       native.enabled
-        ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels${threads}; --no-native turns them off, --threads sets the count)`
+        ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${kernels})`
         : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`,
     );
     return backendLabel(selected.name, native);

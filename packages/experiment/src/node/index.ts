@@ -7,7 +7,14 @@ export { createInProcessExecutor } from './in-process-executor.js';
 export { createForkExecutor, defaultWorkerPath } from './fork-executor.js';
 export { loadTokenizerVocabSize, loadRunDataset, datasetSplitSeed, validationFraction, describeTokenStore, loadStoreSources, type RunSources } from './dataset.js';
 export { activationModuleUrl, loadActivationModule, loadActivationModules } from './activation-modules.js';
-export { enableNativeKernels, checkNativeKernels, backendLabel, type EnableNativeKernelsOptions, type NativeKernelsCheck, type NativeKernelsSummary } from './native-kernels.js';
+export {
+  enableNativeKernels,
+  checkNativeKernels,
+  backendLabel,
+  type EnableNativeKernelsOptions,
+  type NativeKernelsCheck,
+  type NativeKernelsSummary,
+} from './native-kernels.js';
 export { handleInterrupts, type InterruptHandle } from './interrupt.js';
 export {
   manifestFileName,

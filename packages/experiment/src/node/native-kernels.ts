@@ -111,7 +111,8 @@ export async function checkNativeKernels(options: { readonly importPackage?: Imp
   const loaded = (load as LoadAddon)();
   if (loaded.addon === null) return unavailable(loaded.reason);
   const info = loaded.addon.info();
-  return { available: true, reason: `${loaded.source} addon ${loaded.path}`, simd: info.simd, threads: info.threads, source: loaded.source };
+  const { source, path } = loaded;
+  return { available: true, reason: `${source} addon ${path}`, simd: info.simd, threads: info.threads, source };
 }
 
 /** How a run names its backend in `config.json` and the report: `wasm`, or `wasm+native (avx2+fma)`. */

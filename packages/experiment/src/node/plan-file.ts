@@ -17,8 +17,8 @@ import { z } from 'zod';
 import { nodeBackendNames, type BackendName } from '@normfree/backend';
 import { writeJsonAtomic } from '@normfree/core/node';
 import { comparableRunData } from '@normfree/trainer';
-import { ExperimentInputError } from '../errors.js';
-import type { ExecutionTarget } from '../execution-target.js';
+import { ExperimentInputError, errorMessage } from '../errors.js';
+import { createExecutionTarget, type ExecutionTarget, type ExecutionTargetOptions } from '../execution-target.js';
 import type { ExperimentPlan, RunSpec } from '../plan.js';
 import { readJsonIfPresent, readManifest, sortedJson } from './experiment-folder.js';
 
@@ -57,33 +57,60 @@ const targetShape = {
   allowSoftwareAdapter: z.boolean().optional(),
 };
 const planFileSchemas = {
-  1: z.object({ version: z.literal(1), kind: z.literal('normfree-plan'), runs: z.array(z.looseObject({ ...storedSpecShape, ...targetShape })).min(1) }),
-  2: z.object({ version: z.literal(2), kind: z.literal('normfree-plan'), target: z.object(targetShape), runs: z.array(z.looseObject(storedSpecShape)).min(1) }),
+  1: z.object({
+    version: z.literal(1),
+    kind: z.literal('normfree-plan'),
+    runs: z.array(z.looseObject({ ...storedSpecShape, ...targetShape })).min(1),
+  }),
+  2: z.object({
+    version: z.literal(2),
+    kind: z.literal('normfree-plan'),
+    target: z.object(targetShape),
+    runs: z.array(z.looseObject(storedSpecShape)).min(1),
+  }),
 };
 const planFileSchema = z.discriminatedUnion('version', [planFileSchemas[1], planFileSchemas[2]], {
-  error: () => `a plan file's version is 1 or ${planFileVersion} (a newer normfree may have written this one; use it, or plan again with --out elsewhere)`,
+  error: () =>
+    `a plan file's version is 1 or ${planFileVersion} ` +
+    '(a newer normfree may have written this one; use it, or plan again with --out elsewhere)',
 });
 
 function stored(plan: ExperimentPlan): PlanFile {
-  return { version: planFileVersion, kind: 'normfree-plan', target: plan.target, runs: plan.runs.map(({ runDir: _runDir, ...spec }) => spec) };
+  const runs = plan.runs.map(({ runDir: _runDir, ...spec }) => spec);
+  return { version: planFileVersion, kind: 'normfree-plan', target: plan.target, runs };
 }
 
 /** A version-1 plan in the current layout: its runs' repeated target fields become the one target. */
 function fromVersion1(path: string, file: z.infer<(typeof planFileSchemas)[1]>): PlanFile {
-  const targets = file.runs.map(({ backend, nativeKernels, nativeThreads, gpuAdapter, allowSoftwareAdapter }) => ({
-    backend,
-    nativeKernels,
-    ...(nativeThreads === undefined ? {} : { nativeThreads }),
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-    ...(allowSoftwareAdapter === true ? { allowSoftwareAdapter }: {}),
-  }));
+  // Version 1 did not refuse adapter settings on another backend; they never took effect there.
+  const targets = file.runs.map(({ backend, nativeKernels, nativeThreads, gpuAdapter, allowSoftwareAdapter }) =>
+    backend === 'webgpu'
+      ? checkedTarget(path, { backend, nativeKernels, nativeThreads, gpuAdapter, allowSoftwareAdapter })
+      : checkedTarget(path, { backend, nativeKernels, nativeThreads }),
+  );
   const target = targets[0]!;
   const other = targets.findIndex((candidate) => sortedJson(candidate) !== sortedJson(target));
   if (other !== -1) {
-    throw new ExperimentInputError(`${path} (version 1) trains run ${file.runs[other]!.runId} on another backend setting than run ${file.runs[0]!.runId}; an experiment has one`);
+    const [first, differing] = [file.runs[0]!.runId, file.runs[other]!.runId];
+    throw new ExperimentInputError(
+      `${path} (version 1) trains run ${differing} on another backend setting than run ${first}; an experiment has one`,
+    );
   }
-  const runs = file.runs.map(({ backend: _backend, nativeKernels: _native, nativeThreads: _threads, gpuAdapter: _adapter, allowSoftwareAdapter: _software, ...spec }) => spec as unknown as RunSpec);
+  const runs = file.runs.map((run) => {
+    const { backend: _backend, nativeKernels: _native, nativeThreads: _threads, ...rest } = run;
+    const { gpuAdapter: _adapter, allowSoftwareAdapter: _software, ...spec } = rest;
+    return spec as unknown as RunSpec;
+  });
   return { version: planFileVersion, kind: 'normfree-plan', target, runs };
+}
+
+/** The file's target, checked like a planned one; a bad one names the file. */
+function checkedTarget(path: string, options: ExecutionTargetOptions): ExecutionTarget {
+  try {
+    return createExecutionTarget(options);
+  } catch (error) {
+    throw new ExperimentInputError(`${path}: ${errorMessage(error)}`);
+  }
 }
 
 /** The settings that make two plans train the same runs: the spec (the target is how, not what). */
@@ -117,7 +144,8 @@ async function readPlanFileIfPresent(dir: string): Promise<PlanFile | undefined>
   const path = join(dir, planFileName);
   const file = await readJsonIfPresent(path, planFileSchema, 'a normfree plan');
   if (file === undefined) return undefined;
-  return file.version === 1 ? fromVersion1(path, file) : (file as unknown as PlanFile);
+  if (file.version === 1) return fromVersion1(path, file);
+  return { ...(file as unknown as PlanFile), target: checkedTarget(path, file.target) };
 }
 
 /**
@@ -132,5 +160,6 @@ export async function readPlan(dir: string): Promise<ExperimentPlan> {
   if (file === undefined) {
     throw new ExperimentInputError(`'${dir}' holds no ${planFileName} (made before plans were written); rerun \`normfree reproduce --resume --plan-only --out ${dir}\` with its options to write one`);
   }
-  return { outDir: dir, manifest, target: file.target, runs: file.runs.map((spec) => ({ ...spec, runDir: join(dir, spec.runId) })) };
+  const runs = file.runs.map((spec) => ({ ...spec, runDir: join(dir, spec.runId) }));
+  return { outDir: dir, manifest, target: file.target, runs };
 }
