@@ -52,7 +52,7 @@ export async function reproducePaper(options: ReproducePaperOptions): Promise<Wr
     configurations: options.configurations ?? paperConfigurationIds,
     seeds: options.seeds ?? [1337],
     overrides: options.steps === undefined ? {} : { steps: options.steps },
-    backend: 'wasm',
+    target: { backend: 'wasm' },
     outDir: options.outDir,
   });
   // 2. Train: experiment.json first, then one folder per run; a diverged run does not stop the others.

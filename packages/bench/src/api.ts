@@ -3,11 +3,11 @@
  * measurement, baseline ratios. Every other file of the package imports its types from here, and this
  * file imports only types that have no imports back into the package, so there is no import circle.
  */
-import type { NativeStatusSummary } from '@normfree/experiment/node';
+import type { NativeKernelsSummary } from '@normfree/experiment/node';
 import type { StepProfile } from './profile-step.js';
 
 /** What the native kernels of a `wasm+native` process did (`enableNativeKernels` of `@normfree/experiment/node`). */
-export type { NativeStatusSummary };
+export type { NativeKernelsSummary };
 
 /** A backend configuration measured in its own process (backends cannot be unregistered cleanly). */
 export type BenchBackend = 'wasm' | 'wasm+native' | 'cpu';
@@ -127,7 +127,7 @@ export interface BenchRun {
   readonly reason?: string;
   /** The backend's own description (e.g. `wasm SIMD, 1 thread`). */
   readonly backendInfo?: string;
-  readonly native?: NativeStatusSummary;
+  readonly native?: NativeKernelsSummary;
   readonly matmul?: readonly MatmulResult[];
   /**
    * Which model was trained: `@normfree/transformer` (results written before the bench timed only

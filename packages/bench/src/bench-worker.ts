@@ -11,7 +11,7 @@ import type { PresetName } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
 import { enableNativeKernels } from '@normfree/experiment/node';
 import { countModelParameters } from '@normfree/transformer';
-import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchTask, type MatmulResult, type NativeStatusSummary } from './api.js';
+import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchTask, type MatmulResult, type NativeKernelsSummary } from './api.js';
 import { createBenchTraining } from './bench-training.js';
 import { trainingFlopsPerStep } from './flops.js';
 import { profileKernelCpu } from './profile-step.js';
@@ -122,7 +122,7 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
   };
   try {
     const selected = await selectBackend({ prefer: task.backend === 'cpu' ? 'cpu' : 'wasm', strict: true, quiet: true });
-    let native: NativeStatusSummary | undefined;
+    let native: NativeKernelsSummary | undefined;
     if (task.backend === 'wasm+native') {
       native = await enableNativeKernels({
         ...(task.nativeKernels === undefined ? {} : { kernels: task.nativeKernels }),

@@ -137,9 +137,7 @@ export async function measureGpuBackend(
         configuration: 'sm-ln-g',
         seed: 1337,
         vocabSize: await loadTokenizerVocabSize(getPreset(preset).tokenizer),
-        backend,
-        ...adapter,
-        allowSoftwareAdapter: flags.allowSoftwareAdapter,
+        target: { backend, ...adapter, allowSoftwareAdapter: flags.allowSoftwareAdapter },
         // No evaluation, entropy or checkpoint inside the timed steps.
         overrides: {
           steps,

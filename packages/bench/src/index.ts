@@ -42,7 +42,7 @@ export type {
   BenchRun,
   BenchTask,
   MatmulResult,
-  NativeStatusSummary,
+  NativeKernelsSummary,
   StepTimes,
   TorchBaselineRun,
 } from './api.js';

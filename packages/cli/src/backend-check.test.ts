@@ -123,7 +123,7 @@ describe('an explicit --backend that cannot start here', () => {
     });
     expect(result.stderr).not.toContain('error:');
     expect(result.code).toBe(0);
-    expect(result.executor.calls[0]?.job).toMatchObject({ backend: 'webgpu', gpuAdapter: 'swiftshader', allowSoftwareAdapter: true });
+    expect(result.executor.calls[0]?.job.target).toMatchObject({ backend: 'webgpu', gpuAdapter: 'swiftshader', allowSoftwareAdapter: true });
   });
 });
 
@@ -142,8 +142,8 @@ describe('normfree run <dir> and the plan\'s webgpu request', () => {
     expect(executor.calls).toHaveLength(0);
     const onWasm = await runCli(['run', 'exp', '--index', '0', '--backend', 'wasm'], io, { createExecutor: () => executor, progress: silentProgress, backendHooks: noAdapter });
     expect(onWasm).toBe(0);
-    expect(executor.calls[0]?.job.backend).toBe('wasm');
-    expect(executor.calls[0]?.job).not.toHaveProperty('gpuAdapter');
+    expect(executor.calls[0]?.job.target.backend).toBe('wasm');
+    expect(executor.calls[0]?.job.target).not.toHaveProperty('gpuAdapter');
   });
 });
 

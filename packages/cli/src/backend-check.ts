@@ -3,18 +3,16 @@
  * without a usable adapter, or `--backend tensorflow` without tfjs-node(-gpu), is one error (exit
  * code 2) saying what is missing, never a silent run on wasm.
  */
-import { checkBackend, type BackendName, type NodeBackendHooks } from '@normfree/backend';
-import { errorMessage } from '@normfree/experiment';
+import { checkBackend, type NodeBackendHooks } from '@normfree/backend';
+import { errorMessage, type ExecutionTargetOptions } from '@normfree/experiment';
 import { UsageError } from './errors.js';
 
-/** What a training command asks of its backend. */
-export interface BackendRequest {
-  readonly backend: BackendName;
-  /** `--gpu-adapter`: an index or part of a name from `normfree backends`, or `software`. */
-  readonly gpuAdapter?: string | undefined;
-  /** `--allow-software-adapter`. */
-  readonly allowSoftwareAdapter?: boolean | undefined;
-}
+/**
+ * What a training command asks of its backend: the part of its execution target that decides
+ * whether the backend starts (`--backend`; `--gpu-adapter`, an index or part of a name from
+ * `normfree backends`, or `software`; `--allow-software-adapter`).
+ */
+export type BackendRequest = Pick<ExecutionTargetOptions, 'backend' | 'gpuAdapter' | 'allowSoftwareAdapter'>;
 
 /**
  * Throw a {@link UsageError} when the requested backend cannot start on this machine, or when the

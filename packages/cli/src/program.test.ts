@@ -93,7 +93,7 @@ describe('normfree command line', () => {
     expect(call?.job.model).toMatchObject({ norm: 'layernorm', activation: { kind: 'leaky-relu', slope: 0.1 }, nLayer: 1, nHead: 2, nEmbd: 16 });
     expect(call?.job.training).toMatchObject({ steps: 3, microBatchSize: 2, gradientAccumulation: 2, learningRate: 0.002, seed: 7, evalEvery: 2, entropyEvery: 3, fp16AttentionOverflow: true });
     expect(call?.job.runDir).toBe(`${io.cwd}/run-a`);
-    expect(call?.job).toMatchObject({ backend: 'wasm', nativeKernels: true });
+    expect(call?.job.target).toMatchObject({ backend: 'wasm', nativeKernels: true });
     // An overridden norm and activation make another model than sm-g: the run is named by what it is.
     expect(call?.job).toMatchObject({ configuration: 'sm+ln+leaky-relu-0.1', label: 'SM+LN+leaky-relu(0.1)' });
     expect(io.output.stdout).toContain('sm+ln+leaky-relu-0.1-seed7: completed after 3 steps');
@@ -110,22 +110,22 @@ describe('normfree command line', () => {
   it('should turn the native kernels off with --no-native, for train and for every run of reproduce', async () => {
     const train = await run(['train', '--preset', 'smoke', '--no-native', '--out', 'run-n']);
     expect(train.code, train.stderr).toBe(0);
-    expect(train.executor.calls.map((call) => call.job.nativeKernels)).toEqual([false]);
+    expect(train.executor.calls.map((call) => call.job.target.nativeKernels)).toEqual([false]);
     const reproduce = await run(['reproduce', '--preset', 'smoke', '--no-native', '--no-report', '--out', 'exp-n']);
     expect(reproduce.code, reproduce.stderr).toBe(0);
-    expect(reproduce.executor.calls.map((call) => call.job.nativeKernels)).toEqual([false, false, false, false]);
+    expect(reproduce.executor.calls.map((call) => call.job.target.nativeKernels)).toEqual([false, false, false, false]);
   });
 
   it('should give the native kernels the cores ÷ workers, or --threads, in every run', async () => {
     const cores = availableParallelism();
     const train = await run(['train', '--preset', 'smoke', '--out', 'run-t']);
     expect(train.code, train.stderr).toBe(0);
-    expect(train.executor.calls.map((call) => call.job.nativeThreads)).toEqual([cores]);
+    expect(train.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([cores]);
     const reproduce = await run(['reproduce', '--preset', 'smoke', '--workers', '2', '--configs', 'sm-g', '--no-report', '--out', 'exp-t']);
     expect(reproduce.code, reproduce.stderr).toBe(0);
-    expect(reproduce.executor.calls.map((call) => call.job.nativeThreads)).toEqual([Math.max(1, Math.floor(cores / 2))]);
+    expect(reproduce.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([Math.max(1, Math.floor(cores / 2))]);
     const explicit = await run(['train', '--preset', 'smoke', '--threads', '3', '--out', 'run-t3']);
-    expect(explicit.executor.calls.map((call) => call.job.nativeThreads)).toEqual([3]);
+    expect(explicit.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([3]);
     expect((await run(['train', '--preset', 'smoke', '--threads', '0', '--out', 'run-t0'])).code).toBe(2);
   });
 

@@ -1,7 +1,10 @@
 /**
  * An experiment = one preset × configurations × seeds, with the same data, schedule and overrides
- * for every run. The plan is plain JSON, so a run can be handed to a worker process (or, later, a
- * cluster job) as is: each {@link RunJob} carries everything needed to train it.
+ * for every run. A plan holds what is trained apart from where it trains: a {@link RunSpec} per run
+ * (the plan's identity: everything that decides the numbers) and one {@link ExecutionTarget}
+ * (backend, native kernels, GPU adapter: how it is trained). The plan is plain JSON, so a run can be
+ * handed to a worker process or a cluster job as is: a {@link RunJob} is a spec, its folder and the
+ * target, everything needed to train it.
  */
 import { listActivations } from '@normfree/activations';
 import type { BackendName } from '@normfree/backend';
@@ -18,6 +21,7 @@ import {
 } from '@normfree/core';
 import type { RunDataIdentity } from '@normfree/trainer';
 import { ExperimentInputError, asInputError } from './errors.js';
+import { createExecutionTarget, type ExecutionTarget, type ExecutionTargetOptions } from './execution-target.js';
 import { resolveRunSettings, validateOverrides, type Overrides } from './run-settings.js';
 
 /** The default corpus, as `experiment.json` names it. */
@@ -50,11 +54,14 @@ export function tokenStoreCorpusName(data: RunDataIdentity): string {
   return `token store ${data.store} (manifest sha256 ${data.manifestSha256.slice(0, 12)}…, ${data.seqLen}-token windows)`;
 }
 
-/** One run (one configuration, one seed) of an experiment: everything a worker needs. */
-export interface RunJob {
+/**
+ * What one run (one configuration, one seed) of an experiment trains: everything that decides its
+ * numbers, and nothing about where it trains ({@link ExecutionTarget}). Two plans whose specs are
+ * equal train the same runs; `plan.json` refuses a changed spec once runs have started.
+ */
+export interface RunSpec {
   /** `<configuration>-seed<seed>`, also the run folder's name. */
   readonly runId: string;
-  readonly runDir: string;
   readonly configuration: string;
   readonly label: string;
   readonly seed: number;
@@ -63,28 +70,28 @@ export interface RunJob {
   /** Complete and validated, with the tokenizer's vocabulary. */
   readonly model: ModelConfig;
   readonly training: TrainingOptions;
-  readonly backend: BackendName;
-  /** With `backend: 'wasm'`: serve kernels from @normfree/backend-native when it is built (falls back to plain wasm, saying why). */
-  readonly nativeKernels: boolean;
-  /**
-   * With native kernels: their threads (default: the cores the training process may use). How, not
-   * what: results are bit-identical for any count, so plans that differ only here train the same runs.
-   */
-  readonly nativeThreads?: number;
-  /** With `backend: 'webgpu'`: which adapter (`gpuAdapter` of @normfree/backend: index, name or `software`). */
-  readonly gpuAdapter?: string;
-  /** With `backend: 'webgpu'`: accept a software adapter (SwiftShader, lavapipe). */
-  readonly allowSoftwareAdapter?: boolean;
   /** ES modules that register plug-in activations; imported before the model is built, in every process. */
   readonly activationModules: readonly string[];
   /** The token store to train on (`--data`); absent: the embedded corpus with the preset's tokenizer. */
   readonly data?: RunDataIdentity;
 }
 
+/** A spec with the folder its run writes (`<experiment>/<runId>` in a plan). */
+export interface PlannedRun extends RunSpec {
+  readonly runDir: string;
+}
+
+/** One run ready to train: its spec, its folder and its execution target. What an executor gets. */
+export interface RunJob extends PlannedRun {
+  readonly target: ExecutionTarget;
+}
+
 export interface ExperimentPlan {
   readonly outDir: string;
   readonly manifest: RunnerManifest;
-  readonly runs: readonly RunJob[];
+  /** Where and how every run of the plan trains (one target for all: they are one experiment). */
+  readonly target: ExecutionTarget;
+  readonly runs: readonly PlannedRun[];
 }
 
 /** What every run of an experiment shares. */
@@ -98,17 +105,21 @@ export interface RunJobCommon {
   readonly vocabSize: number;
   /** Train on this token store instead of the embedded corpus. */
   readonly data?: ExperimentData;
-  readonly backend: BackendName;
-  /** Default true. */
-  readonly nativeKernels?: boolean | undefined;
-  /** See {@link RunJob.nativeThreads}. */
-  readonly nativeThreads?: number | undefined;
-  /** See {@link RunJob.gpuAdapter}. */
-  readonly gpuAdapter?: string | undefined;
-  /** See {@link RunJob.allowSoftwareAdapter}. */
-  readonly allowSoftwareAdapter?: boolean | undefined;
+  /** Where and how the runs train (checked with `createExecutionTarget`; native kernels default to on). */
+  readonly target: ExecutionTargetOptions;
   /** Default none. */
   readonly activationModules?: readonly string[];
+}
+
+/** The job of a planned run trained on `target` (how `runExperiment` and `normfree run` hand runs to executors). */
+export function runJob(run: PlannedRun, target: ExecutionTarget): RunJob {
+  return { ...run, target };
+}
+
+/** The spec of a job or planned run: what `plan.json` stores and compares. */
+export function runSpecOf(run: RunSpec & { readonly runDir?: string; readonly target?: ExecutionTarget }): RunSpec {
+  const { runDir: _runDir, target: _target, ...spec } = run;
+  return spec;
 }
 
 export interface PlanOptions extends RunJobCommon {
@@ -157,12 +168,15 @@ export function runConfigurationId(configurationId: string, label: string, overr
  * One run's job: the preset with the configuration and overrides applied.
  * @throws ExperimentInputError on an unknown name or an impossible setting.
  */
-export function createRunJob(options: RunJobCommon & { readonly configuration: string; readonly seed: number; readonly runDir: string }): RunJob {
+export function createRunJob(
+  options: RunJobCommon & { readonly configuration: string; readonly seed: number; readonly runDir: string },
+): RunJob {
   const preset = asInputError(() => getPreset(options.preset));
   const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
   const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
   checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
-  checkBackendSupports(options.backend, settings.model, `configuration '${configuration.id}'`);
+  const target = createExecutionTarget(options.target);
+  checkBackendSupports(target.backend, settings.model, `configuration '${configuration.id}'`);
   if (options.data !== undefined) checkTokenStore(options.data, settings, `preset '${preset.name}'`);
   const label = runLabel(configuration.label, settings.model, options.overrides ?? {});
   const id = runConfigurationId(configuration.id, label, options.overrides ?? {});
@@ -176,13 +190,9 @@ export function createRunJob(options: RunJobCommon & { readonly configuration: s
     tokenizer: preset.tokenizer,
     model: settings.model,
     training: settings.training,
-    backend: options.backend,
-    nativeKernels: options.nativeKernels ?? true,
-    ...(options.nativeThreads === undefined ? {} : { nativeThreads: options.nativeThreads }),
-    ...(options.gpuAdapter === undefined ? {} : { gpuAdapter: options.gpuAdapter }),
-    ...(options.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     activationModules: [...(options.activationModules ?? [])],
     ...(options.data === undefined ? {} : { data: dataIdentity(options.data) }),
+    target,
   };
 }
 
@@ -255,11 +265,12 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
     if (duplicate !== undefined) throw new ExperimentInputError(`${what} ${JSON.stringify(duplicate)} is listed twice`);
   }
   if (configurations.length === 0 || seeds.length === 0) throw new ExperimentInputError(`an experiment needs at least one configuration and one seed, got ${configurations.length} and ${seeds.length}`);
-  const runs: RunJob[] = [];
+  const target = createExecutionTarget(options.target);
+  const runs: PlannedRun[] = [];
   for (const id of configurations) {
     for (const seed of seeds) {
-      const job = createRunJob({ ...options, overrides, configuration: id, seed, runDir: '' });
-      runs.push({ ...job, runDir: joinPath(options.outDir, job.runId) });
+      const job = createRunJob({ ...options, target, overrides, configuration: id, seed, runDir: '' });
+      runs.push({ ...runSpecOf(job), runDir: joinPath(options.outDir, job.runId) });
     }
   }
   // A norm or activation override can make two configurations the same model: refuse, not train twice.
@@ -281,7 +292,7 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
     ...(activationModules.length === 0 ? {} : { activationModules: [...activationModules] }),
     ...(options.data === undefined ? {} : { data: dataIdentity(options.data) }),
   };
-  return { outDir: options.outDir, manifest, runs };
+  return { outDir: options.outDir, manifest, target, runs };
 }
 
 /** `dir/name` without node:path (this entry runs in the browser too); keeps the folder's own separator. */

@@ -4,7 +4,7 @@
  * command's options ({@link reproduceDefinition}) and prints. Diverged runs are results; failed runs
  * make the exit code 1.
  */
-import { formatDuration, planExperiment } from '@normfree/experiment';
+import { describeExecutionTarget, formatDuration, planExperiment } from '@normfree/experiment';
 import { dirname, join } from 'node:path';
 import { paperConfigurationIds, presets } from '@normfree/core';
 import type { CommandDefinition } from '../command-context.js';
@@ -89,11 +89,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     vocabSize: inputs.vocabSize,
     ...(inputs.data === undefined ? {} : { data: inputs.data }),
     activationModules: inputs.activationModules,
-    backend: options.backend,
-    nativeKernels: options.nativeKernels,
-    nativeThreads: options.nativeThreads,
-    gpuAdapter: options.gpuAdapter,
-    allowSoftwareAdapter: options.allowSoftwareAdapter,
+    target: options.target,
     outDir,
     now: options.now,
   });
@@ -112,7 +108,8 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     return exitCodes.ok;
   }
   io.stderr(
-    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, backend ${options.backend}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
+    `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, ` +
+      `backend ${describeExecutionTarget(plan.target)}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
   );
   if (!inputs.preset.conclusive) io.stderr(`[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
 

@@ -3,8 +3,15 @@
  * loaded (so their kinds exist), the `--activation` text is read by the activation registry, and the
  * tokenizer's vocabulary is read for the plan (from the token store with `--data`).
  */
-import { asInputError, errorMessage, parseActivationText, type ExperimentData, type Overrides, type RunExecutor } from '@normfree/experiment';
-import type { BackendName } from '@normfree/backend';
+import {
+  asInputError,
+  errorMessage,
+  parseActivationText,
+  type ExecutionTargetOptions,
+  type ExperimentData,
+  type Overrides,
+  type RunExecutor,
+} from '@normfree/experiment';
 import { getPreset, type Preset } from '@normfree/core';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../cli-io.js';
@@ -18,15 +25,11 @@ export interface RunCommandOptions {
   readonly activationModules: readonly string[];
   /** `--data`: a token store folder (absolute); undefined → the embedded corpus. */
   readonly data?: string;
-  readonly backend: BackendName;
-  /** Native kernels on wasm when available (`--no-native` turns them off). */
-  readonly nativeKernels?: boolean;
-  /** `--threads`, or the cores ÷ workers: threads of the native kernels in each training process. */
-  readonly nativeThreads?: number;
-  /** `--gpu-adapter` (with `webgpu`). */
-  readonly gpuAdapter?: string;
-  /** `--allow-software-adapter` (with `webgpu`). */
-  readonly allowSoftwareAdapter?: boolean;
+  /**
+   * Where the runs train: `--backend`, `--no-native`, `--threads` (or the cores ÷ workers: threads of
+   * the native kernels in each training process), `--gpu-adapter`, `--allow-software-adapter`.
+   */
+  readonly target: ExecutionTargetOptions;
   /** Default output folders go under this folder. */
   readonly runsBase: string;
   readonly resume: boolean;

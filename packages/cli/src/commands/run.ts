@@ -5,11 +5,17 @@
  * command's options are {@link runDefinition}'s.
  */
 import type { BackendName } from '@normfree/backend';
-import type { RunExecutor } from '@normfree/experiment';
+import {
+  describeExecutionTarget,
+  retarget,
+  runJob,
+  type ExecutionTargetChange,
+  type RunExecutor,
+} from '@normfree/experiment';
+import { exitCodes } from '../errors.js';
 import type { BackendRequest } from '../backend-check.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandDefinition } from '../command-context.js';
-import { exitCodes } from '../errors.js';
 import { addWebGpuOptions, backendOption, type WebGpuFlags } from '../option-groups/placement-options.js';
 import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
 import { parseNonNegativeInteger } from '../option-parsers.js';
@@ -19,10 +25,8 @@ export interface RunCommandOptions {
   readonly dir: string;
   readonly index?: number;
   readonly runId?: string;
-  readonly backend?: BackendName;
-  /** `--gpu-adapter` / `--allow-software-adapter` (with `webgpu`). */
-  readonly gpuAdapter?: string;
-  readonly allowSoftwareAdapter?: boolean;
+  /** `--backend`, `--gpu-adapter`, `--allow-software-adapter`: train on another target than the plan's. */
+  readonly target: ExecutionTargetChange;
   /** Throws a UsageError when the backend cannot start here (checked before the run folder is touched). */
   readonly requireBackend?: (request: BackendRequest) => Promise<void>;
   readonly env: NodeJS.ProcessEnv;
@@ -35,26 +39,25 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { io } = options;
   const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } = await import('@normfree/experiment/node');
   const plan = await readPlan(options.dir);
-  const job = selectPlannedJob(plan, { ...(options.index === undefined ? {} : { index: options.index }), ...(options.runId === undefined ? {} : { runId: options.runId }), env: options.env });
+  const planned = selectPlannedJob(plan, {
+    ...(options.index === undefined ? {} : { index: options.index }),
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
+    env: options.env,
+  });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
-  await loadActivationModules(job.activationModules);
+  await loadActivationModules(planned.activationModules);
   // The plan's adapter request holds only while the run stays on the plan's webgpu backend.
-  const backendName = options.backend ?? job.backend;
-  const planned: { gpuAdapter?: string; allowSoftwareAdapter?: boolean } = backendName === job.backend ? job : {};
-  const gpuAdapter = options.gpuAdapter ?? planned.gpuAdapter;
-  const backend = {
-    backend: backendName,
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-    ...(options.allowSoftwareAdapter === true || planned.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
-  };
-  const { gpuAdapter: _plannedAdapter, allowSoftwareAdapter: _plannedSoftware, ...jobWithoutAdapter } = job;
-  await options.requireBackend?.(backend);
-  io.stderr(`[normfree] ${options.dir}: run ${plan.runs.indexOf(job)} of ${plan.runs.length}, ${job.runId} (${job.label}), ${job.training.steps} steps, backend ${options.backend ?? job.backend}\n`);
+  const target = retarget(plan.target, options.target);
+  await options.requireBackend?.(target);
+  const job = runJob(planned, target);
+  const where = `${plan.runs.indexOf(planned)} of ${plan.runs.length}`;
+  const what = `${job.runId} (${job.label}), ${job.training.steps} steps`;
+  io.stderr(`[normfree] ${options.dir}: run ${where}, ${what}, backend ${describeExecutionTarget(target)}\n`);
   const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
   let outcome;
   try {
     // The plan is read and the run selected above; train that job (on another backend if asked).
-    outcome = await trainPlannedJob(options.dir, { ...jobWithoutAdapter, ...backend }, {
+    outcome = await trainPlannedJob(options.dir, job, {
       executor: options.executor,
       progress: options.progress,
       signal: interrupts.signal,
@@ -103,12 +106,14 @@ export const runDefinition: CommandDefinition = {
     addProgressOptions(addWebGpuOptions(command)).action(async (dir: string, flags: PlannedRunFlags) => {
       const code = await runCommand({
         requireBackend: requireBackendFor,
-        ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
-        ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+        target: {
+          backend: flags.backend,
+          gpuAdapter: flags.gpuAdapter,
+          allowSoftwareAdapter: flags.allowSoftwareAdapter,
+        },
         dir: absolute(dir),
         ...(flags.index === undefined ? {} : { index: flags.index }),
         ...(flags.run === undefined ? {} : { runId: flags.run }),
-        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         env: dependencies.env ?? process.env,
         io,
         progress: await progressFor(flags),

@@ -4,7 +4,7 @@
  * and training are @normfree/experiment's; this file declares the command's options
  * ({@link trainDefinition}) and prints.
  */
-import { createRunJob, runId, type RunJob } from '@normfree/experiment';
+import { createRunJob, describeExecutionTarget, runId, type RunJob } from '@normfree/experiment';
 import type { CommandDefinition } from '../command-context.js';
 import { UsageError, exitCodes } from '../errors.js';
 import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
@@ -31,11 +31,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     vocabSize: inputs.vocabSize,
     ...(inputs.data === undefined ? {} : { data: inputs.data }),
     activationModules: inputs.activationModules,
-    backend: options.backend,
-    nativeKernels: options.nativeKernels,
-    nativeThreads: options.nativeThreads,
-    gpuAdapter: options.gpuAdapter,
-    allowSoftwareAdapter: options.allowSoftwareAdapter,
+    target: options.target,
   };
   // Validated before any folder is touched; the folder is filled in once it is known.
   const name = createRunJob({ ...common, runDir: '' }).runId;
@@ -58,7 +54,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     }
   }
 
-  io.stderr(`[normfree] training ${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps, backend ${options.backend} → ${runDir}\n`);
+  const what = `${name} (${job.label}) with preset ${inputs.preset.name}, ${job.training.steps} steps`;
+  io.stderr(`[normfree] training ${what}, backend ${describeExecutionTarget(job.target)} → ${runDir}\n`);
   let started = false;
   const start = (startStep: number): void => {
     if (!started) options.progress.start(name, { steps: job.training.steps, startStep });

@@ -59,17 +59,16 @@ export async function runCommandOptions(
     overrides: overridesFrom(flags as unknown as Record<string, unknown>),
     activationModules: flags.activationModule ?? [],
     ...(flags.data === undefined ? {} : { data: absolute(flags.data) }),
-    backend: flags.backend,
-    nativeKernels: flags.native,
-    // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
-    // --emit) use the cores of their own machine unless --threads says otherwise.
-    ...(flags.threads !== undefined
-      ? { nativeThreads: flags.threads }
-      : trainsHere
-        ? { nativeThreads: Math.max(1, Math.floor(availableParallelism() / workers)) }
-        : {}),
-    ...(flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter }),
-    ...(flags.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+    target: {
+      backend: flags.backend,
+      nativeKernels: flags.native,
+      // Each of the `workers` processes gets its share of the cores; jobs trained elsewhere (--plan-only,
+      // --emit) use the cores of their own machine unless --threads says otherwise.
+      nativeThreads:
+        flags.threads ?? (trainsHere ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined),
+      gpuAdapter: flags.gpuAdapter,
+      allowSoftwareAdapter: flags.allowSoftwareAdapter,
+    },
     runsBase: absolute('runs'),
     resume: flags.resume === true,
     now: now(),

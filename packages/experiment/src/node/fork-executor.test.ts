@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '@normfree/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planExperiment } from '../plan.js';
+import { planExperiment, runJob, type PlanOptions, type RunJob } from '../plan.js';
 import type { RunProgress } from '../progress.js';
 import { activationModuleUrl, loadActivationModule } from './activation-modules.js';
 import { loadTokenizerVocabSize } from './dataset.js';
@@ -21,22 +21,28 @@ beforeAll(async () => {
   vocabSize = await loadTokenizerVocabSize('default-4096');
 });
 
+/** The plan's first run as its executor gets it: spec, folder and the plan's target. */
+function firstJob(options: PlanOptions): RunJob {
+  const plan = planExperiment(options);
+  return runJob(plan.runs[0]!, plan.target);
+}
+
 describe('createForkExecutor', () => {
   it('should say how to get the built CLI when it is missing', async () => {
     const executor = createForkExecutor({ workerPath: '/nowhere/worker.js' });
-    const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir: '/tmp/unused' }).runs;
-    await expect(executor(job!, { resume: false, onProgress: () => {} })).rejects.toThrow('parallel runs need the built worker at /nowhere/worker.js');
+    const job = firstJob({ preset: 'smoke', configurations: ['sm-r'], target: { backend: 'cpu' }, vocabSize, outDir: '/tmp/unused' });
+    await expect(executor(job, { resume: false, onProgress: () => {} })).rejects.toThrow('parallel runs need the built worker at /nowhere/worker.js');
   });
 
   it.skipIf(!existsSync(builtWorker))('should train a run in a child process and report its progress and summary', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-'));
     try {
-      const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2 } }).runs;
+      const job = firstJob({ preset: 'smoke', configurations: ['sm-r'], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2 } });
       const updates: RunProgress[] = [];
-      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, { resume: false, onProgress: (progress) => updates.push(progress) });
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job, { resume: false, onProgress: (progress) => updates.push(progress) });
       expect(summary).toMatchObject({ configuration: 'sm-r', status: 'completed', stepsCompleted: 2, backend: 'cpu' });
       expect(updates.at(-1)).toMatchObject({ step: 2, steps: 2 });
-      const onDisk = JSON.parse(await readFile(join(job!.runDir, 'summary.json'), 'utf8')) as RunSummary;
+      const onDisk = JSON.parse(await readFile(join(job.runDir, 'summary.json'), 'utf8')) as RunSummary;
       expect(onDisk.finalEval?.loss).toBe(summary.finalEval?.loss);
     } finally {
       await rm(outDir, { recursive: true, force: true });
@@ -48,12 +54,12 @@ describe('createForkExecutor', () => {
     try {
       // The parent imports the module too: the plan checks that every activation kind is registered.
       expect(await loadActivationModule(plugin)).toEqual(['test-squared-relu']);
-      const [job] = planExperiment({
-        preset: 'smoke', configurations: ['sm-g'], backend: 'cpu', vocabSize, outDir,
+      const job = firstJob({
+        preset: 'smoke', configurations: ['sm-g'], target: { backend: 'cpu' }, vocabSize, outDir,
         overrides: { steps: 2, activation: { kind: 'test-squared-relu' } }, activationModules: [plugin],
-      }).runs;
-      expect(job!.label).toBe('SM+test-squared-relu');
-      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, { resume: false, onProgress: () => {} });
+      });
+      expect(job.label).toBe('SM+test-squared-relu');
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job, { resume: false, onProgress: () => {} });
       expect(summary).toMatchObject({ status: 'completed', stepsCompleted: 2, label: 'SM+test-squared-relu' });
       expect(summary.model.activation).toEqual({ kind: 'test-squared-relu' });
       expect(Number.isFinite(summary.finalEval?.loss)).toBe(true);
@@ -65,9 +71,9 @@ describe('createForkExecutor', () => {
   it.skipIf(!existsSync(builtWorker))('should stop the child after its current step, with a checkpoint, when the run is told to stop', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-stop-'));
     try {
-      const [job] = planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2000, checkpointEvery: 1000 } }).runs;
+      const job = firstJob({ preset: 'smoke', configurations: ['sm-r'], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2000, checkpointEvery: 1000 } });
       const controller = new AbortController();
-      const summary = await createForkExecutor({ workerPath: builtWorker })(job!, {
+      const summary = await createForkExecutor({ workerPath: builtWorker })(job, {
         resume: false,
         signal: controller.signal,
         onProgress: (progress) => {
@@ -77,7 +83,7 @@ describe('createForkExecutor', () => {
       expect(summary.status).toBe('stopped');
       expect(summary.stepsCompleted).toBeGreaterThanOrEqual(2);
       expect(summary.stepsCompleted).toBeLessThan(2000);
-      expect(existsSync(join(job!.runDir, 'checkpoint.safetensors'))).toBe(true);
+      expect(existsSync(join(job.runDir, 'checkpoint.safetensors'))).toBe(true);
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
 import { runTraining } from '@normfree/trainer/node';
 import type { RunExecutor } from '../executor.js';
+import { describeExecutionTarget, type ExecutionTarget } from '../execution-target.js';
 import type { RunJob } from '../plan.js';
 import { loadActivationModules } from './activation-modules.js';
 import { loadRunDataset, loadStoreSources, type RunSources } from './dataset.js';
@@ -20,33 +21,40 @@ let backend: Promise<string> | undefined;
 let backendRequest: string | undefined;
 
 /**
- * Select the job's backend once per process, strictly (it throws rather than training on another
- * backend; a second, different request is an error), with
- * @normfree/backend-native's kernels on wasm unless the job turns them off. Why native kernels are
- * not used, when they were wanted, is printed.
+ * Select the job's target once per process, strictly (it throws rather than training on another
+ * backend; a second, different request is an error), with @normfree/backend-native's kernels on wasm
+ * unless the target turns them off. Why native kernels are not used, when they were wanted, is printed.
  */
-function ensureBackend(job: Pick<RunJob, 'backend' | 'nativeKernels' | 'nativeThreads' | 'gpuAdapter' | 'allowSoftwareAdapter'>): Promise<string> {
-  const adapterRequest = job.backend !== 'webgpu' ? '' : `${job.gpuAdapter === undefined ? '' : ` (adapter ${job.gpuAdapter})`}${job.allowSoftwareAdapter === true ? ' (software allowed)' : ''}`;
-  const threadsRequest = job.nativeKernels && job.nativeThreads !== undefined ? ` (${job.nativeThreads} threads)` : '';
-  const request = `${job.backend}${job.nativeKernels ? '' : ' (--no-native)'}${threadsRequest}${adapterRequest}`;
+function ensureBackend(target: ExecutionTarget): Promise<string> {
+  const request = describeExecutionTarget(target);
   if (backend !== undefined && backendRequest !== request) {
-    return Promise.reject(new Error(`backend '${backendRequest}' is already selected in this process; '${request}' cannot be used by another run`));
+    const selected = `backend '${backendRequest}' is already selected in this process`;
+    return Promise.reject(new Error(`${selected}; '${request}' cannot be used by another run`));
   }
   backendRequest = request;
   const log = (message: string): void => void process.stderr.write(`${message}\n`);
   backend ??= (async () => {
     // strict: a run asked for this backend; training on another one would be a different experiment.
     const selected = await selectBackend({
-      prefer: job.backend,
+      prefer: target.backend,
       strict: true,
       log,
-      ...(job.gpuAdapter === undefined ? {} : { gpuAdapter: job.gpuAdapter }),
-      ...(job.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+      ...(target.gpuAdapter === undefined ? {} : { gpuAdapter: target.gpuAdapter }),
+      ...(target.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     });
-    if (selected.name !== 'wasm' || !job.nativeKernels) return selected.name;
-    const native = await enableNativeKernels(job.nativeThreads === undefined ? {} : { threads: job.nativeThreads });
-    const threads = native.threads === undefined ? '' : `, ${native.threads} thread${native.threads === 1 ? '' : 's'}${job.nativeThreads === undefined ? ' (all cores)' : ''}`;
-    log(native.enabled ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${native.kernels.length} kernels${threads}; --no-native turns them off, --threads sets the count)` : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`);
+    if (selected.name !== 'wasm' || !target.nativeKernels) return selected.name;
+    const native = await enableNativeKernels(
+      target.nativeThreads === undefined ? {} : { threads: target.nativeThreads },
+    );
+    const allCores = target.nativeThreads === undefined ? ' (all cores)' : '';
+    const count = native.threads;
+    const threads = count === undefined ? '' : `, ${count} thread${count === 1 ? '' : 's'}${allCores}`;
+    const kernels = `${native.kernels.length} kernels${threads}; --no-native turns them off, --threads sets the count`;
+    log(
+      native.enabled
+        ? `[normfree] wasm with native ${native.simd ?? ''} kernels (${kernels})`
+        : `[normfree] native kernels not used, training on plain wasm: ${native.reason}`,
+    );
     return backendLabel(selected.name, native);
   })();
   return backend;
@@ -75,7 +83,7 @@ async function runSources(job: RunJob): Promise<RunSources> {
 /** An executor that trains in this process (one run at a time). */
 export function createInProcessExecutor(): RunExecutor {
   return async (job, context): Promise<RunSummary> => {
-    const backendName = await ensureBackend(job);
+    const backendName = await ensureBackend(job.target);
     await loadActivationModules(job.activationModules);
     const { trainSource, evalSet } = await runSources(job);
     const entropyBatch = firstBatch(evalSet, job.training.entropyBatchSize);

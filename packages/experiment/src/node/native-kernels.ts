@@ -5,24 +5,30 @@
  * this platform and no source build), training runs on plain wasm and the reason, which says how to
  * get the kernels, is returned for the caller to print.
  */
-/** What registering the native kernels did: on or off and why, the SIMD level, the kernels, the threads. */
-export interface NativeStatusSummary {
-  readonly enabled: boolean;
-  readonly reason: string;
-  readonly simd: string | null;
-  readonly kernels: readonly string[];
-  /** Threads of the native kernels (absent when disabled, and in results written before they had threads). */
-  readonly threads?: number;
-}
+// Types only: the package itself is loaded with import() below, and only when asked for.
+import type {
+  AddonSource,
+  NativeKernelsStatus,
+  RegisterNativeKernelsOptions,
+  SimdLevel,
+  loadAddon,
+  registerNativeKernels,
+} from '@normfree/backend-native';
 
 const packageName = '@normfree/backend-native';
+
+/**
+ * What {@link enableNativeKernels} reports: @normfree/backend-native's status as plain JSON for run
+ * and bench records (`threads` absent, not null, when the kernels are off).
+ */
+export interface NativeKernelsSummary extends Omit<NativeKernelsStatus, 'threads'> {
+  readonly threads?: number;
+}
 
 /** Imports a package by name (tests inject a failing one). */
 export type ImportPackage = (name: string) => Promise<unknown>;
 
-export interface EnableNativeKernelsOptions {
-  /** Register only these TF.js kernels (default: all the package has). */
-  readonly kernels?: readonly string[];
+export interface EnableNativeKernelsOptions extends Pick<RegisterNativeKernelsOptions, 'kernels'> {
   /**
    * Threads of the native kernels, the calling one included (default: the cores this process may use).
    * Runs that share a machine pass their share: `normfree reproduce` with 2 workers on 2 cores, 1 each.
@@ -32,8 +38,9 @@ export interface EnableNativeKernelsOptions {
   readonly importPackage?: ImportPackage;
 }
 
-type Register = (options: { backend: 'wasm'; log: null; kernels?: readonly string[]; threads?: number }) => NativeStatusSummary & { readonly threads?: number | null };
-type LoadAddon = () => { addon: { info(): { simd: string; threads: number } } | null; reason?: string; path?: string; source?: string };
+/** The package's exports as this file uses them (checked at run time: the installed version may differ). */
+type Register = typeof registerNativeKernels;
+type LoadAddon = typeof loadAddon;
 
 const defaultImport: ImportPackage = (name) => import(name);
 
@@ -59,7 +66,7 @@ async function importNativePackage(importPackage: ImportPackage): Promise<{ expo
  * Register the native kernels on the (already selected) wasm backend. Never throws for a missing
  * package or addon: `enabled: false` and the reason (which says how to get the kernels) come back instead.
  */
-export async function enableNativeKernels(options: EnableNativeKernelsOptions = {}): Promise<NativeStatusSummary> {
+export async function enableNativeKernels(options: EnableNativeKernelsOptions = {}): Promise<NativeKernelsSummary> {
   const imported = await importNativePackage(options.importPackage ?? defaultImport);
   if ('reason' in imported) return { enabled: false, reason: imported.reason, simd: null, kernels: [] };
   const register = imported.exports['registerNativeKernels'];
@@ -84,11 +91,11 @@ export interface NativeKernelsCheck {
   /** Which addon loaded (`prebuilt addon /…/prebuilds/linux-x64/…`), or why none did and how to get it. */
   readonly reason: string;
   /** SIMD level the kernels would use, or null when unavailable. */
-  readonly simd: string | null;
+  readonly simd: SimdLevel | null;
   /** Threads the kernels would use, or null when unavailable. */
   readonly threads: number | null;
   /** Where the addon came from: `prebuilt` (shipped in the package) or `source build`; null when unavailable. */
-  readonly source: string | null;
+  readonly source: AddonSource | null;
 }
 
 /**
@@ -102,13 +109,13 @@ export async function checkNativeKernels(options: { readonly importPackage?: Imp
   const load = imported.exports['loadAddon'];
   if (typeof load !== 'function') return unavailable(`${packageName} has no loadAddon export`);
   const loaded = (load as LoadAddon)();
-  if (loaded.addon === null) return unavailable(loaded.reason ?? 'the addon did not load');
+  if (loaded.addon === null) return unavailable(loaded.reason);
   const info = loaded.addon.info();
-  const source = loaded.source ?? 'source build';
-  return { available: true, reason: `${source} addon ${loaded.path ?? ''}`.trim(), simd: info.simd, threads: info.threads, source };
+  const { source, path } = loaded;
+  return { available: true, reason: `${source} addon ${path}`, simd: info.simd, threads: info.threads, source };
 }
 
 /** How a run names its backend in `config.json` and the report: `wasm`, or `wasm+native (avx2+fma)`. */
-export function backendLabel(backendName: string, native: NativeStatusSummary | undefined): string {
+export function backendLabel(backendName: string, native: NativeKernelsSummary | undefined): string {
   return native?.enabled === true ? `${backendName}+native (${native.simd ?? 'unknown'})` : backendName;
 }

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** LayerNorm + GELU: the configuration that goes through every fused kernel (and AdamW's). */
 const job = (runDir: string) =>
-  createRunJob({ preset: 'smoke', configuration: 'sm-ln-g', seed: 5, vocabSize: 4096, backend: 'wasm', nativeKernels: true, nativeThreads: 2, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
+  createRunJob({ preset: 'smoke', configuration: 'sm-ln-g', seed: 5, vocabSize: 4096, target: { backend: 'wasm', nativeKernels: true, nativeThreads: 2 }, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
 
 describe.skipIf(loadAddon().addon === null)('exact resume on wasm with native fused kernels and 2 threads', () => {
   it('resumes an interrupted run to exactly the logs of an uninterrupted one', async () => {

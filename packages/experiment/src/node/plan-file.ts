@@ -1,33 +1,41 @@
 /**
  * `plan.json`: every run of an experiment as the plan resolved it (configuration, seed, complete
- * model and training settings, backend, plug-in modules), written next to `experiment.json` before
- * anything is trained. It is what lets one run be trained on its own, by `normfree run <exp>
- * --index i` on any machine that sees the folder (a cluster job array), with exactly the settings
- * every other run got.
+ * model and training settings, plug-in modules: its {@link RunSpec}), and the plan's execution target
+ * (backend, native kernels, GPU adapter), written next to `experiment.json` before anything is
+ * trained. It is what lets one run be trained on its own, by `normfree run <exp> --index i` on any
+ * machine that sees the folder (a cluster job array), with exactly the settings every other run got.
  *
  * Run folders are stored by name, not by absolute path, so the experiment folder can be mounted at
  * another path on another machine (NFS, a Kubernetes volume).
+ *
+ * Versions: 2 (this one) stores the target once, apart from the runs; 1 (normfree before the run /
+ * target split) repeated the target's fields in every run. Both are read; version 2 is written, so
+ * the first `reproduce --resume` of an old folder rewrites its plan in the new layout.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { nodeBackendNames, type BackendName } from '@normfree/backend';
 import { writeJsonAtomic } from '@normfree/core/node';
 import { comparableRunData } from '@normfree/trainer';
-import { ExperimentInputError } from '../errors.js';
-import type { ExperimentPlan, RunJob } from '../plan.js';
+import { ExperimentInputError, errorMessage } from '../errors.js';
+import { createExecutionTarget, type ExecutionTarget, type ExecutionTargetOptions } from '../execution-target.js';
+import type { ExperimentPlan, RunSpec } from '../plan.js';
 import { readJsonIfPresent, readManifest, sortedJson } from './experiment-folder.js';
 
 export const planFileName = 'plan.json';
 
-/** A job as stored: its run folder is `<experiment>/<runId>`. */
-type StoredJob = Omit<RunJob, 'runDir'>;
+/** The plan file's layout version that this normfree writes. */
+export const planFileVersion = 2;
 
 interface PlanFile {
-  readonly version: 1;
+  readonly version: typeof planFileVersion;
   readonly kind: 'normfree-plan';
-  readonly runs: readonly StoredJob[];
+  readonly target: ExecutionTarget;
+  /** A run's folder is `<experiment>/<runId>`. */
+  readonly runs: readonly RunSpec[];
 }
 
-const storedJobSchema = z.looseObject({
+const storedSpecShape = {
   runId: z.string().regex(/^[\w.+-]+$/, 'a run id is a folder name (letters, digits, . + - _)'),
   configuration: z.string(),
   label: z.string(),
@@ -36,19 +44,78 @@ const storedJobSchema = z.looseObject({
   tokenizer: z.string(),
   model: z.looseObject({ vocabSize: z.number().int().positive(), nLayer: z.number().int().positive() }),
   training: z.looseObject({ steps: z.number().int().positive() }),
-  backend: z.string(),
-  nativeKernels: z.boolean(),
   activationModules: z.array(z.string()),
+};
+const backendSchema = z.custom<BackendName>((value) => nodeBackendNames.includes(value as BackendName), {
+  message: `a backend is one of ${nodeBackendNames.join(', ')}`,
 });
-const planFileSchema = z.object({ version: z.literal(1), kind: z.literal('normfree-plan'), runs: z.array(storedJobSchema).min(1) });
+const targetShape = {
+  backend: backendSchema,
+  nativeKernels: z.boolean(),
+  nativeThreads: z.number().int().positive().optional(),
+  gpuAdapter: z.string().optional(),
+  allowSoftwareAdapter: z.boolean().optional(),
+};
+const planFileSchemas = {
+  1: z.object({
+    version: z.literal(1),
+    kind: z.literal('normfree-plan'),
+    runs: z.array(z.looseObject({ ...storedSpecShape, ...targetShape })).min(1),
+  }),
+  2: z.object({
+    version: z.literal(2),
+    kind: z.literal('normfree-plan'),
+    target: z.object(targetShape),
+    runs: z.array(z.looseObject(storedSpecShape)).min(1),
+  }),
+};
+const planFileSchema = z.discriminatedUnion('version', [planFileSchemas[1], planFileSchemas[2]], {
+  error: () =>
+    `a plan file's version is 1 or ${planFileVersion} ` +
+    '(a newer normfree may have written this one; use it, or plan again with --out elsewhere)',
+});
 
 function stored(plan: ExperimentPlan): PlanFile {
-  return { version: 1, kind: 'normfree-plan', runs: plan.runs.map(({ runDir: _runDir, ...job }) => job) };
+  const runs = plan.runs.map(({ runDir: _runDir, ...spec }) => spec);
+  return { version: planFileVersion, kind: 'normfree-plan', target: plan.target, runs };
 }
 
-/** The settings that make two plans train the same runs (the backend is how, not what). */
-function identity(job: StoredJob): string {
-  const { backend: _backend, nativeKernels: _native, nativeThreads: _threads, gpuAdapter: _adapter, allowSoftwareAdapter: _software, data, ...rest } = job as StoredJob & { nativeThreads?: unknown; gpuAdapter?: unknown; allowSoftwareAdapter?: unknown };
+/** A version-1 plan in the current layout: its runs' repeated target fields become the one target. */
+function fromVersion1(path: string, file: z.infer<(typeof planFileSchemas)[1]>): PlanFile {
+  // Version 1 did not refuse adapter settings on another backend; they never took effect there.
+  const targets = file.runs.map(({ backend, nativeKernels, nativeThreads, gpuAdapter, allowSoftwareAdapter }) =>
+    backend === 'webgpu'
+      ? checkedTarget(path, { backend, nativeKernels, nativeThreads, gpuAdapter, allowSoftwareAdapter })
+      : checkedTarget(path, { backend, nativeKernels, nativeThreads }),
+  );
+  const target = targets[0]!;
+  const other = targets.findIndex((candidate) => sortedJson(candidate) !== sortedJson(target));
+  if (other !== -1) {
+    const [first, differing] = [file.runs[0]!.runId, file.runs[other]!.runId];
+    throw new ExperimentInputError(
+      `${path} (version 1) trains run ${differing} on another backend setting than run ${first}; an experiment has one`,
+    );
+  }
+  const runs = file.runs.map((run) => {
+    const { backend: _backend, nativeKernels: _native, nativeThreads: _threads, ...rest } = run;
+    const { gpuAdapter: _adapter, allowSoftwareAdapter: _software, ...spec } = rest;
+    return spec as unknown as RunSpec;
+  });
+  return { version: planFileVersion, kind: 'normfree-plan', target, runs };
+}
+
+/** The file's target, checked like a planned one; a bad one names the file. */
+function checkedTarget(path: string, options: ExecutionTargetOptions): ExecutionTarget {
+  try {
+    return createExecutionTarget(options);
+  } catch (error) {
+    throw new ExperimentInputError(`${path}: ${errorMessage(error)}`);
+  }
+}
+
+/** The settings that make two plans train the same runs: the spec (the target is how, not what). */
+function identity(spec: RunSpec): string {
+  const { data, ...rest } = spec;
   // A moved store is the same data: it is known by its hashes.
   return sortedJson({ ...rest, data: data === undefined ? null : comparableRunData(data) });
 }
@@ -74,7 +141,11 @@ export async function writePlanFile(plan: ExperimentPlan): Promise<void> {
 }
 
 async function readPlanFileIfPresent(dir: string): Promise<PlanFile | undefined> {
-  return (await readJsonIfPresent(join(dir, planFileName), planFileSchema, 'a normfree plan')) as PlanFile | undefined;
+  const path = join(dir, planFileName);
+  const file = await readJsonIfPresent(path, planFileSchema, 'a normfree plan');
+  if (file === undefined) return undefined;
+  if (file.version === 1) return fromVersion1(path, file);
+  return { ...(file as unknown as PlanFile), target: checkedTarget(path, file.target) };
 }
 
 /**
@@ -89,5 +160,6 @@ export async function readPlan(dir: string): Promise<ExperimentPlan> {
   if (file === undefined) {
     throw new ExperimentInputError(`'${dir}' holds no ${planFileName} (made before plans were written); rerun \`normfree reproduce --resume --plan-only --out ${dir}\` with its options to write one`);
   }
-  return { outDir: dir, manifest, runs: file.runs.map((job) => ({ ...job, runDir: join(dir, job.runId) })) };
+  const runs = file.runs.map((spec) => ({ ...spec, runDir: join(dir, spec.runId) }));
+  return { outDir: dir, manifest, target: file.target, runs };
 }

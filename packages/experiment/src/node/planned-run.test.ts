@@ -27,7 +27,7 @@ async function freshFolder(): Promise<string> {
   return dir;
 }
 const plan = (outDir: string, overrides: Partial<PlanOptions> = {}) =>
-  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1, 2], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
+  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1, 2], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
 
 /** A pid that is certainly not running: a child that has exited. */
 function deadPid(): number {
@@ -79,7 +79,7 @@ describe('plan.json and runPlannedRun', () => {
     await expect(prepareExperiment(plan(dir), { resume: true })).rejects.toThrow('settings differ for sm-ln-g-seed1');
     // The same plan with another backend is the same experiment (how, not what).
     await writeFile(join(dir, 'plan.json'), before);
-    await expect(prepareExperiment(plan(dir, { backend: 'wasm' }), { resume: true })).resolves.toBe('resumed');
+    await expect(prepareExperiment(plan(dir, { target: { backend: 'wasm', nativeThreads: 3 } }), { resume: true })).resolves.toBe('resumed');
   });
 });
 

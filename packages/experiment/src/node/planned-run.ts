@@ -6,11 +6,11 @@
  * left behind.
  */
 import { readFile } from 'node:fs/promises';
-import type { BackendName } from '@normfree/backend';
 import type { RunSummary } from '@normfree/core';
 import { ExperimentInputError } from '../errors.js';
 import type { RunExecutor } from '../executor.js';
-import type { ExperimentPlan, RunJob } from '../plan.js';
+import { retarget, type ExecutionTargetChange } from '../execution-target.js';
+import { runJob, type ExperimentPlan, type PlannedRun, type RunJob } from '../plan.js';
 import type { ExperimentProgress } from '../progress.js';
 import { readRunState } from './experiment-folder.js';
 import { readPlan } from './plan-file.js';
@@ -30,10 +30,10 @@ export interface RunSelector {
 }
 
 /**
- * The planned job a selector names.
+ * The planned run a selector names (train it with `runJob(run, plan.target)`).
  * @throws ExperimentInputError for an index outside the plan, an unknown run id, or no selector at all.
  */
-export function selectPlannedJob(plan: ExperimentPlan, selector: RunSelector): RunJob {
+export function selectPlannedJob(plan: ExperimentPlan, selector: RunSelector): PlannedRun {
   const count = plan.runs.length;
   if (selector.runId !== undefined) {
     const job = plan.runs.find((run) => run.runId === selector.runId);
@@ -61,15 +61,18 @@ export interface RunPlannedRunOptions extends RunSelector {
   readonly progress?: ExperimentProgress;
   readonly signal?: AbortSignal;
   readonly lock?: RunLockOptions;
-  /** Train on another backend than the plan's (how a run is trained, not what: allowed). */
-  readonly backend?: BackendName;
+  /**
+   * Train on another backend or adapter than the plan's (how a run is trained, not what: allowed);
+   * applied with `retarget`.
+   */
+  readonly target?: ExecutionTargetChange;
 }
 
 /** Train exactly one planned run of the experiment folder `dir` (see the module comment). */
 export async function runPlannedRun(dir: string, options: RunPlannedRunOptions): Promise<RunOutcome & { readonly job: RunJob }> {
   const plan = await readPlan(dir);
   const planned = selectPlannedJob(plan, options);
-  const job = options.backend === undefined ? planned : { ...planned, backend: options.backend };
+  const job = runJob(planned, options.target === undefined ? plan.target : retarget(plan.target, options.target));
   return { ...(await trainPlannedJob(dir, job, options)), job };
 }
 

@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 const plan = (outDir: string, overrides: Partial<Parameters<typeof planExperiment>[0]> = {}) =>
-  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1337], backend: 'cpu', vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
+  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1337], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
 
 describe('runExperiment', () => {
   it('should write experiment.json before the first run and one folder per configuration and seed', async () => {

@@ -9,7 +9,7 @@ import type { RunSummary } from '@normfree/core';
 import { writeJsonAtomic } from '@normfree/core/node';
 import { errorMessage } from '../errors.js';
 import type { RunExecutor } from '../executor.js';
-import type { ExperimentPlan, RunJob } from '../plan.js';
+import { runJob, type ExperimentPlan, type RunJob } from '../plan.js';
 import { silentProgress, type ExperimentProgress } from '../progress.js';
 import { prepareExperimentDirectory, readRunState } from './experiment-folder.js';
 import { writePlanFile } from './plan-file.js';
@@ -57,13 +57,13 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
   const directory = await prepareExperiment(plan, { resume: options.resume === true });
   const outcomes = new Map<string, RunOutcome>();
   const queue: RunJob[] = [];
-  for (const job of plan.runs) {
-    const state = await readRunState(job.runDir);
+  for (const run of plan.runs) {
+    const state = await readRunState(run.runDir);
     if (state.kind === 'finished') {
-      outcomes.set(job.runId, { runId: job.runId, kind: 'skipped', summary: state.summary });
-      progress.log(`${job.runId}: already ${describeSummary(state.summary)}; skipped`);
+      outcomes.set(run.runId, { runId: run.runId, kind: 'skipped', summary: state.summary });
+      progress.log(`${run.runId}: already ${describeSummary(state.summary)}; skipped`);
     } else {
-      queue.push(job);
+      queue.push(runJob(run, plan.target));
     }
   }
 
@@ -83,7 +83,7 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
   return {
     directory,
     interrupted: options.signal?.aborted === true,
-    outcomes: plan.runs.map((job) => outcomes.get(job.runId) ?? { runId: job.runId, kind: 'not-started' as const }),
+    outcomes: plan.runs.map((run) => outcomes.get(run.runId) ?? { runId: run.runId, kind: 'not-started' as const }),
   };
 }
 

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const job = (runDir: string) =>
-  createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
+  createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
 
 describe('training from a token store', () => {
   it('describes the store by its hashes and window counts', () => {
@@ -58,12 +58,12 @@ describe('training from a token store', () => {
   });
 
   it('refuses a store whose windows do not fit the model, or that holds less than a batch', () => {
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { blockSize: 8 }, runDir: 'x' })).toThrow(
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { blockSize: 8 }, runDir: 'x' })).toThrow(
       /its windows are 16 tokens, longer than the model's context of 8/,
     );
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, backend: 'cpu', data, overrides: { batchSize: 65 }, runDir: 'x' })).toThrow(
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { batchSize: 65 }, runDir: 'x' })).toThrow(
       /training split has 64 windows of 16 tokens, fewer than one batch of 65/,
     );
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 50257, backend: 'cpu', data, runDir: 'x' })).toThrow(/has 4096 ids but the model was planned for 50257/);
+    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 50257, target: { backend: 'cpu' }, data, runDir: 'x' })).toThrow(/has 4096 ids but the model was planned for 50257/);
   });
 });
