@@ -27,6 +27,12 @@ export const tokenStoreFormat = 'normfree-token-store';
 /** The version this package writes and reads. */
 export const tokenStoreVersion = 1;
 
+/**
+ * Share of documents held out for validation when none are given separately: the one default of
+ * `normfree prepare`, the embedded corpus's split and the experiment runner.
+ */
+export const defaultValidationFraction = 0.05;
+
 /** File and folder names inside a store. */
 export const tokenStoreFileNames = {
   manifest: 'manifest.json',
