@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-reader.js';
+import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-sampler.js';
 import { defaultAssetPaths } from './default-corpus.js';
 import { ensureDefaultTokenStore, writeDefaultTokenStore } from './default-store.js';
 import { openTokenStore } from './token-store.js';
