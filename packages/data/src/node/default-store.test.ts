@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteBatchSampler, loadRemoteEvalSet, openRemoteTokenStore } from '../remote-token-store.js';
 import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-sampler.js';
 import { defaultAssetPaths } from './default-corpus.js';
 import { ensureDefaultTokenStore, writeDefaultTokenStore } from './default-store.js';
@@ -83,6 +85,46 @@ describe('the embedded corpus as a token store', () => {
       expect(store.manifest.splits.validation.documents).toBe(32);
     } finally {
       store.close();
+    }
+  });
+
+  it('should give the same batches read from disk and over HTTP range requests (Node and browser paths)', async () => {
+    const dir = await ensureDefaultTokenStore();
+    // A static file server answering single byte ranges, as the playground's server and object stores do.
+    const server = createServer((request, response) => {
+      void readFile(join(dir, decodeURIComponent(request.url ?? '/').slice(1))).then(
+        (body) => {
+          const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
+          if (range === null) return void response.writeHead(200).end(body);
+          const [start, end] = [Number(range[1]), Math.min(Number(range[2]), body.length - 1)];
+          response.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${body.length}` }).end(body.subarray(start, end + 1));
+        },
+        () => void response.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const local = await openTokenStore(dir);
+    try {
+      const address = server.address() as { port: number };
+      const remote = await openRemoteTokenStore(`http://127.0.0.1:${address.port}/`);
+      expect(remote.manifestSha256).toBe(local.manifestSha256);
+      const batchSize = 32;
+      const seed = 1337;
+      const onDisk = createStoreBatchSampler({ windows: local.split('train'), batchSize, seed });
+      const overHttp = createRemoteBatchSampler({ windows: remote.split('train'), batchSize, seed });
+      // The first steps, and steps across the first epoch boundary (713 batches of 32 per epoch).
+      for (const step of [0, 1, 2, 3, 4, 5, 6, 7, onDisk.batchesPerEpoch - 1, onDisk.batchesPerEpoch]) {
+        await overHttp.load(step);
+        expect(overHttp.batchAt(step).inputIds, `step ${step}`).toEqual(onDisk.batchAt(step).inputIds);
+      }
+      const remoteEval = await loadRemoteEvalSet(remote.split('validation'), { maxWindows: 64 });
+      const localEval = createStoreEvalSet(local.split('validation'));
+      expect([...remoteEval.batches(16)].map((batch) => batch.inputIds)).toEqual(
+        [...localEval.batches(16)].slice(0, 4).map((batch) => batch.inputIds),
+      );
+    } finally {
+      local.close();
+      await new Promise<void>((done) => server.close(() => done()));
     }
   });
 
