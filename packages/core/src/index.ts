@@ -11,3 +11,4 @@ export * from './presets.js';
 export * from './seeded-random.js';
 export * from './safetensors.js';
 export * from './entropy-bins.js';
+export * from './schema.js';
