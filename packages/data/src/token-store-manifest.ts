@@ -1,8 +1,8 @@
 /**
  * A token store's `manifest.json`, parsed and checked (browser-safe): every field's type (a
- * `zod/mini` schema, the project's validation style: docs/decisions), and that its numbers agree with
- * each other, so that a reader can trust the manifest to address windows. Errors name the source,
- * the field and the value (`formatSchemaError` of @normfree/core).
+ * `zod/mini` schema: the project's one validation style for files it reads), and that its numbers
+ * agree with each other, so that a reader can trust the manifest to address windows. Errors name
+ * the source, the field and the value (`formatSchemaError` of @normfree/core).
  */
 import { describeValue, formatSchemaError } from '@normfree/core';
 import * as z from 'zod/mini';

@@ -88,6 +88,21 @@ describe('the embedded corpus as a token store', () => {
     }
   });
 
+  it("should prepare the gpt2 presets' store with the same split and GPT-2's ids", async () => {
+    const store = await openTokenStore(await ensureDefaultTokenStore({ tokenizer: 'gpt2', cacheDir: join(work, 'cache') }));
+    try {
+      const { manifest } = store;
+      expect(manifest.tokenizer).toMatchObject({ name: 'gpt2', vocabSize: 50257 });
+      expect(manifest.tokenizer.file).toBeUndefined(); // the built-in tokenizer, checked by its identity hash
+      expect([manifest.splits.train.documents, manifest.splits.validation.documents]).toEqual([606, 32]);
+      const tokenizer = await store.loadTokenizer();
+      const [batch] = createStoreEvalSet(store.split('validation')).batches(1);
+      expect(tokenizer.decode(batch!.inputIds).length).toBeGreaterThan(128); // Python text, ≈ 2 bytes per GPT-2 token
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
   it('should give the same batches read from disk and over HTTP range requests (Node and browser paths)', async () => {
     const dir = await ensureDefaultTokenStore();
     // A static file server answering single byte ranges, as the playground's server and object stores do.
