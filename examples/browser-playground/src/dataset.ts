@@ -44,13 +44,21 @@ export async function embeddedSessionData(options: { seqLen: number; evalWindows
  * requests): training windows are fetched batch by batch (the trainer awaits `load(step)`), the
  * first `evalWindows` validation windows once, and the tokenizer is checked against the manifest's hash.
  */
-export async function storeSessionData(url: string, options: { blockSize: number; evalWindows: number }): Promise<SessionData> {
+export async function storeSessionData(
+  url: string,
+  options: { blockSize: number; evalWindows: number },
+): Promise<SessionData> {
   const store = await openRemoteTokenStore(new URL(url, location.href));
   const { manifest } = store;
   if (manifest.seqLen > options.blockSize) {
-    throw new Error(`token store ${url}: its windows are ${manifest.seqLen} tokens, longer than the model's context of ${options.blockSize}; prepare it with --seq-len ${options.blockSize}`);
+    throw new Error(
+      `token store ${url}: its windows are ${manifest.seqLen} tokens, longer than the model's context of ${options.blockSize}; prepare it with --seq-len ${options.blockSize}`,
+    );
   }
-  const [tokenizer, evalSet] = await Promise.all([store.loadTokenizer(), loadRemoteEvalSet(store.split('validation'), { maxWindows: options.evalWindows })]);
+  const [tokenizer, evalSet] = await Promise.all([
+    store.loadTokenizer(),
+    loadRemoteEvalSet(store.split('validation'), { maxWindows: options.evalWindows }),
+  ]);
   const train = store.split('train');
   return {
     tokenizer,
@@ -63,7 +71,11 @@ export async function storeSessionData(url: string, options: { blockSize: number
       store: store.baseUrl,
       manifestSha256: store.manifestSha256,
       seqLen: manifest.seqLen,
-      tokenizer: { name: manifest.tokenizer.name, sha256: manifest.tokenizer.sha256, vocabSize: manifest.tokenizer.vocabSize },
+      tokenizer: {
+        name: manifest.tokenizer.name,
+        sha256: manifest.tokenizer.sha256,
+        vocabSize: manifest.tokenizer.vocabSize,
+      },
     },
   };
 }

@@ -12,7 +12,9 @@ export const pagePresets = ['smoke', 'quick'] as const;
 export type PagePreset = (typeof pagePresets)[number];
 
 /** The window lengths the page's presets train at (smoke 16, quick 128). */
-export const pageStoreSeqLens: readonly number[] = [...new Set(pagePresets.map((name) => getPreset(name).model.blockSize))];
+export const pageStoreSeqLens: readonly number[] = [
+  ...new Set(pagePresets.map((name) => getPreset(name).model.blockSize)),
+];
 
 /** The URL (relative to the page) of the embedded corpus's store for a window length. */
 export function defaultStoreUrl(seqLen: number): string {

@@ -80,7 +80,9 @@ export function describeExpected(issue: SchemaIssue): string {
       return articles[issue.expected ?? ''] ?? `a ${issue.expected ?? 'valid value'}`;
     case 'invalid_value': {
       const values = (issue.values ?? []).map((value) => describeValue(value));
-      return values.length <= 1 ? (values[0] ?? 'a valid value') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)!}`;
+      return values.length <= 1
+        ? (values[0] ?? 'a valid value')
+        : `${values.slice(0, -1).join(', ')} or ${values.at(-1)!}`;
     }
     case 'too_small':
       return `${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;

@@ -29,5 +29,7 @@ if (!upToDate) {
   await rm(storeDir, { recursive: true, force: true });
   await rename(partial, storeDir);
   const { train, validation } = manifest.splits;
-  console.log(`assets/default-store: ${train.windows} train and ${validation.windows} validation windows of ${manifest.seqLen} tokens`);
+  console.log(
+    `assets/default-store: ${train.windows} train and ${validation.windows} validation windows of ${manifest.seqLen} tokens`,
+  );
 }

@@ -31,12 +31,22 @@ const tokenizerJsonSchema = z.object(
         unk_token: z.optional(z.null(byteLevelOnly)),
         continuing_subword_prefix: z.optional(z.union([z.null(), z.literal('')], unsupported)),
         end_of_word_suffix: z.optional(z.union([z.null(), z.literal('')], unsupported)),
-        vocab: z.record(z.string(), z.int({ error: 'a non-negative integer id' }).check(z.gte(0, { error: 'a non-negative integer id' })), {
-          error: 'an object of token → id',
-        }),
+        vocab: z.record(
+          z.string(),
+          z.int({ error: 'a non-negative integer id' }).check(z.gte(0, { error: 'a non-negative integer id' })),
+          {
+            error: 'an object of token → id',
+          },
+        ),
         merges: z.array(
           // Byte-level tokens never hold a space (it is Ġ), so a merge string holds exactly one.
-          z.union([z.string(mergeError).check(z.regex(/^[^ ]* [^ ]*$/, mergeError)), z.tuple([z.string(), z.string()], mergeError)], mergeError),
+          z.union(
+            [
+              z.string(mergeError).check(z.regex(/^[^ ]* [^ ]*$/, mergeError)),
+              z.tuple([z.string(), z.string()], mergeError),
+            ],
+            mergeError,
+          ),
           { error: 'an array of merges' },
         ),
       },
@@ -54,7 +64,11 @@ const tokenizerJsonSchema = z.object(
     added_tokens: z.optional(
       z.array(
         z.object(
-          { content: z.string({ error: 'a string' }), id: z.int({ error: 'an integer id' }), special: z.optional(z.boolean({ error: 'a boolean' })) },
+          {
+            content: z.string({ error: 'a string' }),
+            id: z.int({ error: 'an integer id' }),
+            special: z.optional(z.boolean({ error: 'a boolean' })),
+          },
           { error: 'an object' },
         ),
         { error: 'an array' },
@@ -63,7 +77,6 @@ const tokenizerJsonSchema = z.object(
   },
   { error: 'a tokenizer.json object' },
 );
-
 
 /**
  * Parses a Hugging Face `tokenizer.json` into a {@link BpeTokenizer}.

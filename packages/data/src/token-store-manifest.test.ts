@@ -47,32 +47,78 @@ describe('parseTokenStoreManifest', () => {
 
   it.each([
     ['not JSON', () => '{', /m\.json: not valid JSON/],
-    ['a wrong format', (j: any) => (j.format = 'other'), /m\.json: field "format" must be "normfree-token-store", got "other"/],
+    [
+      'a wrong format',
+      (j: any) => (j.format = 'other'),
+      /m\.json: field "format" must be "normfree-token-store", got "other"/,
+    ],
     ['a missing seqLen', (j: any) => delete j.seqLen, /m\.json: missing field "seqLen"/],
     ['a bad dtype', (j: any) => (j.dtype = 'int8'), /field "dtype" must be "uint16" or "uint32", got "int8"/],
-    ['a dtype the vocabulary does not fit', (j: any) => (j.dtype = 'uint32'), /"dtype" is "uint32" but tokenizer.vocabSize 4096 needs "uint16"/],
-    ['a short tokenizer hash', (j: any) => (j.tokenizer.sha256 = 'abc'), /field "tokenizer.sha256" must be a SHA-256 .*got "abc"/],
-    ['a bad split rule', (j: any) => (j.splitRule.kind = 'random'), /field "splitRule.kind" must be "fraction" or "separate", got "random"/],
-    ['a bad fraction', (j: any) => (j.splitRule.validationFraction = 1), /field "splitRule.validationFraction" must be a number in \[0, 1\), got 1/],
-    ['split windows that are not the shards\' sum', (j: any) => (j.splits.train.windows = 8), /"splits.train.windows" is 8, but its shards hold 7 windows/],
-    ['a short middle shard', (j: any) => {
-      j.splits.train.shards[1].windows = 2;
-      j.splits.train.shards[1].bytes = 16;
-      j.splits.train.windows = 6;
-    }, /"splits.train.shards\[1\].windows" is 2, but every shard but a split's last must hold exactly windowsPerShard 3/],
-    ['shard bytes that disagree with its windows', (j: any) => (j.splits.validation.shards[0].bytes = 15), /"splits.validation.shards\[0\].bytes" is 15, but 2 windows × seqLen 4 × 2 bytes \(uint16\) = 16/],
-    ['a shard out of order', (j: any) => (j.splits.train.shards[0].file = 'train/00001.bin'), /"splits.train.shards\[0\].file" must be "train\/00000.bin", got "train\/00001.bin"/],
-    ['a bad source role', (j: any) => (j.sources[0].role = 'test'), /field "sources\[0\].role" must be "input" or "validation", got "test"/],
+    [
+      'a dtype the vocabulary does not fit',
+      (j: any) => (j.dtype = 'uint32'),
+      /"dtype" is "uint32" but tokenizer.vocabSize 4096 needs "uint16"/,
+    ],
+    [
+      'a short tokenizer hash',
+      (j: any) => (j.tokenizer.sha256 = 'abc'),
+      /field "tokenizer.sha256" must be a SHA-256 .*got "abc"/,
+    ],
+    [
+      'a bad split rule',
+      (j: any) => (j.splitRule.kind = 'random'),
+      /field "splitRule.kind" must be "fraction" or "separate", got "random"/,
+    ],
+    [
+      'a bad fraction',
+      (j: any) => (j.splitRule.validationFraction = 1),
+      /field "splitRule.validationFraction" must be a number in \[0, 1\), got 1/,
+    ],
+    [
+      "split windows that are not the shards' sum",
+      (j: any) => (j.splits.train.windows = 8),
+      /"splits.train.windows" is 8, but its shards hold 7 windows/,
+    ],
+    [
+      'a short middle shard',
+      (j: any) => {
+        j.splits.train.shards[1].windows = 2;
+        j.splits.train.shards[1].bytes = 16;
+        j.splits.train.windows = 6;
+      },
+      /"splits.train.shards\[1\].windows" is 2, but every shard but a split's last must hold exactly windowsPerShard 3/,
+    ],
+    [
+      'shard bytes that disagree with its windows',
+      (j: any) => (j.splits.validation.shards[0].bytes = 15),
+      /"splits.validation.shards\[0\].bytes" is 15, but 2 windows × seqLen 4 × 2 bytes \(uint16\) = 16/,
+    ],
+    [
+      'a shard out of order',
+      (j: any) => (j.splits.train.shards[0].file = 'train/00001.bin'),
+      /"splits.train.shards\[0\].file" must be "train\/00000.bin", got "train\/00001.bin"/,
+    ],
+    [
+      'a bad source role',
+      (j: any) => (j.sources[0].role = 'test'),
+      /field "sources\[0\].role" must be "input" or "validation", got "test"/,
+    ],
     ['a bad limit', (j: any) => (j.limits.maxFiles = 0), /field "limits.maxFiles" must be an integer ≥ 1, got 0/],
   ])('should reject %s, naming the source, field and value', (_, edit, message) => {
-    const text = typeof edit === 'function' && edit.length === 0 ? (edit as () => string)() : manifestText(edit as (json: any) => void);
+    const text =
+      typeof edit === 'function' && edit.length === 0
+        ? (edit as () => string)()
+        : manifestText(edit as (json: any) => void);
     expect(() => parseTokenStoreManifest(text, 'm.json')).toThrow(message);
   });
 
   it('should say a newer version was written by a newer normfree', () => {
-    expect(() => parseTokenStoreManifest(manifestText((j) => (j.version = 2)), 'm.json')).toThrow(
-      /m\.json: token store version 2 was written by a newer normfree \(this one reads version 1\)/,
-    );
+    expect(() =>
+      parseTokenStoreManifest(
+        manifestText((j) => (j.version = 2)),
+        'm.json',
+      ),
+    ).toThrow(/m\.json: token store version 2 was written by a newer normfree \(this one reads version 1\)/);
   });
 
   it('should accept uint32 stores and stores without a tokenizer file', () => {
@@ -88,4 +134,3 @@ describe('parseTokenStoreManifest', () => {
     expect(windowLocation(manifest, 4)).toEqual({ shard: 1, byteOffset: 16 });
   });
 });
-

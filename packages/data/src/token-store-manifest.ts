@@ -24,15 +24,20 @@ function integerAtLeast(minimum: number) {
 }
 
 const text = z.string({ error: 'a string' });
-const sha256 = z.string({ error: 'a SHA-256 in lowercase hex (64 characters)' }).check(
-  z.regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 in lowercase hex (64 characters)' }),
-);
+const sha256 = z
+  .string({ error: 'a SHA-256 in lowercase hex (64 characters)' })
+  .check(z.regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 in lowercase hex (64 characters)' }));
 const objectError = { error: 'an object' };
 const arrayError = { error: 'an array' };
 
 const shardSchema = z.object({ file: text, windows: integerAtLeast(1), bytes: integerAtLeast(0), sha256 }, objectError);
 const splitSchema = z.object(
-  { documents: integerAtLeast(0), tokens: integerAtLeast(0), windows: integerAtLeast(0), shards: z.array(shardSchema, arrayError) },
+  {
+    documents: integerAtLeast(0),
+    tokens: integerAtLeast(0),
+    windows: integerAtLeast(0),
+    shards: z.array(shardSchema, arrayError),
+  },
   objectError,
 );
 const fractionError = { error: 'a number in [0, 1)' };
@@ -54,7 +59,9 @@ const manifestSchema = z.object(
         name: text,
         vocabSize: integerAtLeast(1),
         sha256,
-        file: z.optional(z.literal(tokenStoreFileNames.tokenizer, { error: `"${tokenStoreFileNames.tokenizer}" or absent` })),
+        file: z.optional(
+          z.literal(tokenStoreFileNames.tokenizer, { error: `"${tokenStoreFileNames.tokenizer}" or absent` }),
+        ),
       },
       objectError,
     ),
@@ -86,7 +93,10 @@ const manifestSchema = z.object(
       arrayError,
     ),
     skippedFiles: z.array(z.object({ path: text, reason: text }, objectError), arrayError),
-    limits: z.object({ maxFiles: z.optional(integerAtLeast(1)), maxTokens: z.optional(integerAtLeast(1)) }, objectError),
+    limits: z.object(
+      { maxFiles: z.optional(integerAtLeast(1)), maxTokens: z.optional(integerAtLeast(1)) },
+      objectError,
+    ),
   },
   objectError,
 );
@@ -145,7 +155,8 @@ function checkConsistency(manifest: TokenStoreManifest, source: string): void {
     shards.forEach((shard, index) => {
       const shardPath = `${path}.shards[${index}]`;
       const file = shardFileName(name, index);
-      if (shard.file !== file) throw new Error(`${source}: field "${shardPath}.file" must be "${file}", got ${describeValue(shard.file)}`);
+      if (shard.file !== file)
+        throw new Error(`${source}: field "${shardPath}.file" must be "${file}", got ${describeValue(shard.file)}`);
       const isLast = index === shards.length - 1;
       if (isLast ? shard.windows > windowsPerShard : shard.windows !== windowsPerShard) {
         throw new Error(
@@ -163,6 +174,7 @@ function checkConsistency(manifest: TokenStoreManifest, source: string): void {
       }
       sum += shard.windows;
     });
-    if (windows !== sum) throw new Error(`${source}: field "${path}.windows" is ${windows}, but its shards hold ${sum} windows`);
+    if (windows !== sum)
+      throw new Error(`${source}: field "${path}.windows" is ${windows}, but its shards hold ${sum} windows`);
   }
 }

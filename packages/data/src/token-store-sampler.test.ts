@@ -7,7 +7,11 @@ function numberedReader(count: number, seqLen: number): WindowReader & { reads: 
   const tokens = Int32Array.from({ length: count * seqLen }, (_, index) => index);
   const inner = createMemoryWindowReader(tokens, seqLen, 'test-store (train)');
   const reads: number[][] = [];
-  return { ...inner, reads, readWindows: (indices, into) => (reads.push(Array.from(indices)), inner.readWindows(indices, into)) };
+  return {
+    ...inner,
+    reads,
+    readWindows: (indices, into) => (reads.push(Array.from(indices)), inner.readWindows(indices, into)),
+  };
 }
 
 const windowIdsOf = (inputIds: Int32Array, seqLen: number): number[] =>
@@ -46,7 +50,7 @@ describe('createStoreBatchSampler', () => {
     expect(Array.from(other.batchAt(0).inputIds)).not.toEqual(seen[0]);
   });
 
-  it('should read only the batch\'s windows', () => {
+  it("should read only the batch's windows", () => {
     const windows = numberedReader(1000, 2);
     createStoreBatchSampler({ windows, batchSize: 8, seed: 0 }).batchAt(77);
     expect(windows.reads).toHaveLength(1);
@@ -57,7 +61,9 @@ describe('createStoreBatchSampler', () => {
     expect(() => createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 11, seed: 0 })).toThrow(
       'createStoreBatchSampler: test-store (train) has 10 windows of 3 tokens, fewer than one batch of 11',
     );
-    expect(() => createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 0, seed: 0 })).toThrow(/batchSize 0 must be a positive integer/);
+    expect(() => createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 0, seed: 0 })).toThrow(
+      /batchSize 0 must be a positive integer/,
+    );
     const sampler = createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 2, seed: 0 });
     expect(() => sampler.batchAt(-1)).toThrow(/step -1 must be a non-negative integer/);
     expect(() => sampler.batchAt(1.5)).toThrow(/step 1.5/);
@@ -78,4 +84,3 @@ describe('createStoreEvalSet', () => {
     expect(() => [...evalSet.batches(0)]).toThrow(/batchSize 0 must be a positive integer/);
   });
 });
-

@@ -50,13 +50,22 @@ export interface StoreBatchOrder {
  * @param source - what the windows are, e.g. `/data/store (train)`.
  * @throws Error naming a bad batchSize, or both numbers and `source` if N < B.
  */
-export function createStoreBatchOrder(count: number, seqLen: number, batchSize: number, seed: number, caller: string, source: string): StoreBatchOrder {
+export function createStoreBatchOrder(
+  count: number,
+  seqLen: number,
+  batchSize: number,
+  seed: number,
+  caller: string,
+  source: string,
+): StoreBatchOrder {
   if (!Number.isInteger(batchSize) || batchSize <= 0) {
     throw new Error(`${caller}: batchSize ${String(batchSize)} must be a positive integer`);
   }
   if (!Number.isSafeInteger(seed)) throw new Error(`${caller}: seed ${String(seed)} must be an integer`);
   if (count < batchSize) {
-    throw new Error(`${caller}: ${source} has ${count} windows of ${seqLen} tokens, fewer than one batch of ${batchSize}`);
+    throw new Error(
+      `${caller}: ${source} has ${count} windows of ${seqLen} tokens, fewer than one batch of ${batchSize}`,
+    );
   }
   const batchesPerEpoch = Math.floor(count / batchSize);
   let permutation: WindowPermutation | undefined;
@@ -101,7 +110,14 @@ export function createStoreBatchOrder(count: number, seqLen: number, batchSize: 
 export function createStoreBatchSampler(options: StoreBatchSamplerOptions): BatchSampler {
   const { windows, batchSize, seed } = options;
   const { seqLen } = windows;
-  const order = createStoreBatchOrder(windows.count, seqLen, batchSize, seed, 'createStoreBatchSampler', windows.source ?? 'the store');
+  const order = createStoreBatchOrder(
+    windows.count,
+    seqLen,
+    batchSize,
+    seed,
+    'createStoreBatchSampler',
+    windows.source ?? 'the store',
+  );
   return {
     specificationVersion: 'v1',
     batchSize,

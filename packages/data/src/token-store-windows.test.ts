@@ -31,6 +31,8 @@ describe('decodeTokenIds', () => {
 describe('createMemoryWindowReader', () => {
   it('should name an index outside the windows', () => {
     const reader = createMemoryWindowReader(new Int32Array(8), 4, 'mem');
-    expect(() => reader.readWindows([2], new Int32Array(4))).toThrow('mem: window index 2 must be an integer in [0, 2)');
+    expect(() => reader.readWindows([2], new Int32Array(4))).toThrow(
+      'mem: window index 2 must be an integer in [0, 2)',
+    );
   });
 });

@@ -4,7 +4,13 @@
  * HTTP range requests), where window i of a split lies, runs of adjacent windows read at once, and
  * the little-endian decoding of shard bytes.
  */
-import { bytesPerId, tokenStoreSplitNames, type TokenStoreDtype, type TokenStoreManifest, type TokenStoreSplitName } from './token-store-format.js';
+import {
+  bytesPerId,
+  tokenStoreSplitNames,
+  type TokenStoreDtype,
+  type TokenStoreManifest,
+  type TokenStoreSplitName,
+} from './token-store-format.js';
 
 /** Windows read synchronously by index (a store's split on disk, or windows in memory). */
 export interface WindowReader {
@@ -34,7 +40,10 @@ export interface WindowLocation {
  * @param manifest - the store's manifest.
  * @param index - the window's index in its split (not checked against the split's size).
  */
-export function windowLocation(manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>, index: number): WindowLocation {
+export function windowLocation(
+  manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>,
+  index: number,
+): WindowLocation {
   const windowBytes = manifest.seqLen * bytesPerId(manifest.dtype);
   const shard = Math.floor(index / manifest.windowsPerShard);
   return { shard, byteOffset: (index - shard * manifest.windowsPerShard) * windowBytes };
@@ -56,10 +65,13 @@ export interface WindowRun extends WindowLocation {
  * @param manifest - seqLen, dtype and windowsPerShard of the store.
  * @param indices - window indices of one split (not checked against its size).
  */
-export function windowRuns(manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>, indices: ArrayLike<number>): WindowRun[] {
+export function windowRuns(
+  manifest: Pick<TokenStoreManifest, 'seqLen' | 'dtype' | 'windowsPerShard'>,
+  indices: ArrayLike<number>,
+): WindowRun[] {
   const windowBytes = manifest.seqLen * bytesPerId(manifest.dtype);
   const runs: WindowRun[] = [];
-  for (let start = 0; start < indices.length; ) {
+  for (let start = 0; start < indices.length;) {
     const location = windowLocation(manifest, indices[start]!);
     const shardEnd = (location.shard + 1) * manifest.windowsPerShard;
     let end = start + 1;
@@ -85,12 +97,16 @@ export function decodeTokenIds(bytes: Uint8Array, dtype: TokenStoreDtype, into: 
   const count = bytes.byteLength / width;
   if (littleEndian && bytes.byteOffset % width === 0) {
     // The common case: a typed-array view is the conversion (Int32Array.set widens uint16 / keeps uint32).
-    const ids = dtype === 'uint16' ? new Uint16Array(bytes.buffer, bytes.byteOffset, count) : new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+    const ids =
+      dtype === 'uint16'
+        ? new Uint16Array(bytes.buffer, bytes.byteOffset, count)
+        : new Uint32Array(bytes.buffer, bytes.byteOffset, count);
     into.set(ids, offset);
     return;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < count; i++) into[offset + i] = width === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
+  for (let i = 0; i < count; i++)
+    into[offset + i] = width === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
 }
 
 /**
@@ -126,7 +142,11 @@ export function checkWindowIndices(indices: ArrayLike<number>, count: number, so
  * @param seqLen - T.
  * @param source - named in errors.
  */
-export function createMemoryWindowReader(tokens: Int32Array | Uint16Array | Uint32Array, seqLen: number, source = 'windows in memory'): WindowReader {
+export function createMemoryWindowReader(
+  tokens: Int32Array | Uint16Array | Uint32Array,
+  seqLen: number,
+  source = 'windows in memory',
+): WindowReader {
   const count = Math.floor(tokens.length / seqLen);
   return {
     count,

@@ -38,10 +38,16 @@ describe('the embedded corpus as a token store', () => {
     const store = await openTokenStore(await ensureDefaultTokenStore());
     try {
       const { manifest } = store;
-      expect([manifest.splits.train.windows, manifest.splits.validation.windows]).toEqual([reference.train_windows, reference.val_windows]);
+      expect([manifest.splits.train.windows, manifest.splits.validation.windows]).toEqual([
+        reference.train_windows,
+        reference.val_windows,
+      ]);
       expect([manifest.splits.train.documents, manifest.splits.validation.documents]).toEqual([606, 32]);
       // The windows' ids as little-endian uint16 in store order: the fixture README's definition.
-      for (const [split, expected] of [['train', reference.train_sha256], ['validation', reference.val_sha256]] as const) {
+      for (const [split, expected] of [
+        ['train', reference.train_sha256],
+        ['validation', reference.val_sha256],
+      ] as const) {
         expect(manifest.splits[split].shards).toHaveLength(1);
         expect(sha256(await readFile(join(store.dir, manifest.splits[split].shards[0]!.file)))).toBe(expected);
       }
@@ -89,7 +95,9 @@ describe('the embedded corpus as a token store', () => {
   });
 
   it("should prepare the gpt2 presets' store with the same split and GPT-2's ids", async () => {
-    const store = await openTokenStore(await ensureDefaultTokenStore({ tokenizer: 'gpt2', cacheDir: join(work, 'cache') }));
+    const store = await openTokenStore(
+      await ensureDefaultTokenStore({ tokenizer: 'gpt2', cacheDir: join(work, 'cache') }),
+    );
     try {
       const { manifest } = store;
       expect(manifest.tokenizer).toMatchObject({ name: 'gpt2', vocabSize: 50257 });
@@ -112,7 +120,9 @@ describe('the embedded corpus as a token store', () => {
           const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
           if (range === null) return void response.writeHead(200).end(body);
           const [start, end] = [Number(range[1]), Math.min(Number(range[2]), body.length - 1)];
-          response.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${body.length}` }).end(body.subarray(start, end + 1));
+          response
+            .writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${body.length}` })
+            .end(body.subarray(start, end + 1));
         },
         () => void response.writeHead(404).end(),
       );
@@ -144,7 +154,9 @@ describe('the embedded corpus as a token store', () => {
   });
 
   it('should refuse a tokenizer or window length it cannot prepare, naming the value', async () => {
-    await expect(ensureDefaultTokenStore({ tokenizer: 'llama' as 'gpt2' })).rejects.toThrow('tokenizer "llama" must be "default-4096" or "gpt2"');
+    await expect(ensureDefaultTokenStore({ tokenizer: 'llama' as 'gpt2' })).rejects.toThrow(
+      'tokenizer "llama" must be "default-4096" or "gpt2"',
+    );
     await expect(ensureDefaultTokenStore({ seqLen: 0 })).rejects.toThrow('seqLen 0 must be a positive integer');
   });
 });

@@ -122,7 +122,8 @@ export async function writeDefaultTokenStore(options: WriteDefaultTokenStoreOpti
       outDir: options.outDir,
       workers: options.workers ?? defaultWorkers(),
     });
-    if (result.status !== 'complete') throw new Error(`default token store ${options.outDir}: prepare stopped before the end`);
+    if (result.status !== 'complete')
+      throw new Error(`default token store ${options.outDir}: prepare stopped before the end`);
     const corpusName = 'python-stdlib.jsonl.gz';
     const manifest: TokenStoreManifest = {
       ...result.manifest,

@@ -49,7 +49,11 @@ export async function describeTokenStore(dir: string): Promise<ExperimentData> {
       store: resolve(dir),
       manifestSha256: store.manifestSha256,
       seqLen: manifest.seqLen,
-      tokenizer: { name: manifest.tokenizer.name, sha256: manifest.tokenizer.sha256, vocabSize: manifest.tokenizer.vocabSize },
+      tokenizer: {
+        name: manifest.tokenizer.name,
+        sha256: manifest.tokenizer.sha256,
+        vocabSize: manifest.tokenizer.vocabSize,
+      },
       trainWindows: manifest.splits.train.windows,
       validationWindows: manifest.splits.validation.windows,
     };
@@ -89,7 +93,11 @@ export interface RunSourcesOptions {
 
 function storeSources(store: OpenedStore, options: RunSourcesOptions): RunSources {
   return {
-    trainSource: createStoreBatchSampler({ windows: store.split('train'), batchSize: options.batchSize, seed: options.seed }),
+    trainSource: createStoreBatchSampler({
+      windows: store.split('train'),
+      batchSize: options.batchSize,
+      seed: options.seed,
+    }),
     evalSet: createStoreEvalSet(store.split('validation')),
     vocabSize: store.manifest.tokenizer.vocabSize,
   };
@@ -120,6 +128,10 @@ export async function loadStoreSources(data: RunDataIdentity, options: RunSource
  * @param seqLen - the model's blockSize.
  * @param options - batchSize, seed.
  */
-export async function loadDefaultStoreSources(tokenizer: Preset['tokenizer'], seqLen: number, options: RunSourcesOptions): Promise<RunSources> {
+export async function loadDefaultStoreSources(
+  tokenizer: Preset['tokenizer'],
+  seqLen: number,
+  options: RunSourcesOptions,
+): Promise<RunSources> {
   return storeSources(await openSharedStore(await ensureDefaultTokenStore({ tokenizer, seqLen })), options);
 }
