@@ -23,7 +23,7 @@ export async function loadTokenizerVocabSize(tokenizer: Preset['tokenizer']): Pr
 type OpenedStore = Awaited<ReturnType<typeof openTokenStore>>;
 
 /** Open a store, its tokenizer checked against the manifest; a bad store is an input error naming it. */
-async function openCheckedStore(dir: string): Promise<OpenedStore> {
+async function openCheckedStore(dir: string, label = `--data '${dir}'`): Promise<OpenedStore> {
   let store: OpenedStore | undefined;
   try {
     store = await openTokenStore(dir);
@@ -31,7 +31,7 @@ async function openCheckedStore(dir: string): Promise<OpenedStore> {
     return store;
   } catch (error) {
     store?.close();
-    throw new ExperimentInputError(`--data '${dir}': ${errorMessage(error)}`);
+    throw new ExperimentInputError(`${label}: ${errorMessage(error)}`);
   }
 }
 
@@ -65,10 +65,10 @@ export async function describeTokenStore(dir: string): Promise<ExperimentData> {
 const openStores = new Map<string, Promise<OpenedStore>>();
 
 /** The store in `dir`, opened and checked once per process. */
-function openSharedStore(dir: string): Promise<OpenedStore> {
+function openSharedStore(dir: string, label?: string): Promise<OpenedStore> {
   let opened = openStores.get(dir);
   if (opened === undefined) {
-    opened = openCheckedStore(dir);
+    opened = openCheckedStore(dir, label);
     openStores.set(dir, opened);
     opened.catch(() => openStores.delete(dir));
   }
@@ -133,5 +133,6 @@ export async function loadDefaultStoreSources(
   seqLen: number,
   options: RunSourcesOptions,
 ): Promise<RunSources> {
-  return storeSources(await openSharedStore(await ensureDefaultTokenStore({ tokenizer, seqLen })), options);
+  const dir = await ensureDefaultTokenStore({ tokenizer, seqLen });
+  return storeSources(await openSharedStore(dir, `the embedded corpus's token store '${dir}'`), options);
 }
