@@ -26,9 +26,11 @@ const stdlib = stdlibFlag >= 0 ? process.argv[stdlibFlag + 1] : '/usr/lib/python
 if (!stdlib) throw new Error('--stdlib needs a directory');
 
 const { trainBpe, splitByFile } = await import(join(root, 'packages/data/dist/index.js'));
+// The embedded store's split (validation fraction and seed): the tokenizer trains on its training files.
+const { defaultStoreOptions } = await import(join(root, 'packages/data/dist/node/index.js'));
 
-const DEFAULT_VALIDATION_FRACTION = 0.05;
-const DEFAULT_SEED = 0;
+const DEFAULT_VALIDATION_FRACTION = defaultStoreOptions.validationFraction;
+const DEFAULT_SEED = defaultStoreOptions.seed;
 const VOCAB_SIZE = 4096;
 const EXCLUDED_DIRECTORIES = new Set(['test', 'tests', 'idle_test', 'site-packages', 'dist-packages', '__pycache__']);
 

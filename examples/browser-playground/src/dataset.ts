@@ -1,71 +1,13 @@
 /**
- * The embedded corpus (Python source from the CPython standard library, PSF licence) and its
- * 4,096-token BPE, fetched from the page's own server (Vite `?url` assets) and cut into windows.
- * Only the first documents are tokenized: a pure-JS BPE over the whole 10 MB would keep the page
- * busy for minutes, and the presets offered here need far fewer tokens.
+ * What a playground session trains on, always a token store read over HTTP (range requests) with
+ * the same reader and sampler as in Node, so a seed gives the batches `normfree train` would:
+ * the embedded corpus's store for the preset's window length (served by the page's own server,
+ * vite.config.ts), or a store written by `normfree prepare` at a URL the user gives.
  */
-import corpusUrl from '@normfree/data/assets/python-stdlib.jsonl.gz?url';
-import tokenizerUrl from '@normfree/data/assets/tokenizer.json?url';
 import type { BatchSource, EvalSet, Tokenizer } from '@normfree/core';
 import type { RunDataIdentity } from '@normfree/trainer';
-import {
-  createBatchSampler,
-  createEvalSet,
-  createRemoteBatchSampler,
-  loadRemoteEvalSet,
-  loadTokenizerJson,
-  openRemoteTokenStore,
-  readJsonLines,
-  tokenizeCorpus,
-  windowDataset,
-  type PreparedDataset,
-} from '@normfree/data';
-
-export interface PlaygroundDataset {
-  readonly tokenizer: Tokenizer;
-  readonly dataset: PreparedDataset;
-  /** Documents tokenized (of the corpus's total). */
-  readonly documents: number;
-  readonly totalDocuments: number;
-}
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-const cache = new Map<string, Promise<PlaygroundDataset>>();
-
-/**
- * Load (once per window length) the corpus, tokenize its first documents up to `maxCharacters`,
- * and split them by file into training and validation windows of `seqLen` tokens.
- */
-export function loadPlaygroundDataset(options: { seqLen: number; maxCharacters: number }): Promise<PlaygroundDataset> {
-  const key = `${options.seqLen}:${options.maxCharacters}`;
-  let loaded = cache.get(key);
-  if (loaded === undefined) {
-    loaded = (async () => {
-      const [corpusBytes, tokenizerText] = await Promise.all([fetchBytes(corpusUrl), fetch(tokenizerUrl).then((response) => response.text())]);
-      const tokenizer = loadTokenizerJson(tokenizerText, { source: 'tokenizer.json' });
-      const documents = readJsonLines(corpusBytes, { source: 'python-stdlib.jsonl.gz' });
-      const chosen = [];
-      let characters = 0;
-      for (const document of documents) {
-        if (characters >= options.maxCharacters) break;
-        chosen.push(document);
-        characters += document.content.length;
-      }
-      const corpus = tokenizeCorpus({ documents: chosen, tokenizer });
-      // 10 % of files held out, so a small corpus still has validation windows.
-      const dataset = windowDataset({ corpus, seqLen: options.seqLen, validationFraction: 0.1, seed: 0 });
-      return { tokenizer, dataset, documents: chosen.length, totalDocuments: documents.length };
-    })();
-    cache.set(key, loaded);
-    loaded.catch(() => cache.delete(key));
-  }
-  return loaded;
-}
+import { createRemoteBatchSampler, loadRemoteEvalSet, openRemoteTokenStore } from '@normfree/data';
+import { defaultStoreUrl } from './default-store-url.js';
 
 /** What a session trains on: batches, evaluation windows and the tokenizer, from either source. */
 export interface SessionData {
@@ -82,16 +24,18 @@ export interface SessionData {
   readonly identity?: RunDataIdentity;
 }
 
-/** The embedded corpus, its first `maxCharacters` tokenized in the page. */
-export async function embeddedSessionData(options: { seqLen: number; maxCharacters: number }): Promise<SessionData> {
-  const { dataset, tokenizer, documents, totalDocuments } = await loadPlaygroundDataset(options);
+/**
+ * The embedded corpus (Python source from the CPython standard library, PSF licence) as the token
+ * store of `seqLen`-token windows that Node trains on: the same split, the same windows.
+ */
+export async function embeddedSessionData(options: { seqLen: number; evalWindows: number }): Promise<SessionData> {
+  const url = defaultStoreUrl(options.seqLen);
+  const data = await storeSessionData(url, { blockSize: options.seqLen, evalWindows: options.evalWindows });
+  const { identity: _identity, ...rest } = data; // like the CLI, a run on the embedded corpus records no --data store
   return {
-    tokenizer,
-    seqLen: dataset.seqLen,
-    trainSource: (batchSize, seed) => createBatchSampler({ windows: dataset.train, batchSize, seed }),
-    evalSet: createEvalSet({ windows: dataset.validation }),
-    description: `Corpus: ${documents} of ${totalDocuments} files, ${dataset.train.count} training and ${dataset.validation.count} validation windows of ${dataset.seqLen} tokens`,
-    corpus: 'default (embedded CPython standard library sources, PSF licence; the first files only)',
+    ...rest,
+    description: `Embedded corpus: ${data.description.replace(/^Token store \S+: /, '')}`,
+    corpus: 'default (embedded CPython standard library sources, PSF licence)',
   };
 }
 
@@ -100,13 +44,21 @@ export async function embeddedSessionData(options: { seqLen: number; maxCharacte
  * requests): training windows are fetched batch by batch (the trainer awaits `load(step)`), the
  * first `evalWindows` validation windows once, and the tokenizer is checked against the manifest's hash.
  */
-export async function storeSessionData(url: string, options: { blockSize: number; evalWindows: number }): Promise<SessionData> {
+export async function storeSessionData(
+  url: string,
+  options: { blockSize: number; evalWindows: number },
+): Promise<SessionData> {
   const store = await openRemoteTokenStore(new URL(url, location.href));
   const { manifest } = store;
   if (manifest.seqLen > options.blockSize) {
-    throw new Error(`token store ${url}: its windows are ${manifest.seqLen} tokens, longer than the model's context of ${options.blockSize}; prepare it with --seq-len ${options.blockSize}`);
+    throw new Error(
+      `token store ${url}: its windows are ${manifest.seqLen} tokens, longer than the model's context of ${options.blockSize}; prepare it with --seq-len ${options.blockSize}`,
+    );
   }
-  const [tokenizer, evalSet] = await Promise.all([store.loadTokenizer(), loadRemoteEvalSet(store.split('validation'), { maxWindows: options.evalWindows })]);
+  const [tokenizer, evalSet] = await Promise.all([
+    store.loadTokenizer(),
+    loadRemoteEvalSet(store.split('validation'), { maxWindows: options.evalWindows }),
+  ]);
   const train = store.split('train');
   return {
     tokenizer,
@@ -119,7 +71,11 @@ export async function storeSessionData(url: string, options: { blockSize: number
       store: store.baseUrl,
       manifestSha256: store.manifestSha256,
       seqLen: manifest.seqLen,
-      tokenizer: { name: manifest.tokenizer.name, sha256: manifest.tokenizer.sha256, vocabSize: manifest.tokenizer.vocabSize },
+      tokenizer: {
+        name: manifest.tokenizer.name,
+        sha256: manifest.tokenizer.sha256,
+        vocabSize: manifest.tokenizer.vocabSize,
+      },
     },
   };
 }

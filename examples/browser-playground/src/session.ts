@@ -23,13 +23,9 @@ import { train, type RunDataIdentity, type TrainOutcome } from '@normfree/traine
 import { createModel } from '@normfree/transformer';
 import * as tf from '@tensorflow/tfjs-core';
 import { embeddedSessionData, storeSessionData } from './dataset.js';
+import type { PagePreset } from './default-store-url.js';
 
-/** Presets offered in the page: sizes a CPU-rasterised browser can train. */
-export const pagePresets = ['smoke', 'quick'] as const;
-export type PagePreset = (typeof pagePresets)[number];
-
-/** Characters of the corpus tokenized per preset: enough windows for its batches and evaluation. */
-const corpusCharacters: Record<PagePreset, number> = { smoke: 200_000, quick: 1_500_000 };
+export { pagePresets, type PagePreset } from './default-store-url.js';
 
 export interface RunState {
   readonly configuration: ExperimentConfiguration;
@@ -84,12 +80,12 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   const preset = getPreset(options.preset);
   const steps = options.steps ?? preset.training.steps;
   const training = pageTrainingOptions(preset, steps);
-  options.onStatus?.(options.dataUrl === undefined ? 'Loading and tokenizing the embedded corpus…' : `Opening the token store ${options.dataUrl}…`);
+  options.onStatus?.(options.dataUrl === undefined ? 'Opening the embedded corpus\'s token store…' : `Opening the token store ${options.dataUrl}…`);
   // A store's whole validation split may be large: the page evaluates on at most what the preset uses.
   const evalWindows = Math.max(training.evalWindows === 0 ? 256 : training.evalWindows, training.finalEntropyWindows, training.entropyBatchSize);
   const data =
     options.dataUrl === undefined
-      ? await embeddedSessionData({ seqLen: preset.model.blockSize, maxCharacters: corpusCharacters[options.preset] })
+      ? await embeddedSessionData({ seqLen: preset.model.blockSize, evalWindows })
       : await storeSessionData(options.dataUrl, { blockSize: preset.model.blockSize, evalWindows });
   options.onStatus?.(data.description);
   const { tokenizer, evalSet } = data;

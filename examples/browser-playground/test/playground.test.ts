@@ -25,7 +25,9 @@ import type { TrainResult } from '../src/main.js';
 import { buildPlayground, ensureResultsDirectory, launchChromium, missingBrowserReason, repositoryRoot, serveFolder, skipBrowser } from './harness.js';
 
 const fixtures = join(repositoryRoot, 'fixtures');
-const smokeSteps = 8;
+// 16 steps: on the embedded corpus's store (T = 16) the smoke model's loss falls by only ≈ 0.001 nats
+// in 8 steps; in 16 the last half's mean is 0.016 (SM+LN+G) and 0.011 (SM+R) below the first step (Node, cpu).
+const smokeSteps = 16;
 const configurations = ['sm-ln-g', 'sm-r'];
 
 interface PlaygroundHook {
@@ -163,9 +165,10 @@ describe.skipIf(skipBrowser)('the playground in headless Chromium', () => {
       expect(run.status).toBe('completed');
       expect(run.losses).toHaveLength(smokeSteps);
       expect(run.losses.every(Number.isFinite)).toBe(true);
-      // Starts at ≈ ln 4096 = 8.318; the mean of the last half is ≥ 0.01 nats lower (deterministic seeds; 8 tiny steps).
+      // Starts at ≈ ln 4096 = 8.318; the mean of the last half is ≥ 0.005 nats lower (deterministic seeds;
+      // 16 tiny steps; half the smaller drop measured in Node, see smokeSteps).
       expect(Math.abs(run.losses[0]! - Math.log(4096))).toBeLessThan(0.05);
-      expect(mean(run.losses.slice(smokeSteps / 2))).toBeLessThan(run.losses[0]! - 0.01);
+      expect(mean(run.losses.slice(smokeSteps / 2))).toBeLessThan(run.losses[0]! - 0.005);
       // One layer, two heads; entropies between 0 and ln 16 (T = 16).
       expect(run.perHead).toHaveLength(1);
       expect(run.perHead?.[0]).toHaveLength(2);
@@ -194,7 +197,7 @@ describe.skipIf(skipBrowser)('the playground in headless Chromium', () => {
     const result = await lastResultInPage(page);
     expect(result?.backend.name).toBe('wasm');
     expect(result?.backend.info).toMatch(/^wasm SIMD, 1 thread/);
-    // Same seeds, same data: the backends agree to float32 rounding (|Δloss| ≤ 1e-4 nats over 8 steps).
+    // Same seeds, same data: the backends agree to float32 rounding (|Δloss| ≤ 1e-4 nats over 16 steps).
     result?.runs.forEach((run, index) => {
       expect(run.losses).toHaveLength(smokeSteps);
       run.losses.forEach((loss, step) => expect(Math.abs(loss - webglLosses[index]![step]!)).toBeLessThanOrEqual(1e-4));

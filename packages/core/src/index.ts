@@ -13,3 +13,4 @@ export * from './safetensors.js';
 export * from './entropy-bins.js';
 export * from './fields.js';
 export * from './check-integer.js';
+export * from './schema.js';

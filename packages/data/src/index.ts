@@ -11,12 +11,13 @@ export * from './gunzip.js';
 export * from './read-json-lines.js';
 export * from './read-parquet.js';
 export * from './read-corpus.js';
-export * from './token-windows.js';
-export * from './batch-sampler.js';
-export * from './eval-set.js';
-export * from './prepare-dataset.js';
+// The CodeParrot windowing rule (how many windows a file of n tokens gives).
+export { windowCount } from './token-windows.js';
 export * from './token-store-format.js';
-// Token stores: reading (seeded O(1)-memory epoch orders, the manifest parser, store samplers, HTTP reader).
+// Token stores: reading (the manifest, window readers, seeded O(1)-memory epoch orders, samplers, HTTP reader).
 export * from './window-permutation.js';
-export * from './token-store-reader.js';
+export * from './token-store-manifest.js';
+export * from './token-store-windows.js';
+export * from './token-store-sampler.js';
+export * from './token-store-tokenizer.js';
 export * from './remote-token-store.js';

@@ -2,8 +2,9 @@
  * Loads a byte-level BPE tokenizer from a Hugging Face `tokenizer.json` (ours, GPT-2's, or any
  * other file with a ByteLevel pre-tokenizer and a BPE model).
  */
+import { formatSchemaError } from '@normfree/core';
+import * as z from 'zod/mini';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
-import { describeJsonValue, isJsonObject } from './json-value.js';
 
 /** Options of {@link loadTokenizerJson}. */
 export interface LoadTokenizerJsonOptions {
@@ -13,6 +14,69 @@ export interface LoadTokenizerJsonOptions {
   wordCacheLimit?: number;
 }
 
+const byteLevelOnly = { error: 'null for byte-level BPE' };
+const unsupported = { error: 'null or "" (not supported)' };
+const mergeError = { error: '"a b" or ["a","b"]' };
+
+/**
+ * The parts of `tokenizer.json` a byte-level BPE reads (other fields are ignored), each with the
+ * words its error says after "must be".
+ */
+const tokenizerJsonSchema = z.object(
+  {
+    model: z.object(
+      {
+        type: z.literal('BPE', { error: '"BPE"' }),
+        dropout: z.optional(z.null(byteLevelOnly)),
+        unk_token: z.optional(z.null(byteLevelOnly)),
+        continuing_subword_prefix: z.optional(z.union([z.null(), z.literal('')], unsupported)),
+        end_of_word_suffix: z.optional(z.union([z.null(), z.literal('')], unsupported)),
+        vocab: z.record(
+          z.string(),
+          z.int({ error: 'a non-negative integer id' }).check(z.gte(0, { error: 'a non-negative integer id' })),
+          {
+            error: 'an object of token → id',
+          },
+        ),
+        merges: z.array(
+          // Byte-level tokens never hold a space (it is Ġ), so a merge string holds exactly one.
+          z.union(
+            [
+              z.string(mergeError).check(z.regex(/^[^ ]* [^ ]*$/, mergeError)),
+              z.tuple([z.string(), z.string()], mergeError),
+            ],
+            mergeError,
+          ),
+          { error: 'an array of merges' },
+        ),
+      },
+      { error: 'a BPE model object' },
+    ),
+    normalizer: z.optional(z.null(byteLevelOnly)),
+    pre_tokenizer: z.object(
+      {
+        type: z.literal('ByteLevel', { error: '"ByteLevel"' }),
+        use_regex: z.optional(z.literal(true, { error: 'true (only the GPT-2 regex is supported)' })),
+        add_prefix_space: z.optional(z.boolean({ error: 'a boolean' })),
+      },
+      { error: 'a ByteLevel pre-tokenizer object' },
+    ),
+    added_tokens: z.optional(
+      z.array(
+        z.object(
+          {
+            content: z.string({ error: 'a string' }),
+            id: z.int({ error: 'an integer id' }),
+            special: z.optional(z.boolean({ error: 'a boolean' })),
+          },
+          { error: 'an object' },
+        ),
+        { error: 'an array' },
+      ),
+    ),
+  },
+  { error: 'a tokenizer.json object' },
+);
 
 /**
  * Parses a Hugging Face `tokenizer.json` into a {@link BpeTokenizer}.
@@ -38,71 +102,22 @@ export function loadTokenizerJson(textOrObject: string | object, options: LoadTo
       throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
     }
   }
-  if (!isJsonObject(json)) throw new Error(`${source}: expected a tokenizer.json object, got ${describeJsonValue(json)}`);
-
-  const model = json['model'];
-  if (!isJsonObject(model)) throw new Error(`${source}: missing field "model" (got ${describeJsonValue(model)})`);
-  if (model['type'] !== 'BPE') {
-    throw new Error(`${source}: field "model.type" must be "BPE", got ${describeJsonValue(model['type'])}`);
-  }
-  for (const field of ['dropout', 'unk_token'] as const) {
-    if (model[field] !== undefined && model[field] !== null) {
-      throw new Error(`${source}: field "model.${field}" must be null for byte-level BPE, got ${describeJsonValue(model[field])}`);
-    }
-  }
-  for (const field of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-    if (model[field] !== undefined && model[field] !== null && model[field] !== '') {
-      throw new Error(`${source}: field "model.${field}" is not supported, got ${describeJsonValue(model[field])}`);
-    }
-  }
-
-  const normalizer = json['normalizer'];
-  if (normalizer !== undefined && normalizer !== null) {
-    throw new Error(`${source}: field "normalizer" must be null for byte-level BPE, got ${describeJsonValue(normalizer)}`);
-  }
-  const preTokenizer = json['pre_tokenizer'];
-  if (!isJsonObject(preTokenizer) || preTokenizer['type'] !== 'ByteLevel') {
-    throw new Error(`${source}: field "pre_tokenizer" must be {"type":"ByteLevel",...}, got ${describeJsonValue(preTokenizer)}`);
-  }
-  if (preTokenizer['use_regex'] === false) {
-    throw new Error(`${source}: field "pre_tokenizer.use_regex" is false; only the GPT-2 regex (true) is supported`);
-  }
-
-  const vocab = model['vocab'];
-  if (!isJsonObject(vocab)) throw new Error(`${source}: missing field "model.vocab" (got ${describeJsonValue(vocab)})`);
-  for (const [token, id] of Object.entries(vocab)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new Error(`${source}: field "model.vocab" maps ${describeJsonValue(token)} to ${describeJsonValue(id)}, not a non-negative integer`);
-    }
-  }
-
-  const rawMerges = model['merges'];
-  if (!Array.isArray(rawMerges)) throw new Error(`${source}: missing field "model.merges" (got ${describeJsonValue(rawMerges)})`);
-  const merges = rawMerges.map((merge: unknown, index): [string, string] => {
-    if (typeof merge === 'string') {
-      const parts = merge.split(' ');
-      if (parts.length === 2) return [parts[0]!, parts[1]!];
-    } else if (Array.isArray(merge) && merge.length === 2 && merge.every((part) => typeof part === 'string')) {
-      return [merge[0] as string, merge[1] as string];
-    }
-    throw new Error(`${source}: field "model.merges[${index}]" must be "a b" or ["a","b"], got ${describeJsonValue(merge)}`);
+  const parsed = tokenizerJsonSchema.safeParse(json);
+  if (!parsed.success) throw new Error(formatSchemaError(parsed.error, json, source));
+  const { model, pre_tokenizer: preTokenizer, added_tokens: addedTokens = [] } = parsed.data;
+  const merges = model.merges.map((merge): [string, string] => {
+    if (typeof merge !== 'string') return merge;
+    const [left, right] = merge.split(' ');
+    return [left!, right!];
   });
-
   const specialTokens: Record<string, number> = {};
-  const addedTokens = json['added_tokens'] ?? [];
-  if (!Array.isArray(addedTokens)) throw new Error(`${source}: field "added_tokens" must be an array, got ${describeJsonValue(addedTokens)}`);
-  addedTokens.forEach((token: unknown, index) => {
-    if (!isJsonObject(token) || typeof token['content'] !== 'string' || typeof token['id'] !== 'number') {
-      throw new Error(`${source}: field "added_tokens[${index}]" needs "content" and "id", got ${describeJsonValue(token)}`);
-    }
-    if (token['special'] === true) specialTokens[token['content']] = token['id'];
-  });
+  for (const token of addedTokens) if (token.special === true) specialTokens[token.content] = token.id;
 
   return createBpeTokenizer({
-    vocab: vocab as Record<string, number>,
+    vocab: model.vocab,
     merges,
     specialTokens,
-    addPrefixSpace: preTokenizer['add_prefix_space'] === true,
+    addPrefixSpace: preTokenizer.add_prefix_space === true,
     source,
     ...(options.wordCacheLimit === undefined ? {} : { wordCacheLimit: options.wordCacheLimit }),
   });

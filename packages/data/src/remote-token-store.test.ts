@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTokenStore } from './node/token-store.js';
 import { createRemoteBatchSampler, loadRemoteEvalSet, openRemoteTokenStore } from './remote-token-store.js';
 import { createTinyTokenizer, numberedTestWindows, writeTestTokenStore } from './testing/index.js';
-import { createStoreBatchSampler } from './token-store-reader.js';
+import { createStoreBatchSampler } from './token-store-sampler.js';
 
 /** A static file server over `root` with `Range: bytes=a-b` support, recording every request. */
 interface TestServer {

@@ -8,7 +8,6 @@
  * `BatchSource.load(step)`, which the trainer awaits before `batchAt(step)`.
  */
 import type { Batch, EvalSet, Tokenizer } from '@normfree/core';
-import type { BatchSampler } from './batch-sampler.js';
 import {
   bytesPerId,
   gpt2TokenizerIdentity,
@@ -16,17 +15,10 @@ import {
   type TokenStoreManifest,
   type TokenStoreSplitName,
 } from './token-store-format.js';
-import {
-  checkSplitName,
-  checkWindowIndices,
-  createMemoryWindowReader,
-  createStoreBatchOrder,
-  createStoreEvalSet,
-  decodeTokenIds,
-  parseTokenStoreManifest,
-  tokenizerForStore,
-  windowRuns,
-} from './token-store-reader.js';
+import { parseTokenStoreManifest } from './token-store-manifest.js';
+import { createStoreBatchOrder, createStoreEvalSet, type BatchSampler } from './token-store-sampler.js';
+import { tokenizerForStore } from './token-store-tokenizer.js';
+import { checkSplitName, checkWindowIndices, createMemoryWindowReader, decodeTokenIds, windowRuns } from './token-store-windows.js';
 
 /** The `fetch` this module needs (the global one, or a stand-in for tests). */
 export type FetchFunction = (input: string, init?: { headers?: Record<string, string> }) => Promise<Response>;

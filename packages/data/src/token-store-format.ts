@@ -27,6 +27,13 @@ export const tokenStoreFormat = 'normfree-token-store';
 /** The version this package writes and reads. */
 export const tokenStoreVersion = 1;
 
+/**
+ * Share of documents held out for validation when none are given separately: the one default of
+ * `normfree prepare`, the embedded corpus's split and the experiment runner (paper-reference §5.1 holds
+ * out a separate split).
+ */
+export const defaultValidationFraction = 0.05;
+
 /** File and folder names inside a store. */
 export const tokenStoreFileNames = {
   manifest: 'manifest.json',
@@ -37,8 +44,6 @@ export const tokenStoreFileNames = {
 /** The two sides of a store. */
 export type TokenStoreSplitName = 'train' | 'validation';
 export const tokenStoreSplitNames: readonly TokenStoreSplitName[] = ['train', 'validation'];
-/** Share of documents held out for validation when no separate validation inputs are given (paper-reference §5.1). */
-export const defaultValidationFraction = 0.05;
 
 /** Storage type of ids: uint16 when every id is below 65536, else uint32. */
 export type TokenStoreDtype = 'uint16' | 'uint32';

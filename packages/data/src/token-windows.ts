@@ -1,5 +1,8 @@
 /**
- * Fixed-length token windows, cut per file by the CodeParrot rule, stored flat and compactly.
+ * The CodeParrot windowing rule: `windowCount` (used by `prepareTokenStore`'s tokenizing) and
+ * `createTokenWindows`, the same rule on windows in memory. Training never reads windows in memory
+ * (every path reads a token store); `createTokenWindows` stays as the plain, obviously correct
+ * version that prepare's tests compare the streamed store against, so only `windowCount` is public.
  *
  * References:
  * 1. paper-reference §5.1 (run_clm.py:59-71): each file is tokenized whole and cut into

@@ -8,10 +8,12 @@
  *
  * - Runtime, the file's `runtime` line: "torch 2.13.0+cpu, transformers 5.17, fp32, 1 thread".
  * - Data identity, its `data` field: the embedded CPython corpus, its 4096-token BPE, T = 128, the
- *   split of `loadDefaultDataset({ seqLen: 128, seed: 0, validationFraction: 0.05 })`: 22,826 train
+ *   split of the embedded corpus's prebuilt token store (`@normfree/data/node`'s `ensureDefaultTokenStore()`,
+ *   files split by `splitByFile` with seed 0 and fraction 0.05): 22,826 train
  *   windows (SHA-256 c9bdfd8a59fac6749431d5320b6a5a8649b3167cd66227b8904d9b6bbdd3fc9e) and 1,405
  *   validation windows (SHA-256 6894a9cc3cd8af1ee54affa2cf2eed8928cd6f52a0f67181f51c29f3dbfd9a65),
- *   hashed as the windows' token ids in dataset order, little-endian uint16.
+ *   hashed as the windows' token ids in store order, little-endian uint16 (the SHA-256 of each split's
+ *   one shard; data's default-store.test.ts asserts both).
  * - Model and training: 4 layers × 4 heads × d 128, batch 32, 1,200 steps, the `laptop` preset's
  *   schedule and optimizer (the fixture's README lists them).
  * - Seeds: init under `transformers.set_seed(seed)`, batches from `torch.randperm` seeded with the run

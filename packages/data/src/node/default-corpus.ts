@@ -1,20 +1,13 @@
 /**
- * The embedded default corpus and tokenizer (Node only: read from the package's assets/).
- * In a browser, import the same files with a bundler (`@normfree/data/assets/tokenizer.json?url`)
- * and pass their bytes to `readCorpus` / `loadTokenizerJson`.
+ * The embedded default corpus and tokenizer (Node only: read from the package's assets/). Training
+ * reads the corpus as a token store (default-store.ts); these are its sources. In a browser, serve
+ * `assets/default-store/` and open it with `openRemoteTokenStore`.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { BpeTokenizer } from '../bpe-tokenizer.js';
 import type { CorpusDocument } from '../corpus-document.js';
 import { loadTokenizerJson } from '../load-tokenizer-json.js';
-import {
-  defaultDatasetOptions,
-  tokenizeCorpus,
-  windowDataset,
-  type PreparedDataset,
-  type TokenizedCorpus,
-} from '../prepare-dataset.js';
 import { readCorpusFile } from './read-corpus-file.js';
 
 /** Absolute paths of the package's assets (the same relative path from src/node and dist/node). */
@@ -22,21 +15,12 @@ export const defaultAssetPaths = {
   corpus: fileURLToPath(new URL('../../assets/python-stdlib.jsonl.gz', import.meta.url)),
   tokenizer: fileURLToPath(new URL('../../assets/tokenizer.json', import.meta.url)),
   license: fileURLToPath(new URL('../../assets/LICENSE-PSF.txt', import.meta.url)),
+  /** The prebuilt token store of the default tokenizer at T = 128 (written by the package's build). */
+  store: fileURLToPath(new URL('../../assets/default-store', import.meta.url)),
 } as const;
-
-/** Options of {@link loadDefaultDataset}; defaults are `defaultDatasetOptions`. */
-export interface LoadDefaultDatasetOptions {
-  /** Window length T (default 128). */
-  seqLen?: number;
-  /** Split seed (default 0). */
-  seed?: number;
-  /** Share of files held out (default 0.05). */
-  validationFraction?: number;
-}
 
 let corpusPromise: Promise<CorpusDocument[]> | undefined;
 let tokenizerPromise: Promise<BpeTokenizer> | undefined;
-let tokenizedPromise: Promise<TokenizedCorpus> | undefined;
 
 /**
  * Reads the default corpus: Debian's CPython 3.11 standard library without tests, one CodeParrot row
@@ -66,27 +50,4 @@ export function loadDefaultTokenizer(): Promise<BpeTokenizer> {
       throw error;
     });
   return tokenizerPromise;
-}
-
-/**
- * The default corpus, tokenized with the default tokenizer and windowed. The tokenized corpus is
- * cached in memory, so later calls with another seqLen, seed or fraction only re-cut windows.
- *
- * @param options - seqLen (128), seed (0), validationFraction (0.05).
- * @returns the prepared dataset.
- */
-export async function loadDefaultDataset(options: LoadDefaultDatasetOptions = {}): Promise<PreparedDataset> {
-  tokenizedPromise ??= Promise.all([loadDefaultCorpus(), loadDefaultTokenizer()])
-    .then(([documents, tokenizer]) => tokenizeCorpus({ documents, tokenizer }))
-    .catch((error: unknown) => {
-      tokenizedPromise = undefined;
-      throw error;
-    });
-  const corpus = await tokenizedPromise;
-  return windowDataset({
-    corpus,
-    seqLen: options.seqLen ?? defaultDatasetOptions.seqLen,
-    seed: options.seed ?? defaultDatasetOptions.seed,
-    validationFraction: options.validationFraction ?? defaultDatasetOptions.validationFraction,
-  });
 }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Tokenizer as HuggingFaceTokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { splitByFile } from '../split-by-file.js';
-import { defaultDatasetOptions } from '../prepare-dataset.js';
 import { defaultAssetPaths, loadDefaultCorpus, loadDefaultTokenizer } from './default-corpus.js';
+import { defaultStoreOptions } from './default-store.js';
 
 interface PythonCase {
   text?: string;
@@ -21,7 +21,7 @@ describe('default tokenizer.json in Hugging Face tokenizers', () => {
   it('should give identical ids in @huggingface/tokenizers on held-out corpus files', async () => {
     const [documents, tokenizer] = await Promise.all([loadDefaultCorpus(), loadDefaultTokenizer()]);
     const huggingFace = new HuggingFaceTokenizer(JSON.parse(readFileSync(defaultAssetPaths.tokenizer, 'utf8')), {});
-    const { validation } = splitByFile({ fileCount: documents.length, ...defaultDatasetOptions });
+    const { validation } = splitByFile({ fileCount: documents.length, validationFraction: defaultStoreOptions.validationFraction, seed: defaultStoreOptions.seed });
     // Five small held-out files (the JS library runs at ~0.7 MB/s; keep the test fast).
     const heldOut = validation
       .map((index) => documents[index]!)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { tinyPythonDocuments } from '../testing/index.js';
-import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-reader.js';
+import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-sampler.js';
 import { prepareTokenStore, tokenizerSpecFromName } from './prepare/index.js';
 import { openTokenStore, verifyTokenStore } from './token-store.js';
 

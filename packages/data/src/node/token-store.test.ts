@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTinyTokenizer, numberedTestWindows, writeTestTokenStore } from '../testing/index.js';
-import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-reader.js';
+import { createStoreBatchSampler, createStoreEvalSet } from '../token-store-sampler.js';
 import { openTokenStore, tokenizerSha256, verifyTokenStore, type TokenStore } from './token-store.js';
 
 let dir: string;

@@ -17,15 +17,9 @@ import {
   type TokenStoreManifest,
   type TokenStoreSplitName,
 } from '../token-store-format.js';
-import {
-  checkSplitName,
-  checkWindowIndices,
-  decodeTokenIds,
-  parseTokenStoreManifest,
-  tokenizerForStore,
-  windowRuns,
-  type WindowReader,
-} from '../token-store-reader.js';
+import { parseTokenStoreManifest } from '../token-store-manifest.js';
+import { tokenizerForStore } from '../token-store-tokenizer.js';
+import { checkSplitName, checkWindowIndices, decodeTokenIds, windowRuns, type WindowReader } from '../token-store-windows.js';
 
 /**
  * SHA-256 (lowercase hex) of bytes or of a string's UTF-8: the hash a store records for its

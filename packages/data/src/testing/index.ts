@@ -1,9 +1,8 @@
 /**
- * Small, fast stand-ins for other packages' tests: a few Python-like documents and a tokenizer and
- * dataset trained on them in milliseconds (no asset files read).
+ * Small, fast stand-ins for other packages' tests: a few Python-like documents, a tokenizer trained
+ * on them in milliseconds (no asset files read), and small token stores written on the spot.
  */
 import type { BpeTokenizer } from '../bpe-tokenizer.js';
-import { prepareDataset, type PreparedDataset } from '../prepare-dataset.js';
 import { trainBpe } from '../train-bpe.js';
 
 /** Eight tiny Python files (a few hundred bytes each). */
@@ -37,22 +36,6 @@ export function createTinyTokenizer(options: { vocabSize?: number } = {}): BpeTo
     documents: tinyPythonDocuments,
     vocabSize: options.vocabSize ?? 300,
     specialTokens: ['<|endoftext|>'],
-  });
-}
-
-/**
- * {@link tinyPythonDocuments} windowed with {@link createTinyTokenizer}: 2 of 8 files held out.
- *
- * @param options.seqLen - window length (default 16).
- * @param options.seed - split seed (default 0).
- */
-export function createTinyDataset(options: { seqLen?: number; seed?: number } = {}): PreparedDataset {
-  return prepareDataset({
-    documents: tinyPythonDocuments,
-    tokenizer: createTinyTokenizer(),
-    seqLen: options.seqLen ?? 16,
-    validationFraction: 0.25,
-    seed: options.seed ?? 0,
   });
 }
 

@@ -10,6 +10,7 @@ import type { RunProgress } from '../progress.js';
 import { activationModuleUrl, loadActivationModule } from './activation-modules.js';
 import { loadTokenizerVocabSize } from './dataset.js';
 import { createForkExecutor } from './fork-executor.js';
+import { createInProcessExecutor } from './in-process-executor.js';
 
 // The child runs the compiled worker (dist/node/worker.js), as the CLI's `--workers N` does; the
 // build (tools/run.sh test) produces it. From sources alone only the error path can be tested.
@@ -88,4 +89,30 @@ describe('createForkExecutor', () => {
       await rm(outDir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!existsSync(builtWorker))('should train on the same batches in a child process as in this one (one data path)', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-same-'));
+    try {
+      // Two copies of one run (same seed, embedded corpus's store), one per executor.
+      const plan = (folder: string) =>
+        planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir: join(outDir, folder), overrides: { steps: 4 } }).runs[0]!;
+      const here = plan('in-process');
+      const child = plan('fork');
+      await createInProcessExecutor()(here, { resume: false, onProgress: () => {} });
+      await createForkExecutor({ workerPath: builtWorker })(child, { resume: false, onProgress: () => {} });
+      const stepLosses = async (runDir: string): Promise<number[]> =>
+        (await readFile(join(runDir, 'logs.jsonl'), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { type: string; loss?: number })
+          .filter((record) => record.type === 'step')
+          .map((record) => record.loss!);
+      const losses = await stepLosses(here.runDir);
+      expect(losses).toHaveLength(4);
+      // Tolerance 0: the same backend (cpu) and kernels on the same batches give the same bits.
+      expect(await stepLosses(child.runDir)).toEqual(losses);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

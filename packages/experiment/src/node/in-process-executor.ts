@@ -1,11 +1,10 @@
 /**
- * The in-process executor: one run trained with the real packages, in this process. The dataset
- * (dataset.ts) is loaded once per process and shared by every run; the backend is selected once;
+ * The in-process executor: one run trained with the real packages, in this process. The run's
+ * token store (dataset.ts) is opened once per process and shared by every run; the backend is selected once;
  * the job's plug-in activation modules are imported before its model is built.
  */
 import type { Batch, EvalSet, RunSummary } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
-import { createBatchSampler, createEvalSet } from '@normfree/data';
 import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
 import { runTraining } from '@normfree/trainer/node';
@@ -13,7 +12,7 @@ import type { RunExecutor } from '../executor.js';
 import { describeExecutionTarget, type ExecutionTarget } from '../execution-target.js';
 import type { RunJob } from '../plan.js';
 import { loadActivationModules } from './activation-modules.js';
-import { loadRunDataset, loadStoreSources, type RunSources } from './dataset.js';
+import { loadDefaultStoreSources, loadStoreSources, type RunSources } from './dataset.js';
 import { backendLabel, enableNativeKernels } from './native-kernels.js';
 
 /** The process's backend, as runs name it: `wasm`, or `wasm+native (avx2+fma)` with native kernels. */
@@ -70,14 +69,11 @@ function firstBatch(evalSet: EvalSet, size: number): Batch {
 async function runSources(job: RunJob): Promise<RunSources> {
   const batchSize = job.training.microBatchSize;
   if (job.data !== undefined) return loadStoreSources(job.data, { batchSize, seed: job.seed });
-  const dataset = await loadRunDataset(job.tokenizer, job.model.blockSize);
-  if (dataset.vocabSize !== job.model.vocabSize) {
-    throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${dataset.vocabSize}`);
+  const sources = await loadDefaultStoreSources(job.tokenizer, job.model.blockSize, { batchSize, seed: job.seed });
+  if (sources.vocabSize !== job.model.vocabSize) {
+    throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${sources.vocabSize}`);
   }
-  return {
-    trainSource: createBatchSampler({ windows: dataset.train, batchSize, seed: job.seed }),
-    evalSet: createEvalSet({ windows: dataset.validation }),
-  };
+  return sources;
 }
 
 /** An executor that trains in this process (one run at a time). */

@@ -5,7 +5,7 @@ export { readPlan, writePlanFile, planFileName, planFileVersion } from './plan-f
 export { acquireRunLock, readRunLock, runLockPath, locksFolderName, type RunLock, type RunLockInfo, type RunLockOptions, type RunLockOwner } from './run-lock.js';
 export { createInProcessExecutor } from './in-process-executor.js';
 export { createForkExecutor, defaultWorkerPath } from './fork-executor.js';
-export { loadTokenizerVocabSize, loadRunDataset, datasetSplitSeed, validationFraction, describeTokenStore, loadStoreSources, type RunSources } from './dataset.js';
+export { loadTokenizerVocabSize, describeTokenStore, loadStoreSources, loadDefaultStoreSources, type RunSources, type RunSourcesOptions } from './dataset.js';
 export { activationModuleUrl, loadActivationModule, loadActivationModules } from './activation-modules.js';
 export {
   enableNativeKernels,
