@@ -24,11 +24,16 @@ import { checkpoint } from './ops/checkpoint.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear, matmul } from './ops/matmul.js';
+import { createEmbeddingDropout } from './embedding-dropout.js';
+import { createLayerNormParameters, type LayerNormParameters } from './layer-norm-parameters.js';
 import { createParameterStore } from './parameter-store.js';
 
 /** Options of {@link createGpt2Model}. */
 export interface CreateModelOptions {
-  /** Seed of every initial value (weights N(0, initStd)); dropout seeds come from ForwardOptions. */
+  /**
+   * Seed of every initial value (weights N(0, initStd)). Dropout masks use ForwardOptions.dropoutSeed;
+   * training forwards without one draw from a stream seeded by this seed (embedding-dropout.ts).
+   */
   readonly seed: number;
   /**
    * Recompute each block in the backward pass instead of keeping its activations (ops/checkpoint.ts;
@@ -44,10 +49,6 @@ export const autoCheckpointValues = 2 ** 23;
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
-interface LayerNormParameters {
-  readonly weight: Vector; // (d,) gain, init 1
-  readonly bias: Vector; // (d,) shift, init 0
-}
 interface Block {
   readonly ln1?: LayerNormParameters;
   readonly ln2?: LayerNormParameters;
@@ -76,10 +77,8 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   // State-dict order of the reference (fixtures/reference-tiny/*.json `state_dict_names`).
   const wte = store.normal<tf.Rank.R2>('transformer.wte.weight', [V, d], { std, decay: true }); // (V, d)
   const wpe = store.normal<tf.Rank.R2>('transformer.wpe.weight', [config.nPositions, d], { std, decay: true }); // (nPositions, d); HF keeps 1024 rows (§3.1)
-  const layerNormParameters = (name: string): LayerNormParameters => ({
-    weight: store.constant<tf.Rank.R1>(`${name}.weight`, [d], { value: 1, decay: false }),
-    bias: store.constant<tf.Rank.R1>(`${name}.bias`, [d], { value: 0, decay: false }),
-  });
+  const layerNormParameters = (name: string): LayerNormParameters => createLayerNormParameters(store, name, d);
+  const embeddingDropout = createEmbeddingDropout({ rate: config.embdDropout, seed: options.seed });
   const blocks: Block[] = [];
   for (let layer = 0; layer < nLayer; layer++) {
     const prefix = `transformer.h.${layer}`;
@@ -140,10 +139,7 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     const tokens = embedding(wte, tf.reshape(inputIds, [B * T])); // (B·T, d)
     const positions = tf.slice(wpe, [0, 0], [T, d]); // (T, d), rows 0..T-1 of wpe
     let x = tf.reshape(tf.add(tf.reshape(tokens, [B, T, d]), positions), [B * T, d]) as tf.Tensor2D; // (B, T, d) + (T, d) -> (B·T, d)
-    if (forwardOptions.training && config.embdDropout > 0) {
-      // HF embd_pdrop, active in training (§2 item 4); PyTorch scaling 1/(1 − p)
-      x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
-    }
+    x = embeddingDropout.apply(x, forwardOptions); // (B·T, d); HF embd_pdrop in training only (§2 item 4)
     // One tidy per block frees its intermediates when the block ends (what the backward needs was
     // saved by each op), and a checkpointed block keeps only its input: the forward no longer holds
     // every block's temporaries at once (GPT-2 124M at batch 8: docs/performance.md, "The paper's

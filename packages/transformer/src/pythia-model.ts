@@ -26,14 +26,12 @@ import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear } from './ops/matmul.js';
 import { applyRotary } from './ops/rotary.js';
+import { createEmbeddingDropout } from './embedding-dropout.js';
+import { createLayerNormParameters, type LayerNormParameters } from './layer-norm-parameters.js';
 import { createParameterStore } from './parameter-store.js';
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
-interface LayerNormParameters {
-  readonly weight: Vector; // (d,)
-  readonly bias: Vector; // (d,)
-}
 /** An `nn.Linear`: weight (out, in), bias (out,). */
 interface Dense {
   readonly weight: Matrix;
@@ -70,10 +68,8 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
   });
 
   const embedIn = store.normal<tf.Rank.R2>('gpt_neox.embed_in.weight', [V, d], { std, decay: true }); // (V, d)
-  const layerNormParameters = (name: string): LayerNormParameters => ({
-    weight: store.constant<tf.Rank.R1>(`${name}.weight`, [d], { value: 1, decay: false }),
-    bias: store.constant<tf.Rank.R1>(`${name}.bias`, [d], { value: 0, decay: false }),
-  });
+  const layerNormParameters = (name: string): LayerNormParameters => createLayerNormParameters(store, name, d);
+  const embeddingDropout = createEmbeddingDropout({ rate: config.embdDropout, seed: options.seed });
   const dense = (name: string, outputs: number, inputs: number): Dense => ({
     weight: store.normal<tf.Rank.R2>(`${name}.weight`, [outputs, inputs], { std, decay: true }),
     bias: store.constant<tf.Rank.R1>(`${name}.bias`, [outputs], { value: 0, decay: false }),
@@ -105,9 +101,7 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
   const hidden = (inputIds: tf.Tensor2D, forwardOptions: ForwardOptions): tf.Tensor2D => {
     const { batchSize: B, seqLen: T } = checkInputIds(inputIds, config.blockSize);
     let x = embedding(embedIn, tf.reshape(inputIds, [B * T])); // (B·T, d); positions come from the rotary embedding
-    if (forwardOptions.training && config.embdDropout > 0) {
-      x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
-    }
+    x = embeddingDropout.apply(x, forwardOptions); // (B·T, d); training forwards only
     layers.forEach((layer, index) => {
       x = tf.tidy(() => { // one tidy per layer, as in gpt2-model.ts
         const attentionInput = layer.ln1 === undefined ? x : layerNorm(x, layer.ln1.weight, layer.ln1.bias, eps); // (B·T, d)
