@@ -112,8 +112,8 @@ function run(command: string, args: readonly string[], options: { cwd: string; e
     running.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       stderr += `\n[consumer test] ${command} ${args.join(' ')} killed after ${options.timeoutMs / 1000} s\n`;
       killGroup(child);
@@ -325,7 +325,7 @@ describe('normfree as npm users get it', () => {
       for (const pkg of publicPackages) {
         const result = await run(pnpm, ['pack', '--pack-destination', tarballDir], { cwd: join(repoRoot, 'packages', pkg.dir), env: userEnv({ PATH: `${join(repoRoot, '.tools', 'node_modules', '.bin')}${delimiter}${userEnv().PATH}` }), timeoutMs: 10 * minute });
         expectSuccess(`pnpm pack in packages/${pkg.dir}`, result);
-        const tarball = join(tarballDir, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${JSON.parse(readFileSync(join(repoRoot, 'packages', pkg.dir, 'package.json'), 'utf8')).version}.tgz`);
+        const tarball = join(tarballDir, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${(JSON.parse(readFileSync(join(repoRoot, 'packages', pkg.dir, 'package.json'), 'utf8')) as { version: string }).version}.tgz`);
         expect(existsSync(tarball), `pnpm pack in packages/${pkg.dir} wrote ${tarball}`).toBe(true);
         tarballs.set(pkg.name, tarball);
       }

@@ -43,7 +43,12 @@ export function fencedBlocks(markdown) {
   return blocks;
 }
 
-/** The blocks that the convention gives a meaning to; throws naming a ```js block with an unknown attribute. */
+/**
+ * The blocks that the convention gives a meaning to; throws naming a ```js block with an unknown attribute.
+ * @param {string} markdown
+ * @param {string} [source]
+ * @returns {Snippet[]}
+ */
 export function readmeSnippets(markdown, source = 'README.md') {
   return fencedBlocks(markdown).map((block) => {
     const words = block.info.split(/\s+/).filter(Boolean);
@@ -60,6 +65,9 @@ export function readmeSnippets(markdown, source = 'README.md') {
  * The packages named by the README's install line: the one `npm install …` line of the one ```sh
  * block under "## Install". Returns the specs as written (`@tensorflow/tfjs-core@4.21.0`) and
  * their package names. Throws naming the README when the section does not follow the convention.
+ * @param {string} markdown
+ * @param {string} [source]
+ * @returns {{ line: string, specs: string[], packages: string[] }}
  */
 export function installLine(markdown, source = 'README.md') {
   const section = /^## Install[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(markdown);
@@ -73,7 +81,11 @@ export function installLine(markdown, source = 'README.md') {
   return { line: lines[0].trim(), specs, packages: specs.map(packageNameOfSpec) };
 }
 
-/** `@scope/name@range` → `@scope/name`; `name@1.2.3` → `name`. */
+/**
+ * `@scope/name@range` → `@scope/name`; `name@1.2.3` → `name`.
+ * @param {string} spec
+ * @returns {string}
+ */
 export function packageNameOfSpec(spec) {
   const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
   return at === -1 ? spec : spec.slice(0, at);
@@ -81,7 +93,11 @@ export function packageNameOfSpec(spec) {
 
 const nodeBuiltins = new Set(builtinModules);
 
-/** The packages a snippet imports (static, side-effect and literal dynamic imports); Node built-ins and relative paths left out. */
+/**
+ * The packages a snippet imports (static, side-effect and literal dynamic imports); Node built-ins and relative paths left out.
+ * @param {string} code
+ * @returns {string[]}
+ */
 export function importedPackages(code) {
   const specifiers = new Set();
   const patterns = [
@@ -102,6 +118,9 @@ export function importedPackages(code) {
 /**
  * Writes a README's `js file=<name>` modules into `dir` (a folder inside the project, so their
  * imports resolve from its node_modules) and returns their paths.
+ * @param {Snippet[]} snippets
+ * @param {string} dir
+ * @returns {string[]}
  */
 export function writeSnippetFiles(snippets, dir) {
   mkdirSync(dir, { recursive: true });

@@ -17,7 +17,7 @@ describe('createLeakyRelu', () => {
       const x = tf.randomNormal([64], 0, 3, 'float32', 7);
       return [leaky.apply(x).dataSync(), relu.apply(x).dataSync()];
     });
-    expect(Array.from(a!).map((value) => value + 0)).toEqual(Array.from(b!)); // +0 folds −0 into 0
+    expect(Array.from(a).map((value) => value + 0)).toEqual(Array.from(b)); // +0 folds −0 into 0
     expect(leaky.parameters).toEqual([]);
     expect(leaky.slope()).toBeUndefined();
     expect(tf.memory().numTensors).toBe(before);

@@ -75,7 +75,7 @@ describe('learnable leaky ReLU', () => {
   });
 
   it('rejects a bad mode or initial slope, naming the value', () => {
-    expect(() => createActivations({ ...perLayer, mode: 'shared' } as never, { nLayer: 1 })).toThrow(`mode must be 'per-layer' or 'global', got "shared"`);
+    expect(() => createActivations({ ...perLayer, mode: 'shared' }, { nLayer: 1 })).toThrow(`mode must be 'per-layer' or 'global', got "shared"`);
     expect(() => createActivations({ ...perLayer, initialSlope: Number.POSITIVE_INFINITY }, { nLayer: 1 })).toThrow('initialSlope must be a finite number');
   });
 });

@@ -80,7 +80,7 @@ export function createLearnableLeakyRelu(spec: LearnableLeakyReluSpec, context: 
     apply: (x) => tf.tidy(() => leakyReluWhere(x, currentSlope())), // same shape as x
     slope: () => {
       const values = slopeParameter.variable.dataSync(); // note: a data read (GPU sync on webgl/webgpu)
-      return values[layout === 'authors-vector' ? layer : 0] as number;
+      return values[layout === 'authors-vector' ? layer : 0];
     },
     dispose: () => {
       for (const parameter of owned) parameter.variable.dispose();

@@ -72,7 +72,7 @@ describe('createActivations', () => {
 
   it('disposes what it already built when a later layer fails', () => {
     const before = tf.memory().numTensors;
-    expect(() => createActivations([{ kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: 0.01 }, { kind: 'leaky-relu' } as never], { nLayer: 2 })).toThrow('slope must be a finite number');
+    expect(() => createActivations([{ kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: 0.01 }, { kind: 'leaky-relu' }], { nLayer: 2 })).toThrow('slope must be a finite number');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

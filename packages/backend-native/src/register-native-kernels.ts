@@ -6,7 +6,8 @@
  * References: toolchain.md §11.9 (zero-copy on the wasm heap, kernel overrides, measured speed-ups).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { checkInteger } from '@normfree/core';
 import { setFastBatchedProducts } from '@normfree/core/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import type { NativeKernelsStatus, RegisterNativeKernelsOptions, SimdLevel } from './api.js';
@@ -55,7 +56,7 @@ function wrap(kernel: NativeKernel, original: KernelConfig, addon: NativeAddon):
       const result = kernel.run({ inputs: args.inputs, attrs: args.attrs ?? {}, backend, addon });
       if (result !== null) return result;
     }
-    return original.kernelFunc(args) as TensorInfo | TensorInfo[];
+    return original.kernelFunc(args);
   };
 }
 
@@ -71,9 +72,7 @@ function wrap(kernel: NativeKernel, original: KernelConfig, addon: NativeAddon):
  * ```
  */
 export function registerNativeKernels(options: RegisterNativeKernelsOptions): NativeKernelsStatus {
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
-  }
+  if (options.threads !== undefined) checkInteger('threads', options.threads, { min: 1 });
   if (options.backend !== 'wasm') return disabled(`backend '${String(options.backend)}' is not supported (only 'wasm')`, options.log);
   const loaded = loadAddon();
   if (loaded.addon === null) return disabled(loaded.reason, options.log);

@@ -78,7 +78,7 @@ function firstLine(error: unknown): string {
 /** Load dawn.node, or throw saying the optional package is missing. */
 export async function loadDawn(hooks: NodeBackendHooks = {}): Promise<DawnModule> {
   try {
-    return hooks.loadDawn === undefined ? ((await import('webgpu')) as unknown as DawnModule) : await hooks.loadDawn();
+    return hooks.loadDawn === undefined ? (await import('webgpu')) : await hooks.loadDawn();
   } catch (error) {
     throw new Error(
       `the optional 'webgpu' package (dawn.node, WebGPU for Node) is not installed or does not load: ${firstLine(error)}. ` +

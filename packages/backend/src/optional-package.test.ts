@@ -50,7 +50,7 @@ describe('selectBackend in Node without an optional package', () => {
     expect(selected.skipped).toEqual([
       {
         name: 'wasm',
-        reason: expect.stringMatching(/^backend 'wasm' needs @tensorflow\/tfjs-backend-wasm, which is not installed: npm install @tensorflow\/tfjs-backend-wasm@4\.22\.0 /) as unknown as string,
+        reason: expect.stringMatching(/^backend 'wasm' needs @tensorflow\/tfjs-backend-wasm, which is not installed: npm install @tensorflow\/tfjs-backend-wasm@4\.22\.0 /),
       },
     ]);
   });

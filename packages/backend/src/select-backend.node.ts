@@ -132,7 +132,7 @@ async function loadTensorflow(hooks: NodeBackendHooks): Promise<string> {
 }
 
 /** Import an optional package: `loaded`, `missing` (not installed), or the first line of why it does not load. */
-async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<'loaded' | 'missing' | string> {
+async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<string> {
   try {
     await importModule(name);
     return 'loaded';

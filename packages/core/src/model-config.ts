@@ -181,7 +181,7 @@ export function validateModelConfig(config: unknown): asserts config is ModelCon
     if (rotaryDims % 2 !== 0) {
       fail(`model config: pythia.rotaryPct ${String(pythia['rotaryPct'])} gives ${rotaryDims} rotary dimensions of head dim ${headDim}; it must be even`);
     }
-    if (typeof pythia['rotaryBase'] !== 'number' || !((pythia['rotaryBase'] as number) > 1)) {
+    if (typeof pythia['rotaryBase'] !== 'number' || !((pythia['rotaryBase']) > 1)) {
       fail(`model config: pythia.rotaryBase must be a number > 1, got ${JSON.stringify(pythia['rotaryBase'])}`);
     }
     if (typeof pythia['parallelResidual'] !== 'boolean') {

@@ -73,7 +73,7 @@ describe('headNanCounts', () => {
     const buffer = values.bufferSync();
     for (let key = 0; key < seqLen; key++) buffer.set(Number.NaN, 1, 0, 3, key); // batch 1, head 0, row 3 fully NaN
     buffer.set(Number.NaN, 0, 1, 2, 1);                                          // batch 0, head 1, one element
-    const probs = buffer.toTensor() as tf.Tensor4D;
+    const probs = buffer.toTensor();
     const counts = headNanCounts(probs);
     expect(Array.from(counts.dataSync())).toEqual([4, 1]);
     const rows = attentionRowEntropy(probs);

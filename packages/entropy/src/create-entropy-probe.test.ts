@@ -79,7 +79,7 @@ describe('createEntropyProbe', () => {
 
   it('rejects an empty batch and counts below 1, naming the field and the value', () => {
     expect(() => createEntropyProbe({ batch: { ...batch, batchSize: 0, inputIds: new Int32Array(0) }, evalSet, options: schedule })).toThrow('the entropy batch has 0 windows');
-    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, entropyEvery: 0 } })).toThrow('entropyEvery must be an integer ≥ 1, got 0');
-    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, finalEntropyWindows: 2.5 } })).toThrow('finalEntropyWindows must be an integer ≥ 1, got 2.5');
+    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, entropyEvery: 0 } })).toThrow('entropyEvery must be a positive integer, got 0');
+    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, finalEntropyWindows: 2.5 } })).toThrow('finalEntropyWindows must be a positive integer, got 2.5');
   });
 });

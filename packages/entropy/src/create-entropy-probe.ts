@@ -16,6 +16,7 @@
  * 2. paper-reference §6.1 (definition) and §7 (NaN counts).
  */
 import {
+  checkInteger,
   isDueStep,
   type Batch,
   type EntropyLog,
@@ -63,7 +64,7 @@ export function createEntropyProbe(options: EntropyProbeOptions): EntropyProbe {
   const { batch, evalSet } = options;
   const { entropyEvery, entropyBatchSize, finalEntropyWindows, fp16AttentionOverflow } = options.options;
   for (const [field, value] of Object.entries({ entropyEvery, entropyBatchSize, finalEntropyWindows })) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`createEntropyProbe: ${field} must be an integer ≥ 1, got ${JSON.stringify(value)}`);
+    checkInteger(`createEntropyProbe: ${field}`, value, { min: 1 });
   }
   if (batch.batchSize < 1) throw new RangeError(`createEntropyProbe: the entropy batch has ${batch.batchSize} windows`);
   return {

@@ -51,7 +51,7 @@ describe('createEntropyObserver', () => {
       const buffer = uniformCausalAttention({ batchSize: 2, nHead: 2, seqLen: 4 }).bufferSync();
       for (let key = 0; key < 4; key++) buffer.set(Number.NaN, 0, 1, 2, key); // head 1: one NaN row (4 elements)
       buffer.set(Number.NaN, 1, 1, 3, 0);                                      // head 1: one more element
-      observer.onAttention(0, buffer.toTensor() as tf.Tensor4D);
+      observer.onAttention(0, buffer.toTensor());
     });
     const result = observer.resultSync();
     expect(result.nanCounts).toEqual([(0 + 5) / 2]);

@@ -9,7 +9,7 @@
  *    fp16-overflow proxy |x| > 65504).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttentionObserver, EntropyLog } from '@normfree/core';
+import { checkInteger, type AttentionObserver, type EntropyLog } from '@normfree/core';
 import { headEntropySums, headFp16OverflowCounts, headNanCounts } from './attention-entropy.js';
 
 /** What an entropy observer measured: the {@link EntropyLog} fields without `type` and `step`. */
@@ -71,7 +71,7 @@ interface LayerSums {
 export function createEntropyObserver(options: EntropyObserverOptions): EntropyObserver {
   const { nLayer, nHead } = options;
   for (const [field, value] of [['nLayer', nLayer], ['nHead', nHead]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`createEntropyObserver: ${field} must be a positive integer, got ${JSON.stringify(value)}`);
+    checkInteger(`createEntropyObserver: ${field}`, value, { min: 1 });
   }
   const fresh = (): LayerSums[] => Array.from({ length: nLayer }, () => ({ sums: undefined, overflows: undefined, rows: 0, windows: 0 }));
   let layers = fresh();
@@ -154,7 +154,7 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
       try {
         for (const layer of layers) {
           for (const tensor of [layer.sums, layer.overflows]) {
-            if (tensor !== undefined) values.set(tensor, (await tensor.data()) as Float32Array);
+            if (tensor !== undefined) values.set(tensor, (await tensor.data()));
           }
         }
       } catch (error) {
@@ -166,7 +166,7 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     },
     resultSync() {
       batchesSeen = 0;
-      return build((tensor) => tensor.dataSync() as Float32Array);
+      return build((tensor) => tensor.dataSync());
     },
     reset() {
       batchesSeen = 0;

@@ -126,6 +126,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     else modelTensors.set(name, tensor);
   }
   const step = ours ? Number(metadata['step'] ?? '0') : 0;
+  // Not checkInteger: the value is parsed from text, and the message quotes the text as stored.
   if (!Number.isInteger(step) || step < 0) throw new CheckpointError(`${source}: metadata 'step' must be an integer ≥ 0, got ${JSON.stringify(metadata['step'])}`);
   const rule = metadata['optimizer'] as OptimizerRule | undefined;
   let optimizer: OptimizerStateValues | undefined;
@@ -158,7 +159,7 @@ export function loadModelTensors(model: LanguageModel, tensors: ReadonlyMap<stri
     for (const [name, tensor] of tensors) {
       const data = tensorValues(tensor);
       const dtype = tensor.dtype === 'I32' || tensor.dtype === 'I64' ? 'int32' : 'float32';
-      values.set(name, tf.tensor(data instanceof Float64Array ? Float32Array.from(data) : (data as Float32Array | Int32Array | number[]), [...tensor.shape], dtype));
+      values.set(name, tf.tensor(data instanceof Float64Array ? Float32Array.from(data) : (data), [...tensor.shape], dtype));
     }
     model.loadStateDict(values, options);
   } finally {

@@ -6,7 +6,7 @@
  * positions, so the window-weighted mean of batch means is the token mean), §2 item 8 (PPL = exp).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EvalLog, EvalSet, LanguageModel } from '@normfree/core';
+import { checkInteger, type EvalLog, type EvalSet, type LanguageModel } from '@normfree/core';
 import { batchTensor } from './compute-gradients.js';
 
 export interface EvaluateOptions {
@@ -25,7 +25,7 @@ export type EvaluationResult = Omit<EvalLog, 'type' | 'step'>;
  * @returns plain numbers; no tensors are left behind. Yields to the event loop between batches.
  */
 export async function evaluate(model: LanguageModel, evalSet: EvalSet, options: EvaluateOptions): Promise<EvaluationResult> {
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`evaluate: batchSize must be a positive integer, got ${options.batchSize}`);
+  checkInteger('evaluate: batchSize', options.batchSize, { min: 1 });
   const maxWindows = options.maxWindows === undefined || options.maxWindows === 0 ? Number.POSITIVE_INFINITY : options.maxWindows;
   let weightedSum = 0;
   let windows = 0;

@@ -36,6 +36,6 @@ describe('createLearningRateSchedule (HF polynomial, power 1)', () => {
 
   it('rejects lr_end above lr_init and warmup beyond the run, naming the numbers', () => {
     expect(() => createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 1e-2, warmupSteps: 0, steps: 4 })).toThrow('finalLearningRate 0.01 must be in [0, learningRate 0.001]');
-    expect(() => createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 0, warmupSteps: 5, steps: 4 })).toThrow('warmupSteps must be an integer in [0, steps 4], got 5');
+    expect(() => createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 0, warmupSteps: 5, steps: 4 })).toThrow('warmupSteps must be an integer in [0, 4], got 5');
   });
 });

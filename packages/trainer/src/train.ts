@@ -38,6 +38,7 @@ import {
   type StepLog,
   type TrainingOptions,
   type TrainingProbe,
+  checkInteger,
   definedFields,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW, type OptimizerStateValues } from './adamw.js';
@@ -123,9 +124,7 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
   validateTrainingOptions(options);
   validateTrainingProbes(probes);
   const startStep = args.startStep ?? 0;
-  if (!Number.isInteger(startStep) || startStep < 0 || startStep > options.steps) {
-    throw new RangeError(`train: startStep must be an integer in [0, steps ${options.steps}], got ${startStep}`);
-  }
+  checkInteger('train: startStep', startStep, { min: 0, max: options.steps });
   if (trainSource.batchSize !== options.microBatchSize) {
     throw new RangeError(`train: trainSource.batchSize ${trainSource.batchSize} differs from options.microBatchSize ${options.microBatchSize}`);
   }

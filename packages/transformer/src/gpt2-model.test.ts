@@ -140,8 +140,8 @@ describe('the authors\' GPT-2: forward', () => {
       model.forward(ids([[1, 2, 3, 4, 60, 6, 7, 8]]), { training: false }).dataSync(),
     ]);
     const V = 64;
-    expect(Array.from(a!.slice(0, 4 * V))).toEqual(Array.from(b!.slice(0, 4 * V)));
-    expect(Array.from(a!.slice(4 * V, 5 * V))).not.toEqual(Array.from(b!.slice(4 * V, 5 * V)));
+    expect(Array.from(a.slice(0, 4 * V))).toEqual(Array.from(b.slice(0, 4 * V)));
+    expect(Array.from(a.slice(4 * V, 5 * V))).not.toEqual(Array.from(b.slice(4 * V, 5 * V)));
     model.dispose();
   });
 

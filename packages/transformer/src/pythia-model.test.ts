@@ -53,8 +53,8 @@ describe('the Pythia-style model', () => {
       model.forward(tf.tensor2d([[1, 2, 3, 4, 5, 6]], undefined, 'int32'), { training: false }).dataSync(),
       model.forward(tf.tensor2d([[1, 2, 3, 40, 5, 6]], undefined, 'int32'), { training: false }).dataSync(),
     ]);
-    expect(Array.from(a!.slice(0, 3 * 64))).toEqual(Array.from(b!.slice(0, 3 * 64)));
-    expect(Array.from(a!.slice(3 * 64, 4 * 64))).not.toEqual(Array.from(b!.slice(3 * 64, 4 * 64)));
+    expect(Array.from(a.slice(0, 3 * 64))).toEqual(Array.from(b.slice(0, 3 * 64)));
+    expect(Array.from(a.slice(3 * 64, 4 * 64))).not.toEqual(Array.from(b.slice(3 * 64, 4 * 64)));
     model.dispose();
   });
 

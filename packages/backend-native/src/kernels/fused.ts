@@ -24,7 +24,7 @@ function input(args: NativeKernelArgs, kernel: FusedKernel, name: string, dtype:
 
 function numberAttr(args: NativeKernelArgs, kernel: FusedKernel, name: string): number {
   const value = args.attrs[name];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${fusedKernelNames[kernel]}: attribute '${name}' must be a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${fusedKernelNames[kernel]}: attribute '${name}' must be a finite number, got ${JSON.stringify(value) ?? 'undefined'}`);
   return value;
 }
 

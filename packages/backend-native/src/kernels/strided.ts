@@ -47,7 +47,7 @@ export const sliceKernel: NativeKernel = {
   run({ inputs, attrs, backend, addon }) {
     const x = inputs['x'];
     if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
-    const [begin, size] = slice_util.parseSliceParams(x as never, attrs['begin'] as number[], attrs['size'] as number[]);
+    const [begin, size] = slice_util.parseSliceParams(x, attrs['begin'] as number[], attrs['size'] as number[]);
     if (begin === undefined || size === undefined) return null;
     if (sizeOf(size) < 64) return null;
     const strides = stridesOf(x.shape);
@@ -62,7 +62,7 @@ export const splitVKernel: NativeKernel = {
     const x = inputs['x'];
     if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
     const axis = util.parseAxisParam(attrs['axis'] as number, x.shape)[0] ?? 0;
-    const sizes = backend_util.prepareSplitSize(x as never, attrs['numOrSizeSplits'] as number[] | number, axis);
+    const sizes = backend_util.prepareSplitSize(x, attrs['numOrSizeSplits'] as number[] | number, axis);
     const strides = stridesOf(x.shape);
     let begin = 0;
     return sizes.map((size) => {

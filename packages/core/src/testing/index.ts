@@ -117,17 +117,17 @@ export function createFakeTrainingProbe(options: FakeTrainingProbeOptions): Trai
     name: options.name ?? 'fake',
     calls,
     shouldRun: (step, lastStep) => isDueStep(step, options.every, lastStep),
-    async measure(model, step) {
+    measure(model, step) {
       call('measure', model, step);
-      return options.records?.(step, model) ?? [zeros(model, step)];
+      return Promise.resolve(options.records?.(step, model) ?? [zeros(model, step)]);
     },
   };
   if (options.final !== true) return probe;
   return {
     ...probe,
-    async measureFinal(model, step) {
+    measureFinal(model, step) {
       call('measureFinal', model, step);
-      return zeros(model, step);
+      return Promise.resolve(zeros(model, step));
     },
   };
 }

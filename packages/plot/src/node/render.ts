@@ -85,6 +85,6 @@ async function rasterize(svgOrSpec: string | TopLevelSpec, options: RenderPngOpt
 function specTitle(spec: TopLevelSpec): string {
   const title = (spec as { title?: unknown }).title;
   if (typeof title === 'string') return title;
-  if (typeof title === 'object' && title !== null && 'text' in title) return String((title as { text: unknown }).text);
+  if (typeof title === 'object' && title !== null && 'text' in title) return String((title).text);
   return '(untitled)';
 }

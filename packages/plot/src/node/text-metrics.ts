@@ -52,6 +52,8 @@ export function useDejaVuTextMetrics(): void {
   const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
   metrics.width = (item, text) => {
     const fontSize = item.fontSize === undefined || item.fontSize === null ? 11 : Number(item.fontSize) || 0;
+    // vega hands strings, numbers or arrays of lines; String() is what vega's own measure does
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const value = text === undefined || text === null ? '' : String(text).trim();
     return dejaVuTextWidth(value, fontSize, isBold(item.fontWeight));
   };

@@ -168,7 +168,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
     return value;
   };
   const writeCheckpoint = async (step: number): Promise<void> => {
-    await writeFileAtomic(paths.checkpoint, await encodeCheckpoint({ model, step, optimizer: optimizer!, training: options, configuration }));
+    await writeFileAtomic(paths.checkpoint, await encodeCheckpoint({ model, step, optimizer: optimizer, training: options, configuration }));
   };
 
   // 3. train, writing as we go

@@ -19,9 +19,9 @@ describe.each(['cpu', 'wasm'] as const)('crossEntropy on %s', (backend) => {
     const reference = (x: tf.Tensor): tf.Scalar => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 7), 'float32')), -1)));
     const [ours, expected] = tf.tidy(() => [crossEntropy(logits, labels), reference(logits)]);
     const [gradient, expectedGradient] = tf.tidy(() => [tf.grad((x: tf.Tensor) => crossEntropy(x as tf.Tensor2D, labels))(logits), tf.grad(reference)(logits)]);
-    expect(Math.abs(ours!.dataSync()[0]! - expected.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gradient!, expectedGradient!))).dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
-    tf.dispose([ours!, expected!, gradient!, expectedGradient!]);
+    expect(Math.abs(ours.dataSync()[0]! - expected.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gradient, expectedGradient))).dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
+    tf.dispose([ours, expected, gradient, expectedGradient]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([logits, labels]);
     await tf.setBackend('cpu');

@@ -28,10 +28,10 @@ describe.each(['cpu', 'wasm'] as const)('headCrossEntropy on %s', (backend) => {
     const ours = tf.grads(fused)([states, weight]);
     const expected = tf.grads(unfused)([states, weight]);
     const [value, expectedValue] = tf.tidy(() => [fused(states, weight), unfused(states, weight)]);
-    expect(Math.abs(value!.dataSync()[0]! - expectedValue!.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
+    expect(Math.abs(value.dataSync()[0]! - expectedValue.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
     expect(maxDifference(ours[0]!, expected[0]!)).toBeLessThanOrEqual(ABSOLUTE); // d states (N, d)
     expect(maxDifference(ours[1]!, expected[1]!)).toBeLessThanOrEqual(ABSOLUTE); // d weight (V, d)
-    tf.dispose([...ours, ...expected, value!, expectedValue!]);
+    tf.dispose([...ours, ...expected, value, expectedValue]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([states, weight, labels]);
     await tf.setBackend('cpu');

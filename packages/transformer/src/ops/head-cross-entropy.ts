@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
 import { product2d, product2dT } from './matmul.js';
+import { checkInteger } from '@normfree/core';
 
 /** Logit values per chunk: 2^24 float32 = 64 MiB (332 rows at V = 50,257). */
 const chunkValues = 2 ** 24;
@@ -135,6 +136,6 @@ export function headCrossEntropy(states: tf.Tensor2D, weight: tf.Tensor2D, label
   }
   if (states.shape[0] !== labels.shape[0]) throw new Error(`headCrossEntropy: ${states.shape[0]} rows of states but ${labels.shape[0]} labels`);
   const rowsPerChunk = options.rowsPerChunk ?? Math.max(1, Math.floor(chunkValues / weight.shape[0]));
-  if (!Number.isInteger(rowsPerChunk) || rowsPerChunk < 1) throw new Error(`headCrossEntropy: rowsPerChunk must be a positive integer, got ${rowsPerChunk}`);
+  checkInteger('headCrossEntropy: rowsPerChunk', rowsPerChunk, { min: 1 });
   return headCrossEntropyOp(rowsPerChunk)(states, weight, labels) as tf.Scalar;
 }

@@ -52,7 +52,7 @@ function fusedLayerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, 
       value: y,
       gradFunc: (dy, saved) => {
         const [savedNormed, savedInverseStd, savedGain] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        return runFusedKernel('layerNormGrad', { dy, normed: savedNormed, invStd: savedInverseStd, gain: savedGain }) as tf.Tensor[]; // dx (N, C), dgain (C,), dbias (C,)
+        return runFusedKernel('layerNormGrad', { dy, normed: savedNormed, invStd: savedInverseStd, gain: savedGain }); // dx (N, C), dgain (C,), dbias (C,)
       },
     };
   });

@@ -18,7 +18,7 @@ describe('applyRotary', () => {
       const norms = (t: tf.Tensor): Float32Array => tf.norm(tf.reshape(t, [10, 2, 8]), 'euclidean', -1).dataSync() as Float32Array;
       return [norms(x), norms(applyRotary(x, options))];
     });
-    before!.forEach((norm, index) => expect(Math.abs(after![index]! - norm)).toBeLessThanOrEqual(ABSOLUTE));
+    before.forEach((norm, index) => expect(Math.abs(after[index]! - norm)).toBeLessThanOrEqual(ABSOLUTE));
   });
 
   it('leaves position 0 and the non-rotary dims unchanged and rotates later positions', () => {
@@ -26,10 +26,10 @@ describe('applyRotary', () => {
       const input = tf.randomNormal([10, 16], 0, 1, 'float32', 4) as tf.Tensor2D;
       return [input.arraySync(), applyRotary(input, options).arraySync()];
     });
-    for (const row of [0, 5]) y![row]!.forEach((value, column) => expect(Math.abs(value - x![row]![column]!)).toBeLessThanOrEqual(ABSOLUTE)); // t = 0 in each batch
+    for (const row of [0, 5]) y[row]!.forEach((value, column) => expect(Math.abs(value - x[row]![column]!)).toBeLessThanOrEqual(ABSOLUTE)); // t = 0 in each batch
     for (const row of [1, 2, 3, 4]) {
-      for (const column of [4, 5, 6, 7, 12, 13, 14, 15]) expect(y![row]![column]).toBe(x![row]![column]); // dims ≥ rotaryDims pass through
-      expect(y![row]![0]).not.toBeCloseTo(x![row]![0]!, 4);
+      for (const column of [4, 5, 6, 7, 12, 13, 14, 15]) expect(y[row]![column]).toBe(x[row]![column]); // dims ≥ rotaryDims pass through
+      expect(y[row]![0]).not.toBeCloseTo(x[row]![0]!, 4);
     }
   });
 

@@ -57,9 +57,9 @@ export function applyRotary(x: tf.Tensor2D, options: RotaryOptions): tf.Tensor2D
     const sinTable = tf.tensor4d(sin, [1, T, 1, r]); // (1, T, 1, r)
     const heads = tf.reshape(x, [B, T, nh, hs]); // (B, T, nh, hs)
     const [rotated, passed] = r === hs ? [heads, undefined] : tf.split(heads, [r, hs - r], 3); // (B, T, nh, r), (B, T, nh, hs − r)
-    const [first, second] = tf.split(rotated!, 2, 3); // 2 × (B, T, nh, r/2)
+    const [first, second] = tf.split(rotated, 2, 3); // 2 × (B, T, nh, r/2)
     const turned = tf.concat([tf.neg(second!), first!], 3); // (B, T, nh, r): rotate_half
-    const embedded = tf.add(tf.mul(rotated!, cosTable), tf.mul(turned, sinTable)); // (B, T, nh, r)
+    const embedded = tf.add(tf.mul(rotated, cosTable), tf.mul(turned, sinTable)); // (B, T, nh, r)
     const merged = passed === undefined ? embedded : tf.concat([embedded, passed], 3); // (B, T, nh, hs)
     return tf.reshape(merged, [B * T, width]) as tf.Tensor2D; // (B·T, nh·hs)
   });

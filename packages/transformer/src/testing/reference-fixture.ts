@@ -93,7 +93,7 @@ export function loadReferenceFixture(name: ReferenceConfigurationName, stage: Re
   const outputs = JSON.parse(readFileSync(`${referenceFixtureDirectory}${base}.json`, 'utf8')) as ReferenceOutputs;
   const file = decodeSafetensors(readFileSync(`${referenceFixtureDirectory}${base}.safetensors`), `${base}.safetensors`);
   const stateDict = new Map<string, tf.Tensor>();
-  for (const [tensorName, tensor] of file.tensors) stateDict.set(tensorName, tf.tensor(tensorValues(tensor) as Float32Array, [...tensor.shape], 'float32'));
+  for (const [tensorName, tensor] of file.tensors) stateDict.set(tensorName, tf.tensor(tensorValues(tensor), [...tensor.shape], 'float32'));
   const c = outputs.config;
   const config: ModelConfig = {
     version: 1,
