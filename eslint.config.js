@@ -61,7 +61,18 @@ export default typescript.config(
       '@typescript-eslint/no-unnecessary-type-assertion': [
         'error',
         // (T and R: the rank-generic helpers' own type parameters, same idiom)
-        { typesToIgnore: ['tf.Scalar', 'tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'T', 'R'] },
+        {
+          typesToIgnore: [
+            'tf.Scalar',
+            'tf.Tensor',
+            'tf.Tensor1D',
+            'tf.Tensor2D',
+            'tf.Tensor3D',
+            'tf.Tensor4D',
+            'T',
+            'R',
+          ],
+        },
       ],
       // Noise here: the job-name and path checks reject control characters with /[\x00-\x1f]/ on purpose.
       'no-control-regex': 'off',

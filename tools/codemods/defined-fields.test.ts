@@ -30,10 +30,18 @@ describe('rewriteDefinedFields', () => {
   });
 
   it('joins an existing value import of the same module, single- or multi-line', () => {
-    const single = rewriteDefinedFields("import { createRandom } from '@normfree/core';\nconst a = { ...(x === undefined ? {} : { x }) };\n", '@normfree/core');
+    const single = rewriteDefinedFields(
+      "import { createRandom } from '@normfree/core';\nconst a = { ...(x === undefined ? {} : { x }) };\n",
+      '@normfree/core',
+    );
     expect(single.text).toContain("import { createRandom, definedFields } from '@normfree/core';");
-    const multi = rewriteDefinedFields("import {\n  createRandom,\n  type Random,\n} from '@normfree/core';\nconst a = { ...(x === undefined ? {} : { x }) };\n", '@normfree/core');
-    expect(multi.text).toContain("import {\n  createRandom,\n  type Random,\n  definedFields,\n} from '@normfree/core';");
+    const multi = rewriteDefinedFields(
+      "import {\n  createRandom,\n  type Random,\n} from '@normfree/core';\nconst a = { ...(x === undefined ? {} : { x }) };\n",
+      '@normfree/core',
+    );
+    expect(multi.text).toContain(
+      "import {\n  createRandom,\n  type Random,\n  definedFields,\n} from '@normfree/core';",
+    );
   });
 
   it('leaves spreads whose value is not the tested expression, and comments, alone', () => {
@@ -47,7 +55,12 @@ describe('rewriteDefinedFields', () => {
   });
 
   it('keeps a renamed key with the tested value', () => {
-    const { text } = rewriteDefinedFields('const a = { ...(seed === undefined ? {} : { dropoutSeed: seed }) };\n', './fields.js');
-    expect(text).toBe("import { definedFields } from './fields.js';\nconst a = { ...definedFields({ dropoutSeed: seed }) };\n");
+    const { text } = rewriteDefinedFields(
+      'const a = { ...(seed === undefined ? {} : { dropoutSeed: seed }) };\n',
+      './fields.js',
+    );
+    expect(text).toBe(
+      "import { definedFields } from './fields.js';\nconst a = { ...definedFields({ dropoutSeed: seed }) };\n",
+    );
   });
 });

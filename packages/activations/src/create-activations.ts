@@ -2,7 +2,14 @@
  * Turn an activation schedule (one spec, or one per layer: the paper's future-work hybrid,
  * paper-reference §1 Appendix D) into one activation per layer.
  */
-import { activationForLayer, checkInteger, createRandom, isActivationList, type ActivationSchedule, type NamedParameter } from '@normfree/core';
+import {
+  activationForLayer,
+  checkInteger,
+  createRandom,
+  isActivationList,
+  type ActivationSchedule,
+  type NamedParameter,
+} from '@normfree/core';
 import type { Activation, ActivationContext, CreateActivationsOptions, LayerActivations } from './api.js';
 import { getActivationFactory } from './registry.js';
 

@@ -24,13 +24,19 @@ describe('createLeakyRelu', () => {
   });
 
   it('applies the given slope to negative inputs', () => {
-    const values = tf.tidy(() => createLeakyRelu({ slope: 0.1 }).apply(tf.tensor1d([-5, 5])).dataSync());
+    const values = tf.tidy(() =>
+      createLeakyRelu({ slope: 0.1 })
+        .apply(tf.tensor1d([-5, 5]))
+        .dataSync(),
+    );
     expect(values[0]).toBeCloseTo(-0.5, 6);
     expect(values[1]).toBe(5);
   });
 
   it.each([[undefined], [Number.NaN], ['0.1']])('rejects slope %j with a message naming it', (slope) => {
-    expect(() => createLeakyRelu({ slope } as unknown as { slope: number })).toThrow(/leaky-relu: slope must be a finite number .*got/);
+    expect(() => createLeakyRelu({ slope } as unknown as { slope: number })).toThrow(
+      /leaky-relu: slope must be a finite number .*got/,
+    );
   });
 
   it('has an identity activation that returns a new tensor equal to its input', () => {

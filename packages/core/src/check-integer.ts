@@ -57,5 +57,5 @@ function describeIntegerRange(min: number | undefined, max: number | undefined):
 function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   // JSON.stringify gives undefined for undefined, functions and symbols: name their type instead
-  return (JSON.stringify(value)) ?? typeof value;
+  return JSON.stringify(value) ?? typeof value;
 }

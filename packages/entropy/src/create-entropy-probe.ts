@@ -28,7 +28,10 @@ import {
 import { measureAttentionEntropy } from './measure-attention-entropy.js';
 
 /** The training options the entropy probe reads (the run's own, so `config.json` records them). */
-export type EntropyProbeSchedule = Pick<TrainingOptions, 'entropyEvery' | 'entropyBatchSize' | 'finalEntropyWindows' | 'fp16AttentionOverflow'>;
+export type EntropyProbeSchedule = Pick<
+  TrainingOptions,
+  'entropyEvery' | 'entropyBatchSize' | 'finalEntropyWindows' | 'fp16AttentionOverflow'
+>;
 
 export interface EntropyProbeOptions {
   /** The fixed held-out batch for the periodic log; its first `options.entropyBatchSize` windows are used. */
@@ -72,11 +75,17 @@ export function createEntropyProbe(options: EntropyProbeOptions): EntropyProbe {
     name: 'entropy',
     shouldRun: (step, lastStep) => isDueStep(step, entropyEvery, lastStep),
     async measure(model, step) {
-      const measurement = await measureAttentionEntropy(model, [batch], { maxWindows: entropyBatchSize, fp16AttentionOverflow });
+      const measurement = await measureAttentionEntropy(model, [batch], {
+        maxWindows: entropyBatchSize,
+        fp16AttentionOverflow,
+      });
       return [{ type: 'entropy', step, ...measurement }];
     },
     async measureFinal(model, step) {
-      const measurement = await measureAttentionEntropy(model, evalSet.batches(entropyBatchSize), { maxWindows: finalEntropyWindows, fp16AttentionOverflow });
+      const measurement = await measureAttentionEntropy(model, evalSet.batches(entropyBatchSize), {
+        maxWindows: finalEntropyWindows,
+        fp16AttentionOverflow,
+      });
       return { type: 'entropy', step, ...measurement };
     },
   };

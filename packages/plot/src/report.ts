@@ -15,7 +15,12 @@ import { comparePaper, type Finding, type PaperComparison } from './paper-compar
 import { paperHeadlinePercent, paperTopBinPercent } from './paper-numbers.js';
 import { formatPerplexity, perplexityReportTable } from './perplexity-table.js';
 import { sortRuns, type PlotRun } from './plot-run.js';
-import { compareWithReferenceLaptop, referenceLaptopMismatch, type RunAgainstReference, type SeedSample } from './reference-laptop-comparison.js';
+import {
+  compareWithReferenceLaptop,
+  referenceLaptopMismatch,
+  type RunAgainstReference,
+  type SeedSample,
+} from './reference-laptop-comparison.js';
 import { referenceLaptop } from './reference-laptop.js';
 import { htmlTable, markdownTable, type ReportTable } from './report-table.js';
 
@@ -97,16 +102,24 @@ export function buildReport(input: ReportInput): Report {
   // 1. Warnings first, so nobody reads the verdicts without them.
   const warnings: string[] = [];
   if (input.preset !== undefined && !input.preset.conclusive) {
-    warnings.push(`**Preset \`${input.preset.name}\` is marked not conclusive** (${input.preset.description}): it is too small for the paper's effect to show reliably, so the verdicts below are no evidence for or against the paper.`);
+    warnings.push(
+      `**Preset \`${input.preset.name}\` is marked not conclusive** (${input.preset.description}): it is too small for the paper's effect to show reliably, so the verdicts below are no evidence for or against the paper.`,
+    );
   }
   for (const run of runs.filter((entry) => entry.status === 'diverged' || entry.diverged !== undefined)) {
     const where = run.diverged === undefined ? '' : ` at step ${run.diverged.step} (${run.diverged.reason})`;
-    warnings.push(`**${run.label} (seed ${run.seed}) diverged**${where}; its perplexity is left out of the table and the verdicts.`);
+    warnings.push(
+      `**${run.label} (seed ${run.seed}) diverged**${where}; its perplexity is left out of the table and the verdicts.`,
+    );
   }
   for (const run of runs.filter((entry) => entry.status === 'running' || entry.status === 'stopped')) {
-    warnings.push(`${run.label} (seed ${run.seed}) is ${run.status === 'running' ? 'still running or was interrupted' : 'stopped early'}; its numbers are not final.`);
+    warnings.push(
+      `${run.label} (seed ${run.seed}) is ${run.status === 'running' ? 'still running or was interrupted' : 'stopped early'}; its numbers are not final.`,
+    );
   }
-  warnings.push('Absolute perplexities are **not comparable** with the paper\'s: a different tokenizer, corpus and model/data scale. Compare the orderings and relative changes (+Δ%) only.');
+  warnings.push(
+    "Absolute perplexities are **not comparable** with the paper's: a different tokenizer, corpus and model/data scale. Compare the orderings and relative changes (+Δ%) only.",
+  );
   const laptopMismatch = presetName === 'laptop' ? referenceLaptopMismatch(input.manifest) : undefined;
   const laptopReferenceApplies = presetName === 'laptop' && laptopMismatch === undefined;
   if (laptopMismatch !== undefined) {
@@ -119,11 +132,25 @@ export function buildReport(input: ReportInput): Report {
   blocks.push({ kind: 'heading', level: 2, text: "Did the paper's ordering hold at this scale?" });
   const verdicts: [string, Finding][] = [
     ['(1) LN-free ReLU beats LN-free GELU (PPL SM+R < SM+G)', comparison.reluBeatsGelu],
-    ['(2) LN-free GELU has more heads in the top entropy bin than LN-free ReLU (entropic overload)', comparison.entropicOverload],
+    [
+      '(2) LN-free GELU has more heads in the top entropy bin than LN-free ReLU (entropic overload)',
+      comparison.entropicOverload,
+    ],
     ['(3) The LayerNorm baselines beat both LN-free models', comparison.baselinesBeatNormFree],
   ];
-  blocks.push({ kind: 'list', items: verdicts.map(([claim, finding]) => `${claim}: **${finding.status.toUpperCase()}**. ${capitalize(finding.detail)}.`) });
-  blocks.push({ kind: 'paragraph', text: summarizeVerdicts(verdicts.map(([, finding]) => finding), input.preset) });
+  blocks.push({
+    kind: 'list',
+    items: verdicts.map(
+      ([claim, finding]) => `${claim}: **${finding.status.toUpperCase()}**. ${capitalize(finding.detail)}.`,
+    ),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    text: summarizeVerdicts(
+      verdicts.map(([, finding]) => finding),
+      input.preset,
+    ),
+  });
 
   // 3. Table 2 next to the paper's.
   blocks.push({ kind: 'heading', level: 2, text: 'Table 2: evaluation perplexity' });
@@ -144,9 +171,23 @@ export function buildReport(input: ReportInput): Report {
     ],
     ['SM+G heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-g']), `${paperTopBinPercent['sm-g']} %`],
     ['SM+R heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-r']), `${paperTopBinPercent['sm-r']} %`],
-    ['Max of the bins (largest head entropy over the compared models)', comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`, '3.87 nats'],
+    [
+      'Max of the bins (largest head entropy over the compared models)',
+      comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`,
+      '3.87 nats',
+    ],
   ];
-  blocks.push({ kind: 'table', table: { columns: [{ header: 'Quantity' }, { header: 'Ours', align: 'right' }, { header: 'Paper (GPT-2)', align: 'right' }], rows: headlineRows } });
+  blocks.push({
+    kind: 'table',
+    table: {
+      columns: [
+        { header: 'Quantity' },
+        { header: 'Ours', align: 'right' },
+        { header: 'Paper (GPT-2)', align: 'right' },
+      ],
+      rows: headlineRows,
+    },
+  });
 
   // 5. A `laptop` experiment run as the preset is (no overrides that change model, data or steps)
   //    has the authors' PyTorch code trained on the same windows beside it.
@@ -161,18 +202,27 @@ export function buildReport(input: ReportInput): Report {
   // 7. The caller's sections.
   for (const section of input.sections ?? []) blocks.push(...sectionBlocks(section));
 
-  return { markdown: toMarkdown(blocks), html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"), comparison };
+  return {
+    markdown: toMarkdown(blocks),
+    html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"),
+    comparison,
+  };
 }
 
 function describeExperiment(input: ReportInput, runs: readonly PlotRun[]): string {
   const parts: string[] = [];
   const presetName = input.preset?.name ?? input.manifest?.preset;
-  if (presetName !== undefined) parts.push(`Preset \`${presetName}\`${input.preset === undefined ? '' : ` (${input.preset.description})`}.`);
+  if (presetName !== undefined)
+    parts.push(`Preset \`${presetName}\`${input.preset === undefined ? '' : ` (${input.preset.description})`}.`);
   const configurations = [...new Set(runs.map((run) => run.label))];
   const seeds = [...new Set(runs.map((run) => run.seed))];
-  parts.push(`${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`);
+  parts.push(
+    `${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`,
+  );
   if (input.manifest !== undefined) {
-    parts.push(`Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`);
+    parts.push(
+      `Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`,
+    );
     const { data } = input.manifest;
     if (data !== undefined) parts.push(`Token store \`${data.store}\`, manifest SHA-256 \`${data.manifestSha256}\`.`);
   }
@@ -184,8 +234,10 @@ function summarizeVerdicts(findings: readonly Finding[], preset: ReportPreset | 
   const held = tested.filter((finding) => finding.status === 'held').length;
   const caveat = preset !== undefined && !preset.conclusive ? ' (but this preset is not conclusive)' : '';
   if (tested.length === 0) return 'None of the three orderings could be tested with these runs.';
-  if (held === tested.length) return `**In short: the paper's ordering held** for all ${tested.length} tested ordering${tested.length === 1 ? '' : 's'}${caveat}.`;
-  if (held === 0) return `**In short: the paper's ordering did not hold**: none of the ${tested.length} tested orderings held${caveat}.`;
+  if (held === tested.length)
+    return `**In short: the paper's ordering held** for all ${tested.length} tested ordering${tested.length === 1 ? '' : 's'}${caveat}.`;
+  if (held === 0)
+    return `**In short: the paper's ordering did not hold**: none of the ${tested.length} tested orderings held${caveat}.`;
   return `**In short: the paper's ordering held only in part**: ${held} of ${tested.length} tested orderings held${caveat}.`;
 }
 
@@ -198,7 +250,9 @@ const unstableSpreadPercent = 10;
 
 /** `74.77 (seed 2), 99.58 (seed 1337)`, or `—` for no seed. */
 function perSeedCell(sample: SeedSample): string {
-  return sample.seeds.length === 0 ? '—' : sample.seeds.map((seed, index) => `${formatPerplexity(sample.perplexities[index]!)} (seed ${seed})`).join(', ');
+  return sample.seeds.length === 0
+    ? '—'
+    : sample.seeds.map((seed, index) => `${formatPerplexity(sample.perplexities[index]!)} (seed ${seed})`).join(', ');
 }
 
 /** `87.17 (74.77–99.58; n = 2)`, `52.72 (n = 1)` or `— (n = 0)`. */
@@ -243,7 +297,7 @@ function laptopSection(runs: readonly PlotRun[]): Block[] {
     },
     {
       kind: 'paragraph',
-      text: 'Seeds with equal numbers do **not** share init weights, batch order or dropout masks (the two codes draw them from different generators): compare each configuration\'s two columns as samples, not seed against seed. Spread is the min–max range over seeds; n is the number of seeds on each side.',
+      text: "Seeds with equal numbers do **not** share init weights, batch order or dropout masks (the two codes draw them from different generators): compare each configuration's two columns as samples, not seed against seed. Spread is the min–max range over seeds; n is the number of seeds on each side.",
     },
     {
       kind: 'table',
@@ -275,12 +329,16 @@ function laptopSection(runs: readonly PlotRun[]): Block[] {
     findings.push('None of our runs of these configurations can be compared with the reference.');
   } else {
     const inside = placed.filter(({ run }) => run.position === 'inside').length;
-    const perConfiguration = rows.filter((row) => row.runs.length > 0).map((row) => `${row.label} ${insideCount(row.runs)}`);
-    findings.push(`${inside} of our ${placed.length} run${placed.length === 1 ? '' : 's'} ${placed.length === 1 ? 'falls' : 'fall'} inside the reference's min–max range: ${perConfiguration.join(', ')}.`);
+    const perConfiguration = rows
+      .filter((row) => row.runs.length > 0)
+      .map((row) => `${row.label} ${insideCount(row.runs)}`);
+    findings.push(
+      `${inside} of our ${placed.length} run${placed.length === 1 ? '' : 's'} ${placed.length === 1 ? 'falls' : 'fall'} inside the reference's min–max range: ${perConfiguration.join(', ')}.`,
+    );
     const singleSeed = rows.filter((row) => row.reference.seeds.length === 1 && row.runs.length > 0);
     if (singleSeed.length > 0) {
       findings.push(
-        `${singleSeed.map((row) => row.label).join(', ')} ${singleSeed.length === 1 ? 'has' : 'have'} one reference seed, so ${singleSeed.length === 1 ? 'its' : 'their'} range is a single value: a run can only be above or below it, by the percentage shown, and the reference says nothing about ${singleSeed.length === 1 ? 'that configuration\'s' : 'their'} seed-to-seed spread.`,
+        `${singleSeed.map((row) => row.label).join(', ')} ${singleSeed.length === 1 ? 'has' : 'have'} one reference seed, so ${singleSeed.length === 1 ? 'its' : 'their'} range is a single value: a run can only be above or below it, by the percentage shown, and the reference says nothing about ${singleSeed.length === 1 ? "that configuration's" : 'their'} seed-to-seed spread.`,
       );
     }
   }
@@ -289,7 +347,10 @@ function laptopSection(runs: readonly PlotRun[]): Block[] {
     const widest = multiSeed.reduce((a, b) => (spreadPercent(b.reference) > spreadPercent(a.reference) ? b : a));
     const spread = spreadPercent(widest.reference);
     const name = `${widest.label}${widest.description === undefined ? '' : ` (${widest.description})`}`;
-    const ours = widest.ours.seeds.length > 1 ? ` Our ${widest.ours.seeds.length} seeds of it span ${formatPerplexity(widest.ours.min)}–${formatPerplexity(widest.ours.max)} (${spreadPercent(widest.ours).toFixed(1)} %).` : '';
+    const ours =
+      widest.ours.seeds.length > 1
+        ? ` Our ${widest.ours.seeds.length} seeds of it span ${formatPerplexity(widest.ours.min)}–${formatPerplexity(widest.ours.max)} (${spreadPercent(widest.ours).toFixed(1)} %).`
+        : '';
     findings.push(
       spread > unstableSpreadPercent
         ? `In the reference, ${name} is unstable across seeds: its ${widest.reference.seeds.length} seeds span ${formatPerplexity(widest.reference.min)}–${formatPerplexity(widest.reference.max)}, ${spread.toFixed(1)} % of the lower value (this report calls more than ${unstableSpreadPercent} % unstable), so one seed of it says little.${ours}`
@@ -297,16 +358,23 @@ function laptopSection(runs: readonly PlotRun[]): Block[] {
     );
   }
   const ranked = (side: 'ours' | 'reference') =>
-    rows.filter((row) => row[side].seeds.length > 0).sort((a, b) => a[side].mean - b[side].mean).map((row) => row.label);
+    rows
+      .filter((row) => row[side].seeds.length > 0)
+      .sort((a, b) => a[side].mean - b[side].mean)
+      .map((row) => row.label);
   const ourOrder = ranked('ours');
   const referenceOrder = ranked('reference');
   if (ourOrder.length > 1) {
     const comparable = ourOrder.length === referenceOrder.length;
     const same = comparable && ourOrder.every((label, index) => label === referenceOrder[index]);
-    findings.push(`Ranking by mean perplexity: ours ${ourOrder.join(' < ')}; reference ${referenceOrder.join(' < ')}${comparable ? ` (${same ? 'the same order' : 'a different order'})` : ''}.`);
+    findings.push(
+      `Ranking by mean perplexity: ours ${ourOrder.join(' < ')}; reference ${referenceOrder.join(' < ')}${comparable ? ` (${same ? 'the same order' : 'a different order'})` : ''}.`,
+    );
   }
   if (leftOut.length > 0) {
-    findings.push(`Left out of this comparison: ${leftOut.map((run) => `${run.label} seed ${run.seed} (${run.reason})`).join('; ')}.`);
+    findings.push(
+      `Left out of this comparison: ${leftOut.map((run) => `${run.label} seed ${run.seed} (${run.reason})`).join('; ')}.`,
+    );
   }
   blocks.push({ kind: 'list', items: findings });
   return blocks;
@@ -317,7 +385,10 @@ function sectionBlocks(section: ReportSection): Block[] {
   if (section.text === undefined && section.table === undefined) {
     throw new RangeError(`report section '${section.title}' has neither text nor a table`);
   }
-  const paragraphs = (section.text ?? '').split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter((paragraph) => paragraph !== '');
+  const paragraphs = (section.text ?? '')
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '');
   return [
     { kind: 'heading', level: 2, text: section.title },
     ...paragraphs.map((text): Block => ({ kind: 'paragraph', text })),
@@ -381,11 +452,12 @@ function toHtml(blocks: readonly Block[], title: string): string {
       case 'figure': {
         const { figure } = block;
         figureIndex += 1;
-        const content = figure.svg !== undefined
-          ? scopeSvgIds(stripXmlDeclaration(figure.svg), `figure${figureIndex}-`)
-          : figure.pngFile !== undefined
-            ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
-            : '<p>(not rendered)</p>';
+        const content =
+          figure.svg !== undefined
+            ? scopeSvgIds(stripXmlDeclaration(figure.svg), `figure${figureIndex}-`)
+            : figure.pngFile !== undefined
+              ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
+              : '<p>(not rendered)</p>';
         return `<figure>\n<figcaption>${inlineMarkdownToHtml(figure.title)}</figcaption>\n${content}\n</figure>`;
       }
     }

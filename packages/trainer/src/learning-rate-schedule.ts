@@ -43,9 +43,12 @@ export function warmupStepCount(steps: number, warmupFraction: number): number {
  */
 export function createLearningRateSchedule(options: LearningRateScheduleOptions): LearningRateSchedule {
   const { learningRate, finalLearningRate, warmupSteps, steps } = options;
-  if (!(learningRate >= 0) || !Number.isFinite(learningRate)) throw new RangeError(`learning-rate schedule: learningRate must be a finite number ≥ 0, got ${learningRate}`);
+  if (!(learningRate >= 0) || !Number.isFinite(learningRate))
+    throw new RangeError(`learning-rate schedule: learningRate must be a finite number ≥ 0, got ${learningRate}`);
   if (!(finalLearningRate >= 0) || finalLearningRate > learningRate) {
-    throw new RangeError(`learning-rate schedule: finalLearningRate ${finalLearningRate} must be in [0, learningRate ${learningRate}] (HF raises for lr_end > lr_init)`);
+    throw new RangeError(
+      `learning-rate schedule: finalLearningRate ${finalLearningRate} must be in [0, learningRate ${learningRate}] (HF raises for lr_end > lr_init)`,
+    );
   }
   checkInteger('learning-rate schedule: steps', steps, { min: 1 });
   checkInteger('learning-rate schedule: warmupSteps', warmupSteps, { min: 0, max: steps });

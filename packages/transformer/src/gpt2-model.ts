@@ -68,8 +68,10 @@ interface Block {
  * @returns a {@link LanguageModel}; the caller owns it and must `dispose()` it.
  */
 export function createGpt2Model(config: ModelConfig, options: CreateModelOptions): LanguageModel {
-  if (config.family !== 'gpt2') throw new Error(`createGpt2Model: config.family must be 'gpt2', got '${config.family}'`);
-  if (!config.tiedEmbeddings) throw new Error('createGpt2Model: the authors\' GPT-2 ties the LM head to wte (tiedEmbeddings must be true)');
+  if (config.family !== 'gpt2')
+    throw new Error(`createGpt2Model: config.family must be 'gpt2', got '${config.family}'`);
+  if (!config.tiedEmbeddings)
+    throw new Error("createGpt2Model: the authors' GPT-2 ties the LM head to wte (tiedEmbeddings must be true)");
   const { vocabSize: V, nEmbd: d, nInner, nLayer, nHead, initStd: std, layerNormEpsilon: eps } = config;
   const store = createParameterStore({ seed: options.seed });
   const activations = createActivations(config.activation, { nLayer, seed: options.seed });
@@ -83,7 +85,10 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   for (let layer = 0; layer < nLayer; layer++) {
     const prefix = `transformer.h.${layer}`;
     // norm 'none': ln_1 / ln_2 are nn.Identity and have no state (model_utils.py:35-37, §2 item 1)
-    const norms = config.norm === 'layernorm' ? { ln1: layerNormParameters(`${prefix}.ln_1`), ln2: layerNormParameters(`${prefix}.ln_2`) } : {};
+    const norms =
+      config.norm === 'layernorm'
+        ? { ln1: layerNormParameters(`${prefix}.ln_1`), ln2: layerNormParameters(`${prefix}.ln_2`) }
+        : {};
     const qkBias = store.constant<tf.Rank.R1>(`${prefix}.attn.qk_attn.bias`, [2 * d], { value: 0, decay: false }); // the only trainable bias (§2 item 3)
     const qkWeight = store.normal<tf.Rank.R2>(`${prefix}.attn.qk_attn.weight`, [d, 2 * d], { std, decay: true });
     store.frozenZeros(`${prefix}.attn.v_attn.bias`, [d]);
@@ -102,7 +107,14 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   store.alias('lm_head.weight', 'transformer.wte.weight'); // tied head; emitted so PyTorch can load our files
 
   /** One block: x (B·T, d) -> x + Attn(ln_1(x)), then + MLP(ln_2(·)). */
-  const applyBlock = (input: tf.Tensor2D, block: Block, layer: number, B: number, T: number, forwardOptions: ForwardOptions): tf.Tensor2D => {
+  const applyBlock = (
+    input: tf.Tensor2D,
+    block: Block,
+    layer: number,
+    B: number,
+    T: number,
+    forwardOptions: ForwardOptions,
+  ): tf.Tensor2D => {
     let x = input;
     // attention sub-block: x = x + Attn(ln_1(x)) (model_utils.py:60-75)
     const attnInput = block.ln1 === undefined ? x : layerNorm(x, block.ln1.weight, block.ln1.bias, eps); // (B·T, d)
@@ -111,9 +123,12 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     const v = matmul(attnInput, block.vWeight); // (B·T, d) @ (d, d) -> (B·T, d); zero bias omitted
     const observer = forwardOptions.observer;
     const attended = causalAttention(q, k, v, {
-      batchSize: B, seqLen: T, nHead,
+      batchSize: B,
+      seqLen: T,
+      nHead,
       onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(layer, probs),
-      onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
+      onLogits:
+        observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
       fp16Overflow: forwardOptions.fp16AttentionOverflow,
     }); // (B·T, d)
     x = tf.add(x, matmul(attended, block.attnProjWeight)); // (B·T, d) + (B·T, d) @ (d, d)
@@ -128,7 +143,12 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   const blockVariables = blocks.map((block, layer) => [
     ...(block.ln1 === undefined ? [] : [block.ln1.weight, block.ln1.bias]),
     ...(block.ln2 === undefined ? [] : [block.ln2.weight, block.ln2.bias]),
-    block.qkWeight, block.qkBias, block.vWeight, block.attnProjWeight, block.fcWeight, block.mlpProjWeight,
+    block.qkWeight,
+    block.qkBias,
+    block.vWeight,
+    block.attnProjWeight,
+    block.fcWeight,
+    block.mlpProjWeight,
     ...activations.layers[layer]!.parameters.map((parameter) => parameter.variable),
     ...activations.sharedParameters.map((parameter) => parameter.variable),
   ]);
@@ -144,11 +164,17 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     // saved by each op), and a checkpointed block keeps only its input: the forward no longer holds
     // every block's temporaries at once (GPT-2 124M at batch 8: docs/performance.md, "The paper's
     // sizes on CPU"). Observers and eval forwards never run twice.
-    const checkpointed = forwardOptions.observer === undefined && forwardOptions.training
-      && (checkpointing === true || (checkpointing === 'auto' && B * T * d * nLayer >= autoCheckpointValues));
+    const checkpointed =
+      forwardOptions.observer === undefined &&
+      forwardOptions.training &&
+      (checkpointing === true || (checkpointing === 'auto' && B * T * d * nLayer >= autoCheckpointValues));
     blocks.forEach((block, layer) => {
       x = checkpointed
-        ? checkpoint((input) => tf.tidy(() => applyBlock(input, block, layer, B, T, forwardOptions)), x, blockVariables[layer]!)
+        ? checkpoint(
+            (input) => tf.tidy(() => applyBlock(input, block, layer, B, T, forwardOptions)),
+            x,
+            blockVariables[layer]!,
+          )
         : tf.tidy(() => applyBlock(x, block, layer, B, T, forwardOptions));
     });
     return layerNorm(x, lnF.weight, lnF.bias, eps); // (B·T, d), ln_f (eps 1e-5)

@@ -102,12 +102,21 @@ export interface FakeTrainingProbeCall {
  * A {@link TrainingProbe} that measures nothing and records its calls, for tests of anything that
  * drives probes (the trainer). Its records are zeros of the model's (nLayer, nHead) shape, `windows: 0`.
  */
-export function createFakeTrainingProbe(options: FakeTrainingProbeOptions): TrainingProbe & { readonly calls: FakeTrainingProbeCall[] } {
+export function createFakeTrainingProbe(
+  options: FakeTrainingProbeOptions,
+): TrainingProbe & { readonly calls: FakeTrainingProbeCall[] } {
   const calls: FakeTrainingProbeCall[] = [];
   const zeros = (model: LanguageModel, step: number): EntropyLog => {
     const { nLayer, nHead } = model.config;
     const perHead = Array.from({ length: nLayer }, () => Array.from({ length: nHead }, () => 0));
-    return { type: 'entropy', step, perHead, perLayer: perHead.map(() => 0), nanCounts: perHead.map(() => 0), windows: 0 };
+    return {
+      type: 'entropy',
+      step,
+      perHead,
+      perLayer: perHead.map(() => 0),
+      nanCounts: perHead.map(() => 0),
+      windows: 0,
+    };
   };
   const call = (method: FakeTrainingProbeCall['method'], model: LanguageModel, step: number): void => {
     calls.push({ method, step, model });
