@@ -293,11 +293,21 @@ function laptopSection(runs: readonly PlotRun[]): Block[] {
     { kind: 'heading', level: 2, text: "The `laptop` preset against the authors' code" },
     {
       kind: 'paragraph',
-      text: `The authors' PyTorch model code, trained at this preset's size (${model.nLayer} layers × ${model.nHead} heads × d ${model.nEmbd}, T = ${model.blockSize}, batch ${training.batchSize}, ${count(training.steps)} steps) on exactly the windows normfree trains and evaluates on: the embedded corpus with its ${data.vocabSize}-token BPE, ${count(data.trainWindows)} train and ${count(data.validationWindows)} validation windows (validation SHA-256 \`${data.validationSha256.slice(0, 12)}…\`; \`${referenceLaptop.source}\`, ${referenceLaptop.runtime}). Both sides give the final perplexity on all ${count(data.validationWindows)} validation windows.`,
+      text:
+        `The authors' PyTorch model code, trained at this preset's size (${model.nLayer} layers × ` +
+        `${model.nHead} heads × d ${model.nEmbd}, T = ${model.blockSize}, batch ${training.batchSize}, ` +
+        `${count(training.steps)} steps) on exactly the windows normfree trains and evaluates on: the embedded ` +
+        `corpus with its ${data.vocabSize}-token BPE, ${count(data.trainWindows)} train and ` +
+        `${count(data.validationWindows)} validation windows (validation SHA-256 ` +
+        `\`${data.validationSha256.slice(0, 12)}…\`; \`${referenceLaptop.source}\`, ${referenceLaptop.runtime}). ` +
+        `Both sides give the final perplexity on all ${count(data.validationWindows)} validation windows.`,
     },
     {
       kind: 'paragraph',
-      text: "Seeds with equal numbers do **not** share init weights, batch order or dropout masks (the two codes draw them from different generators): compare each configuration's two columns as samples, not seed against seed. Spread is the min–max range over seeds; n is the number of seeds on each side.",
+      text:
+        'Seeds with equal numbers do **not** share init weights, batch order or dropout masks (the two codes ' +
+        "draw them from different generators): compare each configuration's two columns as samples, not seed " +
+        'against seed. Spread is the min–max range over seeds; n is the number of seeds on each side.',
     },
     {
       kind: 'table',
