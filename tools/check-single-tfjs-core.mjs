@@ -14,7 +14,9 @@ const copies = existsSync(store)
   ? readdirSync(store).filter((entry) => entry.startsWith('@tensorflow+tfjs-core@'))
   : [];
 if (copies.length !== 1) {
-  console.error(`expected exactly one @tensorflow/tfjs-core in node_modules/.pnpm, found ${copies.length}: ${copies.join(', ')}`);
+  console.error(
+    `expected exactly one @tensorflow/tfjs-core in node_modules/.pnpm, found ${copies.length}: ${copies.join(', ')}`,
+  );
   process.exit(1);
 }
 const version = JSON.parse(
@@ -29,10 +31,14 @@ function accepts(range, candidate) {
   const wanted = match.slice(2).map(Number);
   const order = major - wanted[0] || minor - wanted[1] || patch - wanted[2];
   switch (match[1]) {
-    case undefined: return order === 0;
-    case '^': return major === wanted[0] && (major !== 0 || minor === wanted[1]) && order >= 0;
-    case '~': return major === wanted[0] && minor === wanted[1] && order >= 0;
-    default: return order >= 0;
+    case undefined:
+      return order === 0;
+    case '^':
+      return major === wanted[0] && (major !== 0 || minor === wanted[1]) && order >= 0;
+    case '~':
+      return major === wanted[0] && minor === wanted[1] && order >= 0;
+    default:
+      return order >= 0;
   }
 }
 
@@ -48,7 +54,8 @@ for (const folder of ['packages', 'examples']) {
       for (const [name, range] of Object.entries(manifest[field] ?? {})) {
         if (!name.startsWith('@tensorflow/')) continue;
         const where = `${folder}/${entry}/package.json ${field} '${name}': '${range}'`;
-        if (field !== 'peerDependencies' && range !== version) problems.push(`${where} is not exactly the installed tfjs-core's ${version}`);
+        if (field !== 'peerDependencies' && range !== version)
+          problems.push(`${where} is not exactly the installed tfjs-core's ${version}`);
         if (field === 'peerDependencies') {
           const ok = accepts(range, version);
           if (ok === undefined) problems.push(`${where}: write the range as ^X.Y.Z (this check reads no other form)`);
@@ -62,4 +69,6 @@ if (problems.length > 0) {
   console.error(`@tensorflow/* versions in the workspace manifests:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`one @tensorflow/tfjs-core installed: ${version}; every workspace @tensorflow/* dependency is ${version} and every peer range accepts it`);
+console.log(
+  `one @tensorflow/tfjs-core installed: ${version}; every workspace @tensorflow/* dependency is ${version} and every peer range accepts it`,
+);

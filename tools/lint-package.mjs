@@ -46,8 +46,15 @@ const packageGraph = {
   '@normfree/trainer': ['@normfree/core'],
   '@normfree/plot': ['@normfree/core'],
   '@normfree/experiment': [
-    '@normfree/core', '@normfree/backend', '@normfree/backend-native', '@normfree/data', '@normfree/activations',
-    '@normfree/transformer', '@normfree/entropy', '@normfree/trainer', '@normfree/plot',
+    '@normfree/core',
+    '@normfree/backend',
+    '@normfree/backend-native',
+    '@normfree/data',
+    '@normfree/activations',
+    '@normfree/transformer',
+    '@normfree/entropy',
+    '@normfree/trainer',
+    '@normfree/plot',
   ],
   // The benchmark times @normfree/transformer's model under @normfree/trainer's step with the run
   // settings of `normfree train` (experiment's resolveRunSettings), on the native kernels that
@@ -92,7 +99,12 @@ function workspaceExports() {
       if (!existsSync(file)) continue;
       const manifest = JSON.parse(readFileSync(file, 'utf8'));
       const exported = manifest.exports;
-      const keys = exported === undefined ? ['.'] : typeof exported === 'string' || !Object.keys(exported).some((key) => key.startsWith('.')) ? ['.'] : Object.keys(exported);
+      const keys =
+        exported === undefined
+          ? ['.']
+          : typeof exported === 'string' || !Object.keys(exported).some((key) => key.startsWith('.'))
+            ? ['.']
+            : Object.keys(exported);
       exportsByName.set(manifest.name, keys);
     }
   }
@@ -129,8 +141,10 @@ function importsOf(text) {
   for (const match of code.matchAll(/(?:^|[\s;{}])(import|export)(\s+type)?\s[^;'"`]*?\sfrom\s*['"]([^'"]+)['"]/g)) {
     found.push({ spec: match[3], typeOnly: match[2] !== undefined });
   }
-  for (const match of code.matchAll(/(?:^|[\s;{}])import\s*['"]([^'"]+)['"]/g)) found.push({ spec: match[1], typeOnly: false });
-  for (const match of code.matchAll(/import\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: match[1], typeOnly: false });
+  for (const match of code.matchAll(/(?:^|[\s;{}])import\s*['"]([^'"]+)['"]/g))
+    found.push({ spec: match[1], typeOnly: false });
+  for (const match of code.matchAll(/import\s*\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ spec: match[1], typeOnly: false });
   return found;
 }
 
@@ -143,13 +157,17 @@ if (!existsSync('README.md')) problems.push('README.md is missing');
 const allowed = allowedImports(name);
 const devDependencies = new Set(Object.keys(pkg.devDependencies ?? {}));
 if (allowed === undefined) {
-  problems.push(`package.json: ${name} is not in the package graph (tools/lint-package.mjs packageGraph); add it there and to ARCHITECTURE.md "Package graph"`);
+  problems.push(
+    `package.json: ${name} is not in the package graph (tools/lint-package.mjs packageGraph); add it there and to ARCHITECTURE.md "Package graph"`,
+  );
 } else if (allowed !== anyPackage) {
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const dependency of Object.keys(pkg[field] ?? {})) {
       if (field === 'optionalDependencies' && (installOnly[name] ?? []).includes(dependency)) continue;
       if (dependency.startsWith('@normfree/') && !allowed.includes(dependency)) {
-        problems.push(`package.json: "${field}" lists '${dependency}', which ${name} may not depend on (package graph, ARCHITECTURE.md: ${name} → ${allowed.join(', ') || 'nothing'}); a test-only need belongs in devDependencies`);
+        problems.push(
+          `package.json: "${field}" lists '${dependency}', which ${name} may not depend on (package graph, ARCHITECTURE.md: ${name} → ${allowed.join(', ') || 'nothing'}); a test-only need belongs in devDependencies`,
+        );
       }
     }
   }
@@ -164,37 +182,70 @@ function publishingProblems() {
   const folder = relative(repositoryRoot, process.cwd()).split('\\').join('/');
   const rootLicense = readFileSync(join(repositoryRoot, 'LICENSE'), 'utf8');
   if (!existsSync('LICENSE')) found.push(`LICENSE is missing (copy the root LICENSE: cp ../../LICENSE ${folder}/)`);
-  else if (readFileSync('LICENSE', 'utf8') !== rootLicense) found.push('LICENSE differs from the root LICENSE (copy it again: cp ../../LICENSE .)');
+  else if (readFileSync('LICENSE', 'utf8') !== rootLicense)
+    found.push('LICENSE differs from the root LICENSE (copy it again: cp ../../LICENSE .)');
   const repository = pkg.repository;
-  if (typeof repository !== 'object' || repository === null || repository.type !== 'git' || typeof repository.url !== 'string' || repository.directory !== folder) {
-    found.push(`package.json: "repository" must be {"type": "git", "url": "git+https://…", "directory": "${folder}"} (got ${JSON.stringify(repository)})`);
+  if (
+    typeof repository !== 'object' ||
+    repository === null ||
+    repository.type !== 'git' ||
+    typeof repository.url !== 'string' ||
+    repository.directory !== folder
+  ) {
+    found.push(
+      `package.json: "repository" must be {"type": "git", "url": "git+https://…", "directory": "${folder}"} (got ${JSON.stringify(repository)})`,
+    );
   }
   for (const field of ['homepage', 'bugs']) {
     const value = typeof pkg[field] === 'object' && pkg[field] !== null ? pkg[field].url : pkg[field];
-    if (typeof value !== 'string' || !/^https:\/\//.test(value)) found.push(`package.json: "${field}" must be an https URL (got ${JSON.stringify(pkg[field])})`);
+    if (typeof value !== 'string' || !/^https:\/\//.test(value))
+      found.push(`package.json: "${field}" must be an https URL (got ${JSON.stringify(pkg[field])})`);
   }
   if (pkg.engines?.node !== rootManifest.engines?.node) {
-    found.push(`package.json: "engines.node" must be the root's ${JSON.stringify(rootManifest.engines?.node)} (got ${JSON.stringify(pkg.engines?.node)})`);
+    found.push(
+      `package.json: "engines.node" must be the root's ${JSON.stringify(rootManifest.engines?.node)} (got ${JSON.stringify(pkg.engines?.node)})`,
+    );
   }
   const rootExport = typeof pkg.exports?.['.'] === 'object' ? pkg.exports['.'] : undefined;
   if (rootExport !== undefined) {
-    if (pkg.main !== rootExport.default) found.push(`package.json: "main" must be the root export's default ${JSON.stringify(rootExport.default)} (got ${JSON.stringify(pkg.main)})`);
-    if (pkg.types !== rootExport.types) found.push(`package.json: "types" must be the root export's types ${JSON.stringify(rootExport.types)} (got ${JSON.stringify(pkg.types)})`);
+    if (pkg.main !== rootExport.default)
+      found.push(
+        `package.json: "main" must be the root export's default ${JSON.stringify(rootExport.default)} (got ${JSON.stringify(pkg.main)})`,
+      );
+    if (pkg.types !== rootExport.types)
+      found.push(
+        `package.json: "types" must be the root export's types ${JSON.stringify(rootExport.types)} (got ${JSON.stringify(pkg.types)})`,
+      );
   } else if (typeof pkg.main !== 'string' || typeof pkg.types !== 'string') {
     found.push('package.json: top-level "main" and "types" are missing');
   }
   for (const [key, target] of Object.entries(pkg.exports ?? {})) {
-    if (key === '.' || key === './package.json' || key.includes('*') || typeof target !== 'object' || typeof target.types !== 'string') continue;
+    if (
+      key === '.' ||
+      key === './package.json' ||
+      key.includes('*') ||
+      typeof target !== 'object' ||
+      typeof target.types !== 'string'
+    )
+      continue;
     const mapped = pkg.typesVersions?.['*']?.[key.slice(2)];
     if (!Array.isArray(mapped) || mapped[0]?.replace(/^\.\//, '') !== target.types.replace(/^\.\//, '')) {
-      found.push(`package.json: "typesVersions" must map '${key.slice(2)}' to ["${target.types.replace(/^\.\//, '')}"] (TypeScript's moduleResolution node reads no exports; got ${JSON.stringify(mapped)})`);
+      found.push(
+        `package.json: "typesVersions" must map '${key.slice(2)}' to ["${target.types.replace(/^\.\//, '')}"] (TypeScript's moduleResolution node reads no exports; got ${JSON.stringify(mapped)})`,
+      );
     }
   }
-  if (typeof pkg.scripts?.prepack !== 'string' || !/\btsc -b\b/.test(pkg.scripts.prepack)) found.push('package.json: "scripts.prepack" must build dist/ ("tsc -b"), so that a pack never ships a stale or missing dist');
-  if (pkg.publishConfig?.access !== 'public') found.push(`package.json: "publishConfig" must be {"access": "public"} (got ${JSON.stringify(pkg.publishConfig)})`);
+  if (typeof pkg.scripts?.prepack !== 'string' || !/\btsc -b\b/.test(pkg.scripts.prepack))
+    found.push(
+      'package.json: "scripts.prepack" must build dist/ ("tsc -b"), so that a pack never ships a stale or missing dist',
+    );
+  if (pkg.publishConfig?.access !== 'public')
+    found.push(`package.json: "publishConfig" must be {"access": "public"} (got ${JSON.stringify(pkg.publishConfig)})`);
   for (const [dependency, range] of Object.entries(pkg.peerDependencies ?? {})) {
     if (dependency.startsWith('@tensorflow/') && /^=?\d+\.\d+\.\d+$/.test(range)) {
-      found.push(`package.json: peer '${dependency}' is pinned to exactly ${range}; use a range (e.g. ^4.20.0) so a user on another TF.js 4.x keeps one tfjs-core`);
+      found.push(
+        `package.json: peer '${dependency}' is pinned to exactly ${range}; use a range (e.g. ^4.20.0) so a user on another TF.js 4.x keeps one tfjs-core`,
+      );
     }
   }
   found.push(...buildInfoProblems(folder));
@@ -208,7 +259,12 @@ function globRegExp(glob) {
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (segment === '**') pattern += last ? '.*' : '(?:.*/)?';
-    else pattern += segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + (last ? '' : '/');
+    else
+      pattern +=
+        segment
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]') + (last ? '' : '/');
   });
   return new RegExp(`^${pattern}(?:/.*)?$`);
 }
@@ -226,28 +282,45 @@ function filesShip(files, path) {
 /** The tsc build info must not be shipped: checked on tsconfig.json + `files`, and on npm's real list when dist/ exists. */
 function buildInfoProblems(folder) {
   const found = [];
-  if (!Array.isArray(pkg.files)) return ['package.json: "files" is missing (without it npm ships everything, build info included)'];
+  if (!Array.isArray(pkg.files))
+    return ['package.json: "files" is missing (without it npm ships everything, build info included)'];
   if (existsSync('tsconfig.json')) {
     const options = JSON.parse(readFileSync('tsconfig.json', 'utf8')).compilerOptions ?? {};
-    const buildInfo = options.tsBuildInfoFile ?? (options.outDir === undefined ? undefined : `${options.outDir}/tsconfig.tsbuildinfo`);
+    const buildInfo =
+      options.tsBuildInfoFile ?? (options.outDir === undefined ? undefined : `${options.outDir}/tsconfig.tsbuildinfo`);
     if (buildInfo !== undefined && filesShip(pkg.files, relative('.', buildInfo).split('\\').join('/'))) {
-      found.push(`package.json: "files" ships the tsc build info ${buildInfo} (tsconfig.json tsBuildInfoFile); add "!${relative('.', buildInfo)}" after "dist"`);
+      found.push(
+        `package.json: "files" ships the tsc build info ${buildInfo} (tsconfig.json tsBuildInfoFile); add "!${relative('.', buildInfo)}" after "dist"`,
+      );
     }
   }
   if (existsSync('dist') && process.env.NORMFREE_LINT_NO_PACK !== '1') {
     let listed;
     try {
-      const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       listed = JSON.parse(output)[0].files.map((file) => file.path);
     } catch (error) {
-      return [...found, `npm pack --dry-run failed in ${folder}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`];
+      return [
+        ...found,
+        `npm pack --dry-run failed in ${folder}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      ];
     }
     const shippedBuildInfo = listed.filter((path) => /\.tsbuildinfo$/.test(basename(path)));
-    if (shippedBuildInfo.length > 0) found.push(`npm pack would ship build info: ${shippedBuildInfo.join(', ')}; exclude it in "files"`);
-    const shippedTests = listed.filter((path) => /\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(path));
-    if (shippedTests.length > 0) found.push(`npm pack would ship test files: ${shippedTests.slice(0, 5).join(', ')}${shippedTests.length > 5 ? ', …' : ''}; exclude them in "files" (e.g. "!src/**/__snapshots__")`);
+    if (shippedBuildInfo.length > 0)
+      found.push(`npm pack would ship build info: ${shippedBuildInfo.join(', ')}; exclude it in "files"`);
+    const shippedTests = listed.filter((path) =>
+      /\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(path),
+    );
+    if (shippedTests.length > 0)
+      found.push(
+        `npm pack would ship test files: ${shippedTests.slice(0, 5).join(', ')}${shippedTests.length > 5 ? ', …' : ''}; exclude them in "files" (e.g. "!src/**/__snapshots__")`,
+      );
     for (const required of ['LICENSE', 'README.md', pkg.main, pkg.types]) {
-      if (typeof required === 'string' && !listed.includes(required.replace(/^\.\//, ''))) found.push(`npm pack would not ship ${required} (built: ${existsSync(required)})`);
+      if (typeof required === 'string' && !listed.includes(required.replace(/^\.\//, '')))
+        found.push(`npm pack would not ship ${required} (built: ${existsSync(required)})`);
     }
   }
   return found;
@@ -264,8 +337,14 @@ if (existsSync('src')) {
     if (!test) {
       const nodeOnlyFile = rel.includes('/node/') || rel.endsWith('.node.ts') || testing || rel.endsWith('bin.ts');
       for (const { spec, typeOnly } of imports) {
-        if (!nodeOnlyPackages.has(name) && !nodeOnlyFile && (spec.startsWith('node:') || ['fs', 'path', 'os', 'zlib', 'child_process', 'worker_threads'].includes(spec))) {
-          problems.push(`${rel} imports '${spec}' in a browser-safe entry; move it under src/node/ or a *.node.ts file`);
+        if (
+          !nodeOnlyPackages.has(name) &&
+          !nodeOnlyFile &&
+          (spec.startsWith('node:') || ['fs', 'path', 'os', 'zlib', 'child_process', 'worker_threads'].includes(spec))
+        ) {
+          problems.push(
+            `${rel} imports '${spec}' in a browser-safe entry; move it under src/node/ or a *.node.ts file`,
+          );
         }
         if (!apps.has(name) && /^@tensorflow\/tfjs(-backend-[a-z]+|-node(-gpu)?)?$/.test(spec)) {
           problems.push(`${rel} imports '${spec}'; libraries import @tensorflow/tfjs-core only (ARCHITECTURE rule 2)`);
@@ -275,10 +354,14 @@ if (existsSync('src')) {
         }
         if (name === '@normfree/core' && !rel.startsWith('src/tfjs/')) {
           if (spec.startsWith('@tensorflow/') && !typeOnly) {
-            problems.push(`${rel} imports '${spec}' at run time; core's root entry loads no TF.js (plot depends on it): use \`import type\`, or move the code under src/tfjs/ (the ./tfjs subpath)`);
+            problems.push(
+              `${rel} imports '${spec}' at run time; core's root entry loads no TF.js (plot depends on it): use \`import type\`, or move the code under src/tfjs/ (the ./tfjs subpath)`,
+            );
           }
           if (spec.startsWith('.') && /(^|\/)tfjs(\/|$)/.test(spec)) {
-            problems.push(`${rel} imports '${spec}'; only the ./tfjs subpath may reach src/tfjs/ (core's root entry loads no TF.js)`);
+            problems.push(
+              `${rel} imports '${spec}'; only the ./tfjs subpath may reach src/tfjs/ (core's root entry loads no TF.js)`,
+            );
           }
         }
       }
@@ -291,22 +374,28 @@ if (existsSync('src')) {
       const subpath = match[2] === undefined ? '.' : `.${match[2]}`;
       const where = `${rel} imports '${spec}'`;
       if (subpath === './testing' && !test && !testing) {
-        problems.push(`${where}: \`testing\` subpaths are for test files only (*.test.ts, __fixtures__/, src/testing/)`);
+        problems.push(
+          `${where}: \`testing\` subpaths are for test files only (*.test.ts, __fixtures__/, src/testing/)`,
+        );
       }
       if (target !== name && allowed !== undefined && allowed !== anyPackage && !allowed.includes(target)) {
         const devOnly = test && devDependencies.has(target);
         if (!devOnly) {
           const rule = `package graph, ARCHITECTURE.md: ${name} → ${allowed.join(', ') || 'nothing'}`;
-          problems.push(test
-            ? `${where}, which is neither allowed (${rule}) nor a devDependency of ${name}`
-            : `${where}, which ${name} may not import (${rule}${devDependencies.has(target) ? `; '${target}' is a devDependency, usable in test files only` : ''})`);
+          problems.push(
+            test
+              ? `${where}, which is neither allowed (${rule}) nor a devDependency of ${name}`
+              : `${where}, which ${name} may not import (${rule}${devDependencies.has(target) ? `; '${target}' is a devDependency, usable in test files only` : ''})`,
+          );
         }
       }
       const keys = exportsByName.get(target);
       if (keys === undefined) {
         problems.push(`${where}: no workspace package is named '${target}'`);
       } else if (!isExported(subpath, keys)) {
-        problems.push(`${where}: '${subpath}' is not an exported subpath of ${target} (exports: ${keys.filter((key) => key !== './package.json').join(', ')}); never import another package's src/ or dist/ internals`);
+        problems.push(
+          `${where}: '${subpath}' is not an exported subpath of ${target} (exports: ${keys.filter((key) => key !== './package.json').join(', ')}); never import another package's src/ or dist/ internals`,
+        );
       }
     }
   }

@@ -84,7 +84,11 @@ console.log(
     (skipped.length > 0 ? `; skipped ${skipped.length} non-UTF-8 files: ${skipped.join(', ')}` : ''),
 );
 
-const split = splitByFile({ fileCount: rows.length, validationFraction: DEFAULT_VALIDATION_FRACTION, seed: DEFAULT_SEED });
+const split = splitByFile({
+  fileCount: rows.length,
+  validationFraction: DEFAULT_VALIDATION_FRACTION,
+  seed: DEFAULT_SEED,
+});
 const trainStarted = performance.now();
 const tokenizer = trainBpe({
   documents: split.train.map((index) => rows[index].content),

@@ -42,6 +42,8 @@ case "$command" in
     bash tools/ensure-cross-gcc.sh
     pnpm exec turbo run typecheck lint --output-logs=errors-only
     node tools/check-single-tfjs-core.mjs
+    # typescript-eslint with types, import cycles (import() included), Prettier (issue 22, item 6)
+    pnpm run --silent lint:code
     exec pnpm exec vitest run "$@"
     ;;
   *)

@@ -42,9 +42,12 @@ export function rewriteDefinedFields(source, importSpecifier) {
     return `...definedFields({ ${value === undefined || value === key ? key : `${key}: ${value}`} })`;
   });
   if (rewritten === 0) return { text: source, rewritten };
-  for (let previous = ''; previous !== text; ) {
+  for (let previous = ''; previous !== text;) {
     previous = text;
-    text = text.replace(adjacentCalls, (_match, first, _separator, second) => `...definedFields({ ${first}, ${second} })`);
+    text = text.replace(
+      adjacentCalls,
+      (_match, first, _separator, second) => `...definedFields({ ${first}, ${second} })`,
+    );
   }
   return { text: addImport(text, importSpecifier), rewritten };
 }
@@ -65,7 +68,9 @@ function addImport(text, specifier) {
   if (existing !== null) {
     const names = existing[1].trim().replace(/,\s*$/, '');
     const multiline = existing[1].includes('\n');
-    const list = multiline ? `{\n  ${names.replace(/\s*\n\s*/g, '\n  ')},\n  definedFields,\n}` : `{ ${names}, definedFields }`;
+    const list = multiline
+      ? `{\n  ${names.replace(/\s*\n\s*/g, '\n  ')},\n  definedFields,\n}`
+      : `{ ${names}, definedFields }`;
     return text.replace(valueImport, `import ${list} from '${specifier}';`);
   }
   const statement = `import { definedFields } from '${specifier}';\n`;
@@ -111,7 +116,7 @@ function main(argumentList) {
   let total = 0;
   for (const path of paths) {
     for (const file of sourceFiles(path)) {
-      if (file.endsWith(join('codemods', 'defined-fields.mjs'))) continue;
+      if (resolve(file).startsWith(join(repositoryRoot, 'tools', 'codemods') + sep)) continue; // itself and its tests
       const source = readFileSync(file, 'utf8');
       const { text, rewritten } = rewriteDefinedFields(source, importSpecifierFor(file));
       if (rewritten === 0) continue;

@@ -14,13 +14,29 @@
  * command runs in its own process group, killed whole when it ends or times out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importedPackages, installLine, packageNameOfSpec, readmeSnippets, writeSnippetFiles } from './readme-snippets.mjs';
+import {
+  importedPackages,
+  installLine,
+  packageNameOfSpec,
+  readmeSnippets,
+  writeSnippetFiles,
+} from './readme-snippets.mjs';
 
 const repoRoot = realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
 /** tools/run.sh installs the pinned pnpm here before it runs vitest. */
@@ -42,7 +58,13 @@ interface PublicPackage {
 
 const publicPackages: PublicPackage[] = readdirSync(join(repoRoot, 'packages'))
   .filter((dir) => existsSync(join(repoRoot, 'packages', dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as {
+      name: string;
+      private?: boolean;
+    },
+  }))
   .filter(({ manifest }) => manifest.private !== true)
   .map(({ dir, manifest }) => {
     const readmePath = join(repoRoot, 'packages', dir, 'README.md');
@@ -101,19 +123,31 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     if (/^(npm_|pnpm_|PNPM_|VITEST|TURBO|INIT_CWD$|NODE_ENV$|NODE_OPTIONS$|NODE_PATH$)/.test(key)) continue;
     env[key] = value;
   }
-  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((entry) => entry !== '' && !entry.startsWith(repoRoot)).join(delimiter);
+  env.PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((entry) => entry !== '' && !entry.startsWith(repoRoot))
+    .join(delimiter);
   return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extra };
 }
 
-function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? userEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? userEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       stderr += `\n[consumer test] ${command} ${args.join(' ')} killed after ${options.timeoutMs / 1000} s\n`;
       killGroup(child);
@@ -146,8 +180,22 @@ function expectSuccess(what: string, result: CommandResult): void {
 interface Esbuild {
   build(options: {
     stdin: { contents: string; resolveDir: string; sourcefile: string; loader: 'js' };
-    bundle: true; write: false; platform: 'browser'; format: 'esm'; target: string; metafile: true; logLevel: 'silent';
-    plugins: { name: string; setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; importer: string }) => { path: string; external: boolean } | undefined): void }): void }[];
+    bundle: true;
+    write: false;
+    platform: 'browser';
+    format: 'esm';
+    target: string;
+    metafile: true;
+    logLevel: 'silent';
+    plugins: {
+      name: string;
+      setup(build: {
+        onResolve(
+          options: { filter: RegExp },
+          callback: (args: { path: string; importer: string }) => { path: string; external: boolean } | undefined,
+        ): void;
+      }): void;
+    }[];
   }): Promise<{ metafile: { inputs: Record<string, unknown> } }>;
 }
 
@@ -169,35 +217,67 @@ const installLineReadme = '@normfree/trainer';
 
 /** A README's install line as npm arguments: the tarball for each @normfree package, the rest as written. */
 function installLineSpecs(pkg: PublicPackage): string[] {
-  return installLine(pkg.readme).specs.map((spec) => (spec.startsWith('@normfree/') ? tarballs.get(packageNameOfSpec(spec))! : spec));
+  return installLine(pkg.readme).specs.map((spec) =>
+    spec.startsWith('@normfree/') ? tarballs.get(packageNameOfSpec(spec))! : spec,
+  );
 }
 
-interface LaterInstall { dir: string; specs: string[]; result: CommandResult }
+interface LaterInstall {
+  dir: string;
+  specs: string[];
+  result: CommandResult;
+}
 
 /** The projects of passes 2-4, installed one after the other in the background while pass 1 runs its checks. */
-let laterInstalls: { ignoreScripts: Promise<LaterInstall>; olderTfjs: Promise<LaterInstall>; installLineOnly: Promise<LaterInstall> } | undefined;
+let laterInstalls:
+  | { ignoreScripts: Promise<LaterInstall>; olderTfjs: Promise<LaterInstall>; installLineOnly: Promise<LaterInstall> }
+  | undefined;
 
 function startLaterInstalls(): NonNullable<typeof laterInstalls> {
   laterInstalls ??= (() => {
     const ignoreScripts = (async () => {
       const dir = makeProject('ignore-scripts');
       const specs = [...tarballs.values(), ...thirdPartySpecs];
-      return { dir, specs, result: await timed('install (pass 2, --ignore-scripts)', () => npmInstall(dir, specs, { ignoreScripts: true })) };
+      return {
+        dir,
+        specs,
+        result: await timed('install (pass 2, --ignore-scripts)', () =>
+          npmInstall(dir, specs, { ignoreScripts: true }),
+        ),
+      };
     })();
-    const olderTfjs = ignoreScripts.catch(() => undefined).then(async () => {
-      const dir = makeProject(`tfjs-${olderTfjsVersion}`);
-      const specs = [`@tensorflow/tfjs-core@${olderTfjsVersion}`, `@tensorflow/tfjs-backend-cpu@${olderTfjsVersion}`, tarballs.get('@normfree/activations')!, tarballs.get('@normfree/core')!];
-      return { dir, specs, result: await timed(`install (pass 3, tfjs ${olderTfjsVersion})`, () => npmInstall(dir, specs)) };
-    });
-    const installLineOnly = olderTfjs.catch(() => undefined).then(async () => {
-      const pkg = publicPackages.find((candidate) => candidate.name === installLineReadme)!;
-      // The @normfree packages the line does not name come in as dependencies, which a user gets from
-      // the registry; npm's overrides point them at their tarballs instead (none is a direct dependency).
-      const named = new Set(installLine(pkg.readme).packages);
-      const dir = makeProject('install-line', Object.fromEntries([...tarballs].filter(([name]) => !named.has(name)).map(([name, tarball]) => [name, `file:${tarball}`])));
-      const specs = installLineSpecs(pkg);
-      return { dir, specs, result: await timed('install (pass 4, one install line)', () => npmInstall(dir, specs)) };
-    });
+    const olderTfjs = ignoreScripts
+      .catch(() => undefined)
+      .then(async () => {
+        const dir = makeProject(`tfjs-${olderTfjsVersion}`);
+        const specs = [
+          `@tensorflow/tfjs-core@${olderTfjsVersion}`,
+          `@tensorflow/tfjs-backend-cpu@${olderTfjsVersion}`,
+          tarballs.get('@normfree/activations')!,
+          tarballs.get('@normfree/core')!,
+        ];
+        return {
+          dir,
+          specs,
+          result: await timed(`install (pass 3, tfjs ${olderTfjsVersion})`, () => npmInstall(dir, specs)),
+        };
+      });
+    const installLineOnly = olderTfjs
+      .catch(() => undefined)
+      .then(async () => {
+        const pkg = publicPackages.find((candidate) => candidate.name === installLineReadme)!;
+        // The @normfree packages the line does not name come in as dependencies, which a user gets from
+        // the registry; npm's overrides point them at their tarballs instead (none is a direct dependency).
+        const named = new Set(installLine(pkg.readme).packages);
+        const dir = makeProject(
+          'install-line',
+          Object.fromEntries(
+            [...tarballs].filter(([name]) => !named.has(name)).map(([name, tarball]) => [name, `file:${tarball}`]),
+          ),
+        );
+        const specs = installLineSpecs(pkg);
+        return { dir, specs, result: await timed('install (pass 4, one install line)', () => npmInstall(dir, specs)) };
+      });
     // Awaited by their tests; marked handled here so a failure before those tests is not an unhandled rejection.
     for (const install of [ignoreScripts, olderTfjs, installLineOnly]) install.catch(() => undefined);
     return { ignoreScripts, olderTfjs, installLineOnly };
@@ -216,13 +296,30 @@ function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 function makeProject(name: string, overrides: Record<string, string> = {}): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
-  const manifest = { name: `normfree-consumer-${name}`, version: '1.0.0', private: true, type: 'module', ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+  const manifest = {
+    name: `normfree-consumer-${name}`,
+    version: '1.0.0',
+    private: true,
+    type: 'module',
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
 }
 
-function npmInstall(dir: string, specs: readonly string[], options: { ignoreScripts?: boolean } = {}): Promise<CommandResult> {
-  const args = ['install', '--no-audit', '--no-fund', '--loglevel=error', ...(options.ignoreScripts === true ? ['--ignore-scripts'] : []), ...specs];
+function npmInstall(
+  dir: string,
+  specs: readonly string[],
+  options: { ignoreScripts?: boolean } = {},
+): Promise<CommandResult> {
+  const args = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...(options.ignoreScripts === true ? ['--ignore-scripts'] : []),
+    ...specs,
+  ];
   return run('npm', args, { cwd: dir, env: userEnv({ CXX: 'false' }), timeoutMs: 10 * minute });
 }
 
@@ -264,14 +361,25 @@ async function expectPrebuiltNativeKernels(projectDir: string): Promise<void> {
   const packageDir = expectRealInstall(projectDir, '@normfree/backend-native');
   const result = await runScript(join(projectDir, 'checks'), 'native-status.mjs', nativeStatusScript);
   expectSuccess('loading @normfree/backend-native', result);
-  const status = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { loaded: boolean; path: string | null; source: string | null; reason: string | null };
+  const status = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    loaded: boolean;
+    path: string | null;
+    source: string | null;
+    reason: string | null;
+  };
   expect(status, `native kernels did not load: ${status.reason}`).toMatchObject({ loaded: true, source: 'prebuilt' });
-  expect(status.path, 'the addon was loaded from the prebuilt binaries').toMatch(/[\\/]prebuilds[\\/]linux-x64[\\/][^\\/]+\.node$/);
-  expect(existsSync(join(packageDir, 'build', 'Release')), 'no source build in the installed package (CXX=false)').toBe(false);
+  expect(status.path, 'the addon was loaded from the prebuilt binaries').toMatch(
+    /[\\/]prebuilds[\\/]linux-x64[\\/][^\\/]+\.node$/,
+  );
+  expect(existsSync(join(packageDir, 'build', 'Release')), 'no source build in the installed package (CXX=false)').toBe(
+    false,
+  );
 }
 
 beforeAll(() => {
-  expect(existsSync(pnpm), `the consumer test packs with the pinned pnpm at ${pnpm} (tools/run.sh installs it)`).toBe(true);
+  expect(existsSync(pnpm), `the consumer test packs with the pinned pnpm at ${pnpm} (tools/run.sh installs it)`).toBe(
+    true,
+  );
   root = realpathSync(mkdtempSync(join(tmpdir(), 'normfree-consumer-')));
   expect(root.startsWith(repoRoot + sep), `the temporary root ${root} must lie outside the repository`).toBe(false);
   tarballDir = join(root, 'tarballs');
@@ -294,21 +402,27 @@ describe('normfree as npm users get it', () => {
       const source = `packages/${pkg.dir}/README.md`;
       try {
         const install = installLine(pkg.readme, source);
-        if (!install.packages.includes(pkg.name)) problems.push(`${source}: the install line does not name ${pkg.name}: ${install.line}`);
+        if (!install.packages.includes(pkg.name))
+          problems.push(`${source}: the install line does not name ${pkg.name}: ${install.line}`);
         for (const spec of install.specs) {
           const name = install.packages[install.specs.indexOf(spec)]!;
           if (name.startsWith('@normfree/')) {
-            if (!names.has(name)) problems.push(`${source}: the install line names ${name}, which is not a public package here`);
+            if (!names.has(name))
+              problems.push(`${source}: the install line names ${name}, which is not a public package here`);
           } else {
             const other = thirdParty.get(name);
             if (other === undefined || other === name) thirdParty.set(name, spec);
-            else if (spec !== name && spec !== other) problems.push(`${source}: the install line asks for ${spec}, another README for ${other}`);
+            else if (spec !== name && spec !== other)
+              problems.push(`${source}: the install line asks for ${spec}, another README for ${other}`);
           }
         }
         for (const snippet of readmeSnippets(pkg.readme, source)) {
           if (snippet.kind === 'other') continue;
           const missing = importedPackages(snippet.code).filter((name) => !install.packages.includes(name));
-          if (missing.length > 0) problems.push(`${source} block ${snippet.index} (line ${snippet.line}) imports ${missing.join(', ')}, which the install line does not name: ${install.line}`);
+          if (missing.length > 0)
+            problems.push(
+              `${source} block ${snippet.index} (line ${snippet.line}) imports ${missing.join(', ')}, which the install line does not name: ${install.line}`,
+            );
         }
       } catch (error) {
         problems.push(error instanceof Error ? error.message : String(error));
@@ -323,9 +437,16 @@ describe('normfree as npm users get it', () => {
     await timed('pack', async () => {
       // One at a time: the prepack builds (tsc -b) of two packages would build shared references together.
       for (const pkg of publicPackages) {
-        const result = await run(pnpm, ['pack', '--pack-destination', tarballDir], { cwd: join(repoRoot, 'packages', pkg.dir), env: userEnv({ PATH: `${join(repoRoot, '.tools', 'node_modules', '.bin')}${delimiter}${userEnv().PATH}` }), timeoutMs: 10 * minute });
+        const result = await run(pnpm, ['pack', '--pack-destination', tarballDir], {
+          cwd: join(repoRoot, 'packages', pkg.dir),
+          env: userEnv({ PATH: `${join(repoRoot, '.tools', 'node_modules', '.bin')}${delimiter}${userEnv().PATH}` }),
+          timeoutMs: 10 * minute,
+        });
         expectSuccess(`pnpm pack in packages/${pkg.dir}`, result);
-        const tarball = join(tarballDir, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${JSON.parse(readFileSync(join(repoRoot, 'packages', pkg.dir, 'package.json'), 'utf8')).version}.tgz`);
+        const tarball = join(
+          tarballDir,
+          `${pkg.name.replace(/^@/, '').replace('/', '-')}-${(JSON.parse(readFileSync(join(repoRoot, 'packages', pkg.dir, 'package.json'), 'utf8')) as { version: string }).version}.tgz`,
+        );
         expect(existsSync(tarball), `pnpm pack in packages/${pkg.dir} wrote ${tarball}`).toBe(true);
         tarballs.set(pkg.name, tarball);
       }
@@ -334,28 +455,42 @@ describe('normfree as npm users get it', () => {
     for (const [name, tarball] of tarballs) {
       const listing = await run('tar', ['-tzf', tarball], { cwd: root, timeoutMs: minute });
       expectSuccess(`tar -tzf ${tarball}`, listing);
-      const files = listing.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
-      for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js']) if (!files.includes(required)) problems.push(`${name}: the tarball has no ${required}`);
+      const files = listing.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((file) => file.replace(/^package\//, ''));
+      for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js'])
+        if (!files.includes(required)) problems.push(`${name}: the tarball has no ${required}`);
       for (const file of files) {
         if (/\.tsbuildinfo$/.test(file)) problems.push(`${name}: ships build info ${file}`);
-        if (/\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(file)) problems.push(`${name}: ships test file ${file}`);
+        if (/\.(test|spec)(-d)?\.[cm]?[jt]sx?$|(^|\/)__(fixtures|snapshots)__\//.test(file))
+          problems.push(`${name}: ships test file ${file}`);
       }
       const manifest = await run('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: root, timeoutMs: minute });
       expectSuccess(`reading package.json of ${tarball}`, manifest);
-      if (/"workspace:/.test(manifest.stdout)) problems.push(`${name}: the packed package.json still has workspace: ranges`);
+      if (/"workspace:/.test(manifest.stdout))
+        problems.push(`${name}: the packed package.json still has workspace: ranges`);
     }
     expect(problems).toEqual([]);
   });
 
   it('npm publish --dry-run accepts every tarball', async () => {
     const results = await timed('publish dry-run', () =>
-      Promise.all([...tarballs].map(async ([name, tarball]) => ({ name, result: await run('npm', ['publish', '--dry-run', tarball], { cwd: root, timeoutMs: 2 * minute }) }))));
+      Promise.all(
+        [...tarballs].map(async ([name, tarball]) => ({
+          name,
+          result: await run('npm', ['publish', '--dry-run', tarball], { cwd: root, timeoutMs: 2 * minute }),
+        })),
+      ),
+    );
     for (const { name, result } of results) expectSuccess(`npm publish --dry-run of ${name}`, result);
   });
 
   it('installs every tarball with npm into an empty project (install scripts on, CXX=false): real folders, one tfjs-core', async () => {
     project = makeProject('project');
-    const result = await timed('install (pass 1)', () => npmInstall(project, [...tarballs.values(), ...thirdPartySpecs, esbuildSpec]));
+    const result = await timed('install (pass 1)', () =>
+      npmInstall(project, [...tarballs.values(), ...thirdPartySpecs, esbuildSpec]),
+    );
     expectSuccess(`npm install in ${project} (CXX=false)`, result);
     startLaterInstalls(); // npm's downloads and unpacking overlap the snippets below (2 cores, mostly idle during installs)
     for (const name of tarballs.keys()) expectRealInstall(project, name);
@@ -372,7 +507,8 @@ describe('normfree as npm users get it', () => {
       await timed(`snippets ${pkg.dir}`, async () => {
         for (const snippet of snippets.filter((s) => s.kind === 'run')) {
           const result = await runScript(dir, `block-${snippet.index}.mjs`, snippet.code);
-          if (result.code !== 0) failures.push(describeFailure(`${source} block ${snippet.index} (line ${snippet.line})`, result));
+          if (result.code !== 0)
+            failures.push(describeFailure(`${source} block ${snippet.index} (line ${snippet.line})`, result));
         }
       });
       expect(failures).toEqual([]);
@@ -383,10 +519,17 @@ describe('normfree as npm users get it', () => {
     // esbuild from the test project (npm-installed there), so this file needs no esbuild of its own.
     const esbuild = createRequire(join(project, 'package.json'))('esbuild') as Esbuild;
     const builtins = new Set(builtinModules);
-    const entries: { label: string; contents: string }[] = browserEntries.map((entry) => ({ label: entry, contents: `export * from '${entry}';\n` }));
+    const entries: { label: string; contents: string }[] = browserEntries.map((entry) => ({
+      label: entry,
+      contents: `export * from '${entry}';\n`,
+    }));
     for (const pkg of publicPackages) {
       for (const snippet of readmeSnippets(pkg.readme, pkg.readmePath)) {
-        if (snippet.kind === 'browser') entries.push({ label: `packages/${pkg.dir}/README.md block ${snippet.index} (line ${snippet.line})`, contents: snippet.code });
+        if (snippet.kind === 'browser')
+          entries.push({
+            label: `packages/${pkg.dir}/README.md block ${snippet.index} (line ${snippet.line})`,
+            contents: snippet.code,
+          });
       }
     }
     const problems: string[] = [];
@@ -403,27 +546,35 @@ describe('normfree as npm users get it', () => {
             target: 'es2022',
             metafile: true,
             logLevel: 'silent',
-            plugins: [{
-              name: 'node-builtins-from-normfree',
-              setup(build) {
-                build.onResolve({ filter: /.*/ }, (args) => {
-                  const bare = args.path.replace(/^node:/, '').split('/')[0]!;
-                  if (!args.path.startsWith('node:') && !builtins.has(bare)) return undefined;
-                  if (!/[\\/]node_modules[\\/]@normfree[\\/]/.test(args.importer)) return undefined; // a dependency's: esbuild applies its browser field
-                  nodeImports.push(`${args.path} from ${args.importer.slice(args.importer.lastIndexOf('@normfree'))}`);
-                  return { path: args.path, external: true };
-                });
+            plugins: [
+              {
+                name: 'node-builtins-from-normfree',
+                setup(build) {
+                  build.onResolve({ filter: /.*/ }, (args) => {
+                    const bare = args.path.replace(/^node:/, '').split('/')[0]!;
+                    if (!args.path.startsWith('node:') && !builtins.has(bare)) return undefined;
+                    if (!/[\\/]node_modules[\\/]@normfree[\\/]/.test(args.importer)) return undefined; // a dependency's: esbuild applies its browser field
+                    nodeImports.push(
+                      `${args.path} from ${args.importer.slice(args.importer.lastIndexOf('@normfree'))}`,
+                    );
+                    return { path: args.path, external: true };
+                  });
+                },
               },
-            }],
+            ],
           });
-          if (nodeImports.length > 0) problems.push(`${entry.label} pulls Node built-ins from our code: ${nodeImports.join('; ')}`);
+          if (nodeImports.length > 0)
+            problems.push(`${entry.label} pulls Node built-ins from our code: ${nodeImports.join('; ')}`);
           if (entry.label === '@normfree/backend') {
             const inputs = Object.keys(result.metafile.inputs);
-            if (!inputs.some((input) => /@normfree\/backend\/dist\/index\.browser\.js$/.test(input))) problems.push('@normfree/backend: the bundle did not use the browser entry (dist/index.browser.js)');
+            if (!inputs.some((input) => /@normfree\/backend\/dist\/index\.browser\.js$/.test(input)))
+              problems.push('@normfree/backend: the bundle did not use the browser entry (dist/index.browser.js)');
           }
         } catch (error) {
           const messages = (error as { errors?: { text: string; location?: { file: string } | null }[] }).errors;
-          problems.push(`${entry.label} does not bundle for the browser: ${messages?.map((m) => `${m.text}${m.location ? ` (${m.location.file})` : ''}`).join('; ') ?? String(error)}`);
+          problems.push(
+            `${entry.label} does not bundle for the browser: ${messages?.map((m) => `${m.text}${m.location ? ` (${m.location.file})` : ''}`).join('; ') ?? String(error)}`,
+          );
         }
       }
     });
@@ -432,18 +583,35 @@ describe('normfree as npm users get it', () => {
 
   it('npx normfree backends reports the prebuilt native kernels; npx normfree reproduce --preset smoke writes its report, trained on them', async () => {
     await expectPrebuiltNativeKernels(project);
-    const backends = await run('npx', ['--no', 'normfree', 'backends', '--json'], { cwd: project, timeoutMs: 2 * minute });
+    const backends = await run('npx', ['--no', 'normfree', 'backends', '--json'], {
+      cwd: project,
+      timeoutMs: 2 * minute,
+    });
     expectSuccess('npx normfree backends --json', backends);
-    const native = (JSON.parse(backends.stdout) as { native?: { available: boolean; source: string | null; reason: string } }).native;
-    expect(native, 'normfree backends --json reports the native kernels').toMatchObject({ available: true, source: 'prebuilt' });
+    const native = (
+      JSON.parse(backends.stdout) as { native?: { available: boolean; source: string | null; reason: string } }
+    ).native;
+    expect(native, 'normfree backends --json reports the native kernels').toMatchObject({
+      available: true,
+      source: 'prebuilt',
+    });
     const out = join(root, 'reproduce-smoke');
-    const result = await timed('normfree reproduce smoke', () => run('npx', ['--no', 'normfree', 'reproduce', '--preset', 'smoke', '--out', out, '--plain-progress'], { cwd: project, timeoutMs: 5 * minute }));
+    const result = await timed('normfree reproduce smoke', () =>
+      run('npx', ['--no', 'normfree', 'reproduce', '--preset', 'smoke', '--out', out, '--plain-progress'], {
+        cwd: project,
+        timeoutMs: 5 * minute,
+      }),
+    );
     expectSuccess('npx normfree reproduce --preset smoke', result);
-    for (const file of ['experiment.json', 'report.md', 'report.html']) expect(existsSync(join(out, file)), `${out}/${file}`).toBe(true);
+    for (const file of ['experiment.json', 'report.md', 'report.html'])
+      expect(existsSync(join(out, file)), `${out}/${file}`).toBe(true);
     const runs = readdirSync(out).filter((entry) => existsSync(join(out, entry, 'summary.json')));
     expect(runs).toHaveLength(4);
     for (const runDir of runs) {
-      const summary = JSON.parse(readFileSync(join(out, runDir, 'summary.json'), 'utf8')) as { status: string; backend: string };
+      const summary = JSON.parse(readFileSync(join(out, runDir, 'summary.json'), 'utf8')) as {
+        status: string;
+        backend: string;
+      };
       expect(summary.status, `${runDir}`).toBe('completed');
       expect(summary.backend, `${runDir} trained on`).toMatch(/^wasm\+native/);
     }
@@ -453,10 +621,36 @@ describe('normfree as npm users get it', () => {
     const cli = publicPackages.find((pkg) => pkg.name === '@normfree/cli');
     expect(cli, '@normfree/cli is a public package').toBeDefined();
     const dir = join(project, 'snippets', 'cli-plugin');
-    const [pluginPath] = writeSnippetFiles(readmeSnippets(cli!.readme).filter((s) => s.kind === 'file' && (s as { fileName?: string }).fileName === 'squared-relu.mjs'), dir);
+    const [pluginPath] = writeSnippetFiles(
+      readmeSnippets(cli!.readme).filter(
+        (s) => s.kind === 'file' && (s as { fileName?: string }).fileName === 'squared-relu.mjs',
+      ),
+      dir,
+    );
     expect(pluginPath, 'the cli README has a ```js file=squared-relu.mjs block').toBeDefined();
     const out = join(root, 'train-plugin');
-    const result = await run('npx', ['--no', 'normfree', 'train', '--preset', 'smoke', '--config', 'sm-g', '--activation', 'squared-relu', '--activation-module', './squared-relu.mjs', '--steps', '2', '--out', out, '--plain-progress'], { cwd: dir, timeoutMs: 3 * minute });
+    const result = await run(
+      'npx',
+      [
+        '--no',
+        'normfree',
+        'train',
+        '--preset',
+        'smoke',
+        '--config',
+        'sm-g',
+        '--activation',
+        'squared-relu',
+        '--activation-module',
+        './squared-relu.mjs',
+        '--steps',
+        '2',
+        '--out',
+        out,
+        '--plain-progress',
+      ],
+      { cwd: dir, timeoutMs: 3 * minute },
+    );
     expectSuccess('npx normfree train --activation squared-relu --activation-module ./squared-relu.mjs', result);
     expect(readFileSync(join(out, 'config.json'), 'utf8')).toContain('squared-relu');
   });
@@ -489,8 +683,12 @@ describe('normfree as npm users get it', () => {
   it(`exactly the ${installLineReadme} README's install line runs the snippets of every README whose install line it covers`, async () => {
     const { dir, specs, result } = await startLaterInstalls().installLineOnly;
     expectSuccess(`npm install ${specs.join(' ')}`, result);
-    const installed = new Set(installLine(publicPackages.find((pkg) => pkg.name === installLineReadme)!.readme).packages);
-    const covered = publicPackages.filter((pkg) => installLine(pkg.readme).packages.every((name) => installed.has(name)));
+    const installed = new Set(
+      installLine(publicPackages.find((pkg) => pkg.name === installLineReadme)!.readme).packages,
+    );
+    const covered = publicPackages.filter((pkg) =>
+      installLine(pkg.readme).packages.every((name) => installed.has(name)),
+    );
     expect(covered.map((pkg) => pkg.name)).toContain(installLineReadme);
     const failures: string[] = [];
     await timed('snippets (pass 4)', async () => {
@@ -500,7 +698,13 @@ describe('normfree as npm users get it', () => {
         writeSnippetFiles(snippets, snippetDir);
         for (const snippet of snippets.filter((s) => s.kind === 'run')) {
           const ran = await runScript(snippetDir, `block-${snippet.index}.mjs`, snippet.code);
-          if (ran.code !== 0) failures.push(describeFailure(`packages/${pkg.dir}/README.md block ${snippet.index} (line ${snippet.line}) with only ${installLineReadme}'s install line`, ran));
+          if (ran.code !== 0)
+            failures.push(
+              describeFailure(
+                `packages/${pkg.dir}/README.md block ${snippet.index} (line ${snippet.line}) with only ${installLineReadme}'s install line`,
+                ran,
+              ),
+            );
         }
       }
     });

@@ -43,7 +43,12 @@ export function fencedBlocks(markdown) {
   return blocks;
 }
 
-/** The blocks that the convention gives a meaning to; throws naming a ```js block with an unknown attribute. */
+/**
+ * The blocks that the convention gives a meaning to; throws naming a ```js block with an unknown attribute.
+ * @param {string} markdown
+ * @param {string} [source]
+ * @returns {Snippet[]}
+ */
 export function readmeSnippets(markdown, source = 'README.md') {
   return fencedBlocks(markdown).map((block) => {
     const words = block.info.split(/\s+/).filter(Boolean);
@@ -52,7 +57,9 @@ export function readmeSnippets(markdown, source = 'README.md') {
     if (words.length === 2 && words[1] === 'browser') return { ...block, kind: 'browser' };
     const file = words.length === 2 ? /^file=([\w.-]+\.m?js)$/.exec(words[1]) : null;
     if (file !== null) return { ...block, kind: 'file', fileName: file[1] };
-    throw new Error(`${source}:${block.line}: block ${block.index} is fenced '${block.info}'; the convention knows 'js' (run with node), 'js browser' (bundled) and 'js file=<name>.mjs' (a module the programs load)`);
+    throw new Error(
+      `${source}:${block.line}: block ${block.index} is fenced '${block.info}'; the convention knows 'js' (run with node), 'js browser' (bundled) and 'js file=<name>.mjs' (a module the programs load)`,
+    );
   });
 }
 
@@ -60,20 +67,34 @@ export function readmeSnippets(markdown, source = 'README.md') {
  * The packages named by the README's install line: the one `npm install …` line of the one ```sh
  * block under "## Install". Returns the specs as written (`@tensorflow/tfjs-core@4.21.0`) and
  * their package names. Throws naming the README when the section does not follow the convention.
+ * @param {string} markdown
+ * @param {string} [source]
+ * @returns {{ line: string, specs: string[], packages: string[] }}
  */
 export function installLine(markdown, source = 'README.md') {
   const section = /^## Install[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(markdown);
   if (section === null) throw new Error(`${source}: no "## Install" section`);
   const shBlocks = fencedBlocks(section[1]).filter((block) => block.info === 'sh');
-  if (shBlocks.length !== 1) throw new Error(`${source}: the Install section has ${shBlocks.length} \`\`\`sh blocks, expected 1`);
+  if (shBlocks.length !== 1)
+    throw new Error(`${source}: the Install section has ${shBlocks.length} \`\`\`sh blocks, expected 1`);
   const lines = shBlocks[0].code.split('\n').filter((line) => /^\s*npm install\b/.test(line));
-  if (lines.length !== 1) throw new Error(`${source}: the Install section's sh block has ${lines.length} 'npm install' lines, expected 1`);
-  const specs = lines[0].replace(/#.*$/, '').trim().split(/\s+/).slice(2).filter((word) => !word.startsWith('-'));
+  if (lines.length !== 1)
+    throw new Error(`${source}: the Install section's sh block has ${lines.length} 'npm install' lines, expected 1`);
+  const specs = lines[0]
+    .replace(/#.*$/, '')
+    .trim()
+    .split(/\s+/)
+    .slice(2)
+    .filter((word) => !word.startsWith('-'));
   if (specs.length === 0) throw new Error(`${source}: the install line names no package: ${lines[0]}`);
   return { line: lines[0].trim(), specs, packages: specs.map(packageNameOfSpec) };
 }
 
-/** `@scope/name@range` → `@scope/name`; `name@1.2.3` → `name`. */
+/**
+ * `@scope/name@range` → `@scope/name`; `name@1.2.3` → `name`.
+ * @param {string} spec
+ * @returns {string}
+ */
 export function packageNameOfSpec(spec) {
   const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
   return at === -1 ? spec : spec.slice(0, at);
@@ -81,7 +102,11 @@ export function packageNameOfSpec(spec) {
 
 const nodeBuiltins = new Set(builtinModules);
 
-/** The packages a snippet imports (static, side-effect and literal dynamic imports); Node built-ins and relative paths left out. */
+/**
+ * The packages a snippet imports (static, side-effect and literal dynamic imports); Node built-ins and relative paths left out.
+ * @param {string} code
+ * @returns {string[]}
+ */
 export function importedPackages(code) {
   const specifiers = new Set();
   const patterns = [
@@ -92,7 +117,13 @@ export function importedPackages(code) {
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) specifiers.add(match[1]);
   const packages = new Set();
   for (const specifier of specifiers) {
-    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || nodeBuiltins.has(specifier.split('/')[0])) continue;
+    if (
+      specifier.startsWith('.') ||
+      specifier.startsWith('/') ||
+      specifier.startsWith('node:') ||
+      nodeBuiltins.has(specifier.split('/')[0])
+    )
+      continue;
     const parts = specifier.split('/');
     packages.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
   }
@@ -102,14 +133,19 @@ export function importedPackages(code) {
 /**
  * Writes a README's `js file=<name>` modules into `dir` (a folder inside the project, so their
  * imports resolve from its node_modules) and returns their paths.
+ * @param {Snippet[]} snippets
+ * @param {string} dir
+ * @returns {string[]}
  */
 export function writeSnippetFiles(snippets, dir) {
   mkdirSync(dir, { recursive: true });
-  return snippets.filter((s) => s.kind === 'file').map((s) => {
-    const path = join(dir, s.fileName);
-    writeFileSync(path, s.code);
-    return path;
-  });
+  return snippets
+    .filter((s) => s.kind === 'file')
+    .map((s) => {
+      const path = join(dir, s.fileName);
+      writeFileSync(path, s.code);
+      return path;
+    });
 }
 
 /**
@@ -122,8 +158,21 @@ export function runSnippet(snippet, { dir, timeoutMs = 120_000, env = process.en
   const file = join(dir, `block-${snippet.index}.mjs`);
   writeFileSync(file, snippet.code);
   const started = Date.now();
-  const result = spawnSync(process.execPath, [file], { cwd: dir, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000, error: result.error };
+  const result = spawnSync(process.execPath, [file], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  return {
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    seconds: (Date.now() - started) / 1000,
+    error: result.error,
+  };
 }
 
 // By hand: `list <README>` or `run <README> <project dir> [block index]`.
@@ -133,7 +182,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const snippets = readmeSnippets(markdown, readmePath);
   if (command === 'list') {
     console.log(installLine(markdown, readmePath).line);
-    for (const s of snippets) if (s.kind !== 'other') console.log(`block ${s.index} (line ${s.line}, ${s.kind}): imports ${importedPackages(s.code).join(', ')}`);
+    for (const s of snippets)
+      if (s.kind !== 'other')
+        console.log(`block ${s.index} (line ${s.line}, ${s.kind}): imports ${importedPackages(s.code).join(', ')}`);
   } else if (command === 'run') {
     const workDir = mkdtempSync(join(resolve(projectDir), '.snippet-work-'));
     let failed = 0;
@@ -142,7 +193,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       for (const s of snippets) {
         if (s.kind !== 'run' || (only !== undefined && String(s.index) !== only)) continue;
         const result = runSnippet(s, { dir: workDir });
-        console.log(`--- ${readmePath} block ${s.index} (line ${s.line}): exit ${result.status} in ${result.seconds.toFixed(1)} s`);
+        console.log(
+          `--- ${readmePath} block ${s.index} (line ${s.line}): exit ${result.status} in ${result.seconds.toFixed(1)} s`,
+        );
         process.stdout.write(result.stdout);
         if (result.status !== 0) {
           failed++;

@@ -10,14 +10,31 @@ describe('parseActivationText', () => {
   it('should parse plain, fixed-slope and learnable activations', () => {
     expect(parseActivationText('relu')).toEqual({ kind: 'relu' });
     expect(parseActivationText('leaky-relu:0.1')).toEqual({ kind: 'leaky-relu', slope: 0.1 });
-    expect(parseActivationText('learnable-leaky-relu:per-layer')).toEqual({ kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: 0.01 });
-    expect(parseActivationText('learnable-leaky-relu:global:0.05')).toEqual({ kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.05 });
-    expect(parseActivationText('learnable-leaky-relu:global-authors')).toEqual({ kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01, authorsGlobal: true });
+    expect(parseActivationText('learnable-leaky-relu:per-layer')).toEqual({
+      kind: 'learnable-leaky-relu',
+      mode: 'per-layer',
+      initialSlope: 0.01,
+    });
+    expect(parseActivationText('learnable-leaky-relu:global:0.05')).toEqual({
+      kind: 'learnable-leaky-relu',
+      mode: 'global',
+      initialSlope: 0.05,
+    });
+    expect(parseActivationText('learnable-leaky-relu:global-authors')).toEqual({
+      kind: 'learnable-leaky-relu',
+      mode: 'global',
+      initialSlope: 0.01,
+      authorsGlobal: true,
+    });
   });
 
   it('should expand a per-layer schedule', () => {
     expect(parseActivationText('gelu*2+relu')).toEqual([{ kind: 'gelu' }, { kind: 'gelu' }, { kind: 'relu' }]);
-    expect(parseActivationText('gelu×1+leaky-relu:0.01*2')).toEqual([{ kind: 'gelu' }, { kind: 'leaky-relu', slope: 0.01 }, { kind: 'leaky-relu', slope: 0.01 }]);
+    expect(parseActivationText('gelu×1+leaky-relu:0.01*2')).toEqual([
+      { kind: 'gelu' },
+      { kind: 'leaky-relu', slope: 0.01 },
+      { kind: 'leaky-relu', slope: 0.01 },
+    ]);
   });
 
   it('should refuse a leaky ReLU without its slope (TF.js would use 0.2) and unknown kinds with a suggestion', () => {
@@ -38,7 +55,11 @@ describe('parseActivationText', () => {
       },
     });
     expect(parseActivationText('test-scaled:3')).toEqual({ kind: 'test-scaled', factor: 3 });
-    expect(parseActivationText('gelu+test-scaled*2')).toEqual([{ kind: 'gelu' }, { kind: 'test-scaled', factor: 1 }, { kind: 'test-scaled', factor: 1 }]);
+    expect(parseActivationText('gelu+test-scaled*2')).toEqual([
+      { kind: 'gelu' },
+      { kind: 'test-scaled', factor: 1 },
+      { kind: 'test-scaled', factor: 1 },
+    ]);
     expect(() => parseActivationText('test-scaled:x')).toThrow('the factor must be a number');
   });
 

@@ -2,7 +2,14 @@
  * Turn an activation schedule (one spec, or one per layer: the paper's future-work hybrid,
  * paper-reference §1 Appendix D) into one activation per layer.
  */
-import { activationForLayer, createRandom, isActivationList, type ActivationSchedule, type NamedParameter } from '@normfree/core';
+import {
+  activationForLayer,
+  checkInteger,
+  createRandom,
+  isActivationList,
+  type ActivationSchedule,
+  type NamedParameter,
+} from '@normfree/core';
 import type { Activation, ActivationContext, CreateActivationsOptions, LayerActivations } from './api.js';
 import { getActivationFactory } from './registry.js';
 
@@ -27,7 +34,7 @@ export const gpt2ActivationPrefix = (layer: number): string => `transformer.h.${
  */
 export function createActivations(schedule: ActivationSchedule, options: CreateActivationsOptions): LayerActivations {
   const { nLayer } = options;
-  if (!Number.isInteger(nLayer) || nLayer <= 0) throw new Error(`createActivations: nLayer must be a positive integer, got ${JSON.stringify(nLayer)}`);
+  checkInteger('createActivations: nLayer', nLayer, { min: 1 });
   if (isActivationList(schedule) && schedule.length !== nLayer) {
     throw new Error(`createActivations: activation schedule has ${schedule.length} entries but nLayer is ${nLayer}`);
   }

@@ -1,4 +1,10 @@
-export type { Activation, ActivationContext, ActivationFactory, CreateActivationsOptions, LayerActivations } from './api.js';
+export type {
+  Activation,
+  ActivationContext,
+  ActivationFactory,
+  CreateActivationsOptions,
+  LayerActivations,
+} from './api.js';
 export { geluErf, geluTanh } from './ops/gelu.js';
 export { leakyReluWhere } from './ops/leaky-relu.js';
 export { createGelu } from './gelu.js';
@@ -8,5 +14,13 @@ export { createIdentity } from './identity.js';
 export { createLeakyRelu, type LeakyReluOptions } from './leaky-relu.js';
 export { createLearnableLeakyRelu, slopeLayout, type SlopeLayout } from './learnable-leaky-relu.js';
 export { statelessActivation } from './stateless-activation.js';
-export { registerActivation, unregisterActivation, listActivations, getActivationFactory, parseActivationText, type ActivationTextParser, type RegisterActivationOptions } from './registry.js';
+export {
+  registerActivation,
+  unregisterActivation,
+  listActivations,
+  getActivationFactory,
+  parseActivationText,
+  type ActivationTextParser,
+  type RegisterActivationOptions,
+} from './registry.js';
 export { createActivations, gpt2ActivationPrefix } from './create-activations.js';

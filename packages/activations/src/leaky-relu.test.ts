@@ -17,20 +17,26 @@ describe('createLeakyRelu', () => {
       const x = tf.randomNormal([64], 0, 3, 'float32', 7);
       return [leaky.apply(x).dataSync(), relu.apply(x).dataSync()];
     });
-    expect(Array.from(a!).map((value) => value + 0)).toEqual(Array.from(b!)); // +0 folds −0 into 0
+    expect(Array.from(a).map((value) => value + 0)).toEqual(Array.from(b)); // +0 folds −0 into 0
     expect(leaky.parameters).toEqual([]);
     expect(leaky.slope()).toBeUndefined();
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('applies the given slope to negative inputs', () => {
-    const values = tf.tidy(() => createLeakyRelu({ slope: 0.1 }).apply(tf.tensor1d([-5, 5])).dataSync());
+    const values = tf.tidy(() =>
+      createLeakyRelu({ slope: 0.1 })
+        .apply(tf.tensor1d([-5, 5]))
+        .dataSync(),
+    );
     expect(values[0]).toBeCloseTo(-0.5, 6);
     expect(values[1]).toBe(5);
   });
 
   it.each([[undefined], [Number.NaN], ['0.1']])('rejects slope %j with a message naming it', (slope) => {
-    expect(() => createLeakyRelu({ slope } as unknown as { slope: number })).toThrow(/leaky-relu: slope must be a finite number .*got/);
+    expect(() => createLeakyRelu({ slope } as unknown as { slope: number })).toThrow(
+      /leaky-relu: slope must be a finite number .*got/,
+    );
   });
 
   it('has an identity activation that returns a new tensor equal to its input', () => {

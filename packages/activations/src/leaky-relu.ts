@@ -28,7 +28,9 @@ export interface LeakyReluOptions {
 export function createLeakyRelu(options: LeakyReluOptions): Activation {
   const slope = options.slope;
   if (typeof slope !== 'number' || !Number.isFinite(slope)) {
-    throw new Error(`leaky-relu: slope must be a finite number (TF.js would silently use 0.2), got ${JSON.stringify(slope)}`);
+    throw new Error(
+      `leaky-relu: slope must be a finite number (TF.js would silently use 0.2), got ${JSON.stringify(slope)}`,
+    );
   }
   return statelessActivation({ kind: 'leaky-relu', layer: options.layer ?? 0, apply: (x) => leakyReluWhere(x, slope) });
 }

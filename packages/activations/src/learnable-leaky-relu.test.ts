@@ -13,7 +13,9 @@ const global = { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.0
 describe('learnable leaky ReLU', () => {
   it('stores per-layer slopes as the authors do: a (nLayer,) vector per layer, element [l] used', () => {
     const activations = createActivations(perLayer, { nLayer: 3 });
-    expect(activations.parameters.map((parameter) => [parameter.name, parameter.variable.shape, parameter.decay])).toEqual([
+    expect(
+      activations.parameters.map((parameter) => [parameter.name, parameter.variable.shape, parameter.decay]),
+    ).toEqual([
       ['transformer.h.0.mlp.act.slopes', [3], true],
       ['transformer.h.1.mlp.act.slopes', [3], true],
       ['transformer.h.2.mlp.act.slopes', [3], true],
@@ -25,7 +27,10 @@ describe('learnable leaky ReLU', () => {
   it('gives the slope a nonzero gradient from negative inputs, only at element [layer]', () => {
     const activations = createActivations(perLayer, { nLayer: 3 });
     const before = tf.memory().numTensors;
-    const x = tf.tensor2d([[-2, 1], [-1, -3]]);
+    const x = tf.tensor2d([
+      [-2, 1],
+      [-1, -3],
+    ]);
     const slopes = activations.parameters[1]!.variable;
     const { value, grads } = tf.variableGrads(() => tf.sum(activations.layers[1]!.apply(x)) as tf.Scalar, [slopes]);
     expect(Array.from(grads[slopes.name]!.dataSync())).toEqual([0, -6, 0]); // Σ x over x < 0, at [1] only
@@ -43,7 +48,10 @@ describe('learnable leaky ReLU', () => {
     expect(activations.slopes()).toEqual([0.25, 0.25, 0.25, 0.25]);
     // every layer's gradient lands on the same variable: Σ over layers
     const x = tf.tensor1d([-1, 2]);
-    const { value, grads } = tf.variableGrads(() => tf.addN(activations.layers.map((layer) => tf.sum(layer.apply(x)))) as tf.Scalar, [shared]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.addN(activations.layers.map((layer) => tf.sum(layer.apply(x)))) as tf.Scalar,
+      [shared],
+    );
     expect(grads[shared.name]!.dataSync()[0]).toBeCloseTo(-4, 6);
     tf.dispose([x, value, ...Object.values(grads)]);
     activations.dispose();
@@ -75,7 +83,11 @@ describe('learnable leaky ReLU', () => {
   });
 
   it('rejects a bad mode or initial slope, naming the value', () => {
-    expect(() => createActivations({ ...perLayer, mode: 'shared' } as never, { nLayer: 1 })).toThrow(`mode must be 'per-layer' or 'global', got "shared"`);
-    expect(() => createActivations({ ...perLayer, initialSlope: Number.POSITIVE_INFINITY }, { nLayer: 1 })).toThrow('initialSlope must be a finite number');
+    expect(() => createActivations({ ...perLayer, mode: 'shared' }, { nLayer: 1 })).toThrow(
+      `mode must be 'per-layer' or 'global', got "shared"`,
+    );
+    expect(() => createActivations({ ...perLayer, initialSlope: Number.POSITIVE_INFINITY }, { nLayer: 1 })).toThrow(
+      'initialSlope must be a finite number',
+    );
   });
 });

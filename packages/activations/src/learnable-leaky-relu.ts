@@ -24,7 +24,9 @@ import { leakyReluWhere } from './ops/leaky-relu.js';
 export type SlopeLayout = 'authors-vector' | 'layer-scalar' | 'shared-scalar';
 
 /** Which layout a spec selects (pure; no tensors). */
-export function slopeLayout(spec: Pick<LearnableLeakyReluSpec, 'mode' | 'authorsGlobal' | 'authorsVectorLayout'>): SlopeLayout {
+export function slopeLayout(
+  spec: Pick<LearnableLeakyReluSpec, 'mode' | 'authorsGlobal' | 'authorsVectorLayout'>,
+): SlopeLayout {
   if (spec.mode === 'global') return spec.authorsGlobal === true ? 'layer-scalar' : 'shared-scalar';
   return spec.authorsVectorLayout === false ? 'layer-scalar' : 'authors-vector';
 }
@@ -46,7 +48,9 @@ export function createLearnableLeakyRelu(spec: LearnableLeakyReluSpec, context: 
     throw new Error(`learnable-leaky-relu: mode must be 'per-layer' or 'global', got ${JSON.stringify(spec.mode)}`);
   }
   if (typeof spec.initialSlope !== 'number' || !Number.isFinite(spec.initialSlope)) {
-    throw new Error(`learnable-leaky-relu: initialSlope must be a finite number, got ${JSON.stringify(spec.initialSlope)}`);
+    throw new Error(
+      `learnable-leaky-relu: initialSlope must be a finite number, got ${JSON.stringify(spec.initialSlope)}`,
+    );
   }
   const { layer, nLayer } = context;
   const layout = slopeLayout(spec);
@@ -72,7 +76,9 @@ export function createLearnableLeakyRelu(spec: LearnableLeakyReluSpec, context: 
   }
   // (1,) view of this layer's slope; slice (not gather) so the backward is a pad, which every backend has
   const currentSlope = (): tf.Tensor1D =>
-    layout === 'authors-vector' ? tf.slice(slopeParameter.variable as tf.Tensor1D, [layer], [1]) : (slopeParameter.variable as tf.Tensor1D);
+    layout === 'authors-vector'
+      ? tf.slice(slopeParameter.variable as tf.Tensor1D, [layer], [1])
+      : (slopeParameter.variable as tf.Tensor1D);
   return {
     kind: 'learnable-leaky-relu',
     layer,
@@ -80,7 +86,7 @@ export function createLearnableLeakyRelu(spec: LearnableLeakyReluSpec, context: 
     apply: (x) => tf.tidy(() => leakyReluWhere(x, currentSlope())), // same shape as x
     slope: () => {
       const values = slopeParameter.variable.dataSync(); // note: a data read (GPU sync on webgl/webgpu)
-      return values[layout === 'authors-vector' ? layer : 0] as number;
+      return values[layout === 'authors-vector' ? layer : 0];
     },
     dispose: () => {
       for (const parameter of owned) parameter.variable.dispose();

@@ -3,7 +3,13 @@
  * {@link registerActivation} from their own package, so a new activation needs no edit elsewhere
  * (examples/custom-activation).
  */
-import { closest, type ActivationSchedule, type ActivationSpec, type LeakyReluSpec, type LearnableLeakyReluSpec } from '@normfree/core';
+import {
+  closest,
+  type ActivationSchedule,
+  type ActivationSpec,
+  type LeakyReluSpec,
+  type LearnableLeakyReluSpec,
+} from '@normfree/core';
 import type { ActivationFactory } from './api.js';
 import { createGelu } from './gelu.js';
 import { createGeluTanh } from './gelu-tanh.js';
@@ -52,7 +58,8 @@ const entries = new Map<string, RegistryEntry>([
       factory: (spec, { layer }) => createLeakyRelu({ slope: (spec as LeakyReluSpec).slope, layer }),
       // The slope is always explicit: tf.leakyRelu would silently use 0.2 (style.md §2).
       parse: (parameters, text) => {
-        if (parameters.length !== 1) throw new Error(`activation '${text}': write leaky-relu:<slope>, e.g. leaky-relu:0.01`);
+        if (parameters.length !== 1)
+          throw new Error(`activation '${text}': write leaky-relu:<slope>, e.g. leaky-relu:0.01`);
         return { kind: 'leaky-relu', slope: textNumber(parameters[0], 'the slope', text) };
       },
     },
@@ -63,11 +70,17 @@ const entries = new Map<string, RegistryEntry>([
       factory: (spec, context) => createLearnableLeakyRelu(spec as LearnableLeakyReluSpec, context),
       parse: (parameters, text) => {
         const [mode = 'per-layer', initial] = parameters;
-        if (parameters.length > 2) throw new Error(`activation '${text}': write learnable-leaky-relu:<${learnableModes.join('|')}>[:<initial slope>]`);
+        if (parameters.length > 2)
+          throw new Error(
+            `activation '${text}': write learnable-leaky-relu:<${learnableModes.join('|')}>[:<initial slope>]`,
+          );
         const initialSlope = initial === undefined ? 0.01 : textNumber(initial, 'the initial slope', text);
         if (mode === 'per-layer' || mode === 'global') return { kind: 'learnable-leaky-relu', mode, initialSlope };
-        if (mode === 'global-authors') return { kind: 'learnable-leaky-relu', mode: 'global', initialSlope, authorsGlobal: true };
-        throw new Error(`activation '${text}': unknown mode '${mode}'${didYouMean(mode, learnableModes)}; known: ${learnableModes.join(', ')}`);
+        if (mode === 'global-authors')
+          return { kind: 'learnable-leaky-relu', mode: 'global', initialSlope, authorsGlobal: true };
+        throw new Error(
+          `activation '${text}': unknown mode '${mode}'${didYouMean(mode, learnableModes)}; known: ${learnableModes.join(', ')}`,
+        );
       },
     },
   ],
@@ -98,10 +111,17 @@ export interface RegisterActivationOptions {
  * @param factory - builds one layer's activation from a spec and an {@link ActivationContext}.
  * @throws Error naming the kind when it is empty, a builtin, or already registered without `replace`.
  */
-export function registerActivation(kind: string, factory: ActivationFactory, options: RegisterActivationOptions = {}): void {
-  if (typeof kind !== 'string' || kind.length === 0) throw new Error(`registerActivation: kind must be a non-empty string, got ${JSON.stringify(kind)}`);
-  if (typeof factory !== 'function') throw new Error(`registerActivation('${kind}'): factory must be a function, got ${typeof factory}`);
-  if (builtinKinds.has(kind)) throw new Error(`registerActivation: '${kind}' is a builtin activation and cannot be replaced`);
+export function registerActivation(
+  kind: string,
+  factory: ActivationFactory,
+  options: RegisterActivationOptions = {},
+): void {
+  if (typeof kind !== 'string' || kind.length === 0)
+    throw new Error(`registerActivation: kind must be a non-empty string, got ${JSON.stringify(kind)}`);
+  if (typeof factory !== 'function')
+    throw new Error(`registerActivation('${kind}'): factory must be a function, got ${typeof factory}`);
+  if (builtinKinds.has(kind))
+    throw new Error(`registerActivation: '${kind}' is a builtin activation and cannot be replaced`);
   if (entries.has(kind) && options.replace !== true) {
     throw new Error(`registerActivation: '${kind}' is already registered; pass { replace: true } to replace it`);
   }
@@ -110,7 +130,8 @@ export function registerActivation(kind: string, factory: ActivationFactory, opt
 
 /** Remove a plug-in kind (for tests). Returns whether it was registered. Builtins cannot be removed. */
 export function unregisterActivation(kind: string): boolean {
-  if (builtinKinds.has(kind)) throw new Error(`unregisterActivation: '${kind}' is a builtin activation and cannot be removed`);
+  if (builtinKinds.has(kind))
+    throw new Error(`unregisterActivation: '${kind}' is a builtin activation and cannot be removed`);
   return entries.delete(kind);
 }
 

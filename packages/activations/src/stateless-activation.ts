@@ -11,7 +11,11 @@ import type { Activation } from './api.js';
  * @param options.layer - the layer served.
  * @param options.apply - the elementwise function; must return a new tensor the caller owns.
  */
-export function statelessActivation(options: { kind: string; layer: number; apply: (x: Tensor) => Tensor }): Activation {
+export function statelessActivation(options: {
+  kind: string;
+  layer: number;
+  apply: (x: Tensor) => Tensor;
+}): Activation {
   return {
     kind: options.kind,
     layer: options.layer,

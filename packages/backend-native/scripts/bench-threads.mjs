@@ -30,10 +30,22 @@ function time(run) {
 }
 
 const cases = [];
-for (const [M, N, K] of [[64, 64, 64], [96, 128, 128], [128, 128, 128], [256, 128, 128], [512, 128, 128], [4096, 384, 128], [128, 128, 4096], [4096, 4096, 128]]) {
+for (const [M, N, K] of [
+  [64, 64, 64],
+  [96, 128, 128],
+  [128, 128, 128],
+  [256, 128, 128],
+  [512, 128, 128],
+  [4096, 384, 128],
+  [128, 128, 4096],
+  [4096, 4096, 128],
+]) {
   cases.push([`matmul ${M}×${N}×${K}`, () => addon.matmul(heap, 1, M, N, K, 0, 0, 64 * mb, 0, 128 * mb, false, false)]);
 }
-cases.push(['matmul batch 128 × 128×128×32', () => addon.matmul(heap, 128, 128, 128, 32, 0, 128 * 32, 64 * mb, 32 * 128, 128 * mb, false, false)]);
+cases.push([
+  'matmul batch 128 × 128×128×32',
+  () => addon.matmul(heap, 128, 128, 128, 32, 0, 128 * 32, 64 * mb, 32 * 128, 128 * mb, false, false),
+]);
 for (const count of [8192, 16384, 32768, 65536, 262144, 4096 * 4096]) {
   cases.push([`exp ${count}`, () => addon.unary(heap, 0, count, 0, 128 * mb)]);
 }
@@ -44,7 +56,8 @@ for (const count of [16384, 32768, 65536, 131072, 1048576]) {
   cases.push([`transpose copy ${count}`, () => addon.stridedCopy(heap, copy, 0, 128 * mb, 4)]);
   cases.push([`sum over rows ${count}`, () => addon.reduceSum(heap, 1, count / 128, 128, 0, 128 * mb)]);
 }
-for (const rows of [4, 8, 16, 64, 4096]) cases.push([`softmax ${rows}×4096`, () => addon.softmaxRows(heap, rows, 4096, 0, 128 * mb)]);
+for (const rows of [4, 8, 16, 64, 4096])
+  cases.push([`softmax ${rows}×4096`, () => addon.softmaxRows(heap, rows, 4096, 0, 128 * mb)]);
 
 console.log(`kernel  µs/call 1 thread  µs/call ${threads} threads  speed-up`);
 for (const [name, run] of cases) {
@@ -52,5 +65,7 @@ for (const [name, run] of cases) {
   const one = time(run);
   addon.setThreads(threads);
   const many = time(run);
-  console.log(`${name.padEnd(34)} ${one.toFixed(1).padStart(10)} ${many.toFixed(1).padStart(10)} ${(one / many).toFixed(2).padStart(7)}×`);
+  console.log(
+    `${name.padEnd(34)} ${one.toFixed(1).padStart(10)} ${many.toFixed(1).padStart(10)} ${(one / many).toFixed(2).padStart(7)}×`,
+  );
 }

@@ -22,7 +22,15 @@ const nodeDir = findNodeDir();
 const args = [nodeGyp, 'rebuild', ...(nodeDir !== undefined ? [`--nodedir=${nodeDir}`] : [])];
 const result = spawnSync(process.execPath, args, { cwd: packageRoot, encoding: 'utf8' });
 if (result.status !== 0) {
-  const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').filter((line) => /error|ERR!/i.test(line)).slice(0, 8).join('\n  ');
-  skip(`node-gyp exited with ${result.status ?? result.signal}${nodeDir === undefined ? ' (no local Node headers found; node-gyp tried to download them)' : ''}\n  ${tail}`);
+  const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
+    .split('\n')
+    .filter((line) => /error|ERR!/i.test(line))
+    .slice(0, 8)
+    .join('\n  ');
+  skip(
+    `node-gyp exited with ${result.status ?? result.signal}${nodeDir === undefined ? ' (no local Node headers found; node-gyp tried to download them)' : ''}\n  ${tail}`,
+  );
 }
-console.log(`[@normfree/backend-native] native addon built (${join(packageRoot, 'build/Release/normfree_native.node')})`);
+console.log(
+  `[@normfree/backend-native] native addon built (${join(packageRoot, 'build/Release/normfree_native.node')})`,
+);

@@ -43,15 +43,22 @@ function main() {
       console.log(`${tag} native addon loads: ${loaded.path}`);
       return;
     }
-    console.log(`${tag} no usable prebuilt addon for ${process.platform}-${process.arch} (${loaded.error}); trying a source build`);
+    console.log(
+      `${tag} no usable prebuilt addon for ${process.platform}-${process.arch} (${loaded.error}); trying a source build`,
+    );
   }
-  const result = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'build-native.mjs')], { cwd: packageRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'build-native.mjs')], {
+    cwd: packageRoot,
+    stdio: 'inherit',
+  });
   if (result.error !== undefined) console.warn(`${tag} source build could not start: ${result.error.message}`);
 }
 
 try {
   main();
 } catch (error) {
-  console.warn(`${tag} install check failed, the package will use plain wasm kernels: ${error instanceof Error ? error.message : String(error)}`);
+  console.warn(
+    `${tag} install check failed, the package will use plain wasm kernels: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 process.exitCode = 0;

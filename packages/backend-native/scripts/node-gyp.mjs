@@ -10,11 +10,18 @@ export function findNodeGyp() {
   const candidates = [process.env.npm_config_node_gyp];
   try {
     candidates.push(createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js'));
-  } catch { /* not a dependency */ }
+  } catch {
+    /* not a dependency */
+  }
   const npmPrefix = dirname(dirname(process.execPath));
   candidates.push(join(npmPrefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
-  candidates.push('/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
-  return candidates.find((candidate) => typeof candidate === 'string' && candidate.endsWith('.js') && existsSync(candidate));
+  candidates.push(
+    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+  );
+  return candidates.find(
+    (candidate) => typeof candidate === 'string' && candidate.endsWith('.js') && existsSync(candidate),
+  );
 }
 
 /** A folder with include/node/node_api.h (node-gyp's --nodedir), or undefined: node-gyp then downloads headers. */

@@ -40,33 +40,37 @@ const nodeDir = findNodeDir();
 if (nodeDir !== undefined) process.env.npm_config_nodedir = nodeDir;
 
 const work = mkdtempSync(join(tmpdir(), 'normfree-prebuild-'));
-for (const entry of ['binding.gyp', 'native', 'package.json']) cpSync(join(packageRoot, entry), join(work, entry), { recursive: true });
+for (const entry of ['binding.gyp', 'native', 'package.json'])
+  cpSync(join(packageRoot, entry), join(work, entry), { recursive: true });
 const platformFolder = `${process.platform}-${process.arch}`;
 
 const prebuildify = createRequire(import.meta.url)('prebuildify');
-prebuildify({
-  cwd: work,
-  napi: true,
-  strip: true,
-  tagLibc: true,
-  // prebuildify spawns this through a shell with its own arguments appended.
-  nodeGyp: `${JSON.stringify(process.execPath)} ${JSON.stringify(nodeGyp)}`,
-  shell: true,
-}, (error) => {
-  try {
-    if (error) fail(error.message);
-    // Replace this platform's prebuilds with the new ones (renamed within one folder: never half-written).
-    const built = join(work, 'prebuilds', platformFolder);
-    const target = join(packageRoot, 'prebuilds', platformFolder);
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(target, { recursive: true });
-    const files = readdirSync(built);
-    for (const file of files) {
-      cpSync(join(built, file), join(target, `${file}.partial`));
-      renameSync(join(target, `${file}.partial`), join(target, file));
+prebuildify(
+  {
+    cwd: work,
+    napi: true,
+    strip: true,
+    tagLibc: true,
+    // prebuildify spawns this through a shell with its own arguments appended.
+    nodeGyp: `${JSON.stringify(process.execPath)} ${JSON.stringify(nodeGyp)}`,
+    shell: true,
+  },
+  (error) => {
+    try {
+      if (error) fail(error.message);
+      // Replace this platform's prebuilds with the new ones (renamed within one folder: never half-written).
+      const built = join(work, 'prebuilds', platformFolder);
+      const target = join(packageRoot, 'prebuilds', platformFolder);
+      rmSync(target, { recursive: true, force: true });
+      mkdirSync(target, { recursive: true });
+      const files = readdirSync(built);
+      for (const file of files) {
+        cpSync(join(built, file), join(target, `${file}.partial`));
+        renameSync(join(target, `${file}.partial`), join(target, file));
+      }
+      console.log(`${tag} prebuilt ${files.map((file) => join('prebuilds', platformFolder, file)).join(', ')}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
-    console.log(`${tag} prebuilt ${files.map((file) => join('prebuilds', platformFolder, file)).join(', ')}`);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -19,7 +19,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function installedCopy(name: string, options: { readonly checkout?: boolean } = {}): string {
   const root = join(scratch, name);
   mkdirSync(join(root, 'node_modules'), { recursive: true });
-  for (const entry of ['package.json', 'binding.gyp', 'native', 'scripts']) cpSync(join(packageRoot, entry), join(root, entry), { recursive: true });
+  for (const entry of ['package.json', 'binding.gyp', 'native', 'scripts'])
+    cpSync(join(packageRoot, entry), join(root, entry), { recursive: true });
   symlinkSync(join(packageRoot, 'node_modules', 'node-gyp-build'), join(root, 'node_modules', 'node-gyp-build'), 'dir');
   if (options.checkout === true) writeFileSync(join(root, 'tsconfig.json'), '{}\n');
   return root;
@@ -52,7 +53,11 @@ describe('loadAddon says why the kernels are missing and how to get them', () =>
     mkdirSync(join(root, 'prebuilds', platform), { recursive: true });
     writeFileSync(file, 'not a shared object\n');
     const reason = reasonOf(loadAddon({ root }));
-    expect(reason).toMatch(new RegExp(`^the prebuilt addon ${file.replace(/[.+]/g, '\\$&')} failed to load: .*(invalid ELF header|too short|not a valid|file too short)`));
+    expect(reason).toMatch(
+      new RegExp(
+        `^the prebuilt addon ${file.replace(/[.+]/g, '\\$&')} failed to load: .*(invalid ELF header|too short|not a valid|file too short)`,
+      ),
+    );
     expect(reason).toContain('npm rebuild @normfree/backend-native');
   });
 
@@ -62,7 +67,9 @@ describe('loadAddon says why the kernels are missing and how to get them', () =>
     writeFileSync(join(root, 'build', 'Release', 'normfree_native.node'), 'not a shared object\n');
     mkdirSync(join(root, 'prebuilds', platform), { recursive: true });
     writeFileSync(join(root, 'prebuilds', platform, '@normfree+backend-native.node'), 'not a shared object either\n');
-    expect(reasonOf(loadAddon({ root }))).toMatch(/^the source build of the addon .*build\/Release\/normfree_native\.node failed to load: /);
+    expect(reasonOf(loadAddon({ root }))).toMatch(
+      /^the source build of the addon .*build\/Release\/normfree_native\.node failed to load: /,
+    );
   });
 
   it('says NORMFREE_NATIVE=0 disabled it, before searching', () => {
@@ -77,14 +84,19 @@ describe('loadAddon says why the kernels are missing and how to get them', () =>
   });
 
   it('names a missing explicit path', () => {
-    expect(reasonOf(loadAddon({ path: '/nonexistent/normfree_native.node' }))).toBe('no addon at /nonexistent/normfree_native.node');
+    expect(reasonOf(loadAddon({ path: '/nonexistent/normfree_native.node' }))).toBe(
+      'no addon at /nonexistent/normfree_native.node',
+    );
   });
 });
 
 describe('the install script never fails an install', () => {
   function install(root: string, env: Record<string, string>): { status: number | null; output: string } {
     const result = spawnSync(process.execPath, [join(root, 'scripts', 'install.mjs')], {
-      cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NORMFREE_NATIVE: '', ...env },
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NORMFREE_NATIVE: '', ...env },
     });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   }
@@ -112,12 +124,23 @@ describe('the install script never fails an install', () => {
   });
 
   it('is declared explicitly, so npm and pnpm do not run their implicit `node-gyp rebuild` for binding.gyp', () => {
-    const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; gypfile?: boolean; files: string[] };
+    const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      gypfile?: boolean;
+      files: string[];
+    };
     expect(manifest.scripts['install']).toBe('node scripts/install.mjs');
     expect(manifest.scripts['preinstall']).toBeUndefined();
     expect(manifest.gypfile).toBe(false);
     // What the install needs is published: the scripts it runs, the sources and binding.gyp of the fallback build, the prebuilds.
-    for (const entry of ['scripts/install.mjs', 'scripts/build-native.mjs', 'scripts/node-gyp.mjs', 'native', 'binding.gyp', 'prebuilds']) {
+    for (const entry of [
+      'scripts/install.mjs',
+      'scripts/build-native.mjs',
+      'scripts/node-gyp.mjs',
+      'native',
+      'binding.gyp',
+      'prebuilds',
+    ]) {
       expect(manifest.files).toContain(entry);
     }
   });

@@ -22,12 +22,38 @@ export interface NativeAddon {
   setSimd(level: SimdLevel): SimdLevel;
   /** Threads the kernels use from now on (clamped to [1, 256]); returns the count in use. Throws a RangeError below 1. */
   setThreads(count: number): number;
-  matmul(heap: ArrayBuffer, batch: number, M: number, N: number, K: number, aOffset: number, aBatchStride: number,
-    bOffset: number, bBatchStride: number, cOffset: number, transposeA: boolean, transposeB: boolean): void;
-  softmaxCrossEntropy(heap: ArrayBuffer, rows: number, classes: number, logitsOffset: number, labelsOffset: number,
-    lossOffset: number, probsOffset: number): void;
-  softmaxCrossEntropyGrad(heap: ArrayBuffer, rows: number, classes: number, probsOffset: number, labelsOffset: number,
-    dlossOffset: number, dlogitsOffset: number): void;
+  matmul(
+    heap: ArrayBuffer,
+    batch: number,
+    M: number,
+    N: number,
+    K: number,
+    aOffset: number,
+    aBatchStride: number,
+    bOffset: number,
+    bBatchStride: number,
+    cOffset: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
+  softmaxCrossEntropy(
+    heap: ArrayBuffer,
+    rows: number,
+    classes: number,
+    logitsOffset: number,
+    labelsOffset: number,
+    lossOffset: number,
+    probsOffset: number,
+  ): void;
+  softmaxCrossEntropyGrad(
+    heap: ArrayBuffer,
+    rows: number,
+    classes: number,
+    probsOffset: number,
+    labelsOffset: number,
+    dlossOffset: number,
+    dlogitsOffset: number,
+  ): void;
   unary(heap: ArrayBuffer, op: number, count: number, xOffset: number, yOffset: number): void;
   /** The fused kernels of kernels.h: op code and a Float64Array of sizes, byte offsets and scalars (native/addon.cc lists them per op). */
   fused(heap: ArrayBuffer, op: number, params: Float64Array): void;
@@ -37,8 +63,23 @@ export interface NativeAddon {
   stridedCopy(heap: ArrayBuffer, dims: Int32Array, inOffset: number, outOffset: number, elementBytes: number): void;
   /** op: 0 add, 1 sub, 2 mul, 3 div; dims = [rank, shape…, aStrides…, bStrides…]. */
   binary(heap: ArrayBuffer, op: number, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number): void;
-  reduceSum(heap: ArrayBuffer, outer: number, reduce: number, inner: number, xOffset: number, outOffset: number, max?: boolean): void;
-  equal(heap: ArrayBuffer, dims: Int32Array, aOffset: number, bOffset: number, outOffset: number, isFloat: boolean): void;
+  reduceSum(
+    heap: ArrayBuffer,
+    outer: number,
+    reduce: number,
+    inner: number,
+    xOffset: number,
+    outOffset: number,
+    max?: boolean,
+  ): void;
+  equal(
+    heap: ArrayBuffer,
+    dims: Int32Array,
+    aOffset: number,
+    bOffset: number,
+    outOffset: number,
+    isFloat: boolean,
+  ): void;
 }
 
 /**
@@ -65,8 +106,10 @@ export function nativeBuildHint(root: string = packageRoot): string {
   if (existsSync(join(root, 'tsconfig.json'))) {
     return 'build it with `pnpm --filter @normfree/backend-native build` (needs a C++17 compiler, Python 3 and node-gyp, which ships with npm)';
   }
-  return 'to build it from source run `npm rebuild @normfree/backend-native` in your project (pnpm: `pnpm rebuild @normfree/backend-native`), ' +
-    'which needs a C++17 compiler (g++ ≥ 9 or clang), Python 3 and node-gyp (it ships with npm)';
+  return (
+    'to build it from source run `npm rebuild @normfree/backend-native` in your project (pnpm: `pnpm rebuild @normfree/backend-native`), ' +
+    'which needs a C++17 compiler (g++ ≥ 9 or clang), Python 3 and node-gyp (it ships with npm)'
+  );
 }
 
 /** `linux-x64 glibc`: the platform as node-gyp-build matches prebuilds (musl only on Alpine). */
@@ -89,7 +132,12 @@ function loadFile(path: string, source: AddonSource, root: string): AddonResult 
     return { addon: requireHere(path) as NativeAddon, path, source };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const what = source === 'prebuilt' ? 'the prebuilt addon' : source === 'source build' ? 'the source build of the addon' : 'the addon';
+    const what =
+      source === 'prebuilt'
+        ? 'the prebuilt addon'
+        : source === 'source build'
+          ? 'the source build of the addon'
+          : 'the addon';
     const hint = source === 'given path' ? '' : `; ${nativeBuildHint(root)}`;
     return { addon: null, reason: `${what} ${path} failed to load: ${message.split('\n')[0] ?? message}${hint}` };
   }
@@ -103,7 +151,8 @@ function search(root: string): AddonResult {
     found = (requireHere('node-gyp-build') as { path(dir: string): string }).path(root);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!message.startsWith('No native build was found')) return { addon: null, reason: `node-gyp-build could not search ${root} for the addon: ${message}` };
+    if (!message.startsWith('No native build was found'))
+      return { addon: null, reason: `node-gyp-build could not search ${root} for the addon: ${message}` };
     return {
       addon: null,
       reason: `no prebuilt addon for ${platformName()} in this package (its prebuilds: ${shippedPrebuilds(root)}) and no source build in ${join(root, 'build', 'Release')}; ${nativeBuildHint(root)}`,
@@ -123,7 +172,9 @@ let cached: AddonResult | undefined;
  * @param options.fresh - search and load again instead of returning the cached result.
  * @returns `{ addon, path, source }`, or `{ addon: null, reason }` saying why and how to get the kernels.
  */
-export function loadAddon(options: { readonly path?: string; readonly root?: string; readonly fresh?: boolean } = {}): AddonResult {
+export function loadAddon(
+  options: { readonly path?: string; readonly root?: string; readonly fresh?: boolean } = {},
+): AddonResult {
   const custom = options.path !== undefined || options.root !== undefined;
   if (cached !== undefined && options.fresh !== true && !custom) return cached;
   const root = options.root ?? packageRoot;

@@ -13,14 +13,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const crossCompiler = 'aarch64-linux-gnu-g++';
 const hasCrossCompiler = spawnSync(crossCompiler, ['--version']).status === 0;
-const nodeIncludes = ['/usr/include/node', join(dirname(dirname(process.execPath)), 'include', 'node')].find((dir) => existsSync(join(dir, 'node_api.h')));
+const nodeIncludes = ['/usr/include/node', join(dirname(dirname(process.execPath)), 'include', 'node')].find((dir) =>
+  existsSync(join(dir, 'node_api.h')),
+);
 const skipReason = !hasCrossCompiler
   ? `${crossCompiler} not found: run tools/ensure-cross-gcc.sh (Debian's g++-aarch64-linux-gnu)`
-  : nodeIncludes === undefined ? 'no Node headers (node_api.h) in /usr/include/node or next to the node binary' : undefined;
+  : nodeIncludes === undefined
+    ? 'no Node headers (node_api.h) in /usr/include/node or next to the node binary'
+    : undefined;
 if (skipReason !== undefined) console.warn(`[backend-native] arm64 compile test skipped: ${skipReason}`);
 
-interface BindingTarget { sources: string[]; cflags_cc: string[]; defines: string[] }
-const target = (JSON.parse(readFileSync(join(packageRoot, 'binding.gyp'), 'utf8')) as { targets: BindingTarget[] }).targets[0]!;
+interface BindingTarget {
+  sources: string[];
+  cflags_cc: string[];
+  defines: string[];
+}
+const target = (JSON.parse(readFileSync(join(packageRoot, 'binding.gyp'), 'utf8')) as { targets: BindingTarget[] })
+  .targets[0]!;
 
 function compile(args: readonly string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -36,11 +45,20 @@ describe.skipIf(skipReason !== undefined)('the native sources on arm64 (aarch64,
   const out = mkdtempSync(join(tmpdir(), 'normfree-aarch64-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('compile with binding.gyp\'s flags and link into an aarch64 N-API module', async () => {
-    const flags = [...target.cflags_cc, ...target.defines.map((define) => `-D${define}`), '-fPIC', `-I${nodeIncludes!}`];
+  it("compile with binding.gyp's flags and link into an aarch64 N-API module", async () => {
+    const flags = [
+      ...target.cflags_cc,
+      ...target.defines.map((define) => `-D${define}`),
+      '-fPIC',
+      `-I${nodeIncludes!}`,
+    ];
     const objects = target.sources.map((source) => join(out, `${source.replace(/\W/g, '_')}.o`));
-    const results = await Promise.all(target.sources.map((source, index) => compile([...flags, '-c', source, '-o', objects[index]!])));
-    results.forEach((result, index) => expect(result.output.includes('error:') ? result.output : '', `${target.sources[index]}`).toBe(''));
+    const results = await Promise.all(
+      target.sources.map((source, index) => compile([...flags, '-c', source, '-o', objects[index]!])),
+    );
+    results.forEach((result, index) =>
+      expect(result.output.includes('error:') ? result.output : '', `${target.sources[index]}`).toBe(''),
+    );
     expect(results.map((result) => result.status)).toEqual(target.sources.map(() => 0));
 
     const addon = join(out, 'normfree_native.node');

@@ -32,7 +32,10 @@ function expectClose(actual: tf.Tensor, expected: tf.Tensor, what: string): void
       where = index;
     }
   }
-  if (where >= 0) throw new Error(`${what}: value ${where} is ${a[where]}, expected ${e[where]} (tolerance ${ABSOLUTE} + ${RELATIVE}·|expected|)`);
+  if (where >= 0)
+    throw new Error(
+      `${what}: value ${where} is ${a[where]}, expected ${e[where]} (tolerance ${ABSOLUTE} + ${RELATIVE}·|expected|)`,
+    );
 }
 
 function bitsOf(tensor: tf.Tensor): Uint32Array {
@@ -41,12 +44,18 @@ function bitsOf(tensor: tf.Tensor): Uint32Array {
 }
 
 /** Uniform values in [low, high), seeded. */
-const uniform = (shape: number[], seed: number, low = -4, high = 4): tf.Tensor => tf.randomUniform(shape, low, high, 'float32', seed);
+const uniform = (shape: number[], seed: number, low = -4, high = 4): tf.Tensor =>
+  tf.randomUniform(shape, low, high, 'float32', seed);
 
 /** Scores of a (blocks, T, T) attention: finite, with the scale applied by the kernel. */
 function causalReference(scores: tf.Tensor3D, scale: number): tf.Tensor3D {
   const T = scores.shape[2];
-  const bias = tf.tensor2d(Float32Array.from({ length: T * T }, (_, index) => (index % T > Math.floor(index / T) ? -3.4028234663852886e38 : 0)), [T, T]);
+  const bias = tf.tensor2d(
+    Float32Array.from({ length: T * T }, (_, index) =>
+      index % T > Math.floor(index / T) ? -3.4028234663852886e38 : 0,
+    ),
+    [T, T],
+  );
   return tf.softmax(tf.add(tf.div(scores, scale), bias)) as tf.Tensor3D; // as causal-attention.ts composes it
 }
 
@@ -54,7 +63,16 @@ function causalReference(scores: tf.Tensor3D, scale: number): tf.Tensor3D {
 const adamWAttrs = (() => {
   const [beta1, beta2, epsilon, lr, wd, step] = [0.9, 0.95, 1e-8, 1e-3, 0.1, 3];
   const [bias1, bias2] = [1 - beta1 ** step, 1 - beta2 ** step];
-  return { beta1, beta2, epsilon, stepSize: (lr * Math.sqrt(bias2)) / bias1, decayRate: lr * wd, sqrtBias2: Math.sqrt(bias2), lrOverBias1: lr / bias1, keep: 1 - lr * wd };
+  return {
+    beta1,
+    beta2,
+    epsilon,
+    stepSize: (lr * Math.sqrt(bias2)) / bias1,
+    decayRate: lr * wd,
+    sqrtBias2: Math.sqrt(bias2),
+    lrOverBias1: lr / bias1,
+    keep: 1 - lr * wd,
+  };
 })();
 
 /** Every fused kernel run once on given inputs: [name, outputs]. Sizes above and below the threading thresholds. */
@@ -71,14 +89,33 @@ function runAll(rows: number, cols: number, seed: number): Array<[string, tf.Ten
   const causal = runFusedKernel('causalSoftmax', { scores }, { scale: Math.sqrt(32) }) as tf.Tensor;
   return [
     ['softmaxCrossEntropy', [loss, probs]],
-    ['softmaxCrossEntropyGrad', [runFusedKernel('softmaxCrossEntropyGrad', { probs, labels, dloss: uniform([rows], seed + 6) }) as tf.Tensor]],
+    [
+      'softmaxCrossEntropyGrad',
+      [runFusedKernel('softmaxCrossEntropyGrad', { probs, labels, dloss: uniform([rows], seed + 6) }) as tf.Tensor],
+    ],
     ['geluErf', [runFusedKernel('geluErf', { x }) as tf.Tensor]],
     ['geluErfGrad', [runFusedKernel('geluErfGrad', { x, dy }) as tf.Tensor]],
     ['layerNorm', [y!, normed!, invStd!]],
     ['layerNormGrad', runFusedKernel('layerNormGrad', { dy, normed: normed!, invStd: invStd!, gain }) as tf.Tensor[]],
     ['causalSoftmax', [causal]],
-    ['softmaxGrad', [runFusedKernel('softmaxGrad', { probs: causal, dprobs: uniform(causal.shape, seed + 7) }, { scale: Math.sqrt(32) }) as tf.Tensor]],
-    ['adamW', runFusedKernel('adamW', { param: x, first: dy, second: tf.abs(dy), gradient: y! }, { ...adamWAttrs, torchRule: false, decay: true }) as tf.Tensor[]],
+    [
+      'softmaxGrad',
+      [
+        runFusedKernel(
+          'softmaxGrad',
+          { probs: causal, dprobs: uniform(causal.shape, seed + 7) },
+          { scale: Math.sqrt(32) },
+        ) as tf.Tensor,
+      ],
+    ],
+    [
+      'adamW',
+      runFusedKernel(
+        'adamW',
+        { param: x, first: dy, second: tf.abs(dy), gradient: y! },
+        { ...adamWAttrs, torchRule: false, decay: true },
+      ) as tf.Tensor[],
+    ],
   ];
 }
 
@@ -99,16 +136,21 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
   });
 
   it('registers every fused kernel on wasm, and removes them again', () => {
-    for (const kernel of Object.keys(fusedKernelNames) as FusedKernel[]) expect(hasFusedKernel(kernel), kernel).toBe(true);
+    for (const kernel of Object.keys(fusedKernelNames) as FusedKernel[])
+      expect(hasFusedKernel(kernel), kernel).toBe(true);
     unregisterNativeKernels();
-    for (const kernel of Object.keys(fusedKernelNames) as FusedKernel[]) expect(hasFusedKernel(kernel), kernel).toBe(false);
+    for (const kernel of Object.keys(fusedKernelNames) as FusedKernel[])
+      expect(hasFusedKernel(kernel), kernel).toBe(false);
     registerNativeKernels({ backend: 'wasm', threads: 1, log: null, kernels: ['BatchMatMul'] });
     expect(hasFusedKernel('geluErf')).toBe(false); // only what was asked for
     registerNativeKernels({ backend: 'wasm', threads: 1, log: null });
     expect(hasFusedKernel('geluErf')).toBe(true);
   });
 
-  it.each([[7, 13], [1031, 517]])('agrees with the composed TF.js kernels on (%i, %i), within 1e-6 + 1e-5·|value|', (rows, cols) => {
+  it.each([
+    [7, 13],
+    [1031, 517],
+  ])('agrees with the composed TF.js kernels on (%i, %i), within 1e-6 + 1e-5·|value|', (rows, cols) => {
     tf.tidy(() => {
       const x = uniform([rows, cols], 1) as tf.Tensor2D;
       const dy = uniform([rows, cols], 2) as tf.Tensor2D;
@@ -122,15 +164,22 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       expectClose(probs, tf.softmax(x), 'softmaxCrossEntropy probs');
       expectClose(loss, tf.sub(tf.logSumExp(x, -1), tf.sum(tf.mul(x, oneHot), -1)), 'softmaxCrossEntropy loss');
       const dloss = uniform([rows], 6);
-      expectClose(runFusedKernel('softmaxCrossEntropyGrad', { probs, labels, dloss }) as tf.Tensor,
-        tf.mul(tf.sub(probs, oneHot), tf.reshape(dloss, [rows, 1])), 'softmaxCrossEntropyGrad');
+      expectClose(
+        runFusedKernel('softmaxCrossEntropyGrad', { probs, labels, dloss }) as tf.Tensor,
+        tf.mul(tf.sub(probs, oneHot), tf.reshape(dloss, [rows, 1])),
+        'softmaxCrossEntropyGrad',
+      );
 
       // exact GELU as activations' geluErf composes it
       const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
       const pdf = tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(x))));
       // the same float operations in the same order: bit for bit
-      expect(Array.from(bitsOf(runFusedKernel('geluErf', { x }) as tf.Tensor)), 'geluErf').toEqual(Array.from(bitsOf(tf.mul(x, cdf))));
-      expect(Array.from(bitsOf(runFusedKernel('geluErfGrad', { x, dy }) as tf.Tensor)), 'geluErfGrad').toEqual(Array.from(bitsOf(tf.mul(dy, tf.add(cdf, tf.mul(x, pdf))))));
+      expect(Array.from(bitsOf(runFusedKernel('geluErf', { x }) as tf.Tensor)), 'geluErf').toEqual(
+        Array.from(bitsOf(tf.mul(x, cdf))),
+      );
+      expect(Array.from(bitsOf(runFusedKernel('geluErfGrad', { x, dy }) as tf.Tensor)), 'geluErfGrad').toEqual(
+        Array.from(bitsOf(tf.mul(dy, tf.add(cdf, tf.mul(x, pdf))))),
+      );
 
       // LayerNorm as transformer's layerNorm composes it (biased variance)
       const [y, normed, invStd] = runFusedKernel('layerNorm', { x, gain, bias }, { epsilon: 1e-5 }) as tf.Tensor[];
@@ -140,9 +189,20 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       expectClose(invStd!, inverse, 'layerNorm invStd');
       expectClose(normed!, expectedNormed, 'layerNorm normed');
       expectClose(y!, tf.add(tf.mul(expectedNormed, gain), bias), 'layerNorm y');
-      const [dx, dgain, dbias] = runFusedKernel('layerNormGrad', { dy, normed: normed!, invStd: invStd!, gain }) as tf.Tensor[];
+      const [dx, dgain, dbias] = runFusedKernel('layerNormGrad', {
+        dy,
+        normed: normed!,
+        invStd: invStd!,
+        gain,
+      }) as tf.Tensor[];
       const scaled = tf.mul(dy, gain);
-      const expectedDx = tf.mul(inverse, tf.sub(tf.sub(scaled, tf.mean(scaled, -1, true)), tf.mul(expectedNormed, tf.mean(tf.mul(scaled, expectedNormed), -1, true))));
+      const expectedDx = tf.mul(
+        inverse,
+        tf.sub(
+          tf.sub(scaled, tf.mean(scaled, -1, true)),
+          tf.mul(expectedNormed, tf.mean(tf.mul(scaled, expectedNormed), -1, true)),
+        ),
+      );
       expectClose(dx!, expectedDx, 'layerNormGrad dx');
       expectClose(dgain!, tf.sum(tf.mul(dy, expectedNormed), 0), 'layerNormGrad dgain');
       expectClose(dbias!, tf.sum(dy, 0), 'layerNormGrad dbias');
@@ -156,8 +216,11 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       expectClose(causal, expectedCausal, 'causalSoftmax');
       expect(tf.sum(tf.mul(causal, tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)))).dataSync()[0]).toBe(0); // exactly 0 above the diagonal
       const dprobs = uniform([3, T, T], 8);
-      expectClose(runFusedKernel('softmaxGrad', { probs: causal, dprobs }, { scale }) as tf.Tensor,
-        tf.div(tf.mul(causal, tf.sub(dprobs, tf.sum(tf.mul(dprobs, causal), -1, true))), scale), 'softmaxGrad');
+      expectClose(
+        runFusedKernel('softmaxGrad', { probs: causal, dprobs }, { scale }) as tf.Tensor,
+        tf.div(tf.mul(causal, tf.sub(dprobs, tf.sum(tf.mul(dprobs, causal), -1, true))), scale),
+        'softmaxGrad',
+      );
 
       // AdamW, both rules, with and without decay: the composed update of trainer's adamw.ts, bit for bit
       const [m0, v0, g] = [uniform([rows, cols], 9), tf.abs(uniform([rows, cols], 10)), uniform([rows, cols], 12)];
@@ -167,12 +230,17 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       const hf = tf.sub(x, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepSize));
       const torchStep = tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBias2), epsilon)), lrOverBias1);
       const expected = {
-        'hf, decay': tf.sub(hf, tf.mul(hf, decayRate)), 'hf': hf,
-        'torch, decay': tf.sub(tf.mul(x, keep), torchStep), 'torch': tf.sub(x, torchStep),
+        'hf, decay': tf.sub(hf, tf.mul(hf, decayRate)),
+        hf: hf,
+        'torch, decay': tf.sub(tf.mul(x, keep), torchStep),
+        torch: tf.sub(x, torchStep),
       };
       for (const [label, param] of Object.entries(expected)) {
-        const [p, first, second] = runFusedKernel('adamW', { param: x, first: m0, second: v0, gradient: g },
-          { ...adamWAttrs, torchRule: label.startsWith('torch'), decay: label.endsWith('decay') }) as tf.Tensor[];
+        const [p, first, second] = runFusedKernel(
+          'adamW',
+          { param: x, first: m0, second: v0, gradient: g },
+          { ...adamWAttrs, torchRule: label.startsWith('torch'), decay: label.endsWith('decay') },
+        ) as tf.Tensor[];
         expect(Array.from(bitsOf(first!)), `adamW first moment (${label})`).toEqual(Array.from(bitsOf(m)));
         expect(Array.from(bitsOf(second!)), `adamW second moment (${label})`).toEqual(Array.from(bitsOf(v)));
         expect(Array.from(bitsOf(p!)), `adamW parameter (${label})`).toEqual(Array.from(bitsOf(param)));
@@ -180,8 +248,11 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
     });
   });
 
-  it('gives one thread\'s bits with 2 and 3 threads, below and above the parallel thresholds', () => {
-    for (const [rows, cols] of [[5, 11], [301, 517]] as const) {
+  it("gives one thread's bits with 2 and 3 threads, below and above the parallel thresholds", () => {
+    for (const [rows, cols] of [
+      [5, 11],
+      [301, 517],
+    ] as const) {
       let regions = 0;
       const runs = [1, 2, 3].map((threads) => {
         registerNativeKernels({ backend: 'wasm', threads, log: null });
@@ -195,11 +266,13 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
       if (rows * cols > 100_000) expect(regions).toBeGreaterThan(0); // the large case did share work out
       const [one, ...others] = runs;
       for (const other of others) {
-        other.forEach(([name, outputs], index) => outputs.forEach((bits, output) => {
-          const expected = one![index]![1][output]!;
-          const differing = bits.findIndex((value, at) => value !== expected[at]);
-          expect(differing, `${name} output ${output} on (${rows}, ${cols})`).toBe(-1);
-        }));
+        other.forEach(([name, outputs], index) =>
+          outputs.forEach((bits, output) => {
+            const expected = one![index]![1][output]!;
+            const differing = bits.findIndex((value, at) => value !== expected[at]);
+            expect(differing, `${name} output ${output} on (${rows}, ${cols})`).toBe(-1);
+          }),
+        );
       }
     }
     registerNativeKernels({ backend: 'wasm', threads: 1, log: null });
@@ -208,11 +281,21 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
   it('refuses bad inputs with the kernel and the input named', () => {
     tf.tidy(() => {
       const x = tf.ones([4, 3]);
-      expect(() => runFusedKernel('softmaxCrossEntropy', { logits: x, labels: tf.zeros([4]) })).toThrow(/NormfreeSoftmaxCrossEntropy: input 'labels' must be int32, got float32/);
-      expect(() => runFusedKernel('softmaxCrossEntropy', { logits: x, labels: tf.zeros([5], 'int32') })).toThrow(/4 rows of logits but 5 labels/);
-      expect(() => runFusedKernel('geluErfGrad', { x, dy: tf.ones([3, 4]) })).toThrow(/NormfreeGeluErfGrad: 'x' and 'dy' must have the same shape, got \[4, 3\] and \[3, 4\]/);
-      expect(() => runFusedKernel('layerNorm', { x, gain: tf.ones([3]), bias: tf.ones([3]) })).toThrow(/NormfreeLayerNorm: attribute 'epsilon' must be a finite number, got undefined/);
-      expect(() => runFusedKernel('causalSoftmax', { scores: tf.ones([2, 3, 4]) }, { scale: 1 })).toThrow(/NormfreeCausalSoftmax: scores must end in two equal axes/);
+      expect(() => runFusedKernel('softmaxCrossEntropy', { logits: x, labels: tf.zeros([4]) })).toThrow(
+        /NormfreeSoftmaxCrossEntropy: input 'labels' must be int32, got float32/,
+      );
+      expect(() => runFusedKernel('softmaxCrossEntropy', { logits: x, labels: tf.zeros([5], 'int32') })).toThrow(
+        /4 rows of logits but 5 labels/,
+      );
+      expect(() => runFusedKernel('geluErfGrad', { x, dy: tf.ones([3, 4]) })).toThrow(
+        /NormfreeGeluErfGrad: 'x' and 'dy' must have the same shape, got \[4, 3\] and \[3, 4\]/,
+      );
+      expect(() => runFusedKernel('layerNorm', { x, gain: tf.ones([3]), bias: tf.ones([3]) })).toThrow(
+        /NormfreeLayerNorm: attribute 'epsilon' must be a finite number, got undefined/,
+      );
+      expect(() => runFusedKernel('causalSoftmax', { scores: tf.ones([2, 3, 4]) }, { scale: 1 })).toThrow(
+        /NormfreeCausalSoftmax: scores must end in two equal axes/,
+      );
     });
   });
 
@@ -237,6 +320,7 @@ describe.skipIf(addon === null)('fused kernels on wasm', () => {
     kept.dispose();
     variable.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    if (bytesBefore !== undefined) expect((tf.memory() as { numBytesInWASM?: number }).numBytesInWASM).toBe(bytesBefore);
+    if (bytesBefore !== undefined)
+      expect((tf.memory() as { numBytesInWASM?: number }).numBytesInWASM).toBe(bytesBefore);
   });
 });

@@ -37,7 +37,12 @@ function makeHeap(): ArrayBuffer {
 }
 
 /** Run `kernel` on a fresh copy of the heap with `threads` threads; return the output region's bits. */
-function outputBits(native: NativeAddon, heap: ArrayBuffer, threads: number, kernel: (heap: ArrayBuffer) => void): Uint32Array {
+function outputBits(
+  native: NativeAddon,
+  heap: ArrayBuffer,
+  threads: number,
+  kernel: (heap: ArrayBuffer) => void,
+): Uint32Array {
   const copy = heap.slice(0);
   new Uint8Array(copy, output).fill(0xcd); // unwritten output shows up as a difference
   native.setThreads(threads);
@@ -54,7 +59,8 @@ function expectSameBits(actual: Uint32Array, expected: Uint32Array, what: string
       if (first < 0) first = index;
     }
   }
-  if (differences > 0) throw new Error(`${what}: ${differences} values differ from one thread's, the first at float ${first}`);
+  if (differences > 0)
+    throw new Error(`${what}: ${differences} values differ from one thread's, the first at float ${first}`);
 }
 
 describe.skipIf(addon === null)('the native kernels on several threads', () => {
@@ -82,31 +88,59 @@ describe.skipIf(addon === null)('the native kernels on several threads', () => {
   const cases: { name: string; run: (heap: ArrayBuffer) => void; parallel?: boolean }[] = [];
   const matmuls: [number, number, number, number, boolean][] = [
     // [batch, M, N, K, goes parallel]
-    [1, 1, 1, 1, false], [1, 7, 13, 5, false], [1, 97, 61, 33, false], // below the 2·10⁶ multiply-add threshold
-    [1, 301, 129, 257, true], [1, 1031, 67, 129, true], // rows shared out (odd M, partial tiles)
-    [1, 13, 700, 301, true], [1, 128, 128, 1500, true], // columns shared out (few row strips; a long K: several packed panels)
-    [5, 97, 131, 65, true], [3, 257, 129, 129, true], // batches: small products shared out whole; 3 large ones each split
-    [8, 40, 50, 30, false], [64, 33, 33, 17, false], // batches whose total is below the threshold
+    [1, 1, 1, 1, false],
+    [1, 7, 13, 5, false],
+    [1, 97, 61, 33, false], // below the 2·10⁶ multiply-add threshold
+    [1, 301, 129, 257, true],
+    [1, 1031, 67, 129, true], // rows shared out (odd M, partial tiles)
+    [1, 13, 700, 301, true],
+    [1, 128, 128, 1500, true], // columns shared out (few row strips; a long K: several packed panels)
+    [5, 97, 131, 65, true],
+    [3, 257, 129, 129, true], // batches: small products shared out whole; 3 large ones each split
+    [8, 40, 50, 30, false],
+    [64, 33, 33, 17, false], // batches whose total is below the threshold
   ];
   for (const [batch, M, N, K, parallel] of matmuls) {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {
         cases.push({
           name: `matmul ${batch}×[${M}×${K}]·[${K}×${N}]${transposeA ? ' Aᵀ' : ''}${transposeB ? ' Bᵀ' : ''}`,
-          run: (target) => native.matmul(target, batch, M, N, K, input, M * K, secondInput, K * N, output, transposeA, transposeB),
+          run: (target) =>
+            native.matmul(target, batch, M, N, K, input, M * K, secondInput, K * N, output, transposeA, transposeB),
           parallel,
         });
       }
     }
   }
-  cases.push({ name: 'matmul with B broadcast over a batch of 6', run: (target) => native.matmul(target, 6, 211, 97, 131, input, 211 * 131, secondInput, 0, output, false, true), parallel: true });
+  cases.push({
+    name: 'matmul with B broadcast over a batch of 6',
+    run: (target) => native.matmul(target, 6, 211, 97, 131, input, 211 * 131, secondInput, 0, output, false, true),
+    parallel: true,
+  });
   for (const count of [1, 61, 16_385, 100_003, 1_000_001]) {
-    for (const [op, name] of [[0, 'exp'], [1, 'tanh'], [2, 'erf']] as const) {
-      cases.push({ name: `${name} of ${count} values`, run: (target) => native.unary(target, op, count, input, output), parallel: count > 32_768 });
+    for (const [op, name] of [
+      [0, 'exp'],
+      [1, 'tanh'],
+      [2, 'erf'],
+    ] as const) {
+      cases.push({
+        name: `${name} of ${count} values`,
+        run: (target) => native.unary(target, op, count, input, output),
+        parallel: count > 32_768,
+      });
     }
   }
-  for (const [rows, cols, parallel] of [[3, 4096, false], [37, 1001, true], [1000, 67, true], [4096, 3, false]] as const) {
-    cases.push({ name: `softmax of ${rows}×${cols}`, run: (target) => native.softmaxRows(target, rows, cols, input, output), parallel });
+  for (const [rows, cols, parallel] of [
+    [3, 4096, false],
+    [37, 1001, true],
+    [1000, 67, true],
+    [4096, 3, false],
+  ] as const) {
+    cases.push({
+      name: `softmax of ${rows}×${cols}`,
+      run: (target) => native.softmaxRows(target, rows, cols, input, output),
+      parallel,
+    });
   }
   cases.push({
     name: 'softmax cross-entropy forward and backward, 257×1000 with ignored labels',
@@ -114,11 +148,21 @@ describe.skipIf(addon === null)('the native kernels on several threads', () => {
       const rows = 257;
       const classes = 1000;
       const labels = new Int32Array(target, secondInput, rows);
-      labels.forEach((_, row) => { labels[row] = row % 11 === 0 ? -1 : (row * 37) % classes; });
+      labels.forEach((_, row) => {
+        labels[row] = row % 11 === 0 ? -1 : (row * 37) % classes;
+      });
       const loss = output;
       const probs = output + 4096;
       native.softmaxCrossEntropy(target, rows, classes, input, secondInput, loss, probs);
-      native.softmaxCrossEntropyGrad(target, rows, classes, probs, secondInput, input + 6 * 1024 * 1024, probs + rows * classes * 4);
+      native.softmaxCrossEntropyGrad(
+        target,
+        rows,
+        classes,
+        probs,
+        secondInput,
+        input + 6 * 1024 * 1024,
+        probs + rows * classes * 4,
+      );
     },
     parallel: true,
   });
@@ -130,28 +174,81 @@ describe.skipIf(addon === null)('the native kernels on several threads', () => {
   ];
   for (const { shape, a, b, parallel } of broadcasts) {
     const dims = new Int32Array([shape.length, ...shape, ...a, ...b]);
-    for (const [op, name] of [[0, 'add'], [1, 'sub'], [2, 'mul'], [3, 'div']] as const) {
-      cases.push({ name: `${name} over (${shape.join(', ')})`, run: (target) => native.binary(target, op, dims, input, secondInput, output), parallel });
+    for (const [op, name] of [
+      [0, 'add'],
+      [1, 'sub'],
+      [2, 'mul'],
+      [3, 'div'],
+    ] as const) {
+      cases.push({
+        name: `${name} over (${shape.join(', ')})`,
+        run: (target) => native.binary(target, op, dims, input, secondInput, output),
+        parallel,
+      });
     }
-    cases.push({ name: `equal over (${shape.join(', ')})`, run: (target) => native.equal(target, dims, input, input, output, true), parallel });
+    cases.push({
+      name: `equal over (${shape.join(', ')})`,
+      run: (target) => native.equal(target, dims, input, input, output, true),
+      parallel,
+    });
   }
   const copies: { name: string; shape: number[]; strides: number[]; bytes: number; parallel: boolean }[] = [
-    { name: 'transpose of the last two axes (tiled), (9, 301, 67)', shape: [9, 67, 301], strides: [301 * 67, 1, 67], bytes: 4, parallel: true },
-    { name: 'transpose (2, 0, 1) of (33, 40, 57)', shape: [57, 33, 40], strides: [1, 40 * 57, 57], bytes: 4, parallel: true },
+    {
+      name: 'transpose of the last two axes (tiled), (9, 301, 67)',
+      shape: [9, 67, 301],
+      strides: [301 * 67, 1, 67],
+      bytes: 4,
+      parallel: true,
+    },
+    {
+      name: 'transpose (2, 0, 1) of (33, 40, 57)',
+      shape: [57, 33, 40],
+      strides: [1, 40 * 57, 57],
+      bytes: 4,
+      parallel: true,
+    },
     { name: 'slice of (1000, 300) to (997, 251)', shape: [997, 251], strides: [300, 1], bytes: 4, parallel: true },
     { name: 'bool transpose of (513, 129)', shape: [129, 513], strides: [1, 129], bytes: 1, parallel: true },
-    { name: 'one 2-D transpose (tiled, split in bands of rows), (301, 517)', shape: [517, 301], strides: [1, 517], bytes: 4, parallel: true },
-    { name: 'transpose (0, 2, 1) of (40, 250, 9): blocks of 9 rows', shape: [40, 9, 250], strides: [2250, 1, 9], bytes: 4, parallel: true },
+    {
+      name: 'one 2-D transpose (tiled, split in bands of rows), (301, 517)',
+      shape: [517, 301],
+      strides: [1, 517],
+      bytes: 4,
+      parallel: true,
+    },
+    {
+      name: 'transpose (0, 2, 1) of (40, 250, 9): blocks of 9 rows',
+      shape: [40, 9, 250],
+      strides: [2250, 1, 9],
+      bytes: 4,
+      parallel: true,
+    },
     { name: 'small transpose (5, 7)', shape: [7, 5], strides: [1, 7], bytes: 4, parallel: false },
   ];
   for (const { name, shape, strides, bytes, parallel } of copies) {
     const dims = new Int32Array([shape.length, ...shape, ...strides]);
-    cases.push({ name: `strided copy: ${name}`, run: (target) => native.stridedCopy(target, dims, input + 12, output, bytes), parallel });
+    cases.push({
+      name: `strided copy: ${name}`,
+      run: (target) => native.stridedCopy(target, dims, input + 12, output, bytes),
+      parallel,
+    });
   }
   // A reduction to one value (outer = inner = 1) stays on one thread: splitting it would reorder the sum.
-  for (const [outer, reduce, inner, parallel] of [[1, 4097, 301, true], [1, 4096, 128, false], [3001, 257, 1, true], [7, 33, 1001, true], [5, 70, 333, true], [1, 100_003, 1, false], [2, 9, 3, false]] as const) {
+  for (const [outer, reduce, inner, parallel] of [
+    [1, 4097, 301, true],
+    [1, 4096, 128, false],
+    [3001, 257, 1, true],
+    [7, 33, 1001, true],
+    [5, 70, 333, true],
+    [1, 100_003, 1, false],
+    [2, 9, 3, false],
+  ] as const) {
     for (const max of [false, true]) {
-      cases.push({ name: `${max ? 'max' : 'sum'} over [${outer}, ${reduce}, ${inner}]`, run: (target) => native.reduceSum(target, outer, reduce, inner, input, output, max), parallel });
+      cases.push({
+        name: `${max ? 'max' : 'sum'} over [${outer}, ${reduce}, ${inner}]`,
+        run: (target) => native.reduceSum(target, outer, reduce, inner, input, output, max),
+        parallel,
+      });
     }
   }
 
@@ -190,8 +287,16 @@ describe.skipIf(addon === null)('training on the wasm backend with native kernel
     expect(status.threads).toBe(threads);
     const [B, T, C, V, nh] = [16, 64, 96, 509, 4];
     const hs = C / nh;
-    const init = (shape: number[], seed: number): tf.Variable => tf.variable(tf.randomNormal(shape, 0, 0.05, 'float32', seed));
-    const weights = { embedding: init([V, C], 1), qkv: init([C, 3 * C], 2), projection: init([C, C], 3), up: init([C, 4 * C], 4), down: init([4 * C, C], 5), bias: init([4 * C], 6) };
+    const init = (shape: number[], seed: number): tf.Variable =>
+      tf.variable(tf.randomNormal(shape, 0, 0.05, 'float32', seed));
+    const weights = {
+      embedding: init([V, C], 1),
+      qkv: init([C, 3 * C], 2),
+      projection: init([C, C], 3),
+      up: init([C, 4 * C], 4),
+      down: init([4 * C, C], 5),
+      bias: init([4 * C], 6),
+    };
     const ids = tf.randomUniform([B, T], 0, V, 'int32', 7);
     const targets = tf.oneHot(tf.reshape(tf.randomUniform([B, T], 0, V, 'int32', 8), [B * T]), V);
     const mask = tf.linalg.bandPart(tf.ones([T, T]), -1, 0);
@@ -206,7 +311,10 @@ describe.skipIf(addon === null)('training on the wasm backend with native kernel
       const attended = tf.reshape(tf.transpose(tf.matMul(probs, v as tf.Tensor), [0, 2, 1, 3]), [B * T, C]); // (B·T, C)
       const h = tf.add(x, tf.matMul(attended, weights.projection));
       const u = tf.add(tf.matMul(h, weights.up), weights.bias); // (B·T, 4C)
-      const gelu = tf.mul(tf.mul(u, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(u, tf.mul(tf.pow(u, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
+      const gelu = tf.mul(
+        tf.mul(u, 0.5),
+        tf.add(1, tf.tanh(tf.mul(tf.add(u, tf.mul(tf.pow(u, 3), 0.044715)), Math.sqrt(2 / Math.PI)))),
+      );
       const exact = tf.mul(tf.mul(u, 0.5), tf.add(1, tf.erf(tf.div(u, Math.SQRT2))));
       const out = tf.add(h, tf.matMul(tf.add(gelu, tf.mul(exact, 0.1)), weights.down)); // (B·T, C)
       const logits = tf.matMul(out, weights.embedding, false, true); // (B·T, V)
@@ -218,7 +326,9 @@ describe.skipIf(addon === null)('training on the wasm backend with native kernel
       losses.push((await value.data())[0] ?? NaN);
       value.dispose();
     }
-    const final = await Promise.all(Object.values(weights).map(async (variable) => (await variable.data()) as Float32Array));
+    const final = await Promise.all(
+      Object.values(weights).map(async (variable) => (await variable.data()) as Float32Array),
+    );
     tf.dispose([ids, targets, mask, ...Object.values(weights)]);
     optimizer.dispose();
     return { losses, weights: final };
@@ -233,7 +343,11 @@ describe.skipIf(addon === null)('training on the wasm backend with native kernel
     expect(one.losses[2]).toBeLessThan(one.losses[0] ?? 0); // it trains
     one.weights.forEach((values, index) => {
       const other = two.weights[index] ?? new Float32Array();
-      expectSameBits(new Uint32Array(other.buffer, other.byteOffset, other.length), new Uint32Array(values.buffer, values.byteOffset, values.length), `weight ${index}`);
+      expectSameBits(
+        new Uint32Array(other.buffer, other.byteOffset, other.length),
+        new Uint32Array(values.buffer, values.byteOffset, values.length),
+        `weight ${index}`,
+      );
     });
     tf.disposeVariables();
   });

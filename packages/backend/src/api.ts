@@ -13,10 +13,15 @@ export const backendNames: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'we
  */
 export type WasmPaths = string | Readonly<Partial<Record<WasmFileName, string>>>;
 
-export type WasmFileName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+export type WasmFileName =
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /** The three binaries the wasm backend may fetch; an app serving them serves all three. */
-export const wasmFileNames: readonly WasmFileName[] = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+export const wasmFileNames: readonly WasmFileName[] = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
 
 export interface SelectBackendOptions {
   /** The backend to try first; the others follow in the platform's default order. */
@@ -79,4 +84,6 @@ export interface SelectedBackend {
 }
 
 /** One platform's way of bringing up one backend; returns its info line or throws the reason. */
-export type BackendInitialiser = (options: SelectBackendOptions) => Promise<{ info: string; adapter?: AdapterDescription }>;
+export type BackendInitialiser = (
+  options: SelectBackendOptions,
+) => Promise<{ info: string; adapter?: AdapterDescription }>;

@@ -13,7 +13,9 @@ function notInstalled(...names: string[]): Plugin {
   return {
     name: 'not-installed',
     setup(context) {
-      context.onResolve({ filter }, (args) => ({ errors: [{ text: `Could not resolve "${args.path}" (not installed)` }] }));
+      context.onResolve({ filter }, (args) => ({
+        errors: [{ text: `Could not resolve "${args.path}" (not installed)` }],
+      }));
     },
   };
 }
@@ -45,11 +47,15 @@ describe('bundling @normfree/backend for the browser', () => {
     const result = await bundle(app, [notInstalled(...otherBackends)]);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes('tfjs-backend-webgl'))).toBe(true);
-    for (const name of otherBackends) expect(inputs.filter((path) => path.includes(`${name.split('/')[1]}/`))).toEqual([]);
+    for (const name of otherBackends)
+      expect(inputs.filter((path) => path.includes(`${name.split('/')[1]}/`))).toEqual([]);
   }, 120_000);
 
   it('should need every browser backend installed to bundle the root browser entry', async () => {
-    const app = "import { selectBackend } from './select-backend.browser.js';\nexport const start = () => selectBackend({ prefer: 'webgl' });";
-    await expect(bundle(app, [notInstalled('@tensorflow/tfjs-backend-wasm')])).rejects.toThrow(/Could not resolve "@tensorflow\/tfjs-backend-wasm"/);
+    const app =
+      "import { selectBackend } from './select-backend.browser.js';\nexport const start = () => selectBackend({ prefer: 'webgl' });";
+    await expect(bundle(app, [notInstalled('@tensorflow/tfjs-backend-wasm')])).rejects.toThrow(
+      /Could not resolve "@tensorflow\/tfjs-backend-wasm"/,
+    );
   }, 120_000);
 });

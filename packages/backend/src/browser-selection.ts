@@ -14,7 +14,14 @@
  * 3. toolchain.md §11.6: Chromium's WebGPU without a GPU is SwiftShader (36 tokens/s on the benchmark).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterDescription, BackendInitialiser, BackendLoaders, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
+import type {
+  AdapterDescription,
+  BackendInitialiser,
+  BackendLoaders,
+  BackendName,
+  SelectBackendOptions,
+  SelectedBackend,
+} from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
 import { backendPackages, importPackage } from './optional-package.js';
 import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
@@ -38,15 +45,26 @@ const softwareRenderer = /swiftshader|llvmpipe|lavapipe|software|microsoft basic
 function webglAdapter(): AdapterDescription {
   const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext } };
   const gl = backend.gpgpu?.gl;
-  if (gl === undefined) return { vendor: '', architecture: '', device: '', description: 'unknown WebGL renderer', software: false };
+  if (gl === undefined)
+    return { vendor: '', architecture: '', device: '', description: 'unknown WebGL renderer', software: false };
   const debug = gl.getExtension('WEBGL_debug_renderer_info');
   const vendor = String(gl.getParameter(debug === null ? gl.VENDOR : debug.UNMASKED_VENDOR_WEBGL));
   const renderer = String(gl.getParameter(debug === null ? gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL));
-  return { vendor, architecture: '', device: renderer, description: renderer, software: softwareRenderer.test(renderer) };
+  return {
+    vendor,
+    architecture: '',
+    device: renderer,
+    description: renderer,
+    software: softwareRenderer.test(renderer),
+  };
 }
 
 /** Import backend `name`'s package with the app's loader, else the entry's default one. */
-async function loadBackend(name: BackendName, options: SelectBackendOptions, defaults: BackendLoaders): Promise<unknown> {
+async function loadBackend(
+  name: BackendName,
+  options: SelectBackendOptions,
+  defaults: BackendLoaders,
+): Promise<unknown> {
   const packageName = backendPackages[name];
   const load = options.loaders?.[name] ?? defaults[name];
   if (load === undefined) {
@@ -67,14 +85,19 @@ const initialisers: Record<'webgl' | 'webgpu' | 'wasm' | 'cpu', BrowserInitialis
     const adapter = webglAdapter();
     const version = tf.env().getNumber('WEBGL_VERSION');
     const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED');
-    return { info: `WebGL ${version}${float32 ? ', float32 textures' : ', NO float32 render targets (results lose precision)'}: ${adapterLine(adapter)}`, adapter };
+    return {
+      info: `WebGL ${version}${float32 ? ', float32 textures' : ', NO float32 render targets (results lose precision)'}: ${adapterLine(adapter)}`,
+      adapter,
+    };
   },
 
   async webgpu(options, defaults) {
     const gpu = (navigator as { gpu?: { requestAdapter(options?: object): Promise<AdapterLike | null> } }).gpu;
-    if (gpu === undefined) throw new Error('navigator.gpu is missing: this browser has no WebGPU (or the page is not a secure context)');
+    if (gpu === undefined)
+      throw new Error('navigator.gpu is missing: this browser has no WebGPU (or the page is not a secure context)');
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter === null) throw new Error('navigator.gpu.requestAdapter() returned null (WebGPU is disabled or no adapter is available)');
+    if (adapter === null)
+      throw new Error('navigator.gpu.requestAdapter() returned null (WebGPU is disabled or no adapter is available)');
     const description = describeAdapter(adapter);
     const softwareReason = softwareAdapterReason(description);
     if (softwareReason !== undefined && options.allowSoftwareAdapter !== true) throw new Error(softwareReason);
@@ -86,9 +109,14 @@ const initialisers: Record<'webgl' | 'webgpu' | 'wasm' | 'cpu', BrowserInitialis
 
   async wasm(options, defaults) {
     const wasm = (await loadBackend('wasm', options, defaults)) as { setWasmPaths?: (paths: unknown) => void };
-    if (typeof wasm.setWasmPaths !== 'function') throw new Error("the wasm loader's module has no setWasmPaths: it must be import('@tensorflow/tfjs-backend-wasm')");
+    if (typeof wasm.setWasmPaths !== 'function')
+      throw new Error(
+        "the wasm loader's module has no setWasmPaths: it must be import('@tensorflow/tfjs-backend-wasm')",
+      );
     if (options.wasmPaths === undefined) {
-      throw new Error('the wasm backend needs wasmPaths in the browser (the URL folder where the app serves tfjs-backend-wasm*.wasm)');
+      throw new Error(
+        'the wasm backend needs wasmPaths in the browser (the URL folder where the app serves tfjs-backend-wasm*.wasm)',
+      );
     }
     // setWasmPaths takes a prefix or a file map; our WasmPaths type is the readonly form of the same.
     wasm.setWasmPaths(options.wasmPaths);
@@ -99,7 +127,9 @@ const initialisers: Record<'webgl' | 'webgpu' | 'wasm' | 'cpu', BrowserInitialis
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await setBackendOrThrow('wasm');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    return { info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (threaded build disabled, toolchain.md §11.4)` };
+    return {
+      info: `wasm${simd === true ? ' SIMD' : ' (no SIMD)'}, 1 thread (threaded build disabled, toolchain.md §11.4)`,
+    };
   },
 
   async cpu(options, defaults) {
@@ -114,13 +144,21 @@ const initialisers: Record<'webgl' | 'webgpu' | 'wasm' | 'cpu', BrowserInitialis
  * each backend's package with `options.loaders`, else `defaults`. Without `prefer`, only the backends
  * of {@link browserBackendOrder} that have a loader are tried (webgpu when it alone has one).
  */
-export async function selectBrowserBackend(defaults: BackendLoaders, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+export async function selectBrowserBackend(
+  defaults: BackendLoaders,
+  options: SelectBackendOptions = {},
+): Promise<SelectedBackend> {
   await registerGradients();
   const loadable = (name: BackendName) => options.loaders?.[name] !== undefined || defaults[name] !== undefined;
   // Without a loader for any default backend (an app that only passed webgpu's), webgpu is the default.
   const withLoaders = browserBackendOrder.filter(loadable);
   const order = withLoaders.length > 0 ? withLoaders : loadable('webgpu') ? ['webgpu' as const] : browserBackendOrder;
-  const bound = Object.fromEntries(Object.entries(initialisers).map(([name, initialise]) => [name, (chosen: SelectBackendOptions) => initialise(chosen, defaults)]));
+  const bound = Object.fromEntries(
+    Object.entries(initialisers).map(([name, initialise]) => [
+      name,
+      (chosen: SelectBackendOptions) => initialise(chosen, defaults),
+    ]),
+  );
   const platform: Platform = { name: 'the browser', defaults: order, initialisers: bound };
   return chooseBackend(platform, options);
 }

@@ -26,10 +26,14 @@ export async function chooseBackend(platform: Platform, options: SelectBackendOp
   for (const name of backendOrder(platform.defaults, options.prefer, options.strict)) {
     const initialise = platform.initialisers[name];
     try {
-      if (initialise === undefined) throw new Error(`'${name}' is not available in ${platform.name} (it runs in: ${name === 'webgl' ? 'the browser' : name === 'tensorflow' ? 'Node' : 'both'})`);
+      if (initialise === undefined)
+        throw new Error(
+          `'${name}' is not available in ${platform.name} (it runs in: ${name === 'webgl' ? 'the browser' : name === 'tensorflow' ? 'Node' : 'both'})`,
+        );
       const { info, adapter } = await initialise(options);
       await tf.ready();
-      if (tf.getBackend() !== name) throw new Error(`tf.getBackend() is '${tf.getBackend()}' after setBackend('${name}')`);
+      if (tf.getBackend() !== name)
+        throw new Error(`tf.getBackend() is '${tf.getBackend()}' after setBackend('${name}')`);
       if (skipped.length > 0 && options.quiet !== true) log(`[normfree] using backend '${name}' (${info})`);
       return adapter === undefined ? { name, info, skipped } : { name, info, adapter, skipped };
     } catch (error) {
@@ -39,11 +43,13 @@ export async function chooseBackend(platform: Platform, options: SelectBackendOp
     }
   }
   const reasons = skipped.map((entry) => `${entry.name}: ${entry.reason}`).join('; ');
-  if (options.strict === true) throw new Error(`backend '${options.prefer ?? '?'}' (strict) could not be initialised: ${reasons}`);
+  if (options.strict === true)
+    throw new Error(`backend '${options.prefer ?? '?'}' (strict) could not be initialised: ${reasons}`);
   throw new Error(`no TF.js backend could be initialised: ${reasons}`);
 }
 
 /** `tf.setBackend` that throws instead of returning false (its failure reason goes to the console). */
 export async function setBackendOrThrow(name: string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false (see the console for TF.js's reason)`);
+  if (!(await tf.setBackend(name)))
+    throw new Error(`tf.setBackend('${name}') returned false (see the console for TF.js's reason)`);
 }

@@ -1,4 +1,14 @@
-export type { AdapterDescription, BackendInitialiser, BackendLoaders, BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend, WasmFileName, WasmPaths } from './api.js';
+export type {
+  AdapterDescription,
+  BackendInitialiser,
+  BackendLoaders,
+  BackendName,
+  SelectBackendOptions,
+  SelectedBackend,
+  SkippedBackend,
+  WasmFileName,
+  WasmPaths,
+} from './api.js';
 export { backendNames, wasmFileNames } from './api.js';
 export { backendOrder } from './backend-order.js';
 export { backendPackages } from './optional-package.js';

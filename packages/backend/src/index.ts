@@ -1,7 +1,32 @@
-export type { AdapterDescription, BackendInitialiser, BackendLoaders, BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend, WasmFileName, WasmPaths } from './api.js';
+export type {
+  AdapterDescription,
+  BackendInitialiser,
+  BackendLoaders,
+  BackendName,
+  SelectBackendOptions,
+  SelectedBackend,
+  SkippedBackend,
+  WasmFileName,
+  WasmPaths,
+} from './api.js';
 export { backendNames, wasmFileNames } from './api.js';
 export { backendOrder } from './backend-order.js';
 export { backendPackages } from './optional-package.js';
 export { adapterLine, describeAdapter, softwareAdapterReason, type AdapterLike } from './webgpu-adapter.js';
-export { gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type DawnModule, type GpuAdapterEntry, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
-export { checkBackend, nodeBackendNames, nodeBackendOrder, registerGradients, releaseBackend, selectBackend } from './select-backend.node.js';
+export {
+  gpuAdapterLine,
+  listGpuAdapters,
+  swiftShaderRecipe,
+  type DawnModule,
+  type GpuAdapterEntry,
+  type GpuLike,
+  type NodeBackendHooks,
+} from './node-webgpu.js';
+export {
+  checkBackend,
+  nodeBackendNames,
+  nodeBackendOrder,
+  registerGradients,
+  releaseBackend,
+  selectBackend,
+} from './select-backend.node.js';

@@ -18,7 +18,16 @@
 import type { SelectBackendOptions, SelectedBackend } from './api.js';
 import { selectBrowserBackend } from './browser-selection.js';
 
-export type { AdapterDescription, BackendLoaders, BackendName, SelectBackendOptions, SelectedBackend, SkippedBackend, WasmFileName, WasmPaths } from './api.js';
+export type {
+  AdapterDescription,
+  BackendLoaders,
+  BackendName,
+  SelectBackendOptions,
+  SelectedBackend,
+  SkippedBackend,
+  WasmFileName,
+  WasmPaths,
+} from './api.js';
 export { backendNames, wasmFileNames } from './api.js';
 export { backendOrder } from './backend-order.js';
 export { browserBackendOrder, registerGradients, releaseBackend } from './browser-selection.js';

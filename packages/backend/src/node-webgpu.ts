@@ -17,7 +17,10 @@ import { describeAdapter, adapterLine, type AdapterLike } from './webgpu-adapter
 
 /** The parts of `navigator.gpu` we use. */
 export interface GpuLike {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power'; forceFallbackAdapter?: boolean }): Promise<AdapterLike | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'high-performance' | 'low-power';
+    forceFallbackAdapter?: boolean;
+  }): Promise<AdapterLike | null>;
 }
 
 /** The parts of the `webgpu` package (dawn.node) we use. */
@@ -78,7 +81,7 @@ function firstLine(error: unknown): string {
 /** Load dawn.node, or throw saying the optional package is missing. */
 export async function loadDawn(hooks: NodeBackendHooks = {}): Promise<DawnModule> {
   try {
-    return hooks.loadDawn === undefined ? ((await import('webgpu')) as unknown as DawnModule) : await hooks.loadDawn();
+    return hooks.loadDawn === undefined ? await import('webgpu') : await hooks.loadDawn();
   } catch (error) {
     throw new Error(
       `the optional 'webgpu' package (dawn.node, WebGPU for Node) is not installed or does not load: ${firstLine(error)}. ` +
@@ -107,7 +110,12 @@ async function dawnAdapterNames(dawn: DawnModule): Promise<{ api: string; name: 
 }
 
 function sameAdapter(left: AdapterDescription, right: AdapterDescription): boolean {
-  return left.vendor === right.vendor && left.architecture === right.architecture && left.device === right.device && left.description === right.description;
+  return (
+    left.vendor === right.vendor &&
+    left.architecture === right.architecture &&
+    left.device === right.device &&
+    left.description === right.description
+  );
 }
 
 function isFallback(adapter: AdapterLike): boolean {
@@ -127,7 +135,10 @@ export async function listGpuAdapters(hooks: NodeBackendHooks = {}): Promise<Gpu
   const entries: GpuAdapterEntry[] = [];
   for (const [index, { api, name }] of names.entries()) {
     const adapter = await dawn.create([`adapter=${name}`]).requestAdapter();
-    const description = adapter === null ? { vendor: '', architecture: '', device: name, description: '', software: false } : describeAdapter(adapter);
+    const description =
+      adapter === null
+        ? { vendor: '', architecture: '', device: name, description: '', software: false }
+        : describeAdapter(adapter);
     entries.push({
       ...description,
       index,
@@ -163,20 +174,33 @@ export interface ResolvedGpuAdapter {
  * adapter's name, vendor or description, case-insensitive) into Dawn flags.
  * @throws naming the adapters Dawn sees when the request matches none.
  */
-export async function resolveGpuAdapter(dawn: DawnModule, request: string | undefined, hooks: NodeBackendHooks): Promise<ResolvedGpuAdapter> {
+export async function resolveGpuAdapter(
+  dawn: DawnModule,
+  request: string | undefined,
+  hooks: NodeBackendHooks,
+): Promise<ResolvedGpuAdapter> {
   if (request === undefined || request === '') return { flags: [], softwareRequested: false };
   const entries = await listGpuAdapters({ ...hooks, loadDawn: () => Promise.resolve(dawn) });
   const wanted = request.trim().toLowerCase();
   let entry: GpuAdapterEntry | undefined;
   if (wanted === 'software') {
     entry = entries.find((candidate) => candidate.software);
-    if (entry === undefined) throw new Error(`gpuAdapter 'software': no software WebGPU adapter (${seenList(entries)}); ${swiftShaderRecipe}`);
+    if (entry === undefined)
+      throw new Error(`gpuAdapter 'software': no software WebGPU adapter (${seenList(entries)}); ${swiftShaderRecipe}`);
   } else if (/^\d+$/.test(wanted)) {
     entry = entries[Number(wanted)];
-    if (entry === undefined) throw new Error(`gpuAdapter '${request}': no adapter with that index (${seenList(entries)})`);
+    if (entry === undefined)
+      throw new Error(`gpuAdapter '${request}': no adapter with that index (${seenList(entries)})`);
   } else {
-    entry = entries.find((candidate) => [candidate.name, candidate.vendor, candidate.architecture, candidate.device, candidate.description].some((field) => field.toLowerCase().includes(wanted)));
-    if (entry === undefined) throw new Error(`gpuAdapter '${request}': no adapter's name, vendor or description contains it (${seenList(entries)})`);
+    entry = entries.find((candidate) =>
+      [candidate.name, candidate.vendor, candidate.architecture, candidate.device, candidate.description].some(
+        (field) => field.toLowerCase().includes(wanted),
+      ),
+    );
+    if (entry === undefined)
+      throw new Error(
+        `gpuAdapter '${request}': no adapter's name, vendor or description contains it (${seenList(entries)})`,
+      );
   }
   return { flags: [`adapter=${entry.name}`], softwareRequested: wanted === 'software' };
 }

@@ -35,19 +35,25 @@ describe('selectBackend in Node', () => {
     expect(selected.name).toBe('wasm');
     expect(selected.skipped).toHaveLength(1);
     expect(selected.skipped[0]?.name).toBe('tensorflow');
-    expect(selected.skipped[0]?.reason).toMatch(/the tensorflow backend needs @tensorflow\/tfjs-node-gpu .*: neither is installed.*use the wasm backend/);
+    expect(selected.skipped[0]?.reason).toMatch(
+      /the tensorflow backend needs @tensorflow\/tfjs-node-gpu .*: neither is installed.*use the wasm backend/,
+    );
     expect(messages[0]).toMatch(/^\[normfree\] backend 'tensorflow' unavailable: the tensorflow backend needs/);
     expect(messages[1]).toMatch(/^\[normfree\] using backend 'wasm'/);
   });
 
   it('should throw with the reason when strict and the preferred backend is missing', async () => {
-    await expect(selectBackend({ prefer: 'tensorflow', strict: true, quiet: true })).rejects.toThrow(/backend 'tensorflow' \(strict\) could not be initialised: tensorflow: the tensorflow backend needs/);
+    await expect(selectBackend({ prefer: 'tensorflow', strict: true, quiet: true })).rejects.toThrow(
+      /backend 'tensorflow' \(strict\) could not be initialised: tensorflow: the tensorflow backend needs/,
+    );
   });
 
   it('should say that webgl is a browser backend', async () => {
     const selected = await selectBackend({ prefer: 'webgl', quiet: true });
     expect(selected.name).toBe('wasm');
-    expect(selected.skipped).toEqual([{ name: 'webgl', reason: "'webgl' is not available in Node (it runs in: the browser)" }]);
+    expect(selected.skipped).toEqual([
+      { name: 'webgl', reason: "'webgl' is not available in Node (it runs in: the browser)" },
+    ]);
   });
 
   it('should not log when quiet', async () => {

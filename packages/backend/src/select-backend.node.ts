@@ -16,9 +16,22 @@
  * 4. toolchain.md §11.7: tfjs-node / tfjs-node-gpu cannot be installed here (libtensorflow download).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterDescription, BackendInitialiser, BackendName, SelectBackendOptions, SelectedBackend } from './api.js';
+import type {
+  AdapterDescription,
+  BackendInitialiser,
+  BackendName,
+  SelectBackendOptions,
+  SelectedBackend,
+} from './api.js';
 import { chooseBackend, setBackendOrThrow, type Platform } from './choose-backend.js';
-import { loadDawn, noAdapterReason, refuseSoftwareAdapter, resolveGpuAdapter, type GpuLike, type NodeBackendHooks } from './node-webgpu.js';
+import {
+  loadDawn,
+  noAdapterReason,
+  refuseSoftwareAdapter,
+  resolveGpuAdapter,
+  type GpuLike,
+  type NodeBackendHooks,
+} from './node-webgpu.js';
 import { backendPackages, importPackage, isNotInstalled } from './optional-package.js';
 import { installWebGpuKernelFixes } from './webgpu-kernel-fixes.js';
 import { adapterLine, describeAdapter, type AdapterLike } from './webgpu-adapter.js';
@@ -31,7 +44,10 @@ let gradientsRegistered: Promise<void> | undefined;
  * `hooks.importPeer` replaces the import in tests.
  */
 export function registerGradients(hooks: NodeBackendHooks = {}): Promise<void> {
-  if (hooks.importPeer !== undefined) return importPackage(gradientsPurpose, '@tensorflow/tfjs', () => hooks.importPeer!('@tensorflow/tfjs')).then(() => undefined);
+  if (hooks.importPeer !== undefined)
+    return importPackage(gradientsPurpose, '@tensorflow/tfjs', () => hooks.importPeer!('@tensorflow/tfjs')).then(
+      () => undefined,
+    );
   gradientsRegistered ??= importPackage(gradientsPurpose, '@tensorflow/tfjs', () => import('@tensorflow/tfjs')).then(
     () => undefined,
     (error: unknown) => {
@@ -48,9 +64,15 @@ const gradientsPurpose = "registering TF.js's gradients in Node (tfjs-core's Nod
  * Import a backend's package: `hooks.importPeer` when given (tests), else the app's loader
  * (`options.loaders`), else `load` (a literal dynamic import).
  */
-function importBackend<T>(name: BackendName, options: Pick<SelectBackendOptions, 'loaders'>, hooks: NodeBackendHooks, load: () => Promise<T>): Promise<unknown> {
+function importBackend<T>(
+  name: BackendName,
+  options: Pick<SelectBackendOptions, 'loaders'>,
+  hooks: NodeBackendHooks,
+  load: () => Promise<T>,
+): Promise<unknown> {
   const packageName = backendPackages[name];
-  const chosen = hooks.importPeer !== undefined ? () => hooks.importPeer!(packageName) : (options.loaders?.[name] ?? load);
+  const chosen =
+    hooks.importPeer !== undefined ? () => hooks.importPeer!(packageName) : (options.loaders?.[name] ?? load);
   return importPackage(`backend '${name}'`, packageName, chosen);
 }
 
@@ -81,11 +103,16 @@ const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
   async webgpu(options, hooks) {
     const description = await usableWebGpuAdapter(options, hooks);
     // The webgpu backend registers itself at import time only if navigator.gpu already exists.
-    await importBackend('webgpu', options, hooks, () => import('@tensorflow/tfjs-backend-webgpu')).catch((error: unknown) => {
-      releaseNavigatorGpu();
-      throw error;
-    });
-    if (tf.findBackendFactory('webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)');
+    await importBackend('webgpu', options, hooks, () => import('@tensorflow/tfjs-backend-webgpu')).catch(
+      (error: unknown) => {
+        releaseNavigatorGpu();
+        throw error;
+      },
+    );
+    if (tf.findBackendFactory('webgpu') === null)
+      throw new Error(
+        '@tensorflow/tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)',
+      );
     installWebGpuKernelFixes();
     await setBackendOrThrow('webgpu');
     return { info: `WebGPU through dawn.node: ${adapterLine(description)}`, adapter: description };
@@ -99,7 +126,10 @@ const initialisers: Partial<Record<BackendName, NodeInitialiser>> = {
 };
 
 /** The adapter the options ask for, with `navigator.gpu` installed for it; throws why it is not usable. */
-async function usableWebGpuAdapter(options: SelectBackendOptions, hooks: NodeBackendHooks): Promise<AdapterDescription> {
+async function usableWebGpuAdapter(
+  options: SelectBackendOptions,
+  hooks: NodeBackendHooks,
+): Promise<AdapterDescription> {
   const { adapter, softwareRequested } = await nodeWebGpuAdapter(options.gpuAdapter, hooks);
   const description = describeAdapter(adapter);
   const refusal = refuseSoftwareAdapter(description, options.allowSoftwareAdapter === true || softwareRequested);
@@ -132,7 +162,7 @@ async function loadTensorflow(hooks: NodeBackendHooks): Promise<string> {
 }
 
 /** Import an optional package: `loaded`, `missing` (not installed), or the first line of why it does not load. */
-async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<'loaded' | 'missing' | string> {
+async function importOptional(name: string, importModule: (specifier: string) => Promise<unknown>): Promise<string> {
   try {
     await importModule(name);
     return 'loaded';
@@ -150,7 +180,10 @@ function firstLine(error: unknown): string {
  * Create dawn.node's GPU for the requested adapter, install it as `navigator.gpu` (where TF.js's
  * webgpu backend asks it for an adapter: the same one, since the flags name it), and request the adapter.
  */
-async function nodeWebGpuAdapter(request: string | undefined, hooks: NodeBackendHooks): Promise<{ adapter: AdapterLike; softwareRequested: boolean }> {
+async function nodeWebGpuAdapter(
+  request: string | undefined,
+  hooks: NodeBackendHooks,
+): Promise<{ adapter: AdapterLike; softwareRequested: boolean }> {
   const dawn = await loadDawn(hooks);
   const { flags, softwareRequested } = await resolveGpuAdapter(dawn, request, hooks);
   if (installedGpu === undefined || installedFlags !== flags.join(' ')) {
@@ -192,7 +225,12 @@ export function releaseBackend(): void {
 export const nodeBackendNames: readonly BackendName[] = Object.keys(initialisers) as BackendName[];
 
 function nodePlatform(hooks: NodeBackendHooks): Platform {
-  const bound = Object.fromEntries(Object.entries(initialisers).map(([name, initialise]) => [name, (options: SelectBackendOptions) => initialise(options, hooks)]));
+  const bound = Object.fromEntries(
+    Object.entries(initialisers).map(([name, initialise]) => [
+      name,
+      (options: SelectBackendOptions) => initialise(options, hooks),
+    ]),
+  );
   return { name: 'Node', defaults: nodeBackendOrder, initialisers: bound };
 }
 
@@ -212,7 +250,11 @@ function nodePlatform(hooks: NodeBackendHooks): Platform {
  * `cpu` and `wasm` pass when their packages (optional peer dependencies) are installed; importing one
  * registers its backend factory but initialises nothing.
  */
-export async function checkBackend(name: BackendName, options: Pick<SelectBackendOptions, 'allowSoftwareAdapter' | 'gpuAdapter' | 'loaders'> = {}, hooks: NodeBackendHooks = {}): Promise<string> {
+export async function checkBackend(
+  name: BackendName,
+  options: Pick<SelectBackendOptions, 'allowSoftwareAdapter' | 'gpuAdapter' | 'loaders'> = {},
+  hooks: NodeBackendHooks = {},
+): Promise<string> {
   switch (name) {
     case 'cpu':
       await importBackend('cpu', options, hooks, () => import('@tensorflow/tfjs-backend-cpu'));
@@ -238,7 +280,10 @@ export async function checkBackend(name: BackendName, options: Pick<SelectBacken
   }
 }
 
-export async function selectBackend(options: SelectBackendOptions = {}, hooks: NodeBackendHooks = {}): Promise<SelectedBackend> {
+export async function selectBackend(
+  options: SelectBackendOptions = {},
+  hooks: NodeBackendHooks = {},
+): Promise<SelectedBackend> {
   await registerGradients(hooks);
   return chooseBackend(nodePlatform(hooks), options);
 }

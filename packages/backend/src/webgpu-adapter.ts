@@ -7,7 +7,13 @@ import type { AdapterDescription } from './api.js';
 
 /** The parts of `GPUAdapter` we read (both dawn.node and browsers; `isFallbackAdapter` moved into `info` in newer specs). */
 export interface AdapterLike {
-  readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly device?: string; readonly description?: string; readonly isFallbackAdapter?: boolean };
+  readonly info?: {
+    readonly vendor?: string;
+    readonly architecture?: string;
+    readonly device?: string;
+    readonly description?: string;
+    readonly isFallbackAdapter?: boolean;
+  };
   readonly isFallbackAdapter?: boolean;
 }
 
@@ -27,7 +33,9 @@ export function describeAdapter(adapter: AdapterLike): AdapterDescription {
 
 /** One line for logs: `nvidia / ampere / NVIDIA H100` or `google / swiftshader (software)`. */
 export function adapterLine(adapter: AdapterDescription): string {
-  const parts = [adapter.vendor, adapter.architecture, adapter.description || adapter.device].filter((part) => part !== '');
+  const parts = [adapter.vendor, adapter.architecture, adapter.description || adapter.device].filter(
+    (part) => part !== '',
+  );
   return `${parts.length > 0 ? parts.join(' / ') : 'unnamed adapter'}${adapter.software ? ' (software)' : ''}`;
 }
 

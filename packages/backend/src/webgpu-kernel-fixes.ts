@@ -41,7 +41,10 @@ export function installWebGpuKernelFixes(): void {
             next.push(chunk[0]!);
             continue;
           }
-          const partial = addN.kernelFunc({ ...args, inputs: chunk as unknown as tf.NamedTensorInfoMap }) as tf.TensorInfo;
+          const partial = addN.kernelFunc({
+            ...args,
+            inputs: chunk as unknown as tf.NamedTensorInfoMap,
+          }) as tf.TensorInfo;
           temporaries.push(partial);
           next.push(partial);
         }

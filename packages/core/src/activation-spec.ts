@@ -50,12 +50,7 @@ export interface LearnableLeakyReluSpec {
 }
 
 export type BuiltinActivationSpec =
-  | GeluSpec
-  | GeluTanhSpec
-  | ReluSpec
-  | IdentitySpec
-  | LeakyReluSpec
-  | LearnableLeakyReluSpec;
+  GeluSpec | GeluTanhSpec | ReluSpec | IdentitySpec | LeakyReluSpec | LearnableLeakyReluSpec;
 
 /** A plug-in activation registered in `@normfree/activations` under its own kind. */
 export interface CustomActivationSpec {
@@ -75,7 +70,8 @@ export type ActivationSchedule = ActivationSpec | readonly ActivationSpec[];
 export function activationForLayer(schedule: ActivationSchedule, layer: number): ActivationSpec {
   if (isActivationList(schedule)) {
     const spec = schedule[layer];
-    if (spec === undefined) throw new RangeError(`activation schedule has ${schedule.length} entries; no entry for layer ${layer}`);
+    if (spec === undefined)
+      throw new RangeError(`activation schedule has ${schedule.length} entries; no entry for layer ${layer}`);
     return spec;
   }
   return schedule;

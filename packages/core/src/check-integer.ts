@@ -56,6 +56,6 @@ function describeIntegerRange(min: number | undefined, max: number | undefined):
 /** Numbers as written (NaN stays NaN, which JSON.stringify would print as null); the rest as JSON. */
 function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value === undefined) return 'undefined';
-  return JSON.stringify(value) ?? String(value);
+  // JSON.stringify gives undefined for undefined, functions and symbols: name their type instead
+  return JSON.stringify(value) ?? typeof value;
 }

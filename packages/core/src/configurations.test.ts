@@ -6,11 +6,18 @@ import { validateTrainingOptions } from './training-options.js';
 import { createRandom, shuffleInPlace } from './seeded-random.js';
 
 describe('experiment configurations', () => {
-  it('has the paper\'s four with Table 1\'s labels', () => {
-    expect(paperConfigurationIds.map((id) => getExperimentConfiguration(id).label)).toEqual(['SM+LN+G', 'SM+LN+R', 'SM+G', 'SM+R']);
+  it("has the paper's four with Table 1's labels", () => {
+    expect(paperConfigurationIds.map((id) => getExperimentConfiguration(id).label)).toEqual([
+      'SM+LN+G',
+      'SM+LN+R',
+      'SM+G',
+      'SM+R',
+    ]);
   });
   it('suggests the closest id for a typo', () => {
-    expect(() => getExperimentConfiguration('sm-ln-q')).toThrow("unknown configuration 'sm-ln-q' (did you mean 'sm-ln-g'?)");
+    expect(() => getExperimentConfiguration('sm-ln-q')).toThrow(
+      "unknown configuration 'sm-ln-q' (did you mean 'sm-ln-g'?)",
+    );
   });
   it('builds a hybrid schedule as long as the model is deep', () => {
     const schedule = configurationActivation(getExperimentConfiguration('sm-g-r'), 4);
@@ -22,12 +29,16 @@ describe('presets', () => {
   it.each(Object.keys(presets))('%s resolves to a valid model config and valid training options', (name) => {
     const preset = getPreset(name);
     const vocabSize = preset.tokenizer === 'gpt2' ? 50257 : 4096;
-    expect(() => resolveModelConfig({ ...preset.model, vocabSize, norm: 'none', activation: { kind: 'relu' } })).not.toThrow();
+    expect(() =>
+      resolveModelConfig({ ...preset.model, vocabSize, norm: 'none', activation: { kind: 'relu' } }),
+    ).not.toThrow();
     expect(() => validateTrainingOptions(preset.training)).not.toThrow();
   });
   it('keeps the laptop preset at the size the issue fixes (4 × 4 × 128, T 128, batch 32, 1,200 steps)', () => {
     const { model, training } = getPreset('laptop');
-    expect([model.nLayer, model.nHead, model.nEmbd, model.blockSize, training.microBatchSize, training.steps]).toEqual([4, 4, 128, 128, 32, 1200]);
+    expect([model.nLayer, model.nHead, model.nEmbd, model.blockSize, training.microBatchSize, training.steps]).toEqual([
+      4, 4, 128, 128, 32, 1200,
+    ]);
   });
   it('rejects an unknown preset with the list of known ones', () => {
     expect(() => getPreset('huge')).toThrow(/unknown preset 'huge'; known: smoke, quick/);

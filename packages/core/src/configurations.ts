@@ -17,25 +17,99 @@ export interface ExperimentConfiguration {
   readonly description: string;
 }
 
-const hybrid = (early: 'gelu' | 'relu', late: 'gelu' | 'relu') => (nLayer: number): ActivationSchedule =>
-  Array.from({ length: nLayer }, (_, layer) => ({ kind: layer < nLayer / 2 ? early : late }));
+const hybrid =
+  (early: 'gelu' | 'relu', late: 'gelu' | 'relu') =>
+  (nLayer: number): ActivationSchedule =>
+    Array.from({ length: nLayer }, (_, layer) => ({ kind: layer < nLayer / 2 ? early : late }));
 
 export const experimentConfigurations: readonly ExperimentConfiguration[] = [
-  { id: 'sm-ln-g', label: 'SM+LN+G', norm: 'layernorm', activation: { kind: 'gelu' }, description: 'Pre-LN, GELU (the baseline)' },
+  {
+    id: 'sm-ln-g',
+    label: 'SM+LN+G',
+    norm: 'layernorm',
+    activation: { kind: 'gelu' },
+    description: 'Pre-LN, GELU (the baseline)',
+  },
   { id: 'sm-ln-r', label: 'SM+LN+R', norm: 'layernorm', activation: { kind: 'relu' }, description: 'Pre-LN, ReLU' },
   { id: 'sm-g', label: 'SM+G', norm: 'none', activation: { kind: 'gelu' }, description: 'LayerNorm-free, GELU' },
   { id: 'sm-r', label: 'SM+R', norm: 'none', activation: { kind: 'relu' }, description: 'LayerNorm-free, ReLU' },
-  { id: 'sm-lrelu-0.01', label: 'SM+LR(0.01)', norm: 'none', activation: { kind: 'leaky-relu', slope: 0.01 }, description: 'LayerNorm-free, leaky ReLU, fixed slope 0.01' },
-  { id: 'sm-lrelu-0.05', label: 'SM+LR(0.05)', norm: 'none', activation: { kind: 'leaky-relu', slope: 0.05 }, description: 'LayerNorm-free, leaky ReLU, fixed slope 0.05 (inferred paper value)' },
-  { id: 'sm-lrelu-0.1', label: 'SM+LR(0.1)', norm: 'none', activation: { kind: 'leaky-relu', slope: 0.1 }, description: 'LayerNorm-free, leaky ReLU, fixed slope 0.1 (train_normfree.sh:10)' },
-  { id: 'sm-lrelu-0.5', label: 'SM+LR(0.5)', norm: 'none', activation: { kind: 'leaky-relu', slope: 0.5 }, description: 'LayerNorm-free, leaky ReLU, fixed slope 0.5 (inferred paper value)' },
-  { id: 'sm-llr-layer', label: 'SM+LLR(layer)', norm: 'none', activation: { kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: 0.01 }, description: 'LayerNorm-free, learnable slope per layer (Figure 3a)' },
-  { id: 'sm-llr-global', label: 'SM+LLR(global)', norm: 'none', activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01 }, description: 'LayerNorm-free, ONE learnable slope shared by all layers (the paper\'s description, Figure 3b)' },
-  { id: 'sm-llr-global-authors', label: 'SM+LLR(global, authors)', norm: 'none', activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01, authorsGlobal: true }, description: 'LayerNorm-free, the authors\' "global" mode (per-layer scalars in effect, model_utils.py:343-344)' },
-  { id: 'sm-ln', label: 'SM+LN', norm: 'layernorm', activation: { kind: 'identity' }, description: 'Pre-LN, identity activation (companion paper)' },
-  { id: 'sm', label: 'SM', norm: 'none', activation: { kind: 'identity' }, description: 'LayerNorm-free, identity activation (diverges in the companion paper)' },
-  { id: 'sm-g-r', label: 'SM+G→R', norm: 'none', activation: hybrid('gelu', 'relu'), description: 'LayerNorm-free hybrid: GELU in the first half of the layers, ReLU in the second (paper Appendix D)' },
-  { id: 'sm-r-g', label: 'SM+R→G', norm: 'none', activation: hybrid('relu', 'gelu'), description: 'LayerNorm-free hybrid: ReLU first, GELU later' },
+  {
+    id: 'sm-lrelu-0.01',
+    label: 'SM+LR(0.01)',
+    norm: 'none',
+    activation: { kind: 'leaky-relu', slope: 0.01 },
+    description: 'LayerNorm-free, leaky ReLU, fixed slope 0.01',
+  },
+  {
+    id: 'sm-lrelu-0.05',
+    label: 'SM+LR(0.05)',
+    norm: 'none',
+    activation: { kind: 'leaky-relu', slope: 0.05 },
+    description: 'LayerNorm-free, leaky ReLU, fixed slope 0.05 (inferred paper value)',
+  },
+  {
+    id: 'sm-lrelu-0.1',
+    label: 'SM+LR(0.1)',
+    norm: 'none',
+    activation: { kind: 'leaky-relu', slope: 0.1 },
+    description: 'LayerNorm-free, leaky ReLU, fixed slope 0.1 (train_normfree.sh:10)',
+  },
+  {
+    id: 'sm-lrelu-0.5',
+    label: 'SM+LR(0.5)',
+    norm: 'none',
+    activation: { kind: 'leaky-relu', slope: 0.5 },
+    description: 'LayerNorm-free, leaky ReLU, fixed slope 0.5 (inferred paper value)',
+  },
+  {
+    id: 'sm-llr-layer',
+    label: 'SM+LLR(layer)',
+    norm: 'none',
+    activation: { kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: 0.01 },
+    description: 'LayerNorm-free, learnable slope per layer (Figure 3a)',
+  },
+  {
+    id: 'sm-llr-global',
+    label: 'SM+LLR(global)',
+    norm: 'none',
+    activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01 },
+    description: "LayerNorm-free, ONE learnable slope shared by all layers (the paper's description, Figure 3b)",
+  },
+  {
+    id: 'sm-llr-global-authors',
+    label: 'SM+LLR(global, authors)',
+    norm: 'none',
+    activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01, authorsGlobal: true },
+    description: 'LayerNorm-free, the authors\' "global" mode (per-layer scalars in effect, model_utils.py:343-344)',
+  },
+  {
+    id: 'sm-ln',
+    label: 'SM+LN',
+    norm: 'layernorm',
+    activation: { kind: 'identity' },
+    description: 'Pre-LN, identity activation (companion paper)',
+  },
+  {
+    id: 'sm',
+    label: 'SM',
+    norm: 'none',
+    activation: { kind: 'identity' },
+    description: 'LayerNorm-free, identity activation (diverges in the companion paper)',
+  },
+  {
+    id: 'sm-g-r',
+    label: 'SM+G→R',
+    norm: 'none',
+    activation: hybrid('gelu', 'relu'),
+    description: 'LayerNorm-free hybrid: GELU in the first half of the layers, ReLU in the second (paper Appendix D)',
+  },
+  {
+    id: 'sm-r-g',
+    label: 'SM+R→G',
+    norm: 'none',
+    activation: hybrid('relu', 'gelu'),
+    description: 'LayerNorm-free hybrid: ReLU first, GELU later',
+  },
 ];
 
 /** The paper's four configurations, in Table 2's order. */

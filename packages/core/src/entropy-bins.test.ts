@@ -5,7 +5,7 @@ import { layerMeans, maxCausalEntropy, overloadBins } from './entropy-bins.js';
 const labels = ['SM+LN+G', 'SM+LN+R', 'SM+G', 'SM+R'] as const;
 const matrices = labels.map((label) => figure1.matrices[label]);
 
-describe('overloadBins on the paper\'s Figure 1 matrices (paper-reference Appendix A)', () => {
+describe("overloadBins on the paper's Figure 1 matrices (paper-reference Appendix A)", () => {
   const bins = overloadBins(matrices);
 
   it('takes Max as the largest head over all four models (3.87, SM+R L0 H4)', () => {
@@ -19,7 +19,9 @@ describe('overloadBins on the paper\'s Figure 1 matrices (paper-reference Append
       [1.4, 18.1, 22.9, 57.6],
       [2.8, 20.1, 54.9, 22.2],
     ];
-    bins.percentages.forEach((row, model) => row.forEach((value, bin) => expect(Math.abs(value - expected[model]![bin]!)).toBeLessThan(0.05)));
+    bins.percentages.forEach((row, model) =>
+      row.forEach((value, bin) => expect(Math.abs(value - expected[model]![bin]!)).toBeLessThan(0.05)),
+    );
   });
 
   it('shows entropic overload: 58 % of SM+G heads in the top bin against 22 % for SM+R (rounded)', () => {
@@ -30,9 +32,11 @@ describe('overloadBins on the paper\'s Figure 1 matrices (paper-reference Append
 });
 
 describe('layerMeans', () => {
-  it('gives §6.6\'s SM+G layer means (to 0.005)', () => {
+  it("gives §6.6's SM+G layer means (to 0.005)", () => {
     const expected = [3.16, 3.24, 3.23, 3.34, 3.5, 3.5, 3.32, 2.91, 1.81, 1.88, 1.96, 1.87];
-    layerMeans(figure1.matrices['SM+G']).forEach((value, layer) => expect(Math.abs(value - expected[layer]!)).toBeLessThan(0.005));
+    layerMeans(figure1.matrices['SM+G']).forEach((value, layer) =>
+      expect(Math.abs(value - expected[layer]!)).toBeLessThan(0.005),
+    );
   });
 });
 

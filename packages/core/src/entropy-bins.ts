@@ -22,7 +22,10 @@ export interface OverloadBins {
  * Bins are half-open except the last; non-finite entries are not counted.
  * @param options.max - override Max (e.g. ln(T!)/T); default: the largest entry over all matrices.
  */
-export function overloadBins(matrices: readonly (readonly (readonly number[])[])[], options: { max?: number } = {}): OverloadBins {
+export function overloadBins(
+  matrices: readonly (readonly (readonly number[])[])[],
+  options: { max?: number } = {},
+): OverloadBins {
   if (matrices.length === 0) throw new RangeError('overloadBins needs at least one head-entropy matrix');
   const finite = matrices.flatMap((matrix) => matrix.flat().filter(Number.isFinite));
   const max = options.max ?? Math.max(...finite);

@@ -29,7 +29,10 @@ export interface ForwardOptions {
    * softmax, as under CUDA fp16 autocast), so the NaNs of paper-reference §7 can appear in fp32.
    */
   readonly fp16AttentionOverflow?: boolean;
-  /** Seed for dropout masks (deterministic training); a fresh random seed when omitted. */
+  /**
+   * Seed for dropout masks (deterministic training). When omitted, the models of
+   * @normfree/transformer take the next seed of a stream seeded by their init seed.
+   */
   readonly dropoutSeed?: number;
 }
 

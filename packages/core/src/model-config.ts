@@ -120,7 +120,9 @@ function validateActivation(spec: unknown, where: string): void {
   if (record['kind'] === 'leaky-relu') {
     const slope = record['slope'];
     if (typeof slope !== 'number' || !Number.isFinite(slope)) {
-      fail(`model config: ${where}.slope must be a finite number (TF.js would silently use 0.2), got ${JSON.stringify(slope)}`);
+      fail(
+        `model config: ${where}.slope must be a finite number (TF.js would silently use 0.2), got ${JSON.stringify(slope)}`,
+      );
     }
   }
   if (record['kind'] === 'learnable-leaky-relu') {
@@ -140,13 +142,15 @@ function validateActivation(spec: unknown, where: string): void {
  * activation registry, which knows the plug-ins.
  */
 export function validateModelConfig(config: unknown): asserts config is ModelConfig {
-  if (typeof config !== 'object' || config === null) fail(`model config must be an object, got ${JSON.stringify(config)}`);
+  if (typeof config !== 'object' || config === null)
+    fail(`model config must be an object, got ${JSON.stringify(config)}`);
   const record = config as Record<string, unknown>;
   if (record['version'] !== 1) fail(`model config: version must be 1, got ${JSON.stringify(record['version'])}`);
   if (record['family'] !== 'gpt2' && record['family'] !== 'pythia') {
     fail(`model config: family must be 'gpt2' or 'pythia', got ${JSON.stringify(record['family'])}`);
   }
-  for (const field of ['vocabSize', 'blockSize', 'nPositions', 'nLayer', 'nHead', 'nEmbd', 'nInner']) positiveInteger(record, field);
+  for (const field of ['vocabSize', 'blockSize', 'nPositions', 'nLayer', 'nHead', 'nEmbd', 'nInner'])
+    positiveInteger(record, field);
   const { nEmbd, nHead, blockSize, nPositions, nLayer } = record as unknown as ModelConfig;
   if (nEmbd % nHead !== 0) fail(`model config: nEmbd ${nEmbd} is not divisible by nHead ${nHead}`);
   if (nPositions < blockSize) fail(`model config: nPositions ${nPositions} is smaller than blockSize ${blockSize}`);
@@ -174,18 +178,23 @@ export function validateModelConfig(config: unknown): asserts config is ModelCon
   }
   if (record['family'] === 'pythia') {
     const pythia = record['pythia'] as Record<string, unknown> | undefined;
-    if (pythia === undefined || typeof pythia !== 'object') fail(`model config: family 'pythia' needs a "pythia" options object`);
+    if (pythia === undefined || typeof pythia !== 'object')
+      fail(`model config: family 'pythia' needs a "pythia" options object`);
     fraction(pythia, 'rotaryPct');
     const headDim = nEmbd / nHead;
     const rotaryDims = Math.floor(headDim * (pythia['rotaryPct'] as number));
     if (rotaryDims % 2 !== 0) {
-      fail(`model config: pythia.rotaryPct ${String(pythia['rotaryPct'])} gives ${rotaryDims} rotary dimensions of head dim ${headDim}; it must be even`);
+      fail(
+        `model config: pythia.rotaryPct ${String(pythia['rotaryPct'])} gives ${rotaryDims} rotary dimensions of head dim ${headDim}; it must be even`,
+      );
     }
-    if (typeof pythia['rotaryBase'] !== 'number' || !((pythia['rotaryBase'] as number) > 1)) {
+    if (typeof pythia['rotaryBase'] !== 'number' || !(pythia['rotaryBase'] > 1)) {
       fail(`model config: pythia.rotaryBase must be a number > 1, got ${JSON.stringify(pythia['rotaryBase'])}`);
     }
     if (typeof pythia['parallelResidual'] !== 'boolean') {
-      fail(`model config: pythia.parallelResidual must be a boolean, got ${JSON.stringify(pythia['parallelResidual'])}`);
+      fail(
+        `model config: pythia.parallelResidual must be a boolean, got ${JSON.stringify(pythia['parallelResidual'])}`,
+      );
     }
   }
 }
@@ -196,11 +205,21 @@ export function countParameters(config: ModelConfig): number {
   const layerNorm = 2 * d;
   if (config.family === 'gpt2') {
     // qk weight + qk bias, v, c_proj, c_fc, mlp c_proj (paper-reference §3.5: only qk has a bias)
-    const block = d * 2 * d + 2 * d + d * d + d * d + d * nInner + nInner * d + (config.norm === 'layernorm' ? 2 * layerNorm : 0);
+    const block =
+      d * 2 * d + 2 * d + d * d + d * d + d * nInner + nInner * d + (config.norm === 'layernorm' ? 2 * layerNorm : 0);
     const head = config.tiedEmbeddings ? 0 : vocabSize * d;
     return vocabSize * d + nPositions * d + nLayer * block + layerNorm + head;
   }
   // pythia: fused qkv with bias, dense with bias, MLP with biases (GPT-NeoX has all biases)
-  const block = d * 3 * d + 3 * d + d * d + d + d * nInner + nInner + nInner * d + d + (config.norm === 'layernorm' ? 2 * layerNorm : 0);
+  const block =
+    d * 3 * d +
+    3 * d +
+    d * d +
+    d +
+    d * nInner +
+    nInner +
+    nInner * d +
+    d +
+    (config.norm === 'layernorm' ? 2 * layerNorm : 0);
   return vocabSize * d + nLayer * block + layerNorm + (config.tiedEmbeddings ? 0 : vocabSize * d);
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, float32Tensor, SafetensorsError, tensorValues } from './safetensors.js';
 
-const fixture = (name: string): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array =>
+  readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
 
 describe('decodeSafetensors', () => {
   it('reads a file written by the reference (official safetensors + PyTorch)', () => {
@@ -20,9 +21,15 @@ describe('decodeSafetensors', () => {
 
   it('names the source and the problem for a truncated file', () => {
     const bytes = fixture('ln_gelu.safetensors');
-    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 100), 'ckpt.safetensors')).toThrow(SafetensorsError);
-    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 100), 'ckpt.safetensors')).toThrow(/ckpt\.safetensors: tensor '.*' data .* outside/);
-    expect(() => decodeSafetensors(new Uint8Array(4), 'x.safetensors')).toThrow('x.safetensors: file is 4 bytes, too short');
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 100), 'ckpt.safetensors')).toThrow(
+      SafetensorsError,
+    );
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 100), 'ckpt.safetensors')).toThrow(
+      /ckpt\.safetensors: tensor '.*' data .* outside/,
+    );
+    expect(() => decodeSafetensors(new Uint8Array(4), 'x.safetensors')).toThrow(
+      'x.safetensors: file is 4 bytes, too short',
+    );
   });
 });
 
@@ -38,6 +45,8 @@ describe('encodeSafetensors', () => {
   });
 
   it('rejects a tensor whose byte length does not fit its shape', () => {
-    expect(() => encodeSafetensors([['w', { ...float32Tensor([1, 2, 3], [3]), shape: [4] }]])).toThrow("tensor 'w': 12 bytes given, dtype F32 and shape [4] need 16");
+    expect(() => encodeSafetensors([['w', { ...float32Tensor([1, 2, 3], [3]), shape: [4] }]])).toThrow(
+      "tensor 'w': 12 bytes given, dtype F32 and shape [4] need 16",
+    );
   });
 });

@@ -75,7 +75,8 @@ export const defaultTrainingOptions: TrainingOptions = {
 
 /** Check training options; the message names the field and the value. */
 export function validateTrainingOptions(options: unknown): asserts options is TrainingOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`training options must be an object, got ${JSON.stringify(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`training options must be an object, got ${JSON.stringify(options)}`);
   const record = options as Record<string, unknown>;
   const integer = (field: string, min: number): void => {
     checkInteger(`training options: ${field}`, record[field], { min });
@@ -83,7 +84,9 @@ export function validateTrainingOptions(options: unknown): asserts options is Tr
   const number = (field: string, min: number, max: number): void => {
     const value = record[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      throw new RangeError(`training options: ${field} must be a number in [${min}, ${max}], got ${JSON.stringify(value)}`);
+      throw new RangeError(
+        `training options: ${field} must be a number in [${min}, ${max}], got ${JSON.stringify(value)}`,
+      );
     }
   };
   integer('steps', 1);
@@ -105,9 +108,13 @@ export function validateTrainingOptions(options: unknown): asserts options is Tr
   number('epsilon', 0, 1);
   number('maxGradNorm', 0, Number.MAX_VALUE);
   if (record['optimizer'] !== 'adamw-hf' && record['optimizer'] !== 'adamw-torch') {
-    throw new RangeError(`training options: optimizer must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(record['optimizer'])}`);
+    throw new RangeError(
+      `training options: optimizer must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(record['optimizer'])}`,
+    );
   }
   if (typeof record['fp16AttentionOverflow'] !== 'boolean') {
-    throw new TypeError(`training options: fp16AttentionOverflow must be a boolean, got ${JSON.stringify(record['fp16AttentionOverflow'])}`);
+    throw new TypeError(
+      `training options: fp16AttentionOverflow must be a boolean, got ${JSON.stringify(record['fp16AttentionOverflow'])}`,
+    );
   }
 }

@@ -15,20 +15,37 @@ describe('isDueStep', () => {
 describe('validateTrainingProbes', () => {
   it('accepts no probes and distinct probes with one final measurement', () => {
     expect(() => validateTrainingProbes([])).not.toThrow();
-    expect(() => validateTrainingProbes([createFakeTrainingProbe({ name: 'a', every: 1, final: true }), createFakeTrainingProbe({ name: 'b', every: 2 })])).not.toThrow();
+    expect(() =>
+      validateTrainingProbes([
+        createFakeTrainingProbe({ name: 'a', every: 1, final: true }),
+        createFakeTrainingProbe({ name: 'b', every: 2 }),
+      ]),
+    ).not.toThrow();
   });
 
   it('rejects two probes of the same name, naming it', () => {
-    expect(() => validateTrainingProbes([createFakeTrainingProbe({ name: 'entropy', every: 1 }), createFakeTrainingProbe({ name: 'entropy', every: 2 })])).toThrow("two training probes are named 'entropy'");
+    expect(() =>
+      validateTrainingProbes([
+        createFakeTrainingProbe({ name: 'entropy', every: 1 }),
+        createFakeTrainingProbe({ name: 'entropy', every: 2 }),
+      ]),
+    ).toThrow("two training probes are named 'entropy'");
   });
 
   it('rejects two final measurements, since a run summary holds one finalEntropy', () => {
-    expect(() => validateTrainingProbes([createFakeTrainingProbe({ name: 'a', every: 1, final: true }), createFakeTrainingProbe({ name: 'b', every: 1, final: true })])).toThrow("training probes 'a' and 'b' both take a final measurement");
+    expect(() =>
+      validateTrainingProbes([
+        createFakeTrainingProbe({ name: 'a', every: 1, final: true }),
+        createFakeTrainingProbe({ name: 'b', every: 1, final: true }),
+      ]),
+    ).toThrow("training probes 'a' and 'b' both take a final measurement");
   });
 
   it('rejects another contract version and a missing name', () => {
     const probe = createFakeTrainingProbe({ name: 'old', every: 1 });
-    expect(() => validateTrainingProbes([{ ...probe, specificationVersion: 'v0' } as unknown as TrainingProbe])).toThrow(`training probe 0 ('old') has specificationVersion "v0", expected 'v1'`);
+    expect(() =>
+      validateTrainingProbes([{ ...probe, specificationVersion: 'v0' } as unknown as TrainingProbe]),
+    ).toThrow(`training probe 0 ('old') has specificationVersion "v0", expected 'v1'`);
     expect(() => validateTrainingProbes([{ ...probe, name: '' }])).toThrow('training probe 0 has no name');
   });
 });

@@ -82,14 +82,19 @@ export function validateTrainingProbes(probes: readonly TrainingProbe[]): void {
   const finals: string[] = [];
   for (const [index, probe] of probes.entries()) {
     if (probe.specificationVersion !== 'v1') {
-      throw new TypeError(`training probe ${index} ('${String(probe.name)}') has specificationVersion ${JSON.stringify(probe.specificationVersion)}, expected 'v1'`);
+      throw new TypeError(
+        `training probe ${index} ('${String(probe.name)}') has specificationVersion ${JSON.stringify(probe.specificationVersion)}, expected 'v1'`,
+      );
     }
     if (typeof probe.name !== 'string' || probe.name === '') throw new TypeError(`training probe ${index} has no name`);
-    if (names.has(probe.name)) throw new RangeError(`two training probes are named '${probe.name}'; names must be unique`);
+    if (names.has(probe.name))
+      throw new RangeError(`two training probes are named '${probe.name}'; names must be unique`);
     names.add(probe.name);
     if (probe.measureFinal !== undefined) finals.push(probe.name);
   }
   if (finals.length > 1) {
-    throw new RangeError(`training probes ${finals.map((name) => `'${name}'`).join(' and ')} both take a final measurement; a run summary holds one (finalEntropy)`);
+    throw new RangeError(
+      `training probes ${finals.map((name) => `'${name}'`).join(' and ')} both take a final measurement; a run summary holds one (finalEntropy)`,
+    );
   }
 }

@@ -25,7 +25,11 @@ describe('attentionRowEntropy', () => {
     const probs = uniformCausalAttention({ batchSize: 1, nHead: 1, seqLen: 8 });
     const rows = attentionRowEntropy(probs);
     expect(rows.shape).toEqual([1, 1, 8]);
-    expectClose(rows.dataSync(), Array.from({ length: 8 }, (_, i) => Math.log(i + 1)), entropyTolerance);
+    expectClose(
+      rows.dataSync(),
+      Array.from({ length: 8 }, (_, i) => Math.log(i + 1)),
+      entropyTolerance,
+    );
     tf.dispose([probs, rows]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -54,7 +58,10 @@ describe('headEntropy', () => {
   it('reproduces the reference entropy_per_head from its own attention probabilities (trained free_gelu)', () => {
     const before = tf.memory().numTensors;
     const path = fileURLToPath(new URL('../../../fixtures/reference-tiny/free_gelu.trained.json', import.meta.url));
-    const fixture = JSON.parse(readFileSync(path, 'utf8')) as { attention_probs: number[][][][][]; entropy_per_head: number[][] };
+    const fixture = JSON.parse(readFileSync(path, 'utf8')) as {
+      attention_probs: number[][][][][];
+      entropy_per_head: number[][];
+    };
     fixture.attention_probs.forEach((layerProbs, layer) => {
       const probs = tf.tensor4d(layerProbs);
       const entropy = headEntropy(probs);
@@ -72,12 +79,12 @@ describe('headNanCounts', () => {
     const values = uniformCausalAttention({ batchSize: 2, nHead: 2, seqLen });
     const buffer = values.bufferSync();
     for (let key = 0; key < seqLen; key++) buffer.set(Number.NaN, 1, 0, 3, key); // batch 1, head 0, row 3 fully NaN
-    buffer.set(Number.NaN, 0, 1, 2, 1);                                          // batch 0, head 1, one element
-    const probs = buffer.toTensor() as tf.Tensor4D;
+    buffer.set(Number.NaN, 0, 1, 2, 1); // batch 0, head 1, one element
+    const probs = buffer.toTensor();
     const counts = headNanCounts(probs);
     expect(Array.from(counts.dataSync())).toEqual([4, 1]);
     const rows = attentionRowEntropy(probs);
-    expect(rows.bufferSync().get(1, 0, 3)).toBe(0);                                 // NaN row nansums to 0
+    expect(rows.bufferSync().get(1, 0, 3)).toBe(0); // NaN row nansums to 0
     expect(Math.abs(rows.bufferSync().get(0, 1, 2) - (2 / 3) * Math.log(3))).toBeLessThan(entropyTolerance); // one term dropped
     tf.dispose([values, probs, counts, rows]);
     expect(tf.memory().numTensors).toBe(before);

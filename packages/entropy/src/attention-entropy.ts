@@ -24,11 +24,11 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function attentionRowEntropy(probs: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => {
-    const positive = tf.greater(probs, 0);                                   // (B, nh, T, T) bool
-    const safe = tf.where(positive, probs, tf.onesLike(probs));               // (B, nh, T, T), ln 1 = 0 where dropped
+    const positive = tf.greater(probs, 0); // (B, nh, T, T) bool
+    const safe = tf.where(positive, probs, tf.onesLike(probs)); // (B, nh, T, T), ln 1 = 0 where dropped
     const terms = tf.where(positive, tf.mul(probs, tf.log(safe)), tf.zerosLike(probs)); // (B, nh, T, T)
     // 0 − Σ rather than −Σ: a row with no terms is +0, not −0
-    return tf.sub(0, tf.sum(terms, -1)) as tf.Tensor3D;                       // (B, nh, T)
+    return tf.sub(0, tf.sum(terms, -1)) as tf.Tensor3D; // (B, nh, T)
   });
 }
 

@@ -14,10 +14,22 @@ afterEach(() => {
   tf.disposeVariables();
 });
 
-const schedule: EntropyProbeSchedule = { entropyEvery: 3, entropyBatchSize: 2, finalEntropyWindows: 3, fp16AttentionOverflow: false };
+const schedule: EntropyProbeSchedule = {
+  entropyEvery: 3,
+  entropyBatchSize: 2,
+  finalEntropyWindows: 3,
+  fp16AttentionOverflow: false,
+};
 /** Three windows; the probe uses the first entropyBatchSize = 2 of them. */
-const batch: Batch = { inputIds: Int32Array.from({ length: 3 * seqLen }, (_, index) => index % 8), batchSize: 3, seqLen };
-const evalSet = createFakeEvalSet(Array.from({ length: 5 }, () => new Int32Array(seqLen)), seqLen);
+const batch: Batch = {
+  inputIds: Int32Array.from({ length: 3 * seqLen }, (_, index) => index % 8),
+  batchSize: 3,
+  seqLen,
+};
+const evalSet = createFakeEvalSet(
+  Array.from({ length: 5 }, () => new Int32Array(seqLen)),
+  seqLen,
+);
 
 describe('createEntropyProbe', () => {
   it('is a valid v1 training probe named entropy with a final measurement', () => {
@@ -31,7 +43,7 @@ describe('createEntropyProbe', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7].filter((step) => probe.shouldRun(step, 7))).toEqual([0, 3, 6, 7]);
   });
 
-  it('logs the first entropyBatchSize windows of the fixed batch in eval mode: measureAttentionEntropy\'s numbers with type and step', async () => {
+  it("logs the first entropyBatchSize windows of the fixed batch in eval mode: measureAttentionEntropy's numbers with type and step", async () => {
     const before = tf.memory().numTensors;
     const model = createUniformAttentionModel(2, 3);
     const records = await createEntropyProbe({ batch, evalSet, options: schedule }).measure(model, 6);
@@ -39,7 +51,8 @@ describe('createEntropyProbe', () => {
     const direct = await measureAttentionEntropy(model, [batch], { maxWindows: 2 });
     expect(records).toEqual([{ type: 'entropy', step: 6, ...direct }]);
     expect(records[0].windows).toBe(2);
-    for (const row of records[0].perHead) for (const value of row) expect(Math.abs(value - maxCausalEntropy(seqLen))).toBeLessThanOrEqual(entropyTolerance);
+    for (const row of records[0].perHead)
+      for (const value of row) expect(Math.abs(value - maxCausalEntropy(seqLen))).toBeLessThanOrEqual(entropyTolerance);
     expect(records[0].nanCounts).toEqual([0, 0]); // NaN counts come with the entropy, from the same forward pass
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -48,7 +61,10 @@ describe('createEntropyProbe', () => {
     const before = tf.memory().numTensors;
     const model = createUniformAttentionModel(1, 2);
     const final = await createEntropyProbe({ batch, evalSet, options: schedule }).measureFinal(model, 9);
-    expect(model.calls).toEqual([{ training: false, rows: 2 }, { training: false, rows: 1 }]);
+    expect(model.calls).toEqual([
+      { training: false, rows: 2 },
+      { training: false, rows: 1 },
+    ]);
     expect(final).toMatchObject({ type: 'entropy', step: 9, windows: 3, nanCounts: [0] });
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -78,8 +94,18 @@ describe('createEntropyProbe', () => {
   });
 
   it('rejects an empty batch and counts below 1, naming the field and the value', () => {
-    expect(() => createEntropyProbe({ batch: { ...batch, batchSize: 0, inputIds: new Int32Array(0) }, evalSet, options: schedule })).toThrow('the entropy batch has 0 windows');
-    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, entropyEvery: 0 } })).toThrow('entropyEvery must be an integer ≥ 1, got 0');
-    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, finalEntropyWindows: 2.5 } })).toThrow('finalEntropyWindows must be an integer ≥ 1, got 2.5');
+    expect(() =>
+      createEntropyProbe({
+        batch: { ...batch, batchSize: 0, inputIds: new Int32Array(0) },
+        evalSet,
+        options: schedule,
+      }),
+    ).toThrow('the entropy batch has 0 windows');
+    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, entropyEvery: 0 } })).toThrow(
+      'entropyEvery must be a positive integer, got 0',
+    );
+    expect(() => createEntropyProbe({ batch, evalSet, options: { ...schedule, finalEntropyWindows: 2.5 } })).toThrow(
+      'finalEntropyWindows must be a positive integer, got 2.5',
+    );
   });
 });

@@ -16,6 +16,7 @@
  * 2. paper-reference §6.1 (definition) and §7 (NaN counts).
  */
 import {
+  checkInteger,
   isDueStep,
   type Batch,
   type EntropyLog,
@@ -27,7 +28,10 @@ import {
 import { measureAttentionEntropy } from './measure-attention-entropy.js';
 
 /** The training options the entropy probe reads (the run's own, so `config.json` records them). */
-export type EntropyProbeSchedule = Pick<TrainingOptions, 'entropyEvery' | 'entropyBatchSize' | 'finalEntropyWindows' | 'fp16AttentionOverflow'>;
+export type EntropyProbeSchedule = Pick<
+  TrainingOptions,
+  'entropyEvery' | 'entropyBatchSize' | 'finalEntropyWindows' | 'fp16AttentionOverflow'
+>;
 
 export interface EntropyProbeOptions {
   /** The fixed held-out batch for the periodic log; its first `options.entropyBatchSize` windows are used. */
@@ -63,7 +67,7 @@ export function createEntropyProbe(options: EntropyProbeOptions): EntropyProbe {
   const { batch, evalSet } = options;
   const { entropyEvery, entropyBatchSize, finalEntropyWindows, fp16AttentionOverflow } = options.options;
   for (const [field, value] of Object.entries({ entropyEvery, entropyBatchSize, finalEntropyWindows })) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`createEntropyProbe: ${field} must be an integer ≥ 1, got ${JSON.stringify(value)}`);
+    checkInteger(`createEntropyProbe: ${field}`, value, { min: 1 });
   }
   if (batch.batchSize < 1) throw new RangeError(`createEntropyProbe: the entropy batch has ${batch.batchSize} windows`);
   return {
@@ -71,11 +75,17 @@ export function createEntropyProbe(options: EntropyProbeOptions): EntropyProbe {
     name: 'entropy',
     shouldRun: (step, lastStep) => isDueStep(step, entropyEvery, lastStep),
     async measure(model, step) {
-      const measurement = await measureAttentionEntropy(model, [batch], { maxWindows: entropyBatchSize, fp16AttentionOverflow });
+      const measurement = await measureAttentionEntropy(model, [batch], {
+        maxWindows: entropyBatchSize,
+        fp16AttentionOverflow,
+      });
       return [{ type: 'entropy', step, ...measurement }];
     },
     async measureFinal(model, step) {
-      const measurement = await measureAttentionEntropy(model, evalSet.batches(entropyBatchSize), { maxWindows: finalEntropyWindows, fp16AttentionOverflow });
+      const measurement = await measureAttentionEntropy(model, evalSet.batches(entropyBatchSize), {
+        maxWindows: finalEntropyWindows,
+        fp16AttentionOverflow,
+      });
       return { type: 'entropy', step, ...measurement };
     },
   };

@@ -50,8 +50,8 @@ describe('createEntropyObserver', () => {
     observe(() => {
       const buffer = uniformCausalAttention({ batchSize: 2, nHead: 2, seqLen: 4 }).bufferSync();
       for (let key = 0; key < 4; key++) buffer.set(Number.NaN, 0, 1, 2, key); // head 1: one NaN row (4 elements)
-      buffer.set(Number.NaN, 1, 1, 3, 0);                                      // head 1: one more element
-      observer.onAttention(0, buffer.toTensor() as tf.Tensor4D);
+      buffer.set(Number.NaN, 1, 1, 3, 0); // head 1: one more element
+      observer.onAttention(0, buffer.toTensor());
     });
     const result = observer.resultSync();
     expect(result.nanCounts).toEqual([(0 + 5) / 2]);
@@ -75,8 +75,12 @@ describe('createEntropyObserver', () => {
   it('rejects a layer outside [0, nLayer) and a wrong head count, naming the values', async () => {
     const before = tf.memory().numTensors;
     const observer = createEntropyObserver({ nLayer: 2, nHead: 2 });
-    expect(() => observe(() => observer.onAttention(2, uniformCausalAttention({ batchSize: 1, nHead: 2, seqLen: 4 })))).toThrow('layer 2, but the observer has nLayer 2');
-    expect(() => observe(() => observer.onAttention(0, uniformCausalAttention({ batchSize: 1, nHead: 3, seqLen: 4 })))).toThrow('shape [1, 3, 4, 4], expected (B, 2, T, T)');
+    expect(() =>
+      observe(() => observer.onAttention(2, uniformCausalAttention({ batchSize: 1, nHead: 2, seqLen: 4 }))),
+    ).toThrow('layer 2, but the observer has nLayer 2');
+    expect(() =>
+      observe(() => observer.onAttention(0, uniformCausalAttention({ batchSize: 1, nHead: 3, seqLen: 4 }))),
+    ).toThrow('shape [1, 3, 4, 4], expected (B, 2, T, T)');
     expect(() => createEntropyObserver({ nLayer: 0, nHead: 2 })).toThrow('nLayer must be a positive integer, got 0');
     expect(() => observer.resultSync()).toThrow('layer 0 was never observed');
     // a partial observation (layer 1 missing) throws too, and still frees what it kept

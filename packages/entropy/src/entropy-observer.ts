@@ -9,7 +9,7 @@
  *    fp16-overflow proxy |x| > 65504).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttentionObserver, EntropyLog } from '@normfree/core';
+import { checkInteger, type AttentionObserver, type EntropyLog } from '@normfree/core';
 import { headEntropySums, headFp16OverflowCounts, headNanCounts } from './attention-entropy.js';
 
 /** What an entropy observer measured: the {@link EntropyLog} fields without `type` and `step`. */
@@ -70,18 +70,25 @@ interface LayerSums {
  */
 export function createEntropyObserver(options: EntropyObserverOptions): EntropyObserver {
   const { nLayer, nHead } = options;
-  for (const [field, value] of [['nLayer', nLayer], ['nHead', nHead]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`createEntropyObserver: ${field} must be a positive integer, got ${JSON.stringify(value)}`);
+  for (const [field, value] of [
+    ['nLayer', nLayer],
+    ['nHead', nHead],
+  ] as const) {
+    checkInteger(`createEntropyObserver: ${field}`, value, { min: 1 });
   }
-  const fresh = (): LayerSums[] => Array.from({ length: nLayer }, () => ({ sums: undefined, overflows: undefined, rows: 0, windows: 0 }));
+  const fresh = (): LayerSums[] =>
+    Array.from({ length: nLayer }, () => ({ sums: undefined, overflows: undefined, rows: 0, windows: 0 }));
   let layers = fresh();
   let batchesSeen = 0;
 
   const check = (layer: number, tensor: tf.Tensor4D, what: string): LayerSums => {
     const sums = layers[layer];
-    if (!Number.isInteger(layer) || sums === undefined) throw new RangeError(`entropy observer: ${what} for layer ${layer}, but the observer has nLayer ${nLayer}`);
+    if (!Number.isInteger(layer) || sums === undefined)
+      throw new RangeError(`entropy observer: ${what} for layer ${layer}, but the observer has nLayer ${nLayer}`);
     if (tensor.rank !== 4 || tensor.shape[1] !== nHead || tensor.shape[2] !== tensor.shape[3]) {
-      throw new RangeError(`entropy observer: ${what} of layer ${layer} has shape [${tensor.shape.join(', ')}], expected (B, ${nHead}, T, T)`);
+      throw new RangeError(
+        `entropy observer: ${what} of layer ${layer} has shape [${tensor.shape.join(', ')}], expected (B, ${nHead}, T, T)`,
+      );
     }
     return sums;
   };
@@ -117,10 +124,15 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     const overflows: number[] = [];
     let sawLogits = false;
     layers.forEach((layer, index) => {
-      if (layer.sums === undefined) throw new Error(`entropy observer: layer ${index} was never observed (nLayer ${nLayer}); run a forward pass with the observer first`);
-      const values = read(layer.sums);                                       // (2, nh) flattened
+      if (layer.sums === undefined)
+        throw new Error(
+          `entropy observer: layer ${index} was never observed (nLayer ${nLayer}); run a forward pass with the observer first`,
+        );
+      const values = read(layer.sums); // (2, nh) flattened
       perHead.push(Array.from({ length: nHead }, (_, head) => values[head]! / layer.rows));
-      nanCounts.push(Array.from({ length: nHead }, (_, head) => values[nHead + head]!).reduce((a, b) => a + b, 0) / nHead);
+      nanCounts.push(
+        Array.from({ length: nHead }, (_, head) => values[nHead + head]!).reduce((a, b) => a + b, 0) / nHead,
+      );
       if (layer.overflows !== undefined) {
         sawLogits = true;
         overflows.push(Array.from(read(layer.overflows)).reduce((a, b) => a + b, 0) / nHead);
@@ -154,7 +166,7 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
       try {
         for (const layer of layers) {
           for (const tensor of [layer.sums, layer.overflows]) {
-            if (tensor !== undefined) values.set(tensor, (await tensor.data()) as Float32Array);
+            if (tensor !== undefined) values.set(tensor, await tensor.data());
           }
         }
       } catch (error) {
@@ -166,7 +178,7 @@ export function createEntropyObserver(options: EntropyObserverOptions): EntropyO
     },
     resultSync() {
       batchesSeen = 0;
-      return build((tensor) => tensor.dataSync() as Float32Array);
+      return build((tensor) => tensor.dataSync());
     },
     reset() {
       batchesSeen = 0;

@@ -18,10 +18,14 @@ describe('measureAttentionEntropy', () => {
     const model = createUniformAttentionModel(2, 3);
     const windows = Array.from({ length: 5 }, () => new Int32Array(8));
     const result = await measureAttentionEntropy(model, createFakeEvalSet(windows, 8).batches(2), { maxWindows: 4 });
-    expect(model.calls).toEqual([{ training: false, rows: 2 }, { training: false, rows: 2 }]);
+    expect(model.calls).toEqual([
+      { training: false, rows: 2 },
+      { training: false, rows: 2 },
+    ]);
     expect(result.windows).toBe(4);
     expect(result.perHead).toHaveLength(2);
-    for (const row of result.perHead) for (const value of row) expect(Math.abs(value - maxCausalEntropy(8))).toBeLessThanOrEqual(entropyTolerance);
+    for (const row of result.perHead)
+      for (const value of row) expect(Math.abs(value - maxCausalEntropy(8))).toBeLessThanOrEqual(entropyTolerance);
     expect(result.nanCounts).toEqual([0, 0]);
     expect(tf.memory().numTensors).toBe(before);
   });

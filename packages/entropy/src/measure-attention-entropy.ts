@@ -31,7 +31,8 @@ export async function measureAttentionEntropy(
   options: MeasureAttentionEntropyOptions = {},
 ): Promise<EntropyMeasurement> {
   const maxWindows = options.maxWindows ?? Number.POSITIVE_INFINITY;
-  if (!(maxWindows >= 1)) throw new RangeError(`measureAttentionEntropy: maxWindows must be at least 1, got ${maxWindows}`);
+  if (!(maxWindows >= 1))
+    throw new RangeError(`measureAttentionEntropy: maxWindows must be at least 1, got ${maxWindows}`);
   const observer = createEntropyObserver({ nLayer: model.config.nLayer, nHead: model.config.nHead });
   let windows = 0;
   try {

@@ -3,7 +3,7 @@ import figure1 from '../../core/src/__fixtures__/figure1-head-entropy.json' with
 import { layerMeans, overloadBins } from './index.js';
 
 describe('overloadBins (re-exported from core)', () => {
-  it('bins the paper\'s four Figure 1 matrices with one Max = 3.87 and reproduces Figure 2a\'s SM+G overload (58 %)', () => {
+  it("bins the paper's four Figure 1 matrices with one Max = 3.87 and reproduces Figure 2a's SM+G overload (58 %)", () => {
     const matrices = (['SM+LN+G', 'SM+LN+R', 'SM+G', 'SM+R'] as const).map((label) => figure1.matrices[label]);
     const bins = overloadBins(matrices);
     expect(bins.max).toBe(3.87);

@@ -7,10 +7,12 @@ describe('evalLossSpec (Figure 2b)', () => {
   const runs = paperExampleRuns();
 
   it('matches the stored spec (Vega-Lite JSON)', async () => {
-    await expect(JSON.stringify(evalLossSpec(runs), null, 1)).toMatchFileSnapshot('./__snapshots__/figure2b-eval-loss.vl.json');
+    await expect(JSON.stringify(evalLossSpec(runs), null, 1)).toMatchFileSnapshot(
+      './__snapshots__/figure2b-eval-loss.vl.json',
+    );
   });
 
-  it('gives each configuration the paper\'s colour and marker: C0 o, C1 s, C2 D, C3 ^', () => {
+  it("gives each configuration the paper's colour and marker: C0 o, C1 s, C2 D, C3 ^", () => {
     const text = JSON.stringify(evalLossSpec(runs));
     expect(text).toContain(`"range":${JSON.stringify(tab10.slice(0, 4))}`);
     expect(text).toContain('"range":["circle","square","diamond","triangle-up"]');
@@ -24,6 +26,8 @@ describe('evalLossSpec (Figure 2b)', () => {
   });
 
   it('throws when no run has an evaluation', () => {
-    expect(() => evalLossSpec(runs.map(({ finalEval: _dropped, ...run }) => ({ ...run, evals: [] })))).toThrow('none of the 4 runs has an evaluation log');
+    expect(() => evalLossSpec(runs.map(({ finalEval: _dropped, ...run }) => ({ ...run, evals: [] })))).toThrow(
+      'none of the 4 runs has an evaluation log',
+    );
   });
 });

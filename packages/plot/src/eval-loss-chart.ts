@@ -27,10 +27,18 @@ export function evalLossRows(runs: readonly PlotRun[]): EvalLossRow[] {
   return sortRuns(runs).flatMap((run) => {
     const evals = [...run.evals];
     const last = evals.at(-1);
-    if (run.finalEval !== undefined && (last === undefined || run.finalEval.step > last.step)) evals.push(run.finalEval);
+    if (run.finalEval !== undefined && (last === undefined || run.finalEval.step > last.step))
+      evals.push(run.finalEval);
     return evals
       .filter((log) => Number.isFinite(log.loss))
-      .map((log) => ({ configuration: run.configuration, label: run.label, seed: run.seed, run: `${run.configuration}/${run.seed}`, step: log.step, loss: log.loss }));
+      .map((log) => ({
+        configuration: run.configuration,
+        label: run.label,
+        seed: run.seed,
+        run: `${run.configuration}/${run.seed}`,
+        step: log.step,
+        loss: log.loss,
+      }));
   });
 }
 
@@ -41,12 +49,26 @@ export function evalLossRows(runs: readonly PlotRun[]): EvalLossRow[] {
 export function evalLossSpec(runs: readonly PlotRun[], options: { title?: string } = {}): TopLevelSpec {
   const rows = evalLossRows(runs);
   if (rows.length === 0) throw new RangeError(`evalLossSpec: none of the ${runs.length} runs has an evaluation log`);
-  const configurations = configurationsOf(runs).filter(({ configuration }) => rows.some((row) => row.configuration === configuration));
+  const configurations = configurationsOf(runs).filter(({ configuration }) =>
+    rows.some((row) => row.configuration === configuration),
+  );
   const styles = configurationStyles(configurations.map(({ configuration }) => configuration));
   const labels = configurations.map(({ label }) => label);
   // Same field, title and domain on colour and shape: Vega-Lite merges them into one legend.
-  const color = { field: 'label', type: 'nominal', title: null, sort: labels, scale: { domain: labels, range: styles.map((style) => style.color) } } as const;
-  const shape = { field: 'label', type: 'nominal', title: null, sort: labels, scale: { domain: labels, range: styles.map((style) => style.shape) } } as const;
+  const color = {
+    field: 'label',
+    type: 'nominal',
+    title: null,
+    sort: labels,
+    scale: { domain: labels, range: styles.map((style) => style.color) },
+  } as const;
+  const shape = {
+    field: 'label',
+    type: 'nominal',
+    title: null,
+    sort: labels,
+    scale: { domain: labels, range: styles.map((style) => style.shape) },
+  } as const;
   return {
     $schema: vegaLiteSchema,
     title: options.title ?? 'Evaluation loss during training (Figure 2b)',

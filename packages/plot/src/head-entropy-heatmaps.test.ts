@@ -6,14 +6,19 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
   const runs = paperExampleRuns();
 
   it('matches the stored spec (Vega-Lite JSON)', async () => {
-    await expect(JSON.stringify(headEntropyHeatmapSpec(runs), null, 1)).toMatchFileSnapshot('./__snapshots__/figure1-head-entropy.vl.json');
+    await expect(JSON.stringify(headEntropyHeatmapSpec(runs), null, 1)).toMatchFileSnapshot(
+      './__snapshots__/figure1-head-entropy.vl.json',
+    );
   });
 
   it('has one cell per head of each of the four models, annotated with 2 decimals', () => {
     const cells = headEntropyCells(runs);
     expect(cells).toHaveLength(4 * 144);
     // SM+R layer 0 head 4: the largest head of Figure 1 (paper-reference §6.3).
-    expect(cells.find((cell) => cell.panel === 'SM+R' && cell.layer === 0 && cell.head === 4)).toMatchObject({ entropy: 3.87, text: '3.87' });
+    expect(cells.find((cell) => cell.panel === 'SM+R' && cell.layer === 0 && cell.head === 4)).toMatchObject({
+      entropy: 3.87,
+      text: '3.87',
+    });
     expect(cells.find((cell) => cell.panel === 'SM+LN+G' && cell.layer === 0 && cell.head === 6)?.text).toBe('3.00');
   });
 
@@ -30,7 +35,9 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
     expect(legendFormat(headEntropyHeatmapSpec(runs))).toBe('.1f'); // Figure 1 spans about 0 to 3.9 nats
     // A near-uniform model: every head within 0.05 nats of ln-uniform; '.1f' would print one label.
     const flat = runs.map((run, index) => {
-      const perHead = (run.finalEntropy?.perHead ?? []).map((row) => row.map((_, head) => 3.82 + 0.01 * ((head + index) % 6)));
+      const perHead = (run.finalEntropy?.perHead ?? []).map((row) =>
+        row.map((_, head) => 3.82 + 0.01 * ((head + index) % 6)),
+      );
       return { ...run, finalEntropy: { step: run.finalEntropy?.step ?? 0, perHead } };
     });
     expect(flat.every((run) => run.finalEntropy.perHead.length > 0)).toBe(true);
@@ -38,7 +45,10 @@ describe('headEntropyHeatmapSpec on the Appendix A matrices', () => {
 
     // An untrained model: heads within 1e-5 nats. The scale spans 0.01 nats around them (one colour,
     // distinct labels) instead of stretching 1e-5 over the whole palette.
-    const uniform = runs.map((run, index) => ({ ...run, finalEntropy: { step: 0, perHead: [[1.917 + 1e-5 * index, 1.917]] } }));
+    const uniform = runs.map((run, index) => ({
+      ...run,
+      finalEntropy: { step: 0, perHead: [[1.917 + 1e-5 * index, 1.917]] },
+    }));
     const spec = JSON.stringify(headEntropyHeatmapSpec(uniform));
     const domain = /"domain":\[([^\]]+)\]/.exec(spec)?.[1]?.split(',').map(Number) ?? [];
     expect(domain).toHaveLength(2);

@@ -57,10 +57,15 @@ const minimumColourRange = 0.01;
  * sharing one viridis colour scale and one colour bar.
  * @throws RangeError when no run has a head-entropy matrix.
  */
-export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEntropyHeatmapOptions = {}): TopLevelSpec {
+export function headEntropyHeatmapSpec(
+  runs: readonly PlotRun[],
+  options: HeadEntropyHeatmapOptions = {},
+): TopLevelSpec {
   const cells = headEntropyCells(runs);
   if (cells.length === 0) {
-    throw new RangeError(`headEntropyHeatmapSpec: none of the ${runs.length} runs has a final head-entropy matrix (finalEntropy.perHead)`);
+    throw new RangeError(
+      `headEntropyHeatmapSpec: none of the ${runs.length} runs has a final head-entropy matrix (finalEntropy.perHead)`,
+    );
   }
   const panels = [...new Set(cells.map((cell) => cell.panel))];
   const heads = Math.max(...cells.map((cell) => cell.head)) + 1;
@@ -93,7 +98,12 @@ export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEn
       width: { step: cellSize },
       height: { step: cellSize },
       encoding: {
-        x: { field: 'head', type: 'ordinal', title: 'Head index', axis: { labelAngle: 0, ticks: false, domain: false } },
+        x: {
+          field: 'head',
+          type: 'ordinal',
+          title: 'Head index',
+          axis: { labelAngle: 0, ticks: false, domain: false },
+        },
         // Ordinal y puts the first domain value at the top: layer 0 on top, as in the paper.
         y: { field: 'layer', type: 'ordinal', title: 'Layer index', axis: { ticks: false, domain: false } },
       },
@@ -106,7 +116,11 @@ export function headEntropyHeatmapSpec(runs: readonly PlotRun[], options: HeadEn
               type: 'quantitative',
               title: 'Entropy (nats)',
               scale: { scheme: 'viridis', domain: [low, high] },
-              legend: { orient: 'right', gradientLength: Math.max(120, cellSize * layers), format: `.${legendDecimals}f` },
+              legend: {
+                orient: 'right',
+                gradientLength: Math.max(120, cellSize * layers),
+                format: `.${legendDecimals}f`,
+              },
             },
           },
         },

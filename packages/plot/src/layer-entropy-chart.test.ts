@@ -6,7 +6,9 @@ describe('layerEntropySpec (Figure 4)', () => {
   const runs = paperExampleRuns({ steps: 2000 });
 
   it('matches the stored spec (Vega-Lite JSON)', async () => {
-    await expect(JSON.stringify(layerEntropySpec(runs), null, 1)).toMatchFileSnapshot('./__snapshots__/figure4-layer-entropy.vl.json');
+    await expect(JSON.stringify(layerEntropySpec(runs), null, 1)).toMatchFileSnapshot(
+      './__snapshots__/figure4-layer-entropy.vl.json',
+    );
   });
 
   it('has one line per layer per run, labelled "Layer i", on steps × mean entropy', () => {
@@ -19,7 +21,18 @@ describe('layerEntropySpec (Figure 4)', () => {
   });
 
   it('falls back to the mean over heads when a log has perHead but no perLayer', () => {
-    const run = { ...runs[0]!, entropy: [{ step: 5, perHead: [[1, 3], [2, 2]] }] };
+    const run = {
+      ...runs[0]!,
+      entropy: [
+        {
+          step: 5,
+          perHead: [
+            [1, 3],
+            [2, 2],
+          ],
+        },
+      ],
+    };
     expect(layerEntropyRows([run]).map((row) => row.value)).toEqual([2, 2]);
   });
 });

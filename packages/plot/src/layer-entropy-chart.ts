@@ -30,7 +30,8 @@ export function layerEntropyRows(runs: readonly PlotRun[]): LayerSeriesRow[] {
  */
 export function layerEntropySpec(runs: readonly PlotRun[], options: { title?: string } = {}): TopLevelSpec {
   const rows = layerEntropyRows(runs);
-  if (rows.length === 0) throw new RangeError(`layerEntropySpec: none of the ${runs.length} runs has a layer-wise entropy log`);
+  if (rows.length === 0)
+    throw new RangeError(`layerEntropySpec: none of the ${runs.length} runs has a layer-wise entropy log`);
   return layerPanelsSpec(rows, {
     title: options.title ?? 'Layer-wise mean attention entropy during training (Figure 4)',
     yTitle: 'Mean Entropy',

@@ -58,18 +58,31 @@ export function layerPanelsSpec(rows: readonly LayerSeriesRow[], options: LayerP
     facet: { field: 'panel', type: 'nominal', sort: panels, header: { title: null } },
     columns: Math.min(panels.length, panels.length === 4 ? 2 : 3),
     spacing: { row: 20, column: 20 },
-    resolve: { scale: { y: options.independentY === true ? 'independent' : 'shared' }, axis: { x: 'independent', y: 'independent' } },
+    resolve: {
+      scale: { y: options.independentY === true ? 'independent' : 'shared' },
+      axis: { x: 'independent', y: 'independent' },
+    },
     spec: {
       width: 300,
       height: 200,
       layer: [
         ...(options.ruleAt === undefined
           ? []
-          : [{ mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#888888' }, encoding: { y: { datum: options.ruleAt, type: 'quantitative' as const } } }]),
+          : [
+              {
+                mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#888888' },
+                encoding: { y: { datum: options.ruleAt, type: 'quantitative' as const } },
+              },
+            ]),
         {
           mark: { type: 'line', strokeWidth: 2, point: rows.length / Math.max(1, panels.length * series.length) <= 3 },
           encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'Steps', axis: { labelExpr: thousandsLabelExpr, tickCount: 6 } },
+            x: {
+              field: 'step',
+              type: 'quantitative',
+              title: 'Steps',
+              axis: { labelExpr: thousandsLabelExpr, tickCount: 6 },
+            },
             y: {
               field: 'value',
               type: 'quantitative',
@@ -77,7 +90,14 @@ export function layerPanelsSpec(rows: readonly LayerSeriesRow[], options: LayerP
               scale: { zero: options.yZero },
               ...(options.yFormat === undefined ? {} : { axis: { format: options.yFormat } }),
             },
-            color: { field: 'series', type: 'nominal', title: null, sort: series, scale: colorScale, legend: { columns: series.length > 12 ? 2 : 1 } },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              sort: series,
+              scale: colorScale,
+              legend: { columns: series.length > 12 ? 2 : 1 },
+            },
             tooltip: [
               { field: 'series', type: 'nominal', title: 'Layer' },
               { field: 'step', type: 'quantitative', title: 'Step' },

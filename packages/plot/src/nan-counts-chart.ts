@@ -19,7 +19,10 @@ export type CountMetric = 'nan' | 'fp16-overflow';
  * Per-layer counts of every run that logged them.
  * @param options.nonZeroOnly - keep only runs with at least one count above zero.
  */
-export function layerCountRows(runs: readonly PlotRun[], options: { metric: CountMetric; nonZeroOnly?: boolean }): LayerSeriesRow[] {
+export function layerCountRows(
+  runs: readonly PlotRun[],
+  options: { metric: CountMetric; nonZeroOnly?: boolean },
+): LayerSeriesRow[] {
   return sortRuns(runs).flatMap((run) => {
     const panel = runTitle(run, runs);
     const rows = run.entropy.flatMap((log) => {
@@ -42,14 +45,20 @@ export function hasNonZeroCounts(runs: readonly PlotRun[], metric: CountMetric):
  * logged the metric, each with its own y scale.
  * @throws RangeError when no run logged the metric.
  */
-export function layerCountsSpec(runs: readonly PlotRun[], options: { metric: CountMetric; title?: string; nonZeroOnly?: boolean }): TopLevelSpec {
+export function layerCountsSpec(
+  runs: readonly PlotRun[],
+  options: { metric: CountMetric; title?: string; nonZeroOnly?: boolean },
+): TopLevelSpec {
   const rows = layerCountRows(runs, { metric: options.metric, nonZeroOnly: options.nonZeroOnly ?? false });
   const what = options.metric === 'nan' ? 'NaN counts' : 'fp16-overflow counts';
-  if (rows.length === 0) throw new RangeError(`layerCountsSpec: none of the ${runs.length} runs has ${what} in its entropy logs`);
+  if (rows.length === 0)
+    throw new RangeError(`layerCountsSpec: none of the ${runs.length} runs has ${what} in its entropy logs`);
   return layerPanelsSpec(rows, {
-    title: options.title ?? (options.metric === 'nan'
-      ? 'NaN counts in attention per layer (Figure 5)'
-      : 'Attention logits beyond the fp16 range per layer'),
+    title:
+      options.title ??
+      (options.metric === 'nan'
+        ? 'NaN counts in attention per layer (Figure 5)'
+        : 'Attention logits beyond the fp16 range per layer'),
     yTitle: options.metric === 'nan' ? 'NaN Count' : 'fp16 Overflow Count',
     colors: { range: nanLayerColors },
     yFormat: '.1e',

@@ -23,8 +23,9 @@ describe('Figure 2a from the Appendix A matrices', () => {
     }
   });
 
-  it('labels the bars like the paper: 58% for SM+G\'s top bin, 74% for both baselines\' middle-high bin', () => {
-    const label = (model: string, bin: number) => data.rows.find((row) => row.label === model && row.binIndex === bin)?.percentLabel;
+  it("labels the bars like the paper: 58% for SM+G's top bin, 74% for both baselines' middle-high bin", () => {
+    const label = (model: string, bin: number) =>
+      data.rows.find((row) => row.label === model && row.binIndex === bin)?.percentLabel;
     expect(label('SM+G', 3)).toBe('58%');
     expect(label('SM+LN+G', 2)).toBe('74%');
     expect(label('SM+LN+R', 2)).toBe('74%');
@@ -41,7 +42,9 @@ describe('Figure 2a from the Appendix A matrices', () => {
   });
 
   it('matches the stored spec (Vega-Lite JSON)', async () => {
-    await expect(JSON.stringify(overloadBinsSpec(runs), null, 1)).toMatchFileSnapshot('./__snapshots__/figure2a-entropy-bins.vl.json');
+    await expect(JSON.stringify(overloadBinsSpec(runs), null, 1)).toMatchFileSnapshot(
+      './__snapshots__/figure2a-entropy-bins.vl.json',
+    );
   });
 
   it('orders the bins as the paper and names the y axis "Percentage of Heads"', () => {

@@ -50,7 +50,9 @@ export function overloadBinsData(runs: readonly PlotRun[], options: { max?: numb
     runs.some((run) => run.configuration === configuration && finalHeadEntropyOf(run) !== undefined),
   );
   if (configurations.length === 0) {
-    throw new RangeError(`overloadBinsData: none of the ${runs.length} runs has a final head-entropy matrix (finalEntropy.perHead)`);
+    throw new RangeError(
+      `overloadBinsData: none of the ${runs.length} runs has a final head-entropy matrix (finalEntropy.perHead)`,
+    );
   }
   // One pooled matrix per configuration: the rows of all its seeds stacked.
   const matrices = configurations.map(({ configuration }) =>
@@ -60,7 +62,15 @@ export function overloadBinsData(runs: readonly PlotRun[], options: { max?: numb
   const rows = configurations.flatMap(({ configuration, label }, model) =>
     overloadBinLabels.map((bin, binIndex) => {
       const percent = bins.percentages[model]![binIndex]!;
-      return { configuration, label, binIndex, bin, count: bins.counts[model]![binIndex]!, percent, percentLabel: `${Math.round(percent)}%` };
+      return {
+        configuration,
+        label,
+        binIndex,
+        bin,
+        count: bins.counts[model]![binIndex]!,
+        percent,
+        percentLabel: `${Math.round(percent)}%`,
+      };
     }),
   );
   return { max: bins.max, rows };
@@ -70,10 +80,15 @@ export function overloadBinsData(runs: readonly PlotRun[], options: { max?: numb
  * Vega-Lite spec of Figure 2a: grouped bars, 4 bins × configurations, "NN%" above each bar.
  * @param options.max - override Max of the bin edges.
  */
-export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: number; title?: string } = {}): TopLevelSpec {
+export function overloadBinsSpec(
+  runs: readonly PlotRun[],
+  options: { max?: number; title?: string } = {},
+): TopLevelSpec {
   const data = overloadBinsData(runs, options.max === undefined ? {} : { max: options.max });
   const configurations = [...new Set(data.rows.map((row) => row.configuration))];
-  const labels = configurations.map((configuration) => data.rows.find((row) => row.configuration === configuration)!.label);
+  const labels = configurations.map(
+    (configuration) => data.rows.find((row) => row.configuration === configuration)!.label,
+  );
   const styles = configurationStyles(configurations);
   const highest = Math.max(...data.rows.map((row) => row.percent));
   // Room above the tallest bar for its label, ticks every 10 %.
@@ -83,8 +98,19 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
   // those bars are tall enough to run into it.
   const lowBinsHighest = Math.max(...data.rows.filter((row) => row.binIndex <= 1).map((row) => row.percent));
   const legendOrient = lowBinsHighest < 0.6 * top ? 'top-left' : 'right';
-  const legend = { orient: legendOrient, symbolType: 'square', fillColor: 'white', padding: 6, strokeColor: '#dddddd' } as const;
-  const color = { field: 'label', type: 'nominal', title: null, scale: { domain: labels, range: styles.map((style) => style.color) } } as const;
+  const legend = {
+    orient: legendOrient,
+    symbolType: 'square',
+    fillColor: 'white',
+    padding: 6,
+    strokeColor: '#dddddd',
+  } as const;
+  const color = {
+    field: 'label',
+    type: 'nominal',
+    title: null,
+    scale: { domain: labels, range: styles.map((style) => style.color) },
+  } as const;
   return {
     $schema: vegaLiteSchema,
     title: options.title ?? `Share of heads per entropy bin (Figure 2a), Max = ${data.max.toFixed(2)} nats`,
@@ -95,9 +121,21 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
     width: overloadBinLabels.length * Math.max(minimumBinWidth, barStep * configurations.length + 32),
     height: 300,
     encoding: {
-      x: { field: 'bin', type: 'nominal', sort: [...overloadBinLabels], title: 'Entropy bin', axis: { labelAngle: 0, labelFontSize: 12 } },
+      x: {
+        field: 'bin',
+        type: 'nominal',
+        sort: [...overloadBinLabels],
+        title: 'Entropy bin',
+        axis: { labelAngle: 0, labelFontSize: 12 },
+      },
       xOffset: { field: 'label', type: 'nominal', sort: labels, scale: { paddingInner: 0.1 } },
-      y: { field: 'percent', type: 'quantitative', title: 'Percentage of Heads', scale: { domain: [0, top] }, axis: { labelExpr: "datum.value + '%'" } },
+      y: {
+        field: 'percent',
+        type: 'quantitative',
+        title: 'Percentage of Heads',
+        scale: { domain: [0, top] },
+        axis: { labelExpr: "datum.value + '%'" },
+      },
     },
     layer: [
       {
@@ -113,7 +151,13 @@ export function overloadBinsSpec(runs: readonly PlotRun[], options: { max?: numb
         },
       },
       {
-        mark: { type: 'text', dy: -6, fontWeight: 'bold', fontSize: configurations.length > 4 ? 9 : 11, baseline: 'bottom' },
+        mark: {
+          type: 'text',
+          dy: -6,
+          fontWeight: 'bold',
+          fontSize: configurations.length > 4 ? 9 : 11,
+          baseline: 'bottom',
+        },
         // The same legend object on both layers: Vega-Lite merges them into one legend (a null
         // legend here would conflict with the bar layer's and log a warning).
         encoding: { text: { field: 'percentLabel', type: 'nominal' }, color: { ...color, legend } },

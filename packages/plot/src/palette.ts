@@ -13,35 +13,77 @@ import type { Config } from 'vega-lite';
 
 /** matplotlib's tab10 cycle, C0…C9. */
 export const tab10 = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd',
-  '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
 ] as const;
 
 /** Vega shapes for matplotlib's o, s, D, ^, then more for further configurations. */
 export const markerShapes = [
-  'circle', 'square', 'diamond', 'triangle-up', 'triangle-down', 'cross', 'triangle-left', 'triangle-right', 'wedge', 'stroke',
+  'circle',
+  'square',
+  'diamond',
+  'triangle-up',
+  'triangle-down',
+  'cross',
+  'triangle-left',
+  'triangle-right',
+  'wedge',
+  'stroke',
 ] as const;
 
 /** The authors' NaN-figure colours, in layer order (cycled past 12 layers). */
 export const nanLayerColors = [
-  'teal', 'red', 'green', 'orange', 'purple', 'brown', 'pink', 'gray', 'olive', 'cyan', 'magenta', 'blue',
+  'teal',
+  'red',
+  'green',
+  'orange',
+  'purple',
+  'brown',
+  'pink',
+  'gray',
+  'olive',
+  'cyan',
+  'magenta',
+  'blue',
 ] as const;
 
 /** matplotlib's viridis at 0, 1/8, …, 1 (interpolated linearly in RGB between these stops). */
-const viridisStops = ['#440154', '#472c7a', '#3b518b', '#2c718e', '#21908d', '#27ad81', '#5cc863', '#aadc32', '#fde725'] as const;
+const viridisStops = [
+  '#440154',
+  '#472c7a',
+  '#3b518b',
+  '#2c718e',
+  '#21908d',
+  '#27ad81',
+  '#5cc863',
+  '#aadc32',
+  '#fde725',
+] as const;
 
 /**
  * `n` colours of viridis at linspace(0, 1, n), as the authors' `viridis(np.linspace(0, 1, 12))`
  * (paper-reference §10.5): the first layer dark purple, the last yellow.
  */
 export function viridisColors(n: number): string[] {
-  const channels = viridisStops.map((hex) => [1, 3, 5].map((offset) => Number.parseInt(hex.slice(offset, offset + 2), 16)));
+  const channels = viridisStops.map((hex) =>
+    [1, 3, 5].map((offset) => Number.parseInt(hex.slice(offset, offset + 2), 16)),
+  );
   return Array.from({ length: n }, (_, index) => {
     const position = n === 1 ? 0 : (index / (n - 1)) * (viridisStops.length - 1);
     const low = Math.floor(position);
     const high = Math.min(low + 1, viridisStops.length - 1);
     const fraction = position - low;
-    const rgb = channels[low]!.map((value, channel) => Math.round(value + (channels[high]![channel]! - value) * fraction));
+    const rgb = channels[low]!.map((value, channel) =>
+      Math.round(value + (channels[high]![channel]! - value) * fraction),
+    );
     return `#${rgb.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
   });
 }
@@ -82,4 +124,5 @@ export const vegaLiteSchema = 'https://vega.github.io/schema/vega-lite/v6.json';
  * Axis label expression writing thousands as `2K`, `2.5K` (the authors' `{int(x/1000)}K` ticks,
  * paper-reference §10.5), and smaller values as they are.
  */
-export const thousandsLabelExpr = "datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'K' : format(datum.value, '~g')";
+export const thousandsLabelExpr =
+  "datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'K' : format(datum.value, '~g')";

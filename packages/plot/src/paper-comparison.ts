@@ -49,13 +49,19 @@ export function comparePaper(runs: readonly PlotRun[]): PaperComparison {
 
   let reluBeatsGelu: Finding;
   if (gelu === undefined || relu === undefined) {
-    reluBeatsGelu = { status: 'not tested', detail: `needs a finite eval perplexity for both SM+G and SM+R (missing: ${[gelu === undefined ? 'SM+G' : '', relu === undefined ? 'SM+R' : ''].filter(Boolean).join(', ')})` };
+    reluBeatsGelu = {
+      status: 'not tested',
+      detail: `needs a finite eval perplexity for both SM+G and SM+R (missing: ${[gelu === undefined ? 'SM+G' : '', relu === undefined ? 'SM+R' : ''].filter(Boolean).join(', ')})`,
+    };
   } else {
     const held = relu.mean < gelu.mean;
     // With several seeds, also count the seeds where the ordering held (seeds both configurations ran).
     const pairedSeeds = relu.seeds.filter((seed) => gelu.seeds.includes(seed));
-    const heldSeeds = pairedSeeds.filter((seed) => relu.perplexities[relu.seeds.indexOf(seed)]! < gelu.perplexities[gelu.seeds.indexOf(seed)]!);
-    const perSeed = pairedSeeds.length > 1 ? `; per seed: held for ${heldSeeds.length} of ${pairedSeeds.length} seeds` : '';
+    const heldSeeds = pairedSeeds.filter(
+      (seed) => relu.perplexities[relu.seeds.indexOf(seed)]! < gelu.perplexities[gelu.seeds.indexOf(seed)]!,
+    );
+    const perSeed =
+      pairedSeeds.length > 1 ? `; per seed: held for ${heldSeeds.length} of ${pairedSeeds.length} seeds` : '';
     reluBeatsGelu = {
       status: held ? 'held' : 'did not hold',
       detail: `PPL SM+R ${formatPerplexity(relu.mean)} ${held ? '<' : '≥'} SM+G ${formatPerplexity(gelu.mean)} (LN-free ReLU ${held ? 'better' : 'worse'} by ${Math.abs(headlinePercent(gelu.mean, relu.mean)).toFixed(1)} %${perSeed}; paper: 2.936 < 3.197, 8.2 %)`,
@@ -86,7 +92,11 @@ export function comparePaper(runs: readonly PlotRun[]): PaperComparison {
   const normFree = ['sm-g', 'sm-r'].flatMap((id) => mean(id) ?? []);
   let baselinesBeatNormFree: Finding;
   if (baselines.length === 0 || normFree.length === 0) {
-    baselinesBeatNormFree = { status: 'not tested', detail: 'needs a finite eval perplexity for at least one LN baseline (SM+LN+G, SM+LN+R) and one LN-free model (SM+G, SM+R)' };
+    baselinesBeatNormFree = {
+      status: 'not tested',
+      detail:
+        'needs a finite eval perplexity for at least one LN baseline (SM+LN+G, SM+LN+R) and one LN-free model (SM+G, SM+R)',
+    };
   } else {
     const worstBaseline = baselines.reduce((a, b) => (b.mean > a.mean ? b : a));
     const bestNormFree = normFree.reduce((a, b) => (b.mean < a.mean ? b : a));

@@ -49,29 +49,61 @@ export function paperFigures(runs: readonly PlotRun[], options: PaperFiguresOpti
     options.includeZeroCounts === true ? layerCountRows(runs, { metric }).length > 0 : hasNonZeroCounts(runs, metric);
   if (headEntropyCells(runs).length > 0) {
     if (wanted('figure1-head-entropy')) {
-      figures.push({ id: 'figure1-head-entropy', title: 'Figure 1: head-wise attention entropy at the end of training', spec: headEntropyHeatmapSpec(runs) });
+      figures.push({
+        id: 'figure1-head-entropy',
+        title: 'Figure 1: head-wise attention entropy at the end of training',
+        spec: headEntropyHeatmapSpec(runs),
+      });
     }
     if (wanted('figure2a-entropy-bins')) {
-      figures.push({ id: 'figure2a-entropy-bins', title: 'Figure 2a: share of heads per entropy bin (entropic overload)', spec: overloadBinsSpec(runs) });
+      figures.push({
+        id: 'figure2a-entropy-bins',
+        title: 'Figure 2a: share of heads per entropy bin (entropic overload)',
+        spec: overloadBinsSpec(runs),
+      });
     }
   }
   if (wanted('figure2b-eval-loss') && evalLossRows(runs).length > 0) {
-    figures.push({ id: 'figure2b-eval-loss', title: 'Figure 2b: evaluation loss during training', spec: evalLossSpec(runs) });
+    figures.push({
+      id: 'figure2b-eval-loss',
+      title: 'Figure 2b: evaluation loss during training',
+      spec: evalLossSpec(runs),
+    });
   }
   if (wanted('table2-perplexity') && perplexityDeltaRows(runs).length > 1) {
-    figures.push({ id: 'table2-perplexity', title: 'Table 2: eval perplexity change vs SM+LN+G (+Δ%), ours and the paper\'s', spec: perplexityDeltaSpec(runs) });
+    figures.push({
+      id: 'table2-perplexity',
+      title: "Table 2: eval perplexity change vs SM+LN+G (+Δ%), ours and the paper's",
+      spec: perplexityDeltaSpec(runs),
+    });
   }
   if (wanted('figure3-slopes') && slopeRows(runs).length > 0) {
-    figures.push({ id: 'figure3-slopes', title: 'Figure 3: learnable negative slopes during training', spec: slopesSpec(runs) });
+    figures.push({
+      id: 'figure3-slopes',
+      title: 'Figure 3: learnable negative slopes during training',
+      spec: slopesSpec(runs),
+    });
   }
   if (wanted('figure4-layer-entropy') && layerEntropyRows(runs).length > 0) {
-    figures.push({ id: 'figure4-layer-entropy', title: 'Figure 4: layer-wise mean entropy during training', spec: layerEntropySpec(runs) });
+    figures.push({
+      id: 'figure4-layer-entropy',
+      title: 'Figure 4: layer-wise mean entropy during training',
+      spec: layerEntropySpec(runs),
+    });
   }
   if (wanted('figure5-nan-counts') && counts('nan')) {
-    figures.push({ id: 'figure5-nan-counts', title: 'Figure 5: NaN counts in attention per layer', spec: layerCountsSpec(runs, { metric: 'nan', nonZeroOnly: options.includeZeroCounts !== true }) });
+    figures.push({
+      id: 'figure5-nan-counts',
+      title: 'Figure 5: NaN counts in attention per layer',
+      spec: layerCountsSpec(runs, { metric: 'nan', nonZeroOnly: options.includeZeroCounts !== true }),
+    });
   }
   if (wanted('fp16-overflow-counts') && counts('fp16-overflow')) {
-    figures.push({ id: 'fp16-overflow-counts', title: 'Attention logits beyond the fp16 range per layer', spec: layerCountsSpec(runs, { metric: 'fp16-overflow', nonZeroOnly: options.includeZeroCounts !== true }) });
+    figures.push({
+      id: 'fp16-overflow-counts',
+      title: 'Attention logits beyond the fp16 range per layer',
+      spec: layerCountsSpec(runs, { metric: 'fp16-overflow', nonZeroOnly: options.includeZeroCounts !== true }),
+    });
   }
   return figures;
 }

@@ -21,7 +21,9 @@ export const paperTable2Gpt2 = {
 export const paperTopBinPercent = { 'sm-g': 58, 'sm-r': 23 } as const;
 
 /** The abstract's 8.2 %: (PPL_SM+G − PPL_SM+R) / PPL_SM+G on GPT-2. */
-export const paperHeadlinePercent = (100 * (paperTable2Gpt2['sm-g'].perplexity - paperTable2Gpt2['sm-r'].perplexity)) / paperTable2Gpt2['sm-g'].perplexity;
+export const paperHeadlinePercent =
+  (100 * (paperTable2Gpt2['sm-g'].perplexity - paperTable2Gpt2['sm-r'].perplexity)) /
+  paperTable2Gpt2['sm-g'].perplexity;
 
 /** Relative improvement of LN-free ReLU over LN-free GELU, in percent: 100·(G − R)/G. */
 export function headlinePercent(perplexityGelu: number, perplexityRelu: number): number {

@@ -24,14 +24,34 @@ export interface PerplexityDeltaRow {
 }
 
 /** Rows of the Table 2 figure: every configuration with a Δ% of ours, plus the paper's where it has one. */
-export function perplexityDeltaRows(runs: readonly PlotRun[], options: { baseline?: string } = {}): PerplexityDeltaRow[] {
+export function perplexityDeltaRows(
+  runs: readonly PlotRun[],
+  options: { baseline?: string } = {},
+): PerplexityDeltaRow[] {
   const table = perplexityTable(runs, options);
   return table.rows.flatMap((row) => {
     if (row.deltaPercent === undefined) return [];
     const text = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)}%`;
-    const ours: PerplexityDeltaRow = { configuration: row.configuration, label: row.label, source: 'ours', deltaPercent: row.deltaPercent, text: text(row.deltaPercent), perplexity: formatPerplexityCell(row) };
+    const ours: PerplexityDeltaRow = {
+      configuration: row.configuration,
+      label: row.label,
+      source: 'ours',
+      deltaPercent: row.deltaPercent,
+      text: text(row.deltaPercent),
+      perplexity: formatPerplexityCell(row),
+    };
     if (row.paper === undefined) return [ours];
-    return [ours, { configuration: row.configuration, label: row.label, source: 'paper (GPT-2)', deltaPercent: row.paper.deltaPercent, text: text(row.paper.deltaPercent), perplexity: row.paper.perplexity.toFixed(3) }];
+    return [
+      ours,
+      {
+        configuration: row.configuration,
+        label: row.label,
+        source: 'paper (GPT-2)',
+        deltaPercent: row.paper.deltaPercent,
+        text: text(row.paper.deltaPercent),
+        perplexity: row.paper.perplexity.toFixed(3),
+      },
+    ];
   });
 }
 
@@ -40,10 +60,15 @@ export function perplexityDeltaRows(runs: readonly PlotRun[], options: { baselin
  * and the paper's (light grey).
  * @throws RangeError when the baseline has no finite perplexity (no Δ% can be computed).
  */
-export function perplexityDeltaSpec(runs: readonly PlotRun[], options: { baseline?: string; title?: string } = {}): TopLevelSpec {
+export function perplexityDeltaSpec(
+  runs: readonly PlotRun[],
+  options: { baseline?: string; title?: string } = {},
+): TopLevelSpec {
   const rows = perplexityDeltaRows(runs, options.baseline === undefined ? {} : { baseline: options.baseline });
   if (rows.length === 0) {
-    throw new RangeError(`perplexityDeltaSpec: no +Δ% to draw: the baseline '${options.baseline ?? 'sm-ln-g'}' has no finite eval perplexity among the ${runs.length} runs`);
+    throw new RangeError(
+      `perplexityDeltaSpec: no +Δ% to draw: the baseline '${options.baseline ?? 'sm-ln-g'}' has no finite eval perplexity among the ${runs.length} runs`,
+    );
   }
   const baseline = options.baseline ?? 'sm-ln-g';
   const baseLabel = runs.find((run) => run.configuration === baseline)?.label ?? baseline;
@@ -58,7 +83,7 @@ export function perplexityDeltaSpec(runs: readonly PlotRun[], options: { baselin
     $schema: vegaLiteSchema,
     title: {
       text: options.title ?? `Table 2: eval perplexity change vs ${baseLabel} (+Δ%)`,
-      subtitle: 'coloured: ours · grey: the paper\'s GPT-2 (absolute perplexities are not comparable)',
+      subtitle: "coloured: ours · grey: the paper's GPT-2 (absolute perplexities are not comparable)",
       subtitleFontSize: 11,
     },
     config: baseConfig,
@@ -98,7 +123,13 @@ export function perplexityDeltaSpec(runs: readonly PlotRun[], options: { baselin
       // Labels above rising bars and below falling ones.
       ...(['>=', '<'] as const).map((comparison) => ({
         transform: [{ filter: `datum.deltaPercent ${comparison} 0` }],
-        mark: { type: 'text' as const, fontSize: 10, fontWeight: 'bold' as const, baseline: comparison === '>=' ? ('bottom' as const) : ('top' as const), dy: comparison === '>=' ? -3 : 3 },
+        mark: {
+          type: 'text' as const,
+          fontSize: 10,
+          fontWeight: 'bold' as const,
+          baseline: comparison === '>=' ? ('bottom' as const) : ('top' as const),
+          dy: comparison === '>=' ? -3 : 3,
+        },
         encoding: { text: { field: 'text', type: 'nominal' as const } },
       })),
       {

@@ -71,15 +71,22 @@ export function perplexityTable(runs: readonly PlotRun[], options: { baseline?: 
       std,
       min: n === 0 ? Number.NaN : Math.min(...perplexities),
       max: n === 0 ? Number.NaN : Math.max(...perplexities),
-      failedSeeds: own.filter((run) => run.status === 'diverged' || (!good.includes(run) && finalEvalOf(run) !== undefined)).map((run) => run.seed),
-      unevaluatedSeeds: own.filter((run) => finalEvalOf(run) === undefined && run.status !== 'diverged').map((run) => run.seed),
+      failedSeeds: own
+        .filter((run) => run.status === 'diverged' || (!good.includes(run) && finalEvalOf(run) !== undefined))
+        .map((run) => run.seed),
+      unevaluatedSeeds: own
+        .filter((run) => finalEvalOf(run) === undefined && run.status !== 'diverged')
+        .map((run) => run.seed),
       paper: paper === undefined ? undefined : { perplexity: paper.perplexity, deltaPercent: paper.deltaPercent },
     };
   });
   const baseRow = partial.find((row) => row.configuration === baselineId && Number.isFinite(row.mean));
   const rows = partial.map((row) => ({
     ...row,
-    deltaPercent: baseRow === undefined || !Number.isFinite(row.mean) ? undefined : (100 * (row.mean - baseRow.mean)) / baseRow.mean,
+    deltaPercent:
+      baseRow === undefined || !Number.isFinite(row.mean)
+        ? undefined
+        : (100 * (row.mean - baseRow.mean)) / baseRow.mean,
   }));
   return { baseline: baseRow?.configuration, rows, spread: 'sample standard deviation and min–max over seeds' };
 }
@@ -122,7 +129,9 @@ export function perplexityTableCells(table: PerplexityTable): { header: string[]
       row.seeds.join(', '),
       row.failedSeeds.length > 0 ? `diverged/failed: ${row.failedSeeds.join(', ')}` : '',
       row.unevaluatedSeeds.length > 0 ? `no evaluation: ${row.unevaluatedSeeds.join(', ')}` : '',
-    ].filter((part) => part !== '').join('; ') || '–',
+    ]
+      .filter((part) => part !== '')
+      .join('; ') || '–',
     row.paper === undefined ? '–' : row.paper.perplexity.toFixed(3),
     row.paper === undefined ? '–' : row.paper.deltaPercent.toFixed(2),
   ]);
@@ -132,7 +141,10 @@ export function perplexityTableCells(table: PerplexityTable): { header: string[]
 /** Table 2 as a {@link ReportTable}: the model column left-aligned, every other column right-aligned. */
 export function perplexityReportTable(table: PerplexityTable): ReportTable {
   const { header, body } = perplexityTableCells(table);
-  return { columns: header.map((text, index) => ({ header: text, align: index === 0 ? 'left' : 'right' })), rows: body };
+  return {
+    columns: header.map((text, index) => ({ header: text, align: index === 0 ? 'left' : 'right' })),
+    rows: body,
+  };
 }
 
 /** Table 2 as a GitHub-flavoured Markdown table. */

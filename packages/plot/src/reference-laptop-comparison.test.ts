@@ -7,12 +7,20 @@ import { referenceLaptop } from './reference-laptop.js';
 const percentTolerance = 9;
 
 const laptopRun = (configuration: string, seed: number, perplexity: number, extra: Partial<PlotRun> = {}): PlotRun => ({
-  label: configuration.toUpperCase(), configuration, seed, status: 'completed', steps: [], evals: [], entropy: [], slopes: [],
+  label: configuration.toUpperCase(),
+  configuration,
+  seed,
+  status: 'completed',
+  steps: [],
+  evals: [],
+  entropy: [],
+  slopes: [],
   finalEval: { type: 'eval', step: 1200, loss: Math.log(perplexity), perplexity, windows: 1405 },
   ...extra,
 });
 
-const reference = (configuration: string, seed: number) => referenceLaptop.runs.find((run) => run.configuration === configuration && run.seed === seed)!.perplexity;
+const reference = (configuration: string, seed: number) =>
+  referenceLaptop.runs.find((run) => run.configuration === configuration && run.seed === seed)!.perplexity;
 
 describe('referenceLaptopMismatch', () => {
   const manifest = { preset: 'laptop' };
@@ -20,12 +28,19 @@ describe('referenceLaptopMismatch', () => {
   it('accepts a laptop experiment with no overrides, or only overrides that change when logs are written', () => {
     expect(referenceLaptopMismatch(manifest)).toBeUndefined();
     expect(referenceLaptopMismatch({ ...manifest, overrides: {} })).toBeUndefined();
-    expect(referenceLaptopMismatch({ ...manifest, overrides: { evalEvery: 50, entropyEvery: 25, checkpointEvery: 100, steps: undefined } })).toBeUndefined();
+    expect(
+      referenceLaptopMismatch({
+        ...manifest,
+        overrides: { evalEvery: 50, entropyEvery: 25, checkpointEvery: 100, steps: undefined },
+      }),
+    ).toBeUndefined();
   });
 
   it('refuses another preset, overrides of model, data or steps, keys it does not know, and a missing manifest', () => {
     expect(referenceLaptopMismatch({ preset: 'quick' })).toBe("the experiment's preset is `quick`, not `laptop`");
-    expect(referenceLaptopMismatch({ ...manifest, overrides: { steps: 600, nLayer: 2, evalEvery: 10 } })).toBe('the experiment overrides `steps`, `nLayer`, which the reference runs did not');
+    expect(referenceLaptopMismatch({ ...manifest, overrides: { steps: 600, nLayer: 2, evalEvery: 10 } })).toBe(
+      'the experiment overrides `steps`, `nLayer`, which the reference runs did not',
+    );
     expect(referenceLaptopMismatch({ ...manifest, overrides: { someFutureKnob: true } })).toContain('`someFutureKnob`');
     expect(referenceLaptopMismatch({ ...manifest, overrides: { evalWindows: 256 } })).toContain('`evalWindows`');
     expect(referenceLaptopMismatch(undefined)).toContain('no experiment manifest');
@@ -65,26 +80,52 @@ describe('compareWithReferenceLaptop', () => {
     expect(leftOut).toEqual([]);
     const gelu = rows[2]!;
     expect(gelu.ours).toMatchObject({ seeds: [1, 1337, 1338], perplexities: [70, 110, 80], min: 70, max: 110 });
-    expect(gelu.runs.map((run) => [run.seed, run.position])).toEqual([[1, 'below'], [1337, 'above'], [1338, 'inside']]);
-    expect(gelu.runs[0]!.percentOutside).toBeCloseTo((100 * (reference('sm-g', 2) - 70)) / reference('sm-g', 2), percentTolerance);
-    expect(gelu.runs[1]!.percentOutside).toBeCloseTo((100 * (110 - reference('sm-g', 1337))) / reference('sm-g', 1337), percentTolerance);
+    expect(gelu.runs.map((run) => [run.seed, run.position])).toEqual([
+      [1, 'below'],
+      [1337, 'above'],
+      [1338, 'inside'],
+    ]);
+    expect(gelu.runs[0]!.percentOutside).toBeCloseTo(
+      (100 * (reference('sm-g', 2) - 70)) / reference('sm-g', 2),
+      percentTolerance,
+    );
+    expect(gelu.runs[1]!.percentOutside).toBeCloseTo(
+      (100 * (110 - reference('sm-g', 1337))) / reference('sm-g', 1337),
+      percentTolerance,
+    );
     expect(gelu.runs[2]!.percentOutside).toBe(0);
     // A run equal to a one-seed reference is inside its (one-point) range.
-    expect(rows[0]!.runs).toEqual([{ seed: 1337, perplexity: reference('sm-ln-g', 1337), position: 'inside', percentOutside: 0 }]);
+    expect(rows[0]!.runs).toEqual([
+      { seed: 1337, perplexity: reference('sm-ln-g', 1337), position: 'inside', percentOutside: 0 },
+    ]);
   });
 
-  it('leaves out diverged runs and runs not evaluated at the reference\'s last step on all its validation windows, saying why', () => {
+  it("leaves out diverged runs and runs not evaluated at the reference's last step on all its validation windows, saying why", () => {
     const { rows, leftOut } = compareWithReferenceLaptop([
       laptopRun('sm-r', 1, 60, { status: 'diverged', diverged: { type: 'diverged', step: 40, reason: 'loss NaN' } }),
-      laptopRun('sm-r', 2, 60, { finalEval: { type: 'eval', step: 600, loss: Math.log(60), perplexity: 60, windows: 1405 } }),
-      laptopRun('sm-r', 3, 60, { finalEval: { type: 'eval', step: 1200, loss: Math.log(60), perplexity: 60, windows: 256 } }),
-      laptopRun('sm-r', 4, 60, { finalEval: { type: 'eval', step: 1200, loss: Number.NaN, perplexity: Number.NaN, windows: 1405 } }),
+      laptopRun('sm-r', 2, 60, {
+        finalEval: { type: 'eval', step: 600, loss: Math.log(60), perplexity: 60, windows: 1405 },
+      }),
+      laptopRun('sm-r', 3, 60, {
+        finalEval: { type: 'eval', step: 1200, loss: Math.log(60), perplexity: 60, windows: 256 },
+      }),
+      laptopRun('sm-r', 4, 60, {
+        finalEval: { type: 'eval', step: 1200, loss: Number.NaN, perplexity: Number.NaN, windows: 1405 },
+      }),
       laptopRun('sm-r', 5, 60),
     ]);
     expect(leftOut).toEqual([
       { label: 'SM-R', seed: 1, reason: 'diverged' },
-      { label: 'SM-R', seed: 2, reason: "final evaluation at step 600 over 1,405 windows; the reference's is at step 1,200 over 1,405" },
-      { label: 'SM-R', seed: 3, reason: "final evaluation at step 1,200 over 256 windows; the reference's is at step 1,200 over 1,405" },
+      {
+        label: 'SM-R',
+        seed: 2,
+        reason: "final evaluation at step 600 over 1,405 windows; the reference's is at step 1,200 over 1,405",
+      },
+      {
+        label: 'SM-R',
+        seed: 3,
+        reason: "final evaluation at step 1,200 over 256 windows; the reference's is at step 1,200 over 1,405",
+      },
       { label: 'SM-R', seed: 4, reason: 'no finite final evaluation' },
     ]);
     expect(rows[3]!.ours.seeds).toEqual([5]);

@@ -77,12 +77,21 @@ export interface ReferenceLaptopComparison {
  *   adds the `overrides` object, absent meaning none).
  */
 export function referenceLaptopMismatch(
-  manifest: { readonly preset: string; readonly corpus?: string; readonly overrides?: Readonly<Record<string, unknown>>; readonly data?: unknown } | undefined,
+  manifest:
+    | {
+        readonly preset: string;
+        readonly corpus?: string;
+        readonly overrides?: Readonly<Record<string, unknown>>;
+        readonly data?: unknown;
+      }
+    | undefined,
 ): string | undefined {
-  if (manifest === undefined) return 'no experiment manifest was given, so whether overrides changed the preset is unknown';
+  if (manifest === undefined)
+    return 'no experiment manifest was given, so whether overrides changed the preset is unknown';
   if (manifest.preset !== 'laptop') return `the experiment's preset is \`${manifest.preset}\`, not \`laptop\``;
   // The reference trained on the embedded corpus with its split and tokenizer; a token store is other data.
-  if (manifest.data !== undefined) return `the experiment trained on another corpus (${manifest.corpus ?? 'a token store'}), not the embedded one the reference used`;
+  if (manifest.data !== undefined)
+    return `the experiment trained on another corpus (${manifest.corpus ?? 'a token store'}), not the embedded one the reference used`;
   const changed = Object.entries(manifest.overrides ?? {})
     .filter(([key, value]) => value !== undefined && !overridesKeepingReferenceLaptop.includes(key))
     .map(([key]) => `\`${key}\``);
@@ -104,8 +113,10 @@ function sample(entries: readonly { seed: number; perplexity: number }[]): SeedS
 }
 
 function against(range: SeedSample, seed: number, perplexity: number): RunAgainstReference {
-  if (perplexity > range.max) return { seed, perplexity, position: 'above', percentOutside: (100 * (perplexity - range.max)) / range.max };
-  if (perplexity < range.min) return { seed, perplexity, position: 'below', percentOutside: (100 * (range.min - perplexity)) / range.min };
+  if (perplexity > range.max)
+    return { seed, perplexity, position: 'above', percentOutside: (100 * (perplexity - range.max)) / range.max };
+  if (perplexity < range.min)
+    return { seed, perplexity, position: 'below', percentOutside: (100 * (range.min - perplexity)) / range.min };
   return { seed, perplexity, position: 'inside', percentOutside: 0 };
 }
 
@@ -119,7 +130,9 @@ function against(range: SeedSample, seed: number, perplexity: number): RunAgains
 export function compareWithReferenceLaptop(runs: readonly PlotRun[]): ReferenceLaptopComparison {
   const { steps } = referenceLaptop.training;
   const windows = referenceLaptop.data.validationWindows;
-  const configurations = [...new Set(referenceLaptop.runs.map((run) => run.configuration))].sort((a, b) => configurationRank(a) - configurationRank(b));
+  const configurations = [...new Set(referenceLaptop.runs.map((run) => run.configuration))].sort(
+    (a, b) => configurationRank(a) - configurationRank(b),
+  );
   const leftOut: LeftOutRun[] = [];
   const rows = configurations.map((configuration): ReferenceLaptopRow => {
     const referenceRuns = referenceLaptop.runs.filter((run) => run.configuration === configuration);

@@ -12,10 +12,22 @@ const resultsFile = fileURLToPath(new URL('../../../fixtures/reference-laptop/re
 
 interface ResultsJson {
   runtime: string;
-  data: { vocab_size: number; ctx: number; train_windows: number; val_windows: number; train_sha256: string; val_sha256: string };
+  data: {
+    vocab_size: number;
+    ctx: number;
+    train_windows: number;
+    val_windows: number;
+    train_sha256: string;
+    val_sha256: string;
+  };
   model: { n_layer: number; n_head: number; n_embd: number; block_size: number };
   training: { steps: number; batch: number };
-  runs: { configuration: string; label: string; seed: number; final: { eval_loss: number; perplexity: number; validation_windows: number } }[];
+  runs: {
+    configuration: string;
+    label: string;
+    seed: number;
+    final: { eval_loss: number; perplexity: number; validation_windows: number };
+  }[];
 }
 
 describe('referenceLaptop', () => {
@@ -32,7 +44,12 @@ describe('referenceLaptop', () => {
         trainSha256: results.data.train_sha256,
         validationSha256: results.data.val_sha256,
       },
-      model: { nLayer: results.model.n_layer, nHead: results.model.n_head, nEmbd: results.model.n_embd, blockSize: results.model.block_size },
+      model: {
+        nLayer: results.model.n_layer,
+        nHead: results.model.n_head,
+        nEmbd: results.model.n_embd,
+        blockSize: results.model.block_size,
+      },
       training: { steps: results.training.steps, batchSize: results.training.batch },
       runs: results.runs.map((run) => ({
         configuration: run.configuration,

@@ -13,7 +13,12 @@ const runs: ReportTable = {
 describe('markdownTable', () => {
   it('writes a GitHub table with one rule cell per column, `---:` for right-aligned columns', () => {
     expect(markdownTable(runs)).toBe(
-      ['| Run | Status | Eval PPL |', '|---|---|---:|', '| SM+G seed 1337 | **diverged** at step 40 (loss NaN) | — |', '| SM+R seed 1337 | completed | 63.110 |'].join('\n'),
+      [
+        '| Run | Status | Eval PPL |',
+        '|---|---|---:|',
+        '| SM+G seed 1337 | **diverged** at step 40 (loss NaN) | — |',
+        '| SM+R seed 1337 | completed | 63.110 |',
+      ].join('\n'),
     );
   });
 
@@ -31,7 +36,10 @@ describe('markdownTable', () => {
 
 describe('htmlTable', () => {
   it('escapes text, turns **bold** into <strong>, and right-aligns only right-aligned columns', () => {
-    const html = htmlTable({ columns: [{ header: '<Run>' }, { header: 'PPL', align: 'right' }], rows: [['**SM+G** <script>', '1 & 2']] });
+    const html = htmlTable({
+      columns: [{ header: '<Run>' }, { header: 'PPL', align: 'right' }],
+      rows: [['**SM+G** <script>', '1 & 2']],
+    });
     expect(html).toContain('<th>&lt;Run&gt;</th><th style="text-align: right">PPL</th>');
     expect(html).toContain('<td><strong>SM+G</strong> &lt;script&gt;</td><td style="text-align: right">1 &amp; 2</td>');
     expect(html).not.toContain('<script>');

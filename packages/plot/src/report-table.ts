@@ -24,7 +24,9 @@ export interface ReportTable {
 function checkShape(table: ReportTable): void {
   table.rows.forEach((row, index) => {
     if (row.length !== table.columns.length) {
-      throw new RangeError(`table row ${index + 1} has ${row.length} cells, but the table has ${table.columns.length} columns (${table.columns.map((column) => column.header).join(', ')})`);
+      throw new RangeError(
+        `table row ${index + 1} has ${row.length} cells, but the table has ${table.columns.length} columns (${table.columns.map((column) => column.header).join(', ')})`,
+      );
     }
   });
 }
@@ -55,7 +57,11 @@ export function htmlTable(table: ReportTable): string {
     const align = table.columns[index]?.align === 'right' ? ' style="text-align: right"' : '';
     return `<${tag}${align}>${inlineMarkdownToHtml(text)}</${tag}>`;
   };
-  const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((text, index) => cell(text, index, tag)).join('')}</tr>`;
-  const head = row(table.columns.map((column) => column.header), 'th');
+  const row = (cells: readonly string[], tag: 'th' | 'td') =>
+    `<tr>${cells.map((text, index) => cell(text, index, tag)).join('')}</tr>`;
+  const head = row(
+    table.columns.map((column) => column.header),
+    'th',
+  );
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${table.rows.map((cells) => row(cells, 'td')).join('\n')}\n</tbody>\n</table>`;
 }

@@ -13,10 +13,11 @@ import type { ExperimentManifest } from '@normfree/core';
 import { escapeHtml, inlineMarkdownToHtml } from './html.js';
 import { comparePaper, type Finding, type PaperComparison } from './paper-comparison.js';
 import { paperHeadlinePercent, paperTopBinPercent } from './paper-numbers.js';
-import { formatPerplexity, perplexityReportTable } from './perplexity-table.js';
+import { perplexityReportTable } from './perplexity-table.js';
 import { sortRuns, type PlotRun } from './plot-run.js';
-import { compareWithReferenceLaptop, referenceLaptopMismatch, type RunAgainstReference, type SeedSample } from './reference-laptop-comparison.js';
-import { referenceLaptop } from './reference-laptop.js';
+import { referenceLaptopMismatch } from './reference-laptop-comparison.js';
+import type { Block, ReportFigure } from './report-block.js';
+import { laptopSection } from './report-laptop-section.js';
 import { htmlTable, markdownTable, type ReportTable } from './report-table.js';
 
 /** What the report needs to know about the preset (core's `Preset` fits). */
@@ -24,13 +25,6 @@ export interface ReportPreset {
   readonly name: string;
   readonly conclusive: boolean;
   readonly description: string;
-}
-
-/** A figure to show: `svg` is inlined in the HTML, `pngFile` (a path relative to the report) linked in Markdown. */
-export interface ReportFigure {
-  readonly title: string;
-  readonly svg?: string;
-  readonly pngFile?: string;
 }
 
 /**
@@ -65,20 +59,14 @@ export interface ReportInput {
   readonly sections?: readonly ReportSection[];
 }
 
+export type { ReportFigure } from './report-block.js';
+
 export interface Report {
   readonly markdown: string;
   readonly html: string;
   /** The verdicts and numbers the text was built from. */
   readonly comparison: PaperComparison;
 }
-
-/** A document block, rendered once to Markdown and once to HTML. Inline text may use `**bold**` and `code` spans. */
-type Block =
-  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }
-  | { readonly kind: 'paragraph'; readonly text: string }
-  | { readonly kind: 'list'; readonly items: readonly string[] }
-  | { readonly kind: 'table'; readonly table: ReportTable }
-  | { readonly kind: 'figure'; readonly figure: ReportFigure };
 
 /**
  * Build report.md and report.html from runs and already rendered figures.
@@ -97,16 +85,24 @@ export function buildReport(input: ReportInput): Report {
   // 1. Warnings first, so nobody reads the verdicts without them.
   const warnings: string[] = [];
   if (input.preset !== undefined && !input.preset.conclusive) {
-    warnings.push(`**Preset \`${input.preset.name}\` is marked not conclusive** (${input.preset.description}): it is too small for the paper's effect to show reliably, so the verdicts below are no evidence for or against the paper.`);
+    warnings.push(
+      `**Preset \`${input.preset.name}\` is marked not conclusive** (${input.preset.description}): it is too small for the paper's effect to show reliably, so the verdicts below are no evidence for or against the paper.`,
+    );
   }
   for (const run of runs.filter((entry) => entry.status === 'diverged' || entry.diverged !== undefined)) {
     const where = run.diverged === undefined ? '' : ` at step ${run.diverged.step} (${run.diverged.reason})`;
-    warnings.push(`**${run.label} (seed ${run.seed}) diverged**${where}; its perplexity is left out of the table and the verdicts.`);
+    warnings.push(
+      `**${run.label} (seed ${run.seed}) diverged**${where}; its perplexity is left out of the table and the verdicts.`,
+    );
   }
   for (const run of runs.filter((entry) => entry.status === 'running' || entry.status === 'stopped')) {
-    warnings.push(`${run.label} (seed ${run.seed}) is ${run.status === 'running' ? 'still running or was interrupted' : 'stopped early'}; its numbers are not final.`);
+    warnings.push(
+      `${run.label} (seed ${run.seed}) is ${run.status === 'running' ? 'still running or was interrupted' : 'stopped early'}; its numbers are not final.`,
+    );
   }
-  warnings.push('Absolute perplexities are **not comparable** with the paper\'s: a different tokenizer, corpus and model/data scale. Compare the orderings and relative changes (+Δ%) only.');
+  warnings.push(
+    "Absolute perplexities are **not comparable** with the paper's: a different tokenizer, corpus and model/data scale. Compare the orderings and relative changes (+Δ%) only.",
+  );
   const laptopMismatch = presetName === 'laptop' ? referenceLaptopMismatch(input.manifest) : undefined;
   const laptopReferenceApplies = presetName === 'laptop' && laptopMismatch === undefined;
   if (laptopMismatch !== undefined) {
@@ -119,11 +115,25 @@ export function buildReport(input: ReportInput): Report {
   blocks.push({ kind: 'heading', level: 2, text: "Did the paper's ordering hold at this scale?" });
   const verdicts: [string, Finding][] = [
     ['(1) LN-free ReLU beats LN-free GELU (PPL SM+R < SM+G)', comparison.reluBeatsGelu],
-    ['(2) LN-free GELU has more heads in the top entropy bin than LN-free ReLU (entropic overload)', comparison.entropicOverload],
+    [
+      '(2) LN-free GELU has more heads in the top entropy bin than LN-free ReLU (entropic overload)',
+      comparison.entropicOverload,
+    ],
     ['(3) The LayerNorm baselines beat both LN-free models', comparison.baselinesBeatNormFree],
   ];
-  blocks.push({ kind: 'list', items: verdicts.map(([claim, finding]) => `${claim}: **${finding.status.toUpperCase()}**. ${capitalize(finding.detail)}.`) });
-  blocks.push({ kind: 'paragraph', text: summarizeVerdicts(verdicts.map(([, finding]) => finding), input.preset) });
+  blocks.push({
+    kind: 'list',
+    items: verdicts.map(
+      ([claim, finding]) => `${claim}: **${finding.status.toUpperCase()}**. ${capitalize(finding.detail)}.`,
+    ),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    text: summarizeVerdicts(
+      verdicts.map(([, finding]) => finding),
+      input.preset,
+    ),
+  });
 
   // 3. Table 2 next to the paper's.
   blocks.push({ kind: 'heading', level: 2, text: 'Table 2: evaluation perplexity' });
@@ -144,9 +154,23 @@ export function buildReport(input: ReportInput): Report {
     ],
     ['SM+G heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-g']), `${paperTopBinPercent['sm-g']} %`],
     ['SM+R heads in [3Max/4, Max]', percentOrNa(comparison.topBinPercent['sm-r']), `${paperTopBinPercent['sm-r']} %`],
-    ['Max of the bins (largest head entropy over the compared models)', comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`, '3.87 nats'],
+    [
+      'Max of the bins (largest head entropy over the compared models)',
+      comparison.binMax === undefined ? 'n/a' : `${comparison.binMax.toFixed(2)} nats`,
+      '3.87 nats',
+    ],
   ];
-  blocks.push({ kind: 'table', table: { columns: [{ header: 'Quantity' }, { header: 'Ours', align: 'right' }, { header: 'Paper (GPT-2)', align: 'right' }], rows: headlineRows } });
+  blocks.push({
+    kind: 'table',
+    table: {
+      columns: [
+        { header: 'Quantity' },
+        { header: 'Ours', align: 'right' },
+        { header: 'Paper (GPT-2)', align: 'right' },
+      ],
+      rows: headlineRows,
+    },
+  });
 
   // 5. A `laptop` experiment run as the preset is (no overrides that change model, data or steps)
   //    has the authors' PyTorch code trained on the same windows beside it.
@@ -161,18 +185,27 @@ export function buildReport(input: ReportInput): Report {
   // 7. The caller's sections.
   for (const section of input.sections ?? []) blocks.push(...sectionBlocks(section));
 
-  return { markdown: toMarkdown(blocks), html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"), comparison };
+  return {
+    markdown: toMarkdown(blocks),
+    html: toHtml(blocks, input.title ?? "normfree: ReLU's Revival reproduction report"),
+    comparison,
+  };
 }
 
 function describeExperiment(input: ReportInput, runs: readonly PlotRun[]): string {
   const parts: string[] = [];
   const presetName = input.preset?.name ?? input.manifest?.preset;
-  if (presetName !== undefined) parts.push(`Preset \`${presetName}\`${input.preset === undefined ? '' : ` (${input.preset.description})`}.`);
+  if (presetName !== undefined)
+    parts.push(`Preset \`${presetName}\`${input.preset === undefined ? '' : ` (${input.preset.description})`}.`);
   const configurations = [...new Set(runs.map((run) => run.label))];
   const seeds = [...new Set(runs.map((run) => run.seed))];
-  parts.push(`${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`);
+  parts.push(
+    `${runs.length} run${runs.length === 1 ? '' : 's'}: ${configurations.join(', ') || 'none'}; seed${seeds.length === 1 ? '' : 's'} ${seeds.join(', ') || 'none'}.`,
+  );
   if (input.manifest !== undefined) {
-    parts.push(`Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`);
+    parts.push(
+      `Corpus ${input.manifest.corpus}, tokenizer ${input.manifest.tokenizer}, created ${input.manifest.createdAt}.`,
+    );
     const { data } = input.manifest;
     if (data !== undefined) parts.push(`Token store \`${data.store}\`, manifest SHA-256 \`${data.manifestSha256}\`.`);
   }
@@ -184,132 +217,11 @@ function summarizeVerdicts(findings: readonly Finding[], preset: ReportPreset | 
   const held = tested.filter((finding) => finding.status === 'held').length;
   const caveat = preset !== undefined && !preset.conclusive ? ' (but this preset is not conclusive)' : '';
   if (tested.length === 0) return 'None of the three orderings could be tested with these runs.';
-  if (held === tested.length) return `**In short: the paper's ordering held** for all ${tested.length} tested ordering${tested.length === 1 ? '' : 's'}${caveat}.`;
-  if (held === 0) return `**In short: the paper's ordering did not hold**: none of the ${tested.length} tested orderings held${caveat}.`;
+  if (held === tested.length)
+    return `**In short: the paper's ordering held** for all ${tested.length} tested ordering${tested.length === 1 ? '' : 's'}${caveat}.`;
+  if (held === 0)
+    return `**In short: the paper's ordering did not hold**: none of the ${tested.length} tested orderings held${caveat}.`;
   return `**In short: the paper's ordering held only in part**: ${held} of ${tested.length} tested orderings held${caveat}.`;
-}
-
-/**
- * A reference seed range wider than this, in percent of its lower end, is called unstable across
- * seeds: about twice the widest seed-to-seed range of normfree's own `laptop` runs (5.4 %, SM+G
- * 76.09 vs 80.18 for seeds 1337 and 1338 in the repository README; the other three stay within 3 %).
- */
-const unstableSpreadPercent = 10;
-
-/** `74.77 (seed 2), 99.58 (seed 1337)`, or `—` for no seed. */
-function perSeedCell(sample: SeedSample): string {
-  return sample.seeds.length === 0 ? '—' : sample.seeds.map((seed, index) => `${formatPerplexity(sample.perplexities[index]!)} (seed ${seed})`).join(', ');
-}
-
-/** `87.17 (74.77–99.58; n = 2)`, `52.72 (n = 1)` or `— (n = 0)`. */
-function meanRangeCell(sample: SeedSample): string {
-  const n = sample.seeds.length;
-  if (n === 0) return '— (n = 0)';
-  if (n === 1) return `${formatPerplexity(sample.mean)} (n = 1)`;
-  return `${formatPerplexity(sample.mean)} (${formatPerplexity(sample.min, sample.mean)}–${formatPerplexity(sample.max, sample.mean)}; n = ${n})`;
-}
-
-function placementText(run: RunAgainstReference): string {
-  return run.position === 'inside' ? 'inside' : `${run.position} by ${run.percentOutside.toFixed(1)} %`;
-}
-
-/** `2 of 2`, or `0 of 2 (1.4–1.9 % above)`: how many of a configuration's runs are inside, and how far off the others are. */
-function insideCount(runs: readonly RunAgainstReference[]): string {
-  const inside = runs.filter((run) => run.position === 'inside').length;
-  const outside = (['above', 'below'] as const).flatMap((position) => {
-    const percents = runs.filter((run) => run.position === position).map((run) => run.percentOutside);
-    if (percents.length === 0) return [];
-    const low = Math.min(...percents).toFixed(1);
-    const high = Math.max(...percents).toFixed(1);
-    return [`${low === high ? low : `${low}–${high}`} % ${position}`];
-  });
-  return `${inside} of ${runs.length}${outside.length === 0 ? '' : ` (${outside.join(', ')})`}`;
-}
-
-/** Spread of a sample as percent of its lower end: 100·(max − min)/min. */
-function spreadPercent(sample: SeedSample): number {
-  return (100 * (sample.max - sample.min)) / sample.min;
-}
-
-function laptopSection(runs: readonly PlotRun[]): Block[] {
-  const { rows, leftOut } = compareWithReferenceLaptop(runs);
-  const { data, model, training } = referenceLaptop;
-  const count = (value: number) => value.toLocaleString('en-US');
-  const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: "The `laptop` preset against the authors' code" },
-    {
-      kind: 'paragraph',
-      text: `The authors' PyTorch model code, trained at this preset's size (${model.nLayer} layers × ${model.nHead} heads × d ${model.nEmbd}, T = ${model.blockSize}, batch ${training.batchSize}, ${count(training.steps)} steps) on exactly the windows normfree trains and evaluates on: the embedded corpus with its ${data.vocabSize}-token BPE, ${count(data.trainWindows)} train and ${count(data.validationWindows)} validation windows (validation SHA-256 \`${data.validationSha256.slice(0, 12)}…\`; \`${referenceLaptop.source}\`, ${referenceLaptop.runtime}). Both sides give the final perplexity on all ${count(data.validationWindows)} validation windows.`,
-    },
-    {
-      kind: 'paragraph',
-      text: 'Seeds with equal numbers do **not** share init weights, batch order or dropout masks (the two codes draw them from different generators): compare each configuration\'s two columns as samples, not seed against seed. Spread is the min–max range over seeds; n is the number of seeds on each side.',
-    },
-    {
-      kind: 'table',
-      table: {
-        columns: [
-          { header: 'Model' },
-          { header: 'PyTorch reference, per seed', align: 'right' },
-          { header: 'Reference mean (min–max; n)', align: 'right' },
-          { header: 'Ours, per seed', align: 'right' },
-          { header: 'Ours mean (min–max; n)', align: 'right' },
-          { header: 'Ours against the reference range' },
-        ],
-        rows: rows.map((row) => [
-          row.label,
-          perSeedCell(row.reference),
-          meanRangeCell(row.reference),
-          perSeedCell(row.ours),
-          meanRangeCell(row.ours),
-          row.runs.length === 0 ? '—' : row.runs.map((run) => `seed ${run.seed}: ${placementText(run)}`).join('; '),
-        ]),
-      },
-    },
-  ];
-
-  // What the numbers show, computed from them.
-  const placed = rows.flatMap((row) => row.runs.map((run) => ({ row, run })));
-  const findings: string[] = [];
-  if (placed.length === 0) {
-    findings.push('None of our runs of these configurations can be compared with the reference.');
-  } else {
-    const inside = placed.filter(({ run }) => run.position === 'inside').length;
-    const perConfiguration = rows.filter((row) => row.runs.length > 0).map((row) => `${row.label} ${insideCount(row.runs)}`);
-    findings.push(`${inside} of our ${placed.length} run${placed.length === 1 ? '' : 's'} ${placed.length === 1 ? 'falls' : 'fall'} inside the reference's min–max range: ${perConfiguration.join(', ')}.`);
-    const singleSeed = rows.filter((row) => row.reference.seeds.length === 1 && row.runs.length > 0);
-    if (singleSeed.length > 0) {
-      findings.push(
-        `${singleSeed.map((row) => row.label).join(', ')} ${singleSeed.length === 1 ? 'has' : 'have'} one reference seed, so ${singleSeed.length === 1 ? 'its' : 'their'} range is a single value: a run can only be above or below it, by the percentage shown, and the reference says nothing about ${singleSeed.length === 1 ? 'that configuration\'s' : 'their'} seed-to-seed spread.`,
-      );
-    }
-  }
-  const multiSeed = rows.filter((row) => row.reference.seeds.length > 1);
-  if (multiSeed.length > 0) {
-    const widest = multiSeed.reduce((a, b) => (spreadPercent(b.reference) > spreadPercent(a.reference) ? b : a));
-    const spread = spreadPercent(widest.reference);
-    const name = `${widest.label}${widest.description === undefined ? '' : ` (${widest.description})`}`;
-    const ours = widest.ours.seeds.length > 1 ? ` Our ${widest.ours.seeds.length} seeds of it span ${formatPerplexity(widest.ours.min)}–${formatPerplexity(widest.ours.max)} (${spreadPercent(widest.ours).toFixed(1)} %).` : '';
-    findings.push(
-      spread > unstableSpreadPercent
-        ? `In the reference, ${name} is unstable across seeds: its ${widest.reference.seeds.length} seeds span ${formatPerplexity(widest.reference.min)}–${formatPerplexity(widest.reference.max)}, ${spread.toFixed(1)} % of the lower value (this report calls more than ${unstableSpreadPercent} % unstable), so one seed of it says little.${ours}`
-        : `In the reference, ${name} varies most across seeds: its ${widest.reference.seeds.length} seeds span ${formatPerplexity(widest.reference.min)}–${formatPerplexity(widest.reference.max)} (${spread.toFixed(1)} %).${ours}`,
-    );
-  }
-  const ranked = (side: 'ours' | 'reference') =>
-    rows.filter((row) => row[side].seeds.length > 0).sort((a, b) => a[side].mean - b[side].mean).map((row) => row.label);
-  const ourOrder = ranked('ours');
-  const referenceOrder = ranked('reference');
-  if (ourOrder.length > 1) {
-    const comparable = ourOrder.length === referenceOrder.length;
-    const same = comparable && ourOrder.every((label, index) => label === referenceOrder[index]);
-    findings.push(`Ranking by mean perplexity: ours ${ourOrder.join(' < ')}; reference ${referenceOrder.join(' < ')}${comparable ? ` (${same ? 'the same order' : 'a different order'})` : ''}.`);
-  }
-  if (leftOut.length > 0) {
-    findings.push(`Left out of this comparison: ${leftOut.map((run) => `${run.label} seed ${run.seed} (${run.reason})`).join('; ')}.`);
-  }
-  blocks.push({ kind: 'list', items: findings });
-  return blocks;
 }
 
 /** A caller's section as blocks; a section with neither text nor table is a caller's mistake. */
@@ -317,7 +229,10 @@ function sectionBlocks(section: ReportSection): Block[] {
   if (section.text === undefined && section.table === undefined) {
     throw new RangeError(`report section '${section.title}' has neither text nor a table`);
   }
-  const paragraphs = (section.text ?? '').split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter((paragraph) => paragraph !== '');
+  const paragraphs = (section.text ?? '')
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '');
   return [
     { kind: 'heading', level: 2, text: section.title },
     ...paragraphs.map((text): Block => ({ kind: 'paragraph', text })),
@@ -381,11 +296,12 @@ function toHtml(blocks: readonly Block[], title: string): string {
       case 'figure': {
         const { figure } = block;
         figureIndex += 1;
-        const content = figure.svg !== undefined
-          ? scopeSvgIds(stripXmlDeclaration(figure.svg), `figure${figureIndex}-`)
-          : figure.pngFile !== undefined
-            ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
-            : '<p>(not rendered)</p>';
+        const content =
+          figure.svg !== undefined
+            ? scopeSvgIds(stripXmlDeclaration(figure.svg), `figure${figureIndex}-`)
+            : figure.pngFile !== undefined
+              ? `<img src="${escapeHtml(encodeURI(figure.pngFile))}" alt="${escapeHtml(figure.title)}">`
+              : '<p>(not rendered)</p>';
         return `<figure>\n<figcaption>${inlineMarkdownToHtml(figure.title)}</figcaption>\n${content}\n</figure>`;
       }
     }

@@ -12,8 +12,27 @@ describe('slopesSpec (Figure 3)', () => {
   });
 
   it('draws one "Global" curve when each log has one slope, and reads step logs when there are no slope logs', () => {
-    const run = { ...paperExampleRuns()[3]!, steps: [1, 2].map((step) => ({ type: 'step', step, loss: 1, learningRate: 1, gradNorm: 1, tokensPerSecond: 1, msPerStep: 1, tokens: 1, slopes: [0.01 * step] }) as const) };
-    expect(slopeRows([run]).map((row) => [row.series, row.step, row.value])).toEqual([['Global', 1, 0.01], ['Global', 2, 0.02]]);
+    const run = {
+      ...paperExampleRuns()[3]!,
+      steps: [1, 2].map(
+        (step) =>
+          ({
+            type: 'step',
+            step,
+            loss: 1,
+            learningRate: 1,
+            gradNorm: 1,
+            tokensPerSecond: 1,
+            msPerStep: 1,
+            tokens: 1,
+            slopes: [0.01 * step],
+          }) as const,
+      ),
+    };
+    expect(slopeRows([run]).map((row) => [row.series, row.step, row.value])).toEqual([
+      ['Global', 1, 0.01],
+      ['Global', 2, 0.02],
+    ]);
   });
 
   it('throws when no run has slopes', () => {

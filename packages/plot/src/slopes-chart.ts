@@ -17,14 +17,17 @@ import { runTitle, sortRuns, type PlotRun } from './plot-run.js';
 export function slopeRows(runs: readonly PlotRun[]): LayerSeriesRow[] {
   return sortRuns(runs).flatMap((run) => {
     const panel = runTitle(run, runs);
-    const logs = run.slopes.length > 0
-      ? run.slopes
-      : run.steps.flatMap((log) => (log.slopes === undefined ? [] : [{ step: log.step, slopes: log.slopes }]));
+    const logs =
+      run.slopes.length > 0
+        ? run.slopes
+        : run.steps.flatMap((log) => (log.slopes === undefined ? [] : [{ step: log.step, slopes: log.slopes }]));
     return logs.flatMap((log) =>
       log.slopes.flatMap((value, layer) => {
         if (!Number.isFinite(value)) return [];
         const global = log.slopes.length === 1;
-        return [{ panel, layer: global ? -1 : layer, series: global ? 'Global' : `Layer ${layer}`, step: log.step, value }];
+        return [
+          { panel, layer: global ? -1 : layer, series: global ? 'Global' : `Layer ${layer}`, step: log.step, value },
+        ];
       }),
     );
   });

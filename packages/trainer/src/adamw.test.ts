@@ -46,16 +46,31 @@ interface OptimizerStepsFixture {
 }
 
 const fixtureDirectory = fileURLToPath(new URL('../../../fixtures/reference-tiny/', import.meta.url));
-const readSteps = (name: string): { steps: OptimizerStepsFixture[]; gradients: Record<string, unknown>; trainable: string[]; decay: string[] } => {
+const readSteps = (
+  name: string,
+): { steps: OptimizerStepsFixture[]; gradients: Record<string, unknown>; trainable: string[]; decay: string[] } => {
   const json = JSON.parse(readFileSync(`${fixtureDirectory}${name}.json`, 'utf8')) as {
-    optimizer_steps: OptimizerStepsFixture[]; gradients: Record<string, unknown>; trainable_params: string[]; decay_params: string[];
+    optimizer_steps: OptimizerStepsFixture[];
+    gradients: Record<string, unknown>;
+    trainable_params: string[];
+    decay_params: string[];
   };
-  return { steps: json.optimizer_steps, gradients: json.gradients, trainable: json.trainable_params, decay: json.decay_params };
+  return {
+    steps: json.optimizer_steps,
+    gradients: json.gradients,
+    trainable: json.trainable_params,
+    decay: json.decay_params,
+  };
 };
 
-const ruleOf = (fixture: OptimizerStepsFixture): OptimizerRule => (fixture.optimizer === 'adamw_hf' ? 'adamw-hf' : 'adamw-torch');
+const ruleOf = (fixture: OptimizerStepsFixture): OptimizerRule =>
+  fixture.optimizer === 'adamw_hf' ? 'adamw-hf' : 'adamw-torch';
 const optionsOf = (fixture: OptimizerStepsFixture): AdamWOptions => ({
-  rule: ruleOf(fixture), beta1: fixture.betas[0], beta2: fixture.betas[1], epsilon: fixture.eps, weightDecay: fixture.weight_decay,
+  rule: ruleOf(fixture),
+  beta1: fixture.betas[0],
+  beta2: fixture.betas[1],
+  epsilon: fixture.eps,
+  weightDecay: fixture.weight_decay,
 });
 
 const maxAbsDifference = (actual: ArrayLike<number>, expected: ArrayLike<number>): number => {
@@ -73,12 +88,24 @@ describe('AdamW step 1 from the stored PyTorch gradients (free_learnable_lrelu)'
   const name = 'free_learnable_lrelu';
   const { steps, gradients, trainable, decay } = readSteps(name);
   const file = decodeSafetensors(readFileSync(`${fixtureDirectory}${name}.safetensors`));
-  const makeParameters = (): NamedParameter[] => tf.tidy(() => trainable.map((parameterName) => {
-    const tensor = file.tensors.get(parameterName)!;
-    return { name: parameterName, variable: tf.variable(tf.tensor(tensorValues(tensor) as Float32Array, [...tensor.shape])), decay: decay.includes(parameterName) };
-  }));
+  const makeParameters = (): NamedParameter[] =>
+    tf.tidy(() =>
+      trainable.map((parameterName) => {
+        const tensor = file.tensors.get(parameterName)!;
+        return {
+          name: parameterName,
+          variable: tf.variable(tf.tensor(tensorValues(tensor) as Float32Array, [...tensor.shape])),
+          decay: decay.includes(parameterName),
+        };
+      }),
+    );
   const makeGradients = (parameters: NamedParameter[]): Map<string, tf.Tensor> =>
-    new Map(parameters.map((parameter) => [parameter.name, tf.tensor(flatValues(gradients[parameter.name] as number[]), parameter.variable.shape)]));
+    new Map(
+      parameters.map((parameter) => [
+        parameter.name,
+        tf.tensor(flatValues(gradients[parameter.name] as number[]), parameter.variable.shape),
+      ]),
+    );
 
   it('clips with min(1, 1/(n + 1e-6)) at n = grad_norm_before_clip[0] and matches params_after_step_1 (adamw_torch)', () => {
     const fixture = steps.find((step) => step.optimizer === 'adamw_torch')!;
@@ -86,12 +113,16 @@ describe('AdamW step 1 from the stored PyTorch gradients (free_learnable_lrelu)'
     const parameters = makeParameters();
     const raw = makeGradients(parameters);
     const clipped = clipGradientsByGlobalNorm(raw, fixture.max_grad_norm);
-    expect(Math.abs(clipped.norm.dataSync()[0]! - fixture.grad_norm_before_clip[0]!)).toBeLessThanOrEqual(1e-6 * fixture.grad_norm_before_clip[0]!);
+    expect(Math.abs(clipped.norm.dataSync()[0]! - fixture.grad_norm_before_clip[0]!)).toBeLessThanOrEqual(
+      1e-6 * fixture.grad_norm_before_clip[0]!,
+    );
     const optimizer = createAdamW(parameters, optionsOf(fixture));
     optimizer.applyGradients(clipped.gradients, fixture.lr);
     for (const parameter of parameters) {
       const expected = flatValues(fixture.params_after_step_1![parameter.name] as number[]);
-      expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(storedGradientTolerance);
+      expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(
+        storedGradientTolerance,
+      );
     }
     // the unused element of a per-layer slope vector has zero gradient: only decay moves it (0.01 → 0.01·(1 − 1e-4))
     const slopes = parameters.find((parameter) => parameter.name === 'transformer.h.0.mlp.act.slopes')!;
@@ -107,7 +138,9 @@ describe('AdamW step 1 from the stored PyTorch gradients (free_learnable_lrelu)'
     const parameters = makeParameters();
     const raw = makeGradients(parameters);
     const clipped = clipGradientsByGlobalNorm(raw, fixture.max_grad_norm);
-    const initial = new Map(parameters.map((parameter) => [parameter.name, Float64Array.from(parameter.variable.dataSync())]));
+    const initial = new Map(
+      parameters.map((parameter) => [parameter.name, Float64Array.from(parameter.variable.dataSync())]),
+    );
     const optimizer = createAdamW(parameters, optionsOf(fixture));
     optimizer.applyGradients(clipped.gradients, fixture.lr);
     const [beta1, beta2] = fixture.betas;
@@ -124,7 +157,9 @@ describe('AdamW step 1 from the stored PyTorch gradients (free_learnable_lrelu)'
         const adam = p - ((lr * Math.sqrt(1 - beta2)) / (1 - beta1)) * (m / (Math.sqrt(v) + fixture.eps));
         return adam - lr * wd * adam;
       });
-      expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(storedGradientTolerance);
+      expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(
+        storedGradientTolerance,
+      );
     }
     optimizer.dispose();
     tf.dispose([...raw.values(), ...clipped.gradients.values(), clipped.norm]);
@@ -134,7 +169,8 @@ describe('AdamW step 1 from the stored PyTorch gradients (free_learnable_lrelu)'
 describe('AdamW state', () => {
   it('exports and re-imports its moments so a resumed optimizer continues identically', async () => {
     const before = tf.memory().numTensors;
-    const make = (): NamedParameter[] => tf.tidy(() => [{ name: 'w', variable: tf.variable(tf.tensor([0.5, -0.25, 1])), decay: true }]);
+    const make = (): NamedParameter[] =>
+      tf.tidy(() => [{ name: 'w', variable: tf.variable(tf.tensor([0.5, -0.25, 1])), decay: true }]);
     const gradients = new Map([['w', tf.tensor([0.1, -0.2, 0.3])]]);
     const options: AdamWOptions = { rule: 'adamw-hf', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.1 };
     const [straight] = make();
@@ -148,7 +184,9 @@ describe('AdamW state', () => {
     const continued = createAdamW([resumed!], options, state);
     for (let step = 0; step < 2; step++) continued.applyGradients(gradients, 1e-2);
     expect(Array.from(resumed!.variable.dataSync())).toEqual(Array.from(straight!.variable.dataSync()));
-    expect(() => createAdamW([resumed!], { ...options, rule: 'adamw-torch' }, state)).toThrow("saved optimizer state is for rule 'adamw-hf', this optimizer uses 'adamw-torch'");
+    expect(() => createAdamW([resumed!], { ...options, rule: 'adamw-torch' }, state)).toThrow(
+      "saved optimizer state is for rule 'adamw-hf', this optimizer uses 'adamw-torch'",
+    );
     for (const optimizer of [first, partial, continued]) optimizer.dispose();
     tf.dispose([...gradients.values(), straight!.variable, resumed!.variable]);
     expect(tf.memory().numTensors).toBe(before);
@@ -168,9 +206,18 @@ for (const backend of ['cpu', 'wasm'] as const) {
             const model = createModel(config, { seed: 0 });
             model.loadStateDict(stateDict);
             tf.dispose([...stateDict.values()]);
-            expect(model.parameters.filter((parameter) => parameter.decay).map((parameter) => parameter.name).sort()).toEqual([...reference.decay].sort());
+            expect(
+              model.parameters
+                .filter((parameter) => parameter.decay)
+                .map((parameter) => parameter.name)
+                .sort(),
+            ).toEqual([...reference.decay].sort());
             const before = tf.memory().numTensors;
-            const batch = { inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: outputs.input_ids.length, seqLen: outputs.input_ids[0]!.length };
+            const batch = {
+              inputIds: Int32Array.from(outputs.input_ids.flat()),
+              batchSize: outputs.input_ids.length,
+              seqLen: outputs.input_ids[0]!.length,
+            };
             const optimizer = createAdamW(model.parameters, optionsOf(fixture));
             const losses: number[] = [];
             for (let step = 0; step < 3; step++) {
@@ -178,20 +225,29 @@ for (const backend of ['cpu', 'wasm'] as const) {
               const clipped = clipGradientsByGlobalNorm(gradients, fixture.max_grad_norm);
               losses.push(loss.dataSync()[0]!);
               const norm = clipped.norm.dataSync()[0]!;
-              expect(Math.abs(norm - fixture.grad_norm_before_clip[step]!), `grad norm at step ${step + 1}`).toBeLessThanOrEqual(gradNormTolerance * fixture.grad_norm_before_clip[step]!);
+              expect(
+                Math.abs(norm - fixture.grad_norm_before_clip[step]!),
+                `grad norm at step ${step + 1}`,
+              ).toBeLessThanOrEqual(gradNormTolerance * fixture.grad_norm_before_clip[step]!);
               optimizer.applyGradients(clipped.gradients, fixture.lr);
               tf.dispose([loss, clipped.norm, ...gradients.values(), ...clipped.gradients.values()]);
               if (step === 0 && fixture.params_after_step_1 !== undefined) {
                 for (const parameter of model.parameters) {
                   const expected = flatValues(fixture.params_after_step_1[parameter.name] as number[]);
-                  expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(parameterTolerance);
+                  expect(maxAbsDifference(parameter.variable.dataSync(), expected), parameter.name).toBeLessThanOrEqual(
+                    parameterTolerance,
+                  );
                 }
               }
             }
             const last = computeGradients(model, [batch], { training: false });
             losses.push(last.loss.dataSync()[0]!);
             tf.dispose([last.loss, ...last.gradients.values()]);
-            losses.forEach((loss, index) => expect(Math.abs(loss - fixture.loss[index]!), `${fixture.optimizer} loss ${index}`).toBeLessThanOrEqual(lossTolerance * fixture.loss[index]!));
+            losses.forEach((loss, index) =>
+              expect(Math.abs(loss - fixture.loss[index]!), `${fixture.optimizer} loss ${index}`).toBeLessThanOrEqual(
+                lossTolerance * fixture.loss[index]!,
+              ),
+            );
             lossesByRule.set(fixture.optimizer, losses);
             optimizer.dispose();
             expect(tf.memory().numTensors).toBe(before);

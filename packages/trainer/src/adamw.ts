@@ -59,7 +59,13 @@ export interface AdamW {
 
 /** The optimizer settings of a {@link TrainingOptions}. */
 export function adamWOptionsFrom(options: TrainingOptions): AdamWOptions {
-  return { rule: options.optimizer, beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon, weightDecay: options.weightDecay };
+  return {
+    rule: options.optimizer,
+    beta1: options.beta1,
+    beta2: options.beta2,
+    epsilon: options.epsilon,
+    weightDecay: options.weightDecay,
+  };
 }
 
 interface Moments {
@@ -90,31 +96,47 @@ function chain(start: tf.Tensor, ...steps: Array<(x: tf.Tensor) => tf.Tensor>): 
  *   its parameter (the error names the tensor).
  * @returns an optimizer holding 2 variables per updated parameter; call `dispose()` when done.
  */
-export function createAdamW(parameters: readonly NamedParameter[], options: AdamWOptions, state?: OptimizerStateValues): AdamW {
+export function createAdamW(
+  parameters: readonly NamedParameter[],
+  options: AdamWOptions,
+  state?: OptimizerStateValues,
+): AdamW {
   const { rule, beta1, beta2, epsilon, weightDecay } = options;
-  if (rule !== 'adamw-hf' && rule !== 'adamw-torch') throw new RangeError(`AdamW: rule must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(rule)}`);
+  if (rule !== 'adamw-hf' && rule !== 'adamw-torch')
+    throw new RangeError(`AdamW: rule must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(rule)}`);
   const byName = new Map(parameters.map((parameter) => [parameter.name, parameter]));
   const moments = new Map<string, Moments>();
   let step = 0;
 
   if (state !== undefined) {
-    if (state.rule !== rule) throw new RangeError(`AdamW: saved optimizer state is for rule '${state.rule}', this optimizer uses '${rule}'`);
+    if (state.rule !== rule)
+      throw new RangeError(`AdamW: saved optimizer state is for rule '${state.rule}', this optimizer uses '${rule}'`);
     step = state.step;
     for (const [name, first] of state.firstMoments) {
       const parameter = byName.get(name);
       const second = state.secondMoments.get(name);
-      if (parameter === undefined) throw new RangeError(`AdamW: saved moment for '${name}', which is not a parameter of this model`);
-      if (second === undefined) throw new RangeError(`AdamW: saved state has a first moment for '${name}' but no second moment`);
-      for (const [which, saved] of [['first', first], ['second', second]] as const) {
+      if (parameter === undefined)
+        throw new RangeError(`AdamW: saved moment for '${name}', which is not a parameter of this model`);
+      if (second === undefined)
+        throw new RangeError(`AdamW: saved state has a first moment for '${name}' but no second moment`);
+      for (const [which, saved] of [
+        ['first', first],
+        ['second', second],
+      ] as const) {
         if (saved.shape.join(',') !== parameter.variable.shape.join(',')) {
-          throw new RangeError(`AdamW: saved ${which} moment of '${name}' has shape [${saved.shape.join(', ')}], the parameter has [${parameter.variable.shape.join(', ')}]`);
+          throw new RangeError(
+            `AdamW: saved ${which} moment of '${name}' has shape [${saved.shape.join(', ')}], the parameter has [${parameter.variable.shape.join(', ')}]`,
+          );
         }
       }
       // tf.variable shares the initial tensor's data; the tidy frees the initial tensor itself
-      moments.set(name, tf.tidy(() => ({
-        first: tf.variable(tf.tensor(tensorValues(first) as Float32Array, [...first.shape], 'float32'), false),
-        second: tf.variable(tf.tensor(tensorValues(second) as Float32Array, [...second.shape], 'float32'), false),
-      })));
+      moments.set(
+        name,
+        tf.tidy(() => ({
+          first: tf.variable(tf.tensor(tensorValues(first) as Float32Array, [...first.shape], 'float32'), false),
+          second: tf.variable(tf.tensor(tensorValues(second) as Float32Array, [...second.shape], 'float32'), false),
+        })),
+      );
     }
   }
 
@@ -146,11 +168,22 @@ export function createAdamW(parameters: readonly NamedParameter[], options: Adam
         const decay = parameter.decay ? weightDecay : 0;
         if (gradient.dtype === 'float32' && hasFusedKernel('adamW')) {
           // The backend's fused step (`@normfree/core/tfjs`): the operations below, in their order, in one pass.
-          const [updated, m, v] = runFusedKernel('adamW', { param: parameter.variable, first, second, gradient }, {
-            torchRule: rule === 'adamw-torch', decay: decay > 0, beta1, beta2, epsilon,
-            stepSize: (learningRate * Math.sqrt(biasCorrection2)) / biasCorrection1, decayRate: learningRate * decay,
-            sqrtBias2: Math.sqrt(biasCorrection2), lrOverBias1: learningRate / biasCorrection1, keep: 1 - learningRate * decay,
-          }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const [updated, m, v] = runFusedKernel(
+            'adamW',
+            { param: parameter.variable, first, second, gradient },
+            {
+              torchRule: rule === 'adamw-torch',
+              decay: decay > 0,
+              beta1,
+              beta2,
+              epsilon,
+              stepSize: (learningRate * Math.sqrt(biasCorrection2)) / biasCorrection1,
+              decayRate: learningRate * decay,
+              sqrtBias2: Math.sqrt(biasCorrection2),
+              lrOverBias1: learningRate / biasCorrection1,
+              keep: 1 - learningRate * decay,
+            },
+          ) as [tf.Tensor, tf.Tensor, tf.Tensor];
           first.assign(m);
           second.assign(v);
           parameter.variable.assign(updated);
@@ -163,23 +196,47 @@ export function createAdamW(parameters: readonly NamedParameter[], options: Adam
         // CPU"). Same operations in the same order as before, so the same values.
         tf.tidy(() => {
           const p = parameter.variable;
-          const scaledGradient = tf.mul(gradient, 1 - beta1);                                        // (1−β1)·g
-          const m = chain(first, (x) => tf.mul(x, beta1), (x) => tf.add(x, scaledGradient));         // β1·m + (1−β1)·g
+          const scaledGradient = tf.mul(gradient, 1 - beta1); // (1−β1)·g
+          const m = chain(
+            first,
+            (x) => tf.mul(x, beta1),
+            (x) => tf.add(x, scaledGradient),
+          ); // β1·m + (1−β1)·g
           scaledGradient.dispose();
-          const scaledSquare = tf.tidy(() => tf.mul(tf.square(gradient), 1 - beta2));                // (1−β2)·g²
-          const v = chain(second, (x) => tf.mul(x, beta2), (x) => tf.add(x, scaledSquare));          // β2·v + (1−β2)·g²
+          const scaledSquare = tf.tidy(() => tf.mul(tf.square(gradient), 1 - beta2)); // (1−β2)·g²
+          const v = chain(
+            second,
+            (x) => tf.mul(x, beta2),
+            (x) => tf.add(x, scaledSquare),
+          ); // β2·v + (1−β2)·g²
           scaledSquare.dispose();
           let updated: tf.Tensor;
           if (rule === 'adamw-hf') {
             // transformers AdamW: p −= lr·√(1−β2^t)/(1−β1^t) · m/(√v + ε); then p −= lr·wd·p
             const stepSize = (learningRate * Math.sqrt(biasCorrection2)) / biasCorrection1;
-            const adam = chain(v, tf.sqrt, (x) => tf.add(x, epsilon), (x) => tf.div(m, x), (x) => tf.mul(x, stepSize), (x) => tf.sub(p, x));
+            const adam = chain(
+              v,
+              tf.sqrt,
+              (x) => tf.add(x, epsilon),
+              (x) => tf.div(m, x),
+              (x) => tf.mul(x, stepSize),
+              (x) => tf.sub(p, x),
+            );
             updated = decay > 0 ? tf.tidy(() => tf.sub(adam, tf.mul(adam, learningRate * decay))) : adam;
             if (updated !== adam) adam.dispose();
           } else {
             // torch.optim.AdamW: p ·= 1 − lr·wd; p −= lr/(1−β1^t) · m/(√v/√(1−β2^t) + ε)
-            const stepTerm = chain(v, tf.sqrt, (x) => tf.div(x, Math.sqrt(biasCorrection2)), (x) => tf.add(x, epsilon), (x) => tf.div(m, x), (x) => tf.mul(x, learningRate / biasCorrection1));
-            updated = chain(stepTerm, (x) => tf.tidy(() => tf.sub(decay > 0 ? tf.mul(p, 1 - learningRate * decay) : p, x)));
+            const stepTerm = chain(
+              v,
+              tf.sqrt,
+              (x) => tf.div(x, Math.sqrt(biasCorrection2)),
+              (x) => tf.add(x, epsilon),
+              (x) => tf.div(m, x),
+              (x) => tf.mul(x, learningRate / biasCorrection1),
+            );
+            updated = chain(stepTerm, (x) =>
+              tf.tidy(() => tf.sub(decay > 0 ? tf.mul(p, 1 - learningRate * decay) : p, x)),
+            );
           }
           first.assign(m);
           second.assign(v);
@@ -194,7 +251,10 @@ export function createAdamW(parameters: readonly NamedParameter[], options: Adam
         const found = moments.get(parameter.name);
         if (found === undefined) continue;
         firstMoments.set(parameter.name, float32Tensor((await found.first.data()) as Float32Array, found.first.shape));
-        secondMoments.set(parameter.name, float32Tensor((await found.second.data()) as Float32Array, found.second.shape));
+        secondMoments.set(
+          parameter.name,
+          float32Tensor((await found.second.data()) as Float32Array, found.second.shape),
+        );
       }
       return { rule, step, firstMoments, secondMoments };
     },

@@ -14,7 +14,8 @@ import { createFakeLanguageModel } from './testing/index.js';
 /** The transformer's own parity tolerance for the loss (1e-5 relative, fixture README). */
 const referenceLossTolerance = 1e-5;
 
-const fixture = (name: string): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array =>
+  readFileSync(fileURLToPath(new URL(`../../../fixtures/reference-tiny/${name}`, import.meta.url)));
 
 expectNoTensorLeaksPerTest();
 
@@ -22,11 +23,23 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
   it('round-trips the state dict, optimizer moments and metadata bit for bit', async () => {
     const before = tf.memory().numTensors;
     const model = createFakeLanguageModel({ vocabSize: 8, seqLen: 4, learnableSlope: true });
-    const optimizer = createAdamW(model.parameters, { rule: 'adamw-torch', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.1 });
+    const optimizer = createAdamW(model.parameters, {
+      rule: 'adamw-torch',
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+      weightDecay: 0.1,
+    });
     const gradients = new Map(model.parameters.map((parameter) => [parameter.name, tf.onesLike(parameter.variable)]));
     optimizer.applyGradients(gradients, 1e-3);
     optimizer.applyGradients(gradients, 1e-3);
-    const bytes = await encodeCheckpoint({ model, optimizer, step: 2, training: defaultTrainingOptions, configuration: { id: 'sm-r', label: 'SM+R' } });
+    const bytes = await encodeCheckpoint({
+      model,
+      optimizer,
+      step: 2,
+      training: defaultTrainingOptions,
+      configuration: { id: 'sm-r', label: 'SM+R' },
+    });
     const decoded = decodeCheckpoint(bytes, 'ckpt.safetensors');
     expect(decoded.step).toBe(2);
     expect(decoded.modelConfig).toEqual(model.config);
@@ -36,11 +49,16 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     expect(decoded.optimizer?.rule).toBe('adamw-torch');
     expect(decoded.optimizer?.step).toBe(2);
     const exported = await optimizer.exportState();
-    for (const [name, tensor] of exported.secondMoments) expect(decoded.optimizer?.secondMoments.get(name)?.bytes).toEqual(tensor.bytes);
+    for (const [name, tensor] of exported.secondMoments)
+      expect(decoded.optimizer?.secondMoments.get(name)?.bytes).toEqual(tensor.bytes);
 
     const other = createFakeLanguageModel({ vocabSize: 8, seqLen: 4, learnableSlope: true, seed: 9 });
     loadModelTensors(other, decoded.modelTensors);
-    model.parameters.forEach((parameter, index) => expect(Array.from(other.parameters[index]!.variable.dataSync())).toEqual(Array.from(parameter.variable.dataSync())));
+    model.parameters.forEach((parameter, index) =>
+      expect(Array.from(other.parameters[index]!.variable.dataSync())).toEqual(
+        Array.from(parameter.variable.dataSync()),
+      ),
+    );
     optimizer.dispose();
     tf.dispose([...gradients.values()]);
     model.dispose();
@@ -49,11 +67,17 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
   });
 
   it('names the file and the key for damaged metadata', () => {
-    const bytes = encodeSafetensors([['w', float32Tensor([1], [1])]], { format: 'normfree-checkpoint', step: '1', config: '{not json' });
+    const bytes = encodeSafetensors([['w', float32Tensor([1], [1])]], {
+      format: 'normfree-checkpoint',
+      step: '1',
+      config: '{not json',
+    });
     expect(() => decodeCheckpoint(bytes, 'run/checkpoint.safetensors')).toThrow(CheckpointError);
-    expect(() => decodeCheckpoint(bytes, 'run/checkpoint.safetensors')).toThrow("run/checkpoint.safetensors: metadata 'config' is not valid JSON");
+    expect(() => decodeCheckpoint(bytes, 'run/checkpoint.safetensors')).toThrow(
+      "run/checkpoint.safetensors: metadata 'config' is not valid JSON",
+    );
     const badStep = encodeSafetensors([['w', float32Tensor([1], [1])]], { format: 'normfree-checkpoint', step: '-3' });
-    expect(() => decodeCheckpoint(badStep, 'x')).toThrow("x: metadata 'step' must be an integer ≥ 0, got \"-3\"");
+    expect(() => decodeCheckpoint(badStep, 'x')).toThrow('x: metadata \'step\' must be an integer ≥ 0, got "-3"');
   });
 
   it('loads a file written by the reference (PyTorch + safetensors) into the transformer and reproduces its loss', () => {
@@ -66,7 +90,11 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     const model = createModel(config, { seed: 123 });
     loadModelTensors(model, decoded.modelTensors);
     const before = tf.memory().numTensors;
-    const loss = tf.tidy(() => model.loss(batchTensor({ inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 }), { training: false }));
+    const loss = tf.tidy(() =>
+      model.loss(batchTensor({ inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 }), {
+        training: false,
+      }),
+    );
     expect(Math.abs(loss.dataSync()[0]! - outputs.loss)).toBeLessThanOrEqual(referenceLossTolerance * outputs.loss);
     loss.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -68,7 +68,11 @@ async function toSafetensor(tensor: tf.Tensor): Promise<SafetensorsTensor> {
   if (tensor.dtype === 'float32') return float32Tensor((await tensor.data()) as Float32Array, tensor.shape);
   if (tensor.dtype === 'int32') {
     const values = (await tensor.data()) as Int32Array;
-    return { dtype: 'I32', shape: tensor.shape, bytes: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
+    return {
+      dtype: 'I32',
+      shape: tensor.shape,
+      bytes: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    };
   }
   throw new CheckpointError(`checkpoint: cannot store a ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}]`);
 }
@@ -126,13 +130,23 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     else modelTensors.set(name, tensor);
   }
   const step = ours ? Number(metadata['step'] ?? '0') : 0;
-  if (!Number.isInteger(step) || step < 0) throw new CheckpointError(`${source}: metadata 'step' must be an integer ≥ 0, got ${JSON.stringify(metadata['step'])}`);
+  // Not checkInteger: the value is parsed from text, and the message quotes the text as stored.
+  if (!Number.isInteger(step) || step < 0)
+    throw new CheckpointError(
+      `${source}: metadata 'step' must be an integer ≥ 0, got ${JSON.stringify(metadata['step'])}`,
+    );
   const rule = metadata['optimizer'] as OptimizerRule | undefined;
   let optimizer: OptimizerStateValues | undefined;
   if (ours && rule !== undefined) {
-    if (rule !== 'adamw-hf' && rule !== 'adamw-torch') throw new CheckpointError(`${source}: metadata 'optimizer' must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(rule)}`);
+    if (rule !== 'adamw-hf' && rule !== 'adamw-torch')
+      throw new CheckpointError(
+        `${source}: metadata 'optimizer' must be 'adamw-hf' or 'adamw-torch', got ${JSON.stringify(rule)}`,
+      );
     const optimizerStep = Number(metadata['optimizer_step'] ?? String(step));
-    if (!Number.isInteger(optimizerStep) || optimizerStep < 0) throw new CheckpointError(`${source}: metadata 'optimizer_step' must be an integer ≥ 0, got ${JSON.stringify(metadata['optimizer_step'])}`);
+    if (!Number.isInteger(optimizerStep) || optimizerStep < 0)
+      throw new CheckpointError(
+        `${source}: metadata 'optimizer_step' must be an integer ≥ 0, got ${JSON.stringify(metadata['optimizer_step'])}`,
+      );
     optimizer = { rule, step: optimizerStep, firstMoments, secondMoments };
   }
   const modelConfig = parse<ModelConfig>('config');
@@ -152,13 +166,20 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
  *
  * @param options.strict - passed to `loadStateDict` (default: the model's default).
  */
-export function loadModelTensors(model: LanguageModel, tensors: ReadonlyMap<string, SafetensorsTensor>, options: { strict?: boolean } = {}): void {
+export function loadModelTensors(
+  model: LanguageModel,
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  options: { strict?: boolean } = {},
+): void {
   const values = new Map<string, tf.Tensor>();
   try {
     for (const [name, tensor] of tensors) {
       const data = tensorValues(tensor);
       const dtype = tensor.dtype === 'I32' || tensor.dtype === 'I64' ? 'int32' : 'float32';
-      values.set(name, tf.tensor(data instanceof Float64Array ? Float32Array.from(data) : (data as Float32Array | Int32Array | number[]), [...tensor.shape], dtype));
+      values.set(
+        name,
+        tf.tensor(data instanceof Float64Array ? Float32Array.from(data) : data, [...tensor.shape], dtype),
+      );
     }
     model.loadStateDict(values, options);
   } finally {

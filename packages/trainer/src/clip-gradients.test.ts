@@ -12,7 +12,10 @@ afterEach(() => {
 describe('clipGradientsByGlobalNorm', () => {
   it('scales every gradient by min(1, max/(n + 1e-6)) with n over all tensors together', () => {
     const before = tf.memory().numTensors;
-    const gradients = new Map([['a', tf.tensor([3, 0])], ['b', tf.tensor([[4]])]]); // n = 5
+    const gradients = new Map([
+      ['a', tf.tensor([3, 0])],
+      ['b', tf.tensor([[4]])],
+    ]); // n = 5
     const clipped = clipGradientsByGlobalNorm(gradients, 1);
     expect(Math.abs(clipped.norm.dataSync()[0]! - 5)).toBeLessThan(tolerance);
     const coefficient = 1 / (5 + 1e-6);
@@ -31,7 +34,13 @@ describe('clipGradientsByGlobalNorm', () => {
     const disabled = clipGradientsByGlobalNorm(gradients, 0);
     expect(Math.abs(disabled.norm.dataSync()[0]! - 0.5)).toBeLessThan(tolerance);
     expect(Array.from(disabled.gradients.get('a')!.dataSync())).toEqual(Array.from(gradients.get('a')!.dataSync()));
-    tf.dispose([...gradients.values(), ...small.gradients.values(), small.norm, ...disabled.gradients.values(), disabled.norm]);
+    tf.dispose([
+      ...gradients.values(),
+      ...small.gradients.values(),
+      small.norm,
+      ...disabled.gradients.values(),
+      disabled.norm,
+    ]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -24,7 +24,10 @@ export interface ClippedGradients {
  * @returns new tensors (caller owns them): the scaled gradients and the pre-clip norm. A non-finite
  *   norm gives non-finite gradients, as in PyTorch; the trainer stops before applying them.
  */
-export function clipGradientsByGlobalNorm(gradients: ReadonlyMap<string, tf.Tensor>, maxNorm: number): ClippedGradients {
+export function clipGradientsByGlobalNorm(
+  gradients: ReadonlyMap<string, tf.Tensor>,
+  maxNorm: number,
+): ClippedGradients {
   const names = [...gradients.keys()];
   // tidy keeps tensors in arrays and plain objects, not in Maps: return an array, build the Map after
   const { norm, scaled } = tf.tidy(() => {

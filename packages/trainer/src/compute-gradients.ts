@@ -40,10 +40,16 @@ export function batchTensor(batch: Batch): tf.Tensor2D {
  *   Intermediate activations are freed after each micro-batch, so memory holds one micro-batch's
  *   activations plus one set of gradients.
  */
-export function computeGradients(model: LanguageModel, batches: readonly Batch[], options: ComputeGradientsOptions): StepGradients {
+export function computeGradients(
+  model: LanguageModel,
+  batches: readonly Batch[],
+  options: ComputeGradientsOptions,
+): StepGradients {
   if (batches.length === 0) throw new RangeError('computeGradients: needs at least one micro-batch, got 0');
   if (options.dropoutSeeds !== undefined && options.dropoutSeeds.length !== batches.length) {
-    throw new RangeError(`computeGradients: ${options.dropoutSeeds.length} dropout seeds for ${batches.length} micro-batches`);
+    throw new RangeError(
+      `computeGradients: ${options.dropoutSeeds.length} dropout seeds for ${batches.length} micro-batches`,
+    );
   }
   const variables = model.parameters.map((parameter) => parameter.variable);
   const nameOfVariable = new Map(model.parameters.map((parameter) => [parameter.variable.name, parameter.name]));
@@ -57,9 +63,13 @@ export function computeGradients(model: LanguageModel, batches: readonly Batch[]
     const names: string[] = [];
     // tidy keeps tensors in arrays/objects (not Maps): return them as an array in `names` order
     const result = tf.tidy(() => {
-      const ids = batchTensor(batch);                                                    // (B, T)
+      const ids = batchTensor(batch); // (B, T)
       const { value, grads } = tf.variableGrads(
-        () => tf.mul(model.loss(ids, { training: options.training, ...definedFields({ dropoutSeed: seed }) }), scale) as tf.Scalar,
+        () =>
+          tf.mul(
+            model.loss(ids, { training: options.training, ...definedFields({ dropoutSeed: seed }) }),
+            scale,
+          ) as tf.Scalar,
         variables,
       );
       const summed: tf.Tensor[] = [];

@@ -11,6 +11,6 @@ describe('dropoutSeed', () => {
   });
 
   it('rejects a negative micro-step', () => {
-    expect(() => dropoutSeed(1, -1)).toThrow('microStep must be an integer ≥ 0, got -1');
+    expect(() => dropoutSeed(1, -1)).toThrow('microStep must be a non-negative integer, got -1');
   });
 });

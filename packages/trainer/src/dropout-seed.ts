@@ -2,6 +2,7 @@
  * Per-micro-batch dropout seeds derived from (run seed, micro-step), so that a run resumed from a
  * checkpoint draws exactly the dropout masks an uninterrupted run would (no RNG state to save).
  */
+import { checkInteger } from '@normfree/core';
 
 /**
  * A 32-bit dropout seed for micro-batch `microStep` (0-based over the whole run: step·K + k for K
@@ -11,7 +12,7 @@
  * @example `dropoutSeed(1337, 0) !== dropoutSeed(1337, 1)`; the same inputs always give the same seed.
  */
 export function dropoutSeed(seed: number, microStep: number): number {
-  if (!Number.isInteger(microStep) || microStep < 0) throw new RangeError(`dropoutSeed: microStep must be an integer ≥ 0, got ${microStep}`);
+  checkInteger('dropoutSeed: microStep', microStep, { min: 0 });
   let hash = (seed >>> 0) ^ Math.imul((microStep + 1) >>> 0, 0x9e3779b1);
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);

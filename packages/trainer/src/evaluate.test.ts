@@ -19,7 +19,16 @@ describe('evaluate', () => {
     const windows = Array.from({ length: 5 }, () => Int32Array.from({ length: 5 }, () => random.nextInt(10)));
     const before = tf.memory().numTensors;
     const result = await evaluate(model, createFakeEvalSet(windows, 5), { batchSize: 2 }); // batches of 2, 2, 1
-    const whole = tf.tidy(() => model.loss(batchTensor({ inputIds: Int32Array.from(windows.flatMap((window) => Array.from(window))), batchSize: 5, seqLen: 5 }), { training: false }));
+    const whole = tf.tidy(() =>
+      model.loss(
+        batchTensor({
+          inputIds: Int32Array.from(windows.flatMap((window) => Array.from(window))),
+          batchSize: 5,
+          seqLen: 5,
+        }),
+        { training: false },
+      ),
+    );
     expect(Math.abs(result.loss - whole.dataSync()[0]!)).toBeLessThanOrEqual(lossTolerance);
     expect(result.perplexity).toBe(Math.exp(result.loss));
     expect(result.windows).toBe(5);
@@ -33,7 +42,9 @@ describe('evaluate', () => {
 
   it('rejects a bad batch size and an empty set', async () => {
     const model = createFakeLanguageModel({ vocabSize: 10, seqLen: 5 });
-    await expect(evaluate(model, createFakeEvalSet([], 5), { batchSize: 0 })).rejects.toThrow('batchSize must be a positive integer, got 0');
+    await expect(evaluate(model, createFakeEvalSet([], 5), { batchSize: 0 })).rejects.toThrow(
+      'batchSize must be a positive integer, got 0',
+    );
     await expect(evaluate(model, createFakeEvalSet([], 5), { batchSize: 2 })).rejects.toThrow('gave no windows');
     model.dispose();
   });

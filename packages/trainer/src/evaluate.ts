@@ -6,7 +6,7 @@
  * positions, so the window-weighted mean of batch means is the token mean), §2 item 8 (PPL = exp).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EvalLog, EvalSet, LanguageModel } from '@normfree/core';
+import { checkInteger, type EvalLog, type EvalSet, type LanguageModel } from '@normfree/core';
 import { batchTensor } from './compute-gradients.js';
 
 export interface EvaluateOptions {
@@ -24,17 +24,26 @@ export type EvaluationResult = Omit<EvalLog, 'type' | 'step'>;
  *
  * @returns plain numbers; no tensors are left behind. Yields to the event loop between batches.
  */
-export async function evaluate(model: LanguageModel, evalSet: EvalSet, options: EvaluateOptions): Promise<EvaluationResult> {
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`evaluate: batchSize must be a positive integer, got ${options.batchSize}`);
-  const maxWindows = options.maxWindows === undefined || options.maxWindows === 0 ? Number.POSITIVE_INFINITY : options.maxWindows;
+export async function evaluate(
+  model: LanguageModel,
+  evalSet: EvalSet,
+  options: EvaluateOptions,
+): Promise<EvaluationResult> {
+  checkInteger('evaluate: batchSize', options.batchSize, { min: 1 });
+  const maxWindows =
+    options.maxWindows === undefined || options.maxWindows === 0 ? Number.POSITIVE_INFINITY : options.maxWindows;
   let weightedSum = 0;
   let windows = 0;
   for (const batch of evalSet.batches(options.batchSize)) {
     if (windows >= maxWindows) break;
     const rows = Math.min(batch.batchSize, maxWindows - windows);
     const loss = tf.tidy(() => {
-      const ids = batchTensor({ inputIds: batch.inputIds.subarray(0, rows * batch.seqLen), batchSize: rows, seqLen: batch.seqLen }); // (B, T)
-      return model.loss(ids, { training: false });                                       // () mean over B·(T−1)
+      const ids = batchTensor({
+        inputIds: batch.inputIds.subarray(0, rows * batch.seqLen),
+        batchSize: rows,
+        seqLen: batch.seqLen,
+      }); // (B, T)
+      return model.loss(ids, { training: false }); // () mean over B·(T−1)
     });
     // note: a sync point per batch; reading after the tidy (no await inside tidy)
     const value = (await loss.data())[0]!;

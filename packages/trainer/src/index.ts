@@ -13,7 +13,13 @@ export { optimizerStep } from './optimizer-step.js';
 export type { OptimizerStepInput, OptimizerStepResult } from './optimizer-step.js';
 export { train } from './train.js';
 export type { TrainArguments, TrainOutcome } from './train.js';
-export { encodeCheckpoint, decodeCheckpoint, loadModelTensors, checkpointFormat, CheckpointError } from './checkpoint.js';
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  loadModelTensors,
+  checkpointFormat,
+  CheckpointError,
+} from './checkpoint.js';
 export type { EncodeCheckpointOptions, DecodedCheckpoint, RunConfigurationLabel } from './checkpoint.js';
 export {
   runFileNames,

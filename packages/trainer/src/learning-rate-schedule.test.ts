@@ -6,7 +6,12 @@ import { createLearningRateSchedule, scheduleFromTrainingOptions, warmupStepCoun
 const rateTolerance = 1e-15;
 
 describe('createLearningRateSchedule (HF polynomial, power 1)', () => {
-  const schedule = createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 1e-7, warmupSteps: 5, steps: 100 });
+  const schedule = createLearningRateSchedule({
+    learningRate: 1e-3,
+    finalLearningRate: 1e-7,
+    warmupSteps: 5,
+    steps: 100,
+  });
 
   it('starts at 0: the first update runs with lr(0) = 0, then warms up linearly', () => {
     expect(schedule(0)).toBe(0);
@@ -21,7 +26,7 @@ describe('createLearningRateSchedule (HF polynomial, power 1)', () => {
     expect(schedule(101)).toBe(1e-7);
   });
 
-  it('uses W = ceil(0.05 · S) like HF (1,600 of the authors\' 32,000 steps)', () => {
+  it("uses W = ceil(0.05 · S) like HF (1,600 of the authors' 32,000 steps)", () => {
     expect(warmupStepCount(32_000, 0.05)).toBe(1600);
     expect(warmupStepCount(8, 0.05)).toBe(1);
     const fromOptions = scheduleFromTrainingOptions({ ...defaultTrainingOptions, steps: 8 });
@@ -35,7 +40,11 @@ describe('createLearningRateSchedule (HF polynomial, power 1)', () => {
   });
 
   it('rejects lr_end above lr_init and warmup beyond the run, naming the numbers', () => {
-    expect(() => createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 1e-2, warmupSteps: 0, steps: 4 })).toThrow('finalLearningRate 0.01 must be in [0, learningRate 0.001]');
-    expect(() => createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 0, warmupSteps: 5, steps: 4 })).toThrow('warmupSteps must be an integer in [0, steps 4], got 5');
+    expect(() =>
+      createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 1e-2, warmupSteps: 0, steps: 4 }),
+    ).toThrow('finalLearningRate 0.01 must be in [0, learningRate 0.001]');
+    expect(() =>
+      createLearningRateSchedule({ learningRate: 1e-3, finalLearningRate: 0, warmupSteps: 5, steps: 4 }),
+    ).toThrow('warmupSteps must be an integer in [0, 4], got 5');
   });
 });

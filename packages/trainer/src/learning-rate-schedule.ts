@@ -6,7 +6,7 @@
  * 1. paper-reference §5.2 (train.yaml:6-7: `polynomial`, warmup ratio 0.05, lr_end 1e-7).
  * 2. transformers 4.30.2 `optimization.py`, `get_polynomial_decay_schedule_with_warmup`.
  */
-import type { TrainingOptions } from '@normfree/core';
+import { checkInteger, type TrainingOptions } from '@normfree/core';
 
 export interface LearningRateScheduleOptions {
   /** Peak learning rate (HF `lr_init`, the optimizer's lr). */
@@ -43,14 +43,15 @@ export function warmupStepCount(steps: number, warmupFraction: number): number {
  */
 export function createLearningRateSchedule(options: LearningRateScheduleOptions): LearningRateSchedule {
   const { learningRate, finalLearningRate, warmupSteps, steps } = options;
-  if (!(learningRate >= 0) || !Number.isFinite(learningRate)) throw new RangeError(`learning-rate schedule: learningRate must be a finite number ≥ 0, got ${learningRate}`);
+  if (!(learningRate >= 0) || !Number.isFinite(learningRate))
+    throw new RangeError(`learning-rate schedule: learningRate must be a finite number ≥ 0, got ${learningRate}`);
   if (!(finalLearningRate >= 0) || finalLearningRate > learningRate) {
-    throw new RangeError(`learning-rate schedule: finalLearningRate ${finalLearningRate} must be in [0, learningRate ${learningRate}] (HF raises for lr_end > lr_init)`);
+    throw new RangeError(
+      `learning-rate schedule: finalLearningRate ${finalLearningRate} must be in [0, learningRate ${learningRate}] (HF raises for lr_end > lr_init)`,
+    );
   }
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`learning-rate schedule: steps must be a positive integer, got ${steps}`);
-  if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps > steps) {
-    throw new RangeError(`learning-rate schedule: warmupSteps must be an integer in [0, steps ${steps}], got ${warmupSteps}`);
-  }
+  checkInteger('learning-rate schedule: steps', steps, { min: 1 });
+  checkInteger('learning-rate schedule: warmupSteps', warmupSteps, { min: 0, max: steps });
   return (completedSteps) => {
     if (completedSteps < warmupSteps) return (learningRate * completedSteps) / Math.max(1, warmupSteps);
     if (completedSteps > steps) return finalLearningRate;

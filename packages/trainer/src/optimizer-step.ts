@@ -44,7 +44,11 @@ export type OptimizerStepResult =
   | (StepValues & { readonly status: 'diverged'; readonly reason: string });
 
 /** Take one optimizer step (see the module comment). */
-export async function optimizerStep(model: LanguageModel, optimizer: AdamW, input: OptimizerStepInput): Promise<OptimizerStepResult> {
+export async function optimizerStep(
+  model: LanguageModel,
+  optimizer: AdamW,
+  input: OptimizerStepInput,
+): Promise<OptimizerStepResult> {
   const { step, options } = input;
   const now = input.now ?? (() => performance.now());
   const learningRate = input.schedule(step - 1); // HF: optimizer.step() before scheduler.step()
@@ -67,7 +71,11 @@ export async function optimizerStep(model: LanguageModel, optimizer: AdamW, inpu
     const values = { loss: lossValue, gradNorm, learningRate, forwardBackwardMs };
     if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
       const what = !Number.isFinite(lossValue) ? `training loss is ${lossValue}` : `gradient norm is ${gradNorm}`;
-      return { ...values, status: 'diverged', reason: `${what} at step ${step} (learning rate ${learningRate}); the update was not applied` };
+      return {
+        ...values,
+        status: 'diverged',
+        reason: `${what} at step ${step} (learning rate ${learningRate}); the update was not applied`,
+      };
     }
     optimizer.applyGradients(clipped.gradients, learningRate);
     return { ...values, status: 'applied' };

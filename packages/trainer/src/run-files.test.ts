@@ -45,15 +45,26 @@ describe('run log JSONL', () => {
 describe('run summary and config', () => {
   const model = resolveModelConfig({ vocabSize: 64, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16 });
   const summary = buildRunSummary({
-    configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1337, status: 'completed', model, training: defaultTrainingOptions,
-    stepsCompleted: 8, tokensSeen: 512, wallSeconds: 1.5, backend: 'wasm', parameterCount: 1000, finalEval: undefined,
+    configuration: { id: 'sm-g', label: 'SM+G' },
+    seed: 1337,
+    status: 'completed',
+    model,
+    training: defaultTrainingOptions,
+    stepsCompleted: 8,
+    tokensSeen: 512,
+    wallSeconds: 1.5,
+    backend: 'wasm',
+    parameterCount: 1000,
+    finalEval: undefined,
   });
 
   it('builds a version-1 RunSummary without undefined fields and parses it back', () => {
     expect(summary).toMatchObject({ version: 1, configuration: 'sm-g', label: 'SM+G', status: 'completed' });
     expect('finalEval' in summary).toBe(false);
     expect(parseRunSummary(formatRunJson(summary), 'summary.json')).toEqual(summary);
-    expect(() => parseRunSummary('{"version":1,"status":"odd"}', 'a/summary.json')).toThrow('a/summary.json: "status" must be running/completed/diverged/stopped, got "odd"');
+    expect(() => parseRunSummary('{"version":1,"status":"odd"}', 'a/summary.json')).toThrow(
+      'a/summary.json: "status" must be running/completed/diverged/stopped, got "odd"',
+    );
     expect(() => parseRunJson('{', 'x.json')).toThrow('x.json: not valid JSON');
   });
 
@@ -65,23 +76,49 @@ describe('run summary and config', () => {
   });
 
   it('lists config differences by path, and none for equal configs', () => {
-    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1, model, training: defaultTrainingOptions };
+    const config: RunConfigFile = {
+      version: 1,
+      kind: 'normfree-run',
+      configuration: { id: 'sm-g', label: 'SM+G' },
+      seed: 1,
+      model,
+      training: defaultTrainingOptions,
+    };
     expect(runConfigDifferences(config, structuredClone(config))).toEqual([]);
-    expect(runConfigDifferences(config, { ...config, training: { ...defaultTrainingOptions, steps: 5 }, model: { ...model, norm: 'none' } })).toEqual([
-      'model.norm: "layernorm" ≠ "none"',
-      'training.steps: 1000 ≠ 5',
-    ]);
+    expect(
+      runConfigDifferences(config, {
+        ...config,
+        training: { ...defaultTrainingOptions, steps: 5 },
+        model: { ...model, norm: 'none' },
+      }),
+    ).toEqual(['model.norm: "layernorm" ≠ "none"', 'training.steps: 1000 ≠ 5']);
     expect(runDirectoryName('sm-g', 1337)).toBe('sm-g-seed1337');
   });
 
   it('compares a token store by its hashes, not by where it lies', () => {
     const model = resolveModelConfig({ nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 4, vocabSize: 16 });
-    const data = { store: '/data/store', manifestSha256: 'a'.repeat(64), seqLen: 4, tokenizer: { name: 'default-4096', sha256: 'b'.repeat(64), vocabSize: 16 } };
-    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: { id: 'sm-g', label: 'SM+G' }, seed: 1, model, training: defaultTrainingOptions, data };
+    const data = {
+      store: '/data/store',
+      manifestSha256: 'a'.repeat(64),
+      seqLen: 4,
+      tokenizer: { name: 'default-4096', sha256: 'b'.repeat(64), vocabSize: 16 },
+    };
+    const config: RunConfigFile = {
+      version: 1,
+      kind: 'normfree-run',
+      configuration: { id: 'sm-g', label: 'SM+G' },
+      seed: 1,
+      model,
+      training: defaultTrainingOptions,
+      data,
+    };
     expect(runConfigDifferences(config, { ...config, data: { ...data, store: '/moved/store' } })).toEqual([]);
-    expect(runConfigDifferences(config, { ...config, data: { ...data, tokenizer: { ...data.tokenizer, sha256: 'c'.repeat(64) } } })).toEqual([
-      `data.tokenizer.sha256: "${'b'.repeat(64)}" ≠ "${'c'.repeat(64)}"`,
-    ]);
+    expect(
+      runConfigDifferences(config, {
+        ...config,
+        data: { ...data, tokenizer: { ...data.tokenizer, sha256: 'c'.repeat(64) } },
+      }),
+    ).toEqual([`data.tokenizer.sha256: "${'b'.repeat(64)}" ≠ "${'c'.repeat(64)}"`]);
     const { data: _, ...withoutData } = config;
     expect(runConfigDifferences(withoutData, config)[0]).toMatch(/^data: absent ≠ /);
   });

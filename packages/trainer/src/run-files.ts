@@ -79,9 +79,16 @@ export function runDirectoryName(configurationId: string, seed: number): string 
   return `${configurationId}-seed${seed}`;
 }
 
-const replacer = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+const replacer = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 const reviver = (_key: string, value: unknown): unknown =>
-  value === 'NaN' ? Number.NaN : value === 'Infinity' ? Number.POSITIVE_INFINITY : value === '-Infinity' ? Number.NEGATIVE_INFINITY : value;
+  value === 'NaN'
+    ? Number.NaN
+    : value === 'Infinity'
+      ? Number.POSITIVE_INFINITY
+      : value === '-Infinity'
+        ? Number.NEGATIVE_INFINITY
+        : value;
 
 /** JSON text of a run file (pretty, trailing newline), with non-finite numbers as strings. */
 export function formatRunJson(value: unknown): string {
@@ -139,13 +146,17 @@ export function parseRunLogs(text: string, source: string, options: ParseRunLogs
       record = JSON.parse(line, reviver);
     } catch (error) {
       if (isTruncatedTail) return;
-      throw new RunFileError(`${source}:${index + 1}: damaged line, not valid JSON (${(error as Error).message}): ${line.slice(0, 80)}`);
+      throw new RunFileError(
+        `${source}:${index + 1}: damaged line, not valid JSON (${(error as Error).message}): ${line.slice(0, 80)}`,
+      );
     }
     const type = (record as { type?: unknown } | null)?.type;
     const step = (record as { step?: unknown } | null)?.step;
     if (typeof type !== 'string' || !recordTypes.has(type) || typeof step !== 'number') {
       if (isTruncatedTail) return;
-      throw new RunFileError(`${source}:${index + 1}: not a log record (needs "type" in step/eval/entropy/slopes/diverged and a numeric "step"): ${line.slice(0, 80)}`);
+      throw new RunFileError(
+        `${source}:${index + 1}: not a log record (needs "type" in step/eval/entropy/slopes/diverged and a numeric "step"): ${line.slice(0, 80)}`,
+      );
     }
     records.push(record as RunLogRecord);
   });
@@ -153,7 +164,10 @@ export function parseRunLogs(text: string, source: string, options: ParseRunLogs
 }
 
 /** A {@link RunSummary}'s fields, with the configuration as one object and the optional logs allowed to be undefined. */
-export type BuildRunSummaryInput = Omit<RunSummary, 'version' | 'configuration' | 'label' | 'finalEval' | 'finalEntropy' | 'diverged'> & {
+export type BuildRunSummaryInput = Omit<
+  RunSummary,
+  'version' | 'configuration' | 'label' | 'finalEval' | 'finalEntropy' | 'diverged'
+> & {
   readonly configuration: RunConfigurationLabel;
   readonly finalEval?: EvalLog | undefined;
   readonly finalEntropy?: EntropyLog | undefined;
@@ -184,16 +198,24 @@ const statuses = new Set<RunStatus>(['running', 'completed', 'diverged', 'stoppe
 /** Parse and check `summary.json` text; errors name the file and the field. */
 export function parseRunSummary(text: string, source: string): RunSummary {
   const summary = parseRunJson<Record<string, unknown>>(text, source);
-  if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new RunFileError(`${source}: expected a JSON object`);
-  if (summary['version'] !== 1) throw new RunFileError(`${source}: "version" must be 1, got ${JSON.stringify(summary['version'])}`);
-  if (!statuses.has(summary['status'] as RunStatus)) throw new RunFileError(`${source}: "status" must be running/completed/diverged/stopped, got ${JSON.stringify(summary['status'])}`);
+  if (typeof summary !== 'object' || summary === null || Array.isArray(summary))
+    throw new RunFileError(`${source}: expected a JSON object`);
+  if (summary['version'] !== 1)
+    throw new RunFileError(`${source}: "version" must be 1, got ${JSON.stringify(summary['version'])}`);
+  if (!statuses.has(summary['status'] as RunStatus))
+    throw new RunFileError(
+      `${source}: "status" must be running/completed/diverged/stopped, got ${JSON.stringify(summary['status'])}`,
+    );
   for (const field of ['configuration', 'label', 'backend']) {
-    if (typeof summary[field] !== 'string') throw new RunFileError(`${source}: "${field}" must be a string, got ${JSON.stringify(summary[field])}`);
+    if (typeof summary[field] !== 'string')
+      throw new RunFileError(`${source}: "${field}" must be a string, got ${JSON.stringify(summary[field])}`);
   }
   for (const field of ['seed', 'stepsCompleted', 'tokensSeen', 'wallSeconds', 'parameterCount']) {
-    if (typeof summary[field] !== 'number') throw new RunFileError(`${source}: "${field}" must be a number, got ${JSON.stringify(summary[field])}`);
+    if (typeof summary[field] !== 'number')
+      throw new RunFileError(`${source}: "${field}" must be a number, got ${JSON.stringify(summary[field])}`);
   }
-  if (typeof summary['model'] !== 'object' || typeof summary['training'] !== 'object') throw new RunFileError(`${source}: "model" and "training" must be objects`);
+  if (typeof summary['model'] !== 'object' || typeof summary['training'] !== 'object')
+    throw new RunFileError(`${source}: "model" and "training" must be objects`);
   return summary as unknown as RunSummary;
 }
 
@@ -211,12 +233,19 @@ export function runConfigDifferences(existing: RunConfigFile, requested: RunConf
   const walk = (path: string, left: unknown, right: unknown): void => {
     if (typeof left === 'object' && left !== null && typeof right === 'object' && right !== null) {
       const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-      for (const key of keys) walk(path === '' ? key : `${path}.${key}`, (left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]);
+      for (const key of keys)
+        walk(
+          path === '' ? key : `${path}.${key}`,
+          (left as Record<string, unknown>)[key],
+          (right as Record<string, unknown>)[key],
+        );
       return;
     }
-    if (!Object.is(left, right)) differences.push(`${path}: ${JSON.stringify(left) ?? 'absent'} ≠ ${JSON.stringify(right) ?? 'absent'}`);
+    if (!Object.is(left, right))
+      differences.push(`${path}: ${JSON.stringify(left) ?? 'absent'} ≠ ${JSON.stringify(right) ?? 'absent'}`);
   };
-  const comparable = (config: RunConfigFile): unknown => (config.data === undefined ? config : { ...config, data: comparableRunData(config.data) });
+  const comparable = (config: RunConfigFile): unknown =>
+    config.data === undefined ? config : { ...config, data: comparableRunData(config.data) };
   walk('', comparable(existing), comparable(requested));
   return differences;
 }

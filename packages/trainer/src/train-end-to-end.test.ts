@@ -5,7 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@normfree/backend';
-import { getPreset, resolveModelConfig, type Batch, type EntropyLog, type LanguageModel, type RunLogRecord, type StepLog, type TrainingOptions } from '@normfree/core';
+import {
+  getPreset,
+  resolveModelConfig,
+  type Batch,
+  type EntropyLog,
+  type LanguageModel,
+  type RunLogRecord,
+  type StepLog,
+  type TrainingOptions,
+} from '@normfree/core';
 import { createFakeBatchSource, createFakeEvalSet } from '@normfree/core/testing';
 import { createEntropyProbe } from '@normfree/entropy';
 import { createModel } from '@normfree/transformer';
@@ -36,12 +45,27 @@ afterEach(() => {
 const setup = (overrides: Partial<TrainingOptions> = {}) => {
   const options: TrainingOptions = { ...smoke.training, learningRate: 1e-2, seed: 3, ...overrides };
   // a tiny repetitive corpus (16 windows), so a model this small can learn it in a few dozen steps
-  const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize: 8, numWindows: 16, seed: 5 });
-  const evalSet = createFakeEvalSet(Array.from({ length: 8 }, (_, index) => trainSource.batchAt(index).inputIds.subarray(0, seqLen)), seqLen);
-  return { options, trainSource, evalSet, probes: [createEntropyProbe({ batch: trainSource.batchAt(0), evalSet, options })] };
+  const trainSource = createFakeBatchSource({
+    batchSize: options.microBatchSize,
+    seqLen,
+    vocabSize: 8,
+    numWindows: 16,
+    seed: 5,
+  });
+  const evalSet = createFakeEvalSet(
+    Array.from({ length: 8 }, (_, index) => trainSource.batchAt(index).inputIds.subarray(0, seqLen)),
+    seqLen,
+  );
+  return {
+    options,
+    trainSource,
+    evalSet,
+    probes: [createEntropyProbe({ batch: trainSource.batchAt(0), evalSet, options })],
+  };
 };
 
-const stepLosses = (records: readonly RunLogRecord[]): number[] => records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
+const stepLosses = (records: readonly RunLogRecord[]): number[] =>
+  records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
 
 const collect = async (generator: AsyncGenerator<RunLogRecord, unknown>): Promise<RunLogRecord[]> => {
   const records: RunLogRecord[] = [];
@@ -98,7 +122,11 @@ describe('resume with the transformer', () => {
     const firstOptimizer = createAdamW(firstModel.parameters, adamWOptionsFrom(setup(options).options));
     const controller = new AbortController();
     const first: RunLogRecord[] = [];
-    for await (const record of train(firstModel, { ...setup(options), optimizer: firstOptimizer, signal: controller.signal })) {
+    for await (const record of train(firstModel, {
+      ...setup(options),
+      optimizer: firstOptimizer,
+      signal: controller.signal,
+    })) {
       first.push(record);
       if (record.type === 'step' && record.step === 3) controller.abort();
     }
@@ -109,15 +137,24 @@ describe('resume with the transformer', () => {
     const checkpoint = decodeCheckpoint(bytes);
     const secondModel = createModel(config, { seed: 999 });
     loadModelTensors(secondModel, checkpoint.modelTensors);
-    const second = await collect(train(secondModel, { ...setup(options), startStep: checkpoint.step, optimizerState: checkpoint.optimizer! }));
+    const second = await collect(
+      train(secondModel, { ...setup(options), startStep: checkpoint.step, optimizerState: checkpoint.optimizer! }),
+    );
     secondModel.dispose();
 
     const expected = stepLosses(straight);
     const actual = [...stepLosses(first), ...stepLosses(second)];
     expect(actual).toHaveLength(6);
-    actual.forEach((loss, index) => expect(Math.abs(loss - expected[index]!), `step ${index + 1}`).toBeLessThanOrEqual(resumeTolerance * expected[index]!));
-    const lastEval = (records: RunLogRecord[]) => records.filter((record) => record.type === 'eval').at(-1) as { loss: number };
-    expect(Math.abs(lastEval(second).loss - lastEval(straight).loss)).toBeLessThanOrEqual(resumeTolerance * lastEval(straight).loss);
+    actual.forEach((loss, index) =>
+      expect(Math.abs(loss - expected[index]!), `step ${index + 1}`).toBeLessThanOrEqual(
+        resumeTolerance * expected[index]!,
+      ),
+    );
+    const lastEval = (records: RunLogRecord[]) =>
+      records.filter((record) => record.type === 'eval').at(-1) as { loss: number };
+    expect(Math.abs(lastEval(second).loss - lastEval(straight).loss)).toBeLessThanOrEqual(
+      resumeTolerance * lastEval(straight).loss,
+    );
     // dropout was on (training mode, p 0.1): the learning rates and losses of steps 4-6 came from the resumed run
     expect((second.find((record) => record.type === 'step') as StepLog).step).toBe(4);
     expect(tf.memory().numTensors).toBe(before);
@@ -125,8 +162,16 @@ describe('resume with the transformer', () => {
 });
 
 /** The entropy probe's periodic record of `batch` at `step`: what `train` writes to the log there. */
-async function entropyLogAt(model: LanguageModel, batch: Batch, step: number, options: TrainingOptions): Promise<EntropyLog> {
-  const [log] = await createEntropyProbe({ batch, evalSet: createFakeEvalSet([], batch.seqLen), options }).measure(model, step);
+async function entropyLogAt(
+  model: LanguageModel,
+  batch: Batch,
+  step: number,
+  options: TrainingOptions,
+): Promise<EntropyLog> {
+  const [log] = await createEntropyProbe({ batch, evalSet: createFakeEvalSet([], batch.seqLen), options }).measure(
+    model,
+    step,
+  );
   return log;
 }
 
@@ -141,8 +186,19 @@ describe('the entropy probe with the transformer', () => {
       const batch = { inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 };
       const log = await entropyLogAt(model, batch, 7, { ...smoke.training, entropyBatchSize: 3 });
       expect(log).toMatchObject({ type: 'entropy', step: 7, windows: 3, nanCounts: [0, 0] });
-      log.perHead.forEach((row, layer) => row.forEach((value, head) => expect(Math.abs(value - outputs.entropy_per_head[layer]![head]!), `${name} L${layer} H${head}`).toBeLessThanOrEqual(entropyTolerance * outputs.entropy_per_head[layer]![head]!)));
-      log.perLayer.forEach((value, layer) => expect(Math.abs(value - outputs.entropy_per_layer[layer]!)).toBeLessThanOrEqual(entropyTolerance * outputs.entropy_per_layer[layer]!));
+      log.perHead.forEach((row, layer) =>
+        row.forEach((value, head) =>
+          expect(
+            Math.abs(value - outputs.entropy_per_head[layer]![head]!),
+            `${name} L${layer} H${head}`,
+          ).toBeLessThanOrEqual(entropyTolerance * outputs.entropy_per_head[layer]![head]!),
+        ),
+      );
+      log.perLayer.forEach((value, layer) =>
+        expect(Math.abs(value - outputs.entropy_per_layer[layer]!)).toBeLessThanOrEqual(
+          entropyTolerance * outputs.entropy_per_layer[layer]!,
+        ),
+      );
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
     }
@@ -152,13 +208,30 @@ describe('the entropy probe with the transformer', () => {
     const { config: fixtureConfig, stateDict, outputs } = loadReferenceFixture('free_relu', 'init');
     const model = createModel(fixtureConfig, { seed: 0 });
     // blow up the residual stream and the Q/K projections so q·k/√hs passes 65504
-    const scaled = new Map([...stateDict].map(([name, tensor]) => [name, name.endsWith('wte.weight') || name === 'lm_head.weight' ? tf.mul(tensor, 1e4) : name.endsWith('qk_attn.weight') ? tf.mul(tensor, 1e2) : tensor.clone()]));
+    const scaled = new Map(
+      [...stateDict].map(([name, tensor]) => [
+        name,
+        name.endsWith('wte.weight') || name === 'lm_head.weight'
+          ? tf.mul(tensor, 1e4)
+          : name.endsWith('qk_attn.weight')
+            ? tf.mul(tensor, 1e2)
+            : tensor.clone(),
+      ]),
+    );
     model.loadStateDict(scaled);
     tf.dispose([...stateDict.values(), ...scaled.values()]);
     const before = tf.memory().numTensors;
     const batch = { inputIds: Int32Array.from(outputs.input_ids.flat()), batchSize: 3, seqLen: 8 };
-    const plain = await entropyLogAt(model, batch, 1, { ...smoke.training, entropyBatchSize: 3, fp16AttentionOverflow: false });
-    const emulated = await entropyLogAt(model, batch, 1, { ...smoke.training, entropyBatchSize: 3, fp16AttentionOverflow: true });
+    const plain = await entropyLogAt(model, batch, 1, {
+      ...smoke.training,
+      entropyBatchSize: 3,
+      fp16AttentionOverflow: false,
+    });
+    const emulated = await entropyLogAt(model, batch, 1, {
+      ...smoke.training,
+      entropyBatchSize: 3,
+      fp16AttentionOverflow: true,
+    });
     expect(plain.fp16Overflows![0]!).toBeGreaterThan(0);
     expect(plain.nanCounts).toEqual([0, 0]);
     expect(emulated.nanCounts[0]!).toBeGreaterThan(0);

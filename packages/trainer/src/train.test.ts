@@ -15,12 +15,22 @@ const seqLen = 8;
 const fixtures = (overrides: Partial<TrainingOptions> = {}) => {
   const options: TrainingOptions = {
     ...defaultTrainingOptions,
-    steps: 6, microBatchSize: 4, evalEvery: 3, entropyEvery: 2, entropyBatchSize: 2, finalEntropyWindows: 4, evalWindows: 8,
-    learningRate: 1e-2, warmupFraction: 0.2, seed: 7,
+    steps: 6,
+    microBatchSize: 4,
+    evalEvery: 3,
+    entropyEvery: 2,
+    entropyBatchSize: 2,
+    finalEntropyWindows: 4,
+    evalWindows: 8,
+    learningRate: 1e-2,
+    warmupFraction: 0.2,
+    seed: 7,
     ...overrides,
   };
   const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize, seed: 1 });
-  const evalWindows = Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen));
+  const evalWindows = Array.from({ length: 8 }, (_, index) =>
+    trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen),
+  );
   const evalSet = createFakeEvalSet(evalWindows, seqLen);
   const probes = [createEntropyProbe({ batch: trainSource.batchAt(200), evalSet, options })];
   return { options, trainSource, evalSet, probes };
@@ -39,9 +49,22 @@ describe('train', () => {
     const records = await collect(train(model, fixtures()));
     const summary = records.map((record) => `${record.type}@${record.step}`);
     expect(summary).toEqual([
-      'entropy@0', 'slopes@0',
-      'step@1', 'step@2', 'entropy@2', 'slopes@2', 'step@3', 'eval@3',
-      'step@4', 'entropy@4', 'slopes@4', 'step@5', 'step@6', 'entropy@6', 'slopes@6', 'eval@6',
+      'entropy@0',
+      'slopes@0',
+      'step@1',
+      'step@2',
+      'entropy@2',
+      'slopes@2',
+      'step@3',
+      'eval@3',
+      'step@4',
+      'entropy@4',
+      'slopes@4',
+      'step@5',
+      'step@6',
+      'entropy@6',
+      'slopes@6',
+      'eval@6',
     ]);
     const steps = records.filter((record): record is StepLog => record.type === 'step');
     // warmup W = ceil(0.2 · 6) = 2: lr(0) = 0, lr(1) = 0.005, lr(2) = peak
@@ -87,7 +110,12 @@ describe('train', () => {
     const records: RunLogRecord[] = [];
     let result: IteratorResult<RunLogRecord, unknown>;
     while (!(result = await generator.next()).done) records.push(result.value);
-    expect(records.map((record) => `${record.type}@${record.step}`)).toEqual(['entropy@0', 'step@1', 'step@2', 'diverged@3']);
+    expect(records.map((record) => `${record.type}@${record.step}`)).toEqual([
+      'entropy@0',
+      'step@1',
+      'step@2',
+      'diverged@3',
+    ]);
     const diverged = records.at(-1);
     expect(diverged).toMatchObject({ type: 'diverged', step: 3 });
     expect(diverged?.type === 'diverged' && diverged.reason).toMatch(/training loss is NaN at step 3/);
@@ -126,15 +154,33 @@ describe('train', () => {
   it('runs each due probe right after the step log, probe by probe in the order given, before slopes and eval', async () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
     const first = createFakeTrainingProbe({ name: 'first', every: 3, final: true });
-    const second = createFakeTrainingProbe({ name: 'second', every: 2, records: (step) => [{ type: 'slopes', step, slopes: [step] }] });
+    const second = createFakeTrainingProbe({
+      name: 'second',
+      every: 2,
+      records: (step) => [{ type: 'slopes', step, slopes: [step] }],
+    });
     const setup = fixtures({ steps: 4, evalEvery: 3, entropyEvery: 4 });
     const records = await collect(train(model, { ...setup, probes: [first, second] }));
     // 'entropy' comes from `first`, 'slopes' with value [step] from `second`, 'slopes' with the model's slope from the trainer
-    const described = records.map((record) => `${record.type}@${record.step}${record.type === 'slopes' && record.slopes[0] === record.step ? '(second)' : ''}`);
+    const described = records.map(
+      (record) =>
+        `${record.type}@${record.step}${record.type === 'slopes' && record.slopes[0] === record.step ? '(second)' : ''}`,
+    );
     expect(described).toEqual([
-      'entropy@0', 'slopes@0(second)', 'slopes@0',
-      'step@1', 'step@2', 'slopes@2(second)', 'step@3', 'entropy@3', 'eval@3',
-      'step@4', 'entropy@4', 'slopes@4(second)', 'slopes@4', 'eval@4',
+      'entropy@0',
+      'slopes@0(second)',
+      'slopes@0',
+      'step@1',
+      'step@2',
+      'slopes@2(second)',
+      'step@3',
+      'entropy@3',
+      'eval@3',
+      'step@4',
+      'entropy@4',
+      'slopes@4(second)',
+      'slopes@4',
+      'eval@4',
     ]);
     expect(first.calls.map((call) => `${call.method}@${call.step}`)).toEqual(['measure@0', 'measure@3', 'measure@4']);
     expect(first.calls.every((call) => call.model === model)).toBe(true);
@@ -143,22 +189,43 @@ describe('train', () => {
 
   it('writes no probe records with no probes, and keeps the slope log at the entropyEvery cadence', async () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
-    const records = await collect(train(model, { ...fixtures({ steps: 3, evalEvery: 10, entropyEvery: 2 }), probes: [] }));
-    expect(records.map((record) => `${record.type}@${record.step}`)).toEqual(['slopes@0', 'step@1', 'step@2', 'slopes@2', 'step@3', 'slopes@3', 'eval@3']);
+    const records = await collect(
+      train(model, { ...fixtures({ steps: 3, evalEvery: 10, entropyEvery: 2 }), probes: [] }),
+    );
+    expect(records.map((record) => `${record.type}@${record.step}`)).toEqual([
+      'slopes@0',
+      'step@1',
+      'step@2',
+      'slopes@2',
+      'step@3',
+      'slopes@3',
+      'eval@3',
+    ]);
     model.dispose();
   });
 
   it('refuses a probe record for another step, naming the probe and both steps', async () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen });
-    const late = createFakeTrainingProbe({ name: 'late', every: 1, records: (step) => [{ type: 'slopes', step: step + 1, slopes: [0] }] });
-    await expect(collect(train(model, { ...fixtures(), probes: [late] }))).rejects.toThrow("train: probe 'late' returned a 'slopes' record for step 1 when measuring step 0");
+    const late = createFakeTrainingProbe({
+      name: 'late',
+      every: 1,
+      records: (step) => [{ type: 'slopes', step: step + 1, slopes: [0] }],
+    });
+    await expect(collect(train(model, { ...fixtures(), probes: [late] }))).rejects.toThrow(
+      "train: probe 'late' returned a 'slopes' record for step 1 when measuring step 0",
+    );
     model.dispose();
   });
 
   it('refuses two probes of the same name before training', async () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen });
-    const probes = [createFakeTrainingProbe({ name: 'twin', every: 1 }), createFakeTrainingProbe({ name: 'twin', every: 2 })];
-    await expect(collect(train(model, { ...fixtures(), probes }))).rejects.toThrow("two training probes are named 'twin'");
+    const probes = [
+      createFakeTrainingProbe({ name: 'twin', every: 1 }),
+      createFakeTrainingProbe({ name: 'twin', every: 2 }),
+    ];
+    await expect(collect(train(model, { ...fixtures(), probes }))).rejects.toThrow(
+      "two training probes are named 'twin'",
+    );
     expect(model.calls).toHaveLength(0);
     model.dispose();
   });
@@ -166,7 +233,9 @@ describe('train', () => {
   it('rejects a trainSource whose batch size differs from microBatchSize', async () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen });
     const setup = fixtures();
-    await expect(collect(train(model, { ...setup, options: { ...setup.options, microBatchSize: 5 } }))).rejects.toThrow('trainSource.batchSize 4 differs from options.microBatchSize 5');
+    await expect(collect(train(model, { ...setup, options: { ...setup.options, microBatchSize: 5 } }))).rejects.toThrow(
+      'trainSource.batchSize 4 differs from options.microBatchSize 5',
+    );
     model.dispose();
   });
 });

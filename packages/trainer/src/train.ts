@@ -38,6 +38,7 @@ import {
   type StepLog,
   type TrainingOptions,
   type TrainingProbe,
+  checkInteger,
   definedFields,
 } from '@normfree/core';
 import { adamWOptionsFrom, createAdamW, type AdamW, type OptimizerStateValues } from './adamw.js';
@@ -92,15 +93,25 @@ export interface TrainOutcome {
  * Run the probes due at `step`, checking what each returns: measurements only, each for `step`
  * (a probe bug would otherwise write records under the wrong step). Messages name the probe.
  */
-async function* probeRecords(probes: readonly TrainingProbe[], model: LanguageModel, step: number, lastStep: number): AsyncGenerator<ProbeLogRecord, void, undefined> {
+async function* probeRecords(
+  probes: readonly TrainingProbe[],
+  model: LanguageModel,
+  step: number,
+  lastStep: number,
+): AsyncGenerator<ProbeLogRecord, void, undefined> {
   for (const probe of probes) {
     if (!probe.shouldRun(step, lastStep)) continue;
     const records: readonly RunLogRecord[] = await probe.measure(model, step);
     for (const record of records) {
       if (record.type === 'step' || record.type === 'diverged') {
-        throw new TypeError(`train: probe '${probe.name}' returned a '${record.type}' record at step ${step}; probes return measurements only`);
+        throw new TypeError(
+          `train: probe '${probe.name}' returned a '${record.type}' record at step ${step}; probes return measurements only`,
+        );
       }
-      if (record.step !== step) throw new RangeError(`train: probe '${probe.name}' returned a '${record.type}' record for step ${record.step} when measuring step ${step}`);
+      if (record.step !== step)
+        throw new RangeError(
+          `train: probe '${probe.name}' returned a '${record.type}' record for step ${record.step} when measuring step ${step}`,
+        );
       yield record;
     }
   }
@@ -118,23 +129,28 @@ async function* probeRecords(probes: readonly TrainingProbe[], model: LanguageMo
  *   e.g. the entropy probe's NaN counts). Probes' final measurements (`measureFinal`) are not taken
  *   here: they belong to the run summary, and `runTraining` takes them after a completed run.
  */
-export async function* train(model: LanguageModel, args: TrainArguments): AsyncGenerator<RunLogRecord, TrainOutcome, undefined> {
+export async function* train(
+  model: LanguageModel,
+  args: TrainArguments,
+): AsyncGenerator<RunLogRecord, TrainOutcome, undefined> {
   const { trainSource, evalSet, probes, options } = args;
   validateTrainingOptions(options);
   validateTrainingProbes(probes);
   const startStep = args.startStep ?? 0;
-  if (!Number.isInteger(startStep) || startStep < 0 || startStep > options.steps) {
-    throw new RangeError(`train: startStep must be an integer in [0, steps ${options.steps}], got ${startStep}`);
-  }
+  checkInteger('train: startStep', startStep, { min: 0, max: options.steps });
   if (trainSource.batchSize !== options.microBatchSize) {
-    throw new RangeError(`train: trainSource.batchSize ${trainSource.batchSize} differs from options.microBatchSize ${options.microBatchSize}`);
+    throw new RangeError(
+      `train: trainSource.batchSize ${trainSource.batchSize} differs from options.microBatchSize ${options.microBatchSize}`,
+    );
   }
   const now = args.now ?? (() => performance.now());
   const ownOptimizer = args.optimizer === undefined;
   const optimizer = args.optimizer ?? createAdamW(model.parameters, adamWOptionsFrom(options), args.optimizerState);
   if (optimizer.step !== startStep) {
     if (ownOptimizer) optimizer.dispose();
-    throw new RangeError(`train: the optimizer has applied ${optimizer.step} updates but startStep is ${startStep}; resume both from the same checkpoint`);
+    throw new RangeError(
+      `train: the optimizer has applied ${optimizer.step} updates but startStep is ${startStep}; resume both from the same checkpoint`,
+    );
   }
   const schedule = scheduleFromTrainingOptions(options);
   const accumulation = options.gradientAccumulation;
@@ -146,11 +162,17 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
   try {
     if (startStep === 0) {
       yield* probeRecords(probes, model, 0, lastStep);
-      if (hasSlopes && isDueStep(0, options.entropyEvery, lastStep)) yield { type: 'slopes', step: 0, slopes: model.slopes() };
+      if (hasSlopes && isDueStep(0, options.entropyEvery, lastStep))
+        yield { type: 'slopes', step: 0, slopes: model.slopes() };
     }
     for (let step = startStep + 1; step <= lastStep; step++) {
       if (args.signal?.aborted === true) {
-        return { status: 'stopped', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, ...definedFields({ finalEval }) };
+        return {
+          status: 'stopped',
+          stepsCompleted: step - 1,
+          tokensSeen: (step - 1) * tokensPerStep,
+          ...definedFields({ finalEval }),
+        };
       }
       const started = now();
       const result = await optimizerStep(model, optimizer, {
@@ -164,7 +186,13 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       if (result.status === 'diverged') {
         const diverged: DivergedLog = { type: 'diverged', step, reason: result.reason };
         yield diverged;
-        return { status: 'diverged', stepsCompleted: step - 1, tokensSeen: (step - 1) * tokensPerStep, diverged, ...definedFields({ finalEval }) };
+        return {
+          status: 'diverged',
+          stepsCompleted: step - 1,
+          tokensSeen: (step - 1) * tokensPerStep,
+          diverged,
+          ...definedFields({ finalEval }),
+        };
       }
       const { loss: lossValue, gradNorm, learningRate } = result;
       const slopes = hasSlopes ? model.slopes() : undefined;
@@ -183,9 +211,13 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       };
       yield stepLog;
       yield* probeRecords(probes, model, step, lastStep);
-      if (slopes !== undefined && isDueStep(step, options.entropyEvery, lastStep)) yield { type: 'slopes', step, slopes };
+      if (slopes !== undefined && isDueStep(step, options.entropyEvery, lastStep))
+        yield { type: 'slopes', step, slopes };
       if (isDueStep(step, options.evalEvery, lastStep)) {
-        const evaluation = await evaluate(model, evalSet, { batchSize: options.microBatchSize, maxWindows: options.evalWindows });
+        const evaluation = await evaluate(model, evalSet, {
+          batchSize: options.microBatchSize,
+          maxWindows: options.evalWindows,
+        });
         finalEval = { type: 'eval', step, ...evaluation };
         yield finalEval;
       }
@@ -194,7 +226,12 @@ export async function* train(model: LanguageModel, args: TrainArguments): AsyncG
       }
       await tf.nextFrame();
     }
-    return { status: 'completed', stepsCompleted: lastStep, tokensSeen: lastStep * tokensPerStep, ...definedFields({ finalEval }) };
+    return {
+      status: 'completed',
+      stepsCompleted: lastStep,
+      tokensSeen: lastStep * tokensPerStep,
+      ...definedFields({ finalEval }),
+    };
   } finally {
     if (ownOptimizer) optimizer.dispose();
   }

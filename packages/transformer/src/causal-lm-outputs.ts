@@ -19,7 +19,13 @@ export type LmHead = (states: tf.Tensor2D) => tf.Tensor2D;
  *
  * @param headWeight - (V, d): the head is `states @ headWeightᵀ` (no bias), as `head` computes it.
  */
-export function causalLmOutputs(hidden: HiddenStates, head: LmHead, headWeight: tf.Tensor2D, d: number, V: number): Pick<LanguageModel, 'forward' | 'loss'> {
+export function causalLmOutputs(
+  hidden: HiddenStates,
+  head: LmHead,
+  headWeight: tf.Tensor2D,
+  d: number,
+  V: number,
+): Pick<LanguageModel, 'forward' | 'loss'> {
   return {
     forward: (inputIds, forwardOptions) =>
       tf.tidy(() => {

@@ -1,6 +1,6 @@
 import { registerActivation, unregisterActivation } from '@normfree/activations';
 import { createRecordingActivationFactory } from '@normfree/activations/testing';
-import { resolveModelConfig, type ModelConfig } from '@normfree/core';
+import { resolveModelConfig } from '@normfree/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
@@ -26,20 +26,29 @@ describe('createModel', () => {
     const factory = createRecordingActivationFactory();
     registerActivation('test-doubled', factory);
     const model = createModel({ ...tiny, activation: { kind: 'test-doubled', factor: 2 } }, { seed: 0 });
-    expect(factory.calls).toEqual([{ layer: 0, kind: 'test-doubled' }, { layer: 1, kind: 'test-doubled' }]);
+    expect(factory.calls).toEqual([
+      { layer: 0, kind: 'test-doubled' },
+      { layer: 1, kind: 'test-doubled' },
+    ]);
     model.dispose();
   });
 
   it('names an unknown activation kind, a bad config value, a missing seed and a non-tied GPT-2', () => {
-    expect(() => createModel({ ...tiny, activation: { kind: 'swishh' } }, { seed: 0 })).toThrow('unknown activation kind "swishh"; known kinds: gelu');
+    expect(() => createModel({ ...tiny, activation: { kind: 'swishh' } }, { seed: 0 })).toThrow(
+      'unknown activation kind "swishh"; known kinds: gelu',
+    );
     expect(() => createModel({ ...tiny, nHead: 3 }, { seed: 0 })).toThrow('nEmbd 8 is not divisible by nHead 3');
-    expect(() => createModel(tiny, {} as { seed: number })).toThrow('options.seed must be a finite number, got undefined');
-    expect(() => createModel({ ...tiny, tiedEmbeddings: false } as ModelConfig, { seed: 0 })).toThrow('ties the LM head to wte');
+    expect(() => createModel(tiny, {} as { seed: number })).toThrow(
+      'options.seed must be a finite number, got undefined',
+    );
+    expect(() => createModel({ ...tiny, tiedEmbeddings: false }, { seed: 0 })).toThrow('ties the LM head to wte');
   });
 
   it('leaves no tensors behind when construction fails', () => {
     const before = tf.memory().numTensors;
-    expect(() => createModel({ ...tiny, activation: [{ kind: 'gelu' }, { kind: 'swishh' }] }, { seed: 0 })).toThrow('unknown activation kind');
+    expect(() => createModel({ ...tiny, activation: [{ kind: 'gelu' }, { kind: 'swishh' }] }, { seed: 0 })).toThrow(
+      'unknown activation kind',
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

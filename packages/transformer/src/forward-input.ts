@@ -13,7 +13,8 @@ export function checkInputIds(inputIds: Tensor2D, blockSize: number): { batchSiz
   if (inputIds.rank !== 2) throw new Error(`inputIds must be (B, T), got shape [${inputIds.shape.join(', ')}]`);
   if (inputIds.dtype !== 'int32') throw new Error(`inputIds must be int32, got ${inputIds.dtype}`);
   const [batchSize, seqLen] = inputIds.shape;
-  if (batchSize === 0 || seqLen === 0) throw new Error(`inputIds must be non-empty, got shape [${inputIds.shape.join(', ')}]`);
+  if (batchSize === 0 || seqLen === 0)
+    throw new Error(`inputIds must be non-empty, got shape [${inputIds.shape.join(', ')}]`);
   if (seqLen > blockSize) throw new Error(`sequence length ${seqLen} exceeds blockSize ${blockSize}`);
   return { batchSize, seqLen };
 }

@@ -24,11 +24,16 @@ import { checkpoint } from './ops/checkpoint.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear, matmul } from './ops/matmul.js';
+import { createEmbeddingDropout } from './embedding-dropout.js';
+import { createLayerNormParameters, type LayerNormParameters } from './layer-norm-parameters.js';
 import { createParameterStore } from './parameter-store.js';
 
 /** Options of {@link createGpt2Model}. */
 export interface CreateModelOptions {
-  /** Seed of every initial value (weights N(0, initStd)); dropout seeds come from ForwardOptions. */
+  /**
+   * Seed of every initial value (weights N(0, initStd)). Dropout masks use ForwardOptions.dropoutSeed;
+   * training forwards without one draw from a stream seeded by this seed (embedding-dropout.ts).
+   */
   readonly seed: number;
   /**
    * Recompute each block in the backward pass instead of keeping its activations (ops/checkpoint.ts;
@@ -44,10 +49,6 @@ export const autoCheckpointValues = 2 ** 23;
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
-interface LayerNormParameters {
-  readonly weight: Vector; // (d,) gain, init 1
-  readonly bias: Vector; // (d,) shift, init 0
-}
 interface Block {
   readonly ln1?: LayerNormParameters;
   readonly ln2?: LayerNormParameters;
@@ -67,8 +68,10 @@ interface Block {
  * @returns a {@link LanguageModel}; the caller owns it and must `dispose()` it.
  */
 export function createGpt2Model(config: ModelConfig, options: CreateModelOptions): LanguageModel {
-  if (config.family !== 'gpt2') throw new Error(`createGpt2Model: config.family must be 'gpt2', got '${config.family}'`);
-  if (!config.tiedEmbeddings) throw new Error('createGpt2Model: the authors\' GPT-2 ties the LM head to wte (tiedEmbeddings must be true)');
+  if (config.family !== 'gpt2')
+    throw new Error(`createGpt2Model: config.family must be 'gpt2', got '${config.family}'`);
+  if (!config.tiedEmbeddings)
+    throw new Error("createGpt2Model: the authors' GPT-2 ties the LM head to wte (tiedEmbeddings must be true)");
   const { vocabSize: V, nEmbd: d, nInner, nLayer, nHead, initStd: std, layerNormEpsilon: eps } = config;
   const store = createParameterStore({ seed: options.seed });
   const activations = createActivations(config.activation, { nLayer, seed: options.seed });
@@ -76,15 +79,16 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   // State-dict order of the reference (fixtures/reference-tiny/*.json `state_dict_names`).
   const wte = store.normal<tf.Rank.R2>('transformer.wte.weight', [V, d], { std, decay: true }); // (V, d)
   const wpe = store.normal<tf.Rank.R2>('transformer.wpe.weight', [config.nPositions, d], { std, decay: true }); // (nPositions, d); HF keeps 1024 rows (§3.1)
-  const layerNormParameters = (name: string): LayerNormParameters => ({
-    weight: store.constant<tf.Rank.R1>(`${name}.weight`, [d], { value: 1, decay: false }),
-    bias: store.constant<tf.Rank.R1>(`${name}.bias`, [d], { value: 0, decay: false }),
-  });
+  const layerNormParameters = (name: string): LayerNormParameters => createLayerNormParameters(store, name, d);
+  const embeddingDropout = createEmbeddingDropout({ rate: config.embdDropout, seed: options.seed });
   const blocks: Block[] = [];
   for (let layer = 0; layer < nLayer; layer++) {
     const prefix = `transformer.h.${layer}`;
     // norm 'none': ln_1 / ln_2 are nn.Identity and have no state (model_utils.py:35-37, §2 item 1)
-    const norms = config.norm === 'layernorm' ? { ln1: layerNormParameters(`${prefix}.ln_1`), ln2: layerNormParameters(`${prefix}.ln_2`) } : {};
+    const norms =
+      config.norm === 'layernorm'
+        ? { ln1: layerNormParameters(`${prefix}.ln_1`), ln2: layerNormParameters(`${prefix}.ln_2`) }
+        : {};
     const qkBias = store.constant<tf.Rank.R1>(`${prefix}.attn.qk_attn.bias`, [2 * d], { value: 0, decay: false }); // the only trainable bias (§2 item 3)
     const qkWeight = store.normal<tf.Rank.R2>(`${prefix}.attn.qk_attn.weight`, [d, 2 * d], { std, decay: true });
     store.frozenZeros(`${prefix}.attn.v_attn.bias`, [d]);
@@ -103,7 +107,14 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   store.alias('lm_head.weight', 'transformer.wte.weight'); // tied head; emitted so PyTorch can load our files
 
   /** One block: x (B·T, d) -> x + Attn(ln_1(x)), then + MLP(ln_2(·)). */
-  const applyBlock = (input: tf.Tensor2D, block: Block, layer: number, B: number, T: number, forwardOptions: ForwardOptions): tf.Tensor2D => {
+  const applyBlock = (
+    input: tf.Tensor2D,
+    block: Block,
+    layer: number,
+    B: number,
+    T: number,
+    forwardOptions: ForwardOptions,
+  ): tf.Tensor2D => {
     let x = input;
     // attention sub-block: x = x + Attn(ln_1(x)) (model_utils.py:60-75)
     const attnInput = block.ln1 === undefined ? x : layerNorm(x, block.ln1.weight, block.ln1.bias, eps); // (B·T, d)
@@ -112,9 +123,12 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     const v = matmul(attnInput, block.vWeight); // (B·T, d) @ (d, d) -> (B·T, d); zero bias omitted
     const observer = forwardOptions.observer;
     const attended = causalAttention(q, k, v, {
-      batchSize: B, seqLen: T, nHead,
+      batchSize: B,
+      seqLen: T,
+      nHead,
       onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(layer, probs),
-      onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
+      onLogits:
+        observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(layer, logits),
       fp16Overflow: forwardOptions.fp16AttentionOverflow,
     }); // (B·T, d)
     x = tf.add(x, matmul(attended, block.attnProjWeight)); // (B·T, d) + (B·T, d) @ (d, d)
@@ -129,7 +143,12 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
   const blockVariables = blocks.map((block, layer) => [
     ...(block.ln1 === undefined ? [] : [block.ln1.weight, block.ln1.bias]),
     ...(block.ln2 === undefined ? [] : [block.ln2.weight, block.ln2.bias]),
-    block.qkWeight, block.qkBias, block.vWeight, block.attnProjWeight, block.fcWeight, block.mlpProjWeight,
+    block.qkWeight,
+    block.qkBias,
+    block.vWeight,
+    block.attnProjWeight,
+    block.fcWeight,
+    block.mlpProjWeight,
     ...activations.layers[layer]!.parameters.map((parameter) => parameter.variable),
     ...activations.sharedParameters.map((parameter) => parameter.variable),
   ]);
@@ -140,19 +159,22 @@ export function createGpt2Model(config: ModelConfig, options: CreateModelOptions
     const tokens = embedding(wte, tf.reshape(inputIds, [B * T])); // (B·T, d)
     const positions = tf.slice(wpe, [0, 0], [T, d]); // (T, d), rows 0..T-1 of wpe
     let x = tf.reshape(tf.add(tf.reshape(tokens, [B, T, d]), positions), [B * T, d]) as tf.Tensor2D; // (B, T, d) + (T, d) -> (B·T, d)
-    if (forwardOptions.training && config.embdDropout > 0) {
-      // HF embd_pdrop, active in training (§2 item 4); PyTorch scaling 1/(1 − p)
-      x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
-    }
+    x = embeddingDropout.apply(x, forwardOptions); // (B·T, d); HF embd_pdrop in training only (§2 item 4)
     // One tidy per block frees its intermediates when the block ends (what the backward needs was
     // saved by each op), and a checkpointed block keeps only its input: the forward no longer holds
     // every block's temporaries at once (GPT-2 124M at batch 8: docs/performance.md, "The paper's
     // sizes on CPU"). Observers and eval forwards never run twice.
-    const checkpointed = forwardOptions.observer === undefined && forwardOptions.training
-      && (checkpointing === true || (checkpointing === 'auto' && B * T * d * nLayer >= autoCheckpointValues));
+    const checkpointed =
+      forwardOptions.observer === undefined &&
+      forwardOptions.training &&
+      (checkpointing === true || (checkpointing === 'auto' && B * T * d * nLayer >= autoCheckpointValues));
     blocks.forEach((block, layer) => {
       x = checkpointed
-        ? checkpoint((input) => tf.tidy(() => applyBlock(input, block, layer, B, T, forwardOptions)), x, blockVariables[layer]!)
+        ? checkpoint(
+            (input) => tf.tidy(() => applyBlock(input, block, layer, B, T, forwardOptions)),
+            x,
+            blockVariables[layer]!,
+          )
         : tf.tidy(() => applyBlock(x, block, layer, B, T, forwardOptions));
     });
     return layerNorm(x, lnF.weight, lnF.bias, eps); // (B·T, d), ln_f (eps 1e-5)

@@ -27,7 +27,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
         it(`matches ${name} (${stage}): logits, loss, attention and all gradients within 1e-5 relative`, async () => {
           const { comparisons, gradientNames, leakedTensors } = await compareWithReference(name, stage);
           expect(gradientNames.fixture).toEqual(gradientNames.model);
-          for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
+          for (const { what, error, allowed } of comparisons)
+            expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
           expect(leakedTensors).toBe(0);
         });
       }

@@ -22,7 +22,11 @@ const run = promisify(execFile);
 interface FixtureRecord {
   readonly name: string;
   readonly stage: string;
-  readonly comparisons: ReadonlyArray<{ readonly what: string; readonly error: number | 'Infinity'; readonly allowed: number }>;
+  readonly comparisons: ReadonlyArray<{
+    readonly what: string;
+    readonly error: number | 'Infinity';
+    readonly allowed: number;
+  }>;
   readonly gradientNames: { readonly fixture: readonly string[]; readonly model: readonly string[] };
 }
 
@@ -33,24 +37,41 @@ const skipReason = !existsSync(swiftShaderIcd)
     : undefined;
 if (skipReason !== undefined) console.warn(`[normfree] skipping the webgpu parity tests: ${skipReason}`);
 
-describe.skipIf(skipReason !== undefined)("GPT-2 parity with the authors' PyTorch model on webgpu in Node (SwiftShader)", () => {
-  it('matches every fixture (init and trained): logits, loss, attention and all gradients within 1e-5 relative', async () => {
-    const { stdout } = await run(process.execPath, [child], {
-      env: { ...process.env, VK_ICD_FILENAMES: swiftShaderIcd, LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') },
-      timeout: 150_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const records = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records[0]).toMatchObject({ backend: 'webgpu', info: expect.stringMatching(/swiftshader/i) });
-    expect(records.at(-1)).toMatchObject({ done: true });
-    const fixtures = records.filter((record): record is Record<string, unknown> & FixtureRecord => 'comparisons' in record);
-    expect(fixtures.map(({ name, stage }) => `${name} ${stage}`)).toEqual(referenceConfigurationNames.flatMap((name) => [`${name} init`, `${name} trained`]));
-    for (const fixture of fixtures) {
-      expect(fixture.gradientNames.fixture, `${fixture.name} ${fixture.stage}`).toEqual(fixture.gradientNames.model);
-      for (const { what, error, allowed } of fixture.comparisons) {
-        const label = `${fixture.name} ${fixture.stage} ${what}`;
-        expect(error === 'Infinity' ? Number.POSITIVE_INFINITY : error, `${label}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
+describe.skipIf(skipReason !== undefined)(
+  "GPT-2 parity with the authors' PyTorch model on webgpu in Node (SwiftShader)",
+  () => {
+    it('matches every fixture (init and trained): logits, loss, attention and all gradients within 1e-5 relative', async () => {
+      const { stdout } = await run(process.execPath, [child], {
+        env: {
+          ...process.env,
+          VK_ICD_FILENAMES: swiftShaderIcd,
+          LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':'),
+        },
+        timeout: 150_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const records = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records[0]).toMatchObject({ backend: 'webgpu', info: expect.stringMatching(/swiftshader/i) });
+      expect(records.at(-1)).toMatchObject({ done: true });
+      const fixtures = records.filter(
+        (record): record is Record<string, unknown> & FixtureRecord => 'comparisons' in record,
+      );
+      expect(fixtures.map(({ name, stage }) => `${name} ${stage}`)).toEqual(
+        referenceConfigurationNames.flatMap((name) => [`${name} init`, `${name} trained`]),
+      );
+      for (const fixture of fixtures) {
+        expect(fixture.gradientNames.fixture, `${fixture.name} ${fixture.stage}`).toEqual(fixture.gradientNames.model);
+        for (const { what, error, allowed } of fixture.comparisons) {
+          const label = `${fixture.name} ${fixture.stage} ${what}`;
+          expect(
+            error === 'Infinity' ? Number.POSITIVE_INFINITY : error,
+            `${label}: worst |Δ| ${error} > allowed ${allowed}`,
+          ).toBeLessThanOrEqual(allowed);
+        }
       }
-    }
-  }, 180_000);
-});
+    }, 180_000);
+  },
+);

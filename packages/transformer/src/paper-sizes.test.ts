@@ -44,10 +44,34 @@ function paperConfig(presetName: 'paper-gpt2' | 'paper-pythia-70m', configuratio
 //   50,257·512 each (untied) + final LN 1,024 = 70,378,496 (HF pythia-70m has 70,426,624 at its
 //   50,304 rows). Every bias is trainable. LayerNorm-free: 6·2,048 fewer.
 const expected = [
-  { preset: 'paper-gpt2', configuration: 'sm-ln-g', stateDictValues: 124_439_808, trainable: 124_375_296, stateDictTensors: 12 * 14 + 5 },
-  { preset: 'paper-gpt2', configuration: 'sm-r', stateDictValues: 124_402_944, trainable: 124_338_432, stateDictTensors: 12 * 10 + 5 },
-  { preset: 'paper-pythia-70m', configuration: 'sm-ln-g', stateDictValues: 70_378_496, trainable: 70_378_496, stateDictTensors: 6 * 12 + 4 },
-  { preset: 'paper-pythia-70m', configuration: 'sm-r', stateDictValues: 70_366_208, trainable: 70_366_208, stateDictTensors: 6 * 8 + 4 },
+  {
+    preset: 'paper-gpt2',
+    configuration: 'sm-ln-g',
+    stateDictValues: 124_439_808,
+    trainable: 124_375_296,
+    stateDictTensors: 12 * 14 + 5,
+  },
+  {
+    preset: 'paper-gpt2',
+    configuration: 'sm-r',
+    stateDictValues: 124_402_944,
+    trainable: 124_338_432,
+    stateDictTensors: 12 * 10 + 5,
+  },
+  {
+    preset: 'paper-pythia-70m',
+    configuration: 'sm-ln-g',
+    stateDictValues: 70_378_496,
+    trainable: 70_378_496,
+    stateDictTensors: 6 * 12 + 4,
+  },
+  {
+    preset: 'paper-pythia-70m',
+    configuration: 'sm-r',
+    stateDictValues: 70_366_208,
+    trainable: 70_366_208,
+    stateDictTensors: 6 * 8 + 4,
+  },
 ] as const;
 
 describe("the paper's model sizes", () => {
@@ -58,7 +82,11 @@ describe("the paper's model sizes", () => {
       const model = createModel(config, { seed: 0 });
       try {
         const counts = countModelParameters(model);
-        expect(counts).toEqual({ stateDictValues: row.stateDictValues, trainable: row.trainable, frozen: row.stateDictValues - row.trainable });
+        expect(counts).toEqual({
+          stateDictValues: row.stateDictValues,
+          trainable: row.trainable,
+          frozen: row.stateDictValues - row.trainable,
+        });
         expect(countParameters(config)).toBe(row.trainable); // core's count from the config alone agrees
         const state = model.stateDict();
         expect(state.size).toBe(row.stateDictTensors); // names: 14 per GPT-2 block with LN (10 without), 12 per Pythia layer (8); lm_head.weight included

@@ -19,9 +19,17 @@ interface StoreEntry {
 /** Builds and holds a model's named tensors; see the file header. */
 export interface ParameterStore {
   /** A trainable N(0, std) matrix (seeded; draws in creation order). */
-  normal<R extends tf.Rank = tf.Rank>(name: string, shape: number[], options: { std: number; decay: boolean }): tf.Variable<R>;
+  normal<R extends tf.Rank = tf.Rank>(
+    name: string,
+    shape: number[],
+    options: { std: number; decay: boolean },
+  ): tf.Variable<R>;
   /** A trainable constant-initialised tensor (LayerNorm gains 1, biases 0). */
-  constant<R extends tf.Rank = tf.Rank>(name: string, shape: number[], options: { value: number; decay: boolean }): tf.Variable<R>;
+  constant<R extends tf.Rank = tf.Rank>(
+    name: string,
+    shape: number[],
+    options: { value: number; decay: boolean },
+  ): tf.Variable<R>;
   /** A frozen zero tensor kept only for the state dict (never used by the forward). */
   frozenZeros(name: string, shape: number[]): void;
   /** Adopt a parameter made elsewhere (an activation's slope); the store does not dispose it. */
@@ -35,7 +43,8 @@ export interface ParameterStore {
   dispose(): void;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((size, index) => size === b[index]);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((size, index) => size === b[index]);
 
 /**
  * Create an empty store.
@@ -59,9 +68,17 @@ export function createParameterStore(options: { seed: number }): ParameterStore 
   return {
     parameters,
     normal: <R extends tf.Rank>(name: string, shape: number[], { std, decay }: { std: number; decay: boolean }) =>
-      addVariable(name, tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', random.nextSeed()), true)), decay) as tf.Variable<R>,
+      addVariable(
+        name,
+        tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', random.nextSeed()), true)),
+        decay,
+      ) as tf.Variable<R>,
     constant: <R extends tf.Rank>(name: string, shape: number[], { value, decay }: { value: number; decay: boolean }) =>
-      addVariable(name, tf.tidy(() => tf.variable(tf.fill(shape, value), true)), decay) as tf.Variable<R>,
+      addVariable(
+        name,
+        tf.tidy(() => tf.variable(tf.fill(shape, value), true)),
+        decay,
+      ) as tf.Variable<R>,
     frozenZeros: (name, shape) => {
       const tensor = tf.zeros(shape);
       owned.push(tensor);
@@ -79,7 +96,8 @@ export function createParameterStore(options: { seed: number }): ParameterStore 
       const known = new Set(entries.keys());
       if (strict) {
         for (const name of values.keys()) {
-          if (!known.has(name)) throw new Error(`loadStateDict: unexpected tensor '${name}' (not in this model's state dict)`);
+          if (!known.has(name))
+            throw new Error(`loadStateDict: unexpected tensor '${name}' (not in this model's state dict)`);
         }
       }
       // Check everything first, so a failed load leaves the model unchanged.
@@ -94,12 +112,17 @@ export function createParameterStore(options: { seed: number }): ParameterStore 
           continue;
         }
         if (!sameShape(value.shape, entry.tensor.shape)) {
-          throw new Error(`loadStateDict: tensor '${entry.name}' has shape [${value.shape.join(', ')}], the model expects [${entry.tensor.shape.join(', ')}]`);
+          throw new Error(
+            `loadStateDict: tensor '${entry.name}' has shape [${value.shape.join(', ')}], the model expects [${entry.tensor.shape.join(', ')}]`,
+          );
         }
         if (entry.parameter === undefined) {
           // frozen zeros: the forward never reads them, so anything else could not be honoured
           const largest = tf.tidy(() => tf.max(tf.abs(tf.cast(value, 'float32'))).dataSync()[0] as number);
-          if (largest !== 0) throw new Error(`loadStateDict: frozen tensor '${entry.name}' must be all zeros (a bias frozen at zero, paper-reference §2 item 3); its largest |value| is ${largest}`);
+          if (largest !== 0)
+            throw new Error(
+              `loadStateDict: frozen tensor '${entry.name}' must be all zeros (a bias frozen at zero, paper-reference §2 item 3); its largest |value| is ${largest}`,
+            );
           continue;
         }
         assignments.push([entry.parameter.variable, value]);

@@ -15,7 +15,15 @@ const BACKEND_RELATIVE = 1e-5;
 
 const pythia = (overrides: Partial<ModelConfig> = {}): ModelConfig =>
   resolveModelConfig({ family: 'pythia', vocabSize: 64, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 32, ...overrides });
-const batch = (): tf.Tensor2D => tf.tensor2d([[1, 5, 9, 13, 17, 21, 25, 29], [2, 4, 6, 8, 10, 12, 14, 16]], undefined, 'int32');
+const batch = (): tf.Tensor2D =>
+  tf.tensor2d(
+    [
+      [1, 5, 9, 13, 17, 21, 25, 29],
+      [2, 4, 6, 8, 10, 12, 14, 16],
+    ],
+    undefined,
+    'int32',
+  );
 
 describe('the Pythia-style model', () => {
   it('has GPT-NeoX names, HF Linear layouts and exactly countParameters() trainable elements', () => {
@@ -29,12 +37,20 @@ describe('the Pythia-style model', () => {
       'gpt_neox.layers.0.post_attention_layernorm.weight',
       'gpt_neox.layers.0.post_attention_layernorm.bias',
     ]);
-    expect(names.slice(-3)).toEqual(['gpt_neox.final_layer_norm.weight', 'gpt_neox.final_layer_norm.bias', 'embed_out.weight']);
+    expect(names.slice(-3)).toEqual([
+      'gpt_neox.final_layer_norm.weight',
+      'gpt_neox.final_layer_norm.bias',
+      'embed_out.weight',
+    ]);
     expect(model.stateDict().get('gpt_neox.layers.1.attention.query_key_value.weight')!.shape).toEqual([96, 32]); // (3d, d)
     expect(model.stateDict().get('gpt_neox.layers.1.mlp.dense_h_to_4h.weight')!.shape).toEqual([128, 32]); // (out, in)
     const total = model.parameters.reduce((sum, parameter) => sum + parameter.variable.size, 0);
     expect(total).toBe(countParameters(config));
-    expect(model.parameters.filter((parameter) => !parameter.decay).every((parameter) => /(norm|\.bias)/.test(parameter.name))).toBe(true);
+    expect(
+      model.parameters
+        .filter((parameter) => !parameter.decay)
+        .every((parameter) => /(norm|\.bias)/.test(parameter.name)),
+    ).toBe(true);
     model.dispose();
   });
 
@@ -48,24 +64,31 @@ describe('the Pythia-style model', () => {
   });
 
   it.each([true, false])('is causal (parallelResidual %s)', (parallelResidual) => {
-    const model = createModel(pythia({ pythia: { rotaryPct: 0.25, rotaryBase: 10000, parallelResidual } }), { seed: 2 });
+    const model = createModel(pythia({ pythia: { rotaryPct: 0.25, rotaryBase: 10000, parallelResidual } }), {
+      seed: 2,
+    });
     const [a, b] = tf.tidy(() => [
       model.forward(tf.tensor2d([[1, 2, 3, 4, 5, 6]], undefined, 'int32'), { training: false }).dataSync(),
       model.forward(tf.tensor2d([[1, 2, 3, 40, 5, 6]], undefined, 'int32'), { training: false }).dataSync(),
     ]);
-    expect(Array.from(a!.slice(0, 3 * 64))).toEqual(Array.from(b!.slice(0, 3 * 64)));
-    expect(Array.from(a!.slice(3 * 64, 4 * 64))).not.toEqual(Array.from(b!.slice(3 * 64, 4 * 64)));
+    expect(Array.from(a.slice(0, 3 * 64))).toEqual(Array.from(b.slice(0, 3 * 64)));
+    expect(Array.from(a.slice(3 * 64, 4 * 64))).not.toEqual(Array.from(b.slice(3 * 64, 4 * 64)));
     model.dispose();
   });
 
   it('sends a gradient to every parameter and does not grow the tensor count', () => {
-    const model = createModel(pythia({ norm: 'none', activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01 } }), { seed: 3 });
+    const model = createModel(
+      pythia({ norm: 'none', activation: { kind: 'learnable-leaky-relu', mode: 'global', initialSlope: 0.01 } }),
+      { seed: 3 },
+    );
     expect(model.parameters.at(-4)!.name).toBe('gpt_neox.act.global_slope'); // shared, before the final LN and the head
     const input = batch();
     const variables = model.parameters.map((parameter) => parameter.variable);
     const step = (): number[] => {
       const { value, grads } = tf.variableGrads(() => model.loss(input, { training: true, dropoutSeed: 1 }), variables);
-      const norms = model.parameters.map((parameter) => tf.tidy(() => tf.norm(grads[parameter.variable.name]!).dataSync()[0]!));
+      const norms = model.parameters.map((parameter) =>
+        tf.tidy(() => tf.norm(grads[parameter.variable.name]!).dataSync()[0]!),
+      );
       tf.dispose([value, ...Object.values(grads)]);
       return norms;
     };
@@ -81,9 +104,15 @@ describe('the Pythia-style model', () => {
 
   it('differs between parallel and sequential residuals at the same weights', () => {
     const parallel = createModel(pythia(), { seed: 4 });
-    const sequential = createModel(pythia({ pythia: { rotaryPct: 0.25, rotaryBase: 10000, parallelResidual: false } }), { seed: 4 });
+    const sequential = createModel(
+      pythia({ pythia: { rotaryPct: 0.25, rotaryBase: 10000, parallelResidual: false } }),
+      { seed: 4 },
+    );
     const input = batch();
-    const [a, b] = tf.tidy(() => [parallel.loss(input, { training: false }).dataSync()[0]!, sequential.loss(input, { training: false }).dataSync()[0]!]);
+    const [a, b] = tf.tidy(() => [
+      parallel.loss(input, { training: false }).dataSync()[0]!,
+      sequential.loss(input, { training: false }).dataSync()[0]!,
+    ]);
     expect(a).not.toBe(b);
     tf.dispose(input);
     parallel.dispose();
@@ -96,8 +125,14 @@ describe('the Pythia-style model', () => {
       await selectBackend({ prefer: backend, strict: true, quiet: true });
       const model = createModel(pythia({ norm: 'none', activation: { kind: 'gelu' } }), { seed: 5 });
       const input = batch();
-      const { value, grads } = tf.variableGrads(() => model.loss(input, { training: false }), model.parameters.map((parameter) => parameter.variable));
-      results.push([value.dataSync()[0]!, ...model.parameters.flatMap((parameter) => Array.from(grads[parameter.variable.name]!.dataSync()))]);
+      const { value, grads } = tf.variableGrads(
+        () => model.loss(input, { training: false }),
+        model.parameters.map((parameter) => parameter.variable),
+      );
+      results.push([
+        value.dataSync()[0]!,
+        ...model.parameters.flatMap((parameter) => Array.from(grads[parameter.variable.name]!.dataSync())),
+      ]);
       tf.dispose([input, value, ...Object.values(grads)]);
       model.dispose();
     }

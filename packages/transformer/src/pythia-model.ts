@@ -26,14 +26,12 @@ import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear } from './ops/matmul.js';
 import { applyRotary } from './ops/rotary.js';
+import { createEmbeddingDropout } from './embedding-dropout.js';
+import { createLayerNormParameters, type LayerNormParameters } from './layer-norm-parameters.js';
 import { createParameterStore } from './parameter-store.js';
 
 type Matrix = tf.Variable<tf.Rank.R2>;
 type Vector = tf.Variable<tf.Rank.R1>;
-interface LayerNormParameters {
-  readonly weight: Vector; // (d,)
-  readonly bias: Vector; // (d,)
-}
 /** An `nn.Linear`: weight (out, in), bias (out,). */
 interface Dense {
   readonly weight: Matrix;
@@ -60,20 +58,22 @@ const applyDense = (x: tf.Tensor2D, dense: Dense): tf.Tensor2D => linear(x, tf.t
  */
 export function createPythiaModel(config: ModelConfig, options: CreateModelOptions): LanguageModel {
   const pythia = config.pythia;
-  if (config.family !== 'pythia' || pythia === undefined) throw new Error(`createPythiaModel: config.family must be 'pythia' with pythia options, got '${config.family}'`);
+  if (config.family !== 'pythia' || pythia === undefined)
+    throw new Error(`createPythiaModel: config.family must be 'pythia' with pythia options, got '${config.family}'`);
   const { vocabSize: V, nEmbd: d, nInner, nLayer, nHead, initStd: std, layerNormEpsilon: eps } = config;
   const headDim = d / nHead;
   const rotaryDims = Math.floor(headDim * pythia.rotaryPct);
   const store = createParameterStore({ seed: options.seed });
   const activations = createActivations(config.activation, {
-    nLayer, seed: options.seed, layerPrefix: (layer) => `gpt_neox.layers.${layer}.mlp.act.`, sharedPrefix: 'gpt_neox.act.',
+    nLayer,
+    seed: options.seed,
+    layerPrefix: (layer) => `gpt_neox.layers.${layer}.mlp.act.`,
+    sharedPrefix: 'gpt_neox.act.',
   });
 
   const embedIn = store.normal<tf.Rank.R2>('gpt_neox.embed_in.weight', [V, d], { std, decay: true }); // (V, d)
-  const layerNormParameters = (name: string): LayerNormParameters => ({
-    weight: store.constant<tf.Rank.R1>(`${name}.weight`, [d], { value: 1, decay: false }),
-    bias: store.constant<tf.Rank.R1>(`${name}.bias`, [d], { value: 0, decay: false }),
-  });
+  const layerNormParameters = (name: string): LayerNormParameters => createLayerNormParameters(store, name, d);
+  const embeddingDropout = createEmbeddingDropout({ rate: config.embdDropout, seed: options.seed });
   const dense = (name: string, outputs: number, inputs: number): Dense => ({
     weight: store.normal<tf.Rank.R2>(`${name}.weight`, [outputs, inputs], { std, decay: true }),
     bias: store.constant<tf.Rank.R1>(`${name}.bias`, [outputs], { value: 0, decay: false }),
@@ -81,9 +81,13 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
   const layers: Layer[] = [];
   for (let layer = 0; layer < nLayer; layer++) {
     const prefix = `gpt_neox.layers.${layer}`;
-    const norms = config.norm === 'layernorm'
-      ? { ln1: layerNormParameters(`${prefix}.input_layernorm`), ln2: layerNormParameters(`${prefix}.post_attention_layernorm`) }
-      : {}; // norm 'none': identities, as in the authors' GPT-2 (§2 item 1) [inference for Pythia]
+    const norms =
+      config.norm === 'layernorm'
+        ? {
+            ln1: layerNormParameters(`${prefix}.input_layernorm`),
+            ln2: layerNormParameters(`${prefix}.post_attention_layernorm`),
+          }
+        : {}; // norm 'none': identities, as in the authors' GPT-2 (§2 item 1) [inference for Pythia]
     const qkv = dense(`${prefix}.attention.query_key_value`, 3 * d, d);
     const attentionDense = dense(`${prefix}.attention.dense`, d, d);
     const up = dense(`${prefix}.mlp.dense_h_to_4h`, nInner, d);
@@ -105,27 +109,34 @@ export function createPythiaModel(config: ModelConfig, options: CreateModelOptio
   const hidden = (inputIds: tf.Tensor2D, forwardOptions: ForwardOptions): tf.Tensor2D => {
     const { batchSize: B, seqLen: T } = checkInputIds(inputIds, config.blockSize);
     let x = embedding(embedIn, tf.reshape(inputIds, [B * T])); // (B·T, d); positions come from the rotary embedding
-    if (forwardOptions.training && config.embdDropout > 0) {
-      x = tf.dropout(x, config.embdDropout, undefined, forwardOptions.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31)) as tf.Tensor2D; // (B·T, d)
-    }
+    x = embeddingDropout.apply(x, forwardOptions); // (B·T, d); training forwards only
     layers.forEach((layer, index) => {
-      x = tf.tidy(() => { // one tidy per layer, as in gpt2-model.ts
+      x = tf.tidy(() => {
+        // one tidy per layer, as in gpt2-model.ts
         const attentionInput = layer.ln1 === undefined ? x : layerNorm(x, layer.ln1.weight, layer.ln1.bias, eps); // (B·T, d)
         // GPT-NeoX's fused layout: (B·T, 3d) viewed as (B·T, nh, 3·hs), q | k | v inside each head
         const qkv = tf.reshape(applyDense(attentionInput, layer.qkv), [B * T, nHead, 3, headDim]); // (B·T, nh, 3, hs)
-        const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 1, 3])).map((part) => tf.reshape(part, [B * T, d]) as tf.Tensor2D) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // 3 × (B·T, d)
+        const [q, k, v] = tf
+          .unstack(tf.transpose(qkv, [2, 0, 1, 3]))
+          .map((part) => tf.reshape(part, [B * T, d]) as tf.Tensor2D) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // 3 × (B·T, d)
         const rotary = { batchSize: B, seqLen: T, nHead, rotaryDims, base: pythia.rotaryBase };
         const observer = forwardOptions.observer;
         const attended = causalAttention(applyRotary(q, rotary), applyRotary(k, rotary), v, {
-          batchSize: B, seqLen: T, nHead,
+          batchSize: B,
+          seqLen: T,
+          nHead,
           onProbabilities: observer === undefined ? undefined : (probs) => observer.onAttention(index, probs),
-          onLogits: observer?.onAttentionLogits === undefined ? undefined : (logits) => observer.onAttentionLogits?.(index, logits),
+          onLogits:
+            observer?.onAttentionLogits === undefined
+              ? undefined
+              : (logits) => observer.onAttentionLogits?.(index, logits),
           fp16Overflow: forwardOptions.fp16AttentionOverflow,
         }); // (B·T, d)
         const attentionOutput = applyDense(attended, layer.dense); // (B·T, d)
         const mlp = (input: tf.Tensor2D): tf.Tensor2D =>
           applyDense(activations.layers[index]!.apply(applyDense(input, layer.up)) as tf.Tensor2D, layer.down); // (B·T, d) -> (B·T, nInner) -> (B·T, d)
-        const norm2 = (input: tf.Tensor2D): tf.Tensor2D => (layer.ln2 === undefined ? input : layerNorm(input, layer.ln2.weight, layer.ln2.bias, eps));
+        const norm2 = (input: tf.Tensor2D): tf.Tensor2D =>
+          layer.ln2 === undefined ? input : layerNorm(input, layer.ln2.weight, layer.ln2.bias, eps);
         if (pythia.parallelResidual) {
           x = tf.add(tf.add(x, attentionOutput), mlp(norm2(x))); // x + Attn(LN1(x)) + MLP(LN2(x))
         } else {

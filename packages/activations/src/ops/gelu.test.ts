@@ -64,8 +64,12 @@ describe.each(['cpu', 'wasm'] as const)('GELU ops on %s', (backend) => {
     const tanh64 = (v: number): number => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
     const h = 1e-5;
     grid.forEach((value, index) => {
-      expect(Math.abs(exact[index]! - (gelu64(value + h) - gelu64(value - h)) / (2 * h))).toBeLessThanOrEqual(GRADIENT_ABSOLUTE);
-      expect(Math.abs(tanh[index]! - (tanh64(value + h) - tanh64(value - h)) / (2 * h))).toBeLessThanOrEqual(GRADIENT_ABSOLUTE);
+      expect(Math.abs(exact[index]! - (gelu64(value + h) - gelu64(value - h)) / (2 * h))).toBeLessThanOrEqual(
+        GRADIENT_ABSOLUTE,
+      );
+      expect(Math.abs(tanh[index]! - (tanh64(value + h) - tanh64(value - h)) / (2 * h))).toBeLessThanOrEqual(
+        GRADIENT_ABSOLUTE,
+      );
     });
     tf.dispose([x, exactGradient, tanhGradient]);
     expect(tf.memory().numTensors).toBe(before);

@@ -52,7 +52,7 @@ const fusedGeluErf = customOp(([input]: [tf.Tensor], save) => {
   save([input]);
   return {
     value: runFusedKernel('geluErf', { x: input }) as tf.Tensor, // x·Φ(x), same shape as x
-    gradFunc: (dy, saved) => runFusedKernel('geluErfGrad', { x: saved[0]!, dy }) as tf.Tensor, // dy·(Φ(x) + x·φ(x))
+    gradFunc: (dy, saved) => runFusedKernel('geluErfGrad', { x: saved[0]!, dy }), // dy·(Φ(x) + x·φ(x))
   };
 });
 

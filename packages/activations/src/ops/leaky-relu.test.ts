@@ -12,7 +12,7 @@ describe('leakyReluWhere', () => {
     expect(Array.from(values)).toEqual([Math.fround(-0.2), Math.fround(-0.05), 0, 3]);
   });
 
-  it('uses the explicit slope, never TF.js\'s default 0.2', () => {
+  it("uses the explicit slope, never TF.js's default 0.2", () => {
     const values = tf.tidy(() => leakyReluWhere(tf.tensor1d([-1]), 0.01).dataSync());
     expect(values[0]).toBeCloseTo(-0.01, 7);
   });

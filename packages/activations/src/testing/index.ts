@@ -10,7 +10,9 @@ import { statelessActivation } from '../stateless-activation.js';
  * (`apply(x) = factor·x`, factor from the spec's `factor` field, default 1). Register it under a
  * kind of your own to check that a model builds its activations through the registry.
  */
-export function createRecordingActivationFactory(): ActivationFactory & { readonly calls: Array<{ layer: number; kind: string }> } {
+export function createRecordingActivationFactory(): ActivationFactory & {
+  readonly calls: Array<{ layer: number; kind: string }>;
+} {
   const calls: Array<{ layer: number; kind: string }> = [];
   const factory = ((spec, context): Activation => {
     calls.push({ layer: context.layer, kind: spec.kind });

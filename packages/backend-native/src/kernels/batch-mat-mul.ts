@@ -28,7 +28,8 @@ export const batchMatMulKernel: NativeKernel = {
     const batchA = sizeOf(outerA);
     const batchB = sizeOf(outerB);
     let outer: number[];
-    if (batchA === batchB && outerA.length === outerB.length && outerA.every((size, index) => size === outerB[index])) outer = outerA;
+    if (batchA === batchB && outerA.length === outerB.length && outerA.every((size, index) => size === outerB[index]))
+      outer = outerA;
     else if (batchB === 1 && outerB.length <= outerA.length) outer = outerA;
     else if (batchA === 1 && outerA.length <= outerB.length) outer = outerB;
     else return null; // general broadcasting: rare; the original kernel handles it
@@ -36,8 +37,20 @@ export const batchMatMulKernel: NativeKernel = {
     if (K === 0 && batch * M * N > 0) return null; // all-zero product: the original handles it (decide before allocating)
     const out: TensorInfo = backend.makeOutput([...outer, M, N], 'float32');
     if (batch * M * N === 0) return out;
-    addon.matmul(heap(backend), batch, M, N, K, offsetOf(backend, a), batchA === 1 ? 0 : M * K,
-      offsetOf(backend, b), batchB === 1 ? 0 : K * N, offsetOf(backend, out), transposeA, transposeB);
+    addon.matmul(
+      heap(backend),
+      batch,
+      M,
+      N,
+      K,
+      offsetOf(backend, a),
+      batchA === 1 ? 0 : M * K,
+      offsetOf(backend, b),
+      batchB === 1 ? 0 : K * N,
+      offsetOf(backend, out),
+      transposeA,
+      transposeB,
+    );
     return out;
   },
 };

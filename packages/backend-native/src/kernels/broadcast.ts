@@ -22,7 +22,10 @@ const maxRank = 8;
 export function broadcastPlan(a: readonly number[], b: readonly number[], minRank: number): BroadcastPlan | null {
   const rank = Math.max(a.length, b.length, minRank);
   if (rank > maxRank) return null;
-  const padded = (shape: readonly number[]): number[] => [...Array.from({ length: rank - shape.length }, () => 1), ...shape];
+  const padded = (shape: readonly number[]): number[] => [
+    ...Array.from({ length: rank - shape.length }, () => 1),
+    ...shape,
+  ];
   const shapeA = padded(a);
   const shapeB = padded(b);
   const outShape: number[] = [];
@@ -32,6 +35,7 @@ export function broadcastPlan(a: readonly number[], b: readonly number[], minRan
     if (sizeA !== sizeB && sizeA !== 1 && sizeB !== 1) return null;
     outShape.push(sizeA === 1 ? sizeB : sizeA);
   }
-  const strides = (shape: number[]): number[] => shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
+  const strides = (shape: number[]): number[] =>
+    shape.map((size, axis) => (size === 1 ? 0 : sizeOf(shape.slice(axis + 1))));
   return { rank, outShape, stridesA: strides(shapeA), stridesB: strides(shapeB) };
 }

@@ -62,8 +62,15 @@ export const packKernel: NativeKernel = {
     const rank = first.shape.length + 1;
     const axis = normaliseAxis(attrs['axis'], rank);
     if (elementBytes === undefined || axis === null) return null;
-    if (list.some((tensor) => tensor.dtype !== first.dtype || tensor.shape.length !== first.shape.length ||
-      tensor.shape.some((size, index) => size !== first.shape[index]))) return null; // TF.js reports the mismatch
+    if (
+      list.some(
+        (tensor) =>
+          tensor.dtype !== first.dtype ||
+          tensor.shape.length !== first.shape.length ||
+          tensor.shape.some((size, index) => size !== first.shape[index]),
+      )
+    )
+      return null; // TF.js reports the mismatch
     const count = list.length;
     const outShape = [...first.shape.slice(0, axis), count, ...first.shape.slice(axis)];
     const output = backend.makeOutput(outShape, first.dtype);
@@ -90,7 +97,8 @@ export const tileKernel: NativeKernel = {
     const reps = attrs['reps'];
     if (x === undefined || !Array.isArray(reps) || reps.length !== x.shape.length || x.shape.length === 0) return null;
     const elementBytes = bytesPerElement[x.dtype];
-    if (elementBytes === undefined || reps.some((rep) => typeof rep !== 'number' || !Number.isInteger(rep) || rep < 0)) return null;
+    if (elementBytes === undefined || reps.some((rep) => typeof rep !== 'number' || !Number.isInteger(rep) || rep < 0))
+      return null;
     const shape = x.shape;
     const repeats = reps as number[];
     const outShape = shape.map((size, index) => size * (repeats[index] ?? 1));
@@ -111,7 +119,8 @@ export const tileKernel: NativeKernel = {
       }
       const inStride = inStrides[axis] ?? 0;
       const outStride = outStrides[axis] ?? 0;
-      for (let index = 0; index < size; index++) tileInto(axis + 1, source + index * inStride, target + index * outStride);
+      for (let index = 0; index < size; index++)
+        tileInto(axis + 1, source + index * inStride, target + index * outStride);
       const block = size * outStride; // one copy of this axis, already filled: replicate it
       for (let copy = 1; copy < repeat; copy++) heapBytes.copyWithin(target + copy * block, target, target + block);
     };
@@ -130,7 +139,8 @@ export const gatherV2Kernel: NativeKernel = {
   run({ inputs, attrs, backend }) {
     const x = inputs['x'];
     const indices = inputs['indices'];
-    if (x === undefined || indices === undefined || indices.dtype !== 'int32' || (attrs['batchDims'] ?? 0) !== 0) return null;
+    if (x === undefined || indices === undefined || indices.dtype !== 'int32' || (attrs['batchDims'] ?? 0) !== 0)
+      return null;
     const elementBytes = bytesPerElement[x.dtype];
     const axis = normaliseAxis(attrs['axis'] ?? 0, x.shape.length);
     if (elementBytes === undefined || axis === null) return null;
@@ -139,7 +149,8 @@ export const gatherV2Kernel: NativeKernel = {
     const heapBefore = bytes(backend);
     const indexValues = new Int32Array(heapBefore.buffer, offsetOf(backend, indices), count).slice(); // copy: the heap may grow below
     for (const index of indexValues) {
-      if (index < 0 || index >= dimension) throw new Error(`GatherV2: the index value ${index} is not in [0, ${dimension - 1}]`);
+      if (index < 0 || index >= dimension)
+        throw new Error(`GatherV2: the index value ${index} is not in [0, ${dimension - 1}]`);
     }
     const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
     const output = backend.makeOutput(outShape, x.dtype);

@@ -56,7 +56,8 @@ export const equalKernel: NativeKernel = {
   run({ inputs, backend, addon }) {
     const a = inputs['a'];
     const b = inputs['b'];
-    if (a === undefined || b === undefined || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return null;
+    if (a === undefined || b === undefined || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32'))
+      return null;
     const plan = broadcastPlan(a.shape, b.shape, 1);
     if (plan === null) return null; // TF.js reports the error
     const { rank, outShape } = plan;
@@ -65,7 +66,14 @@ export const equalKernel: NativeKernel = {
     const out: TensorInfo = backend.makeOutput(outShape.slice(rank - Math.max(a.shape.length, b.shape.length)), 'bool');
     if (total === 0) return out;
     const dims = new Int32Array([rank, ...outShape, ...plan.stridesA, ...plan.stridesB]);
-    addon.equal(heap(backend), dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), a.dtype === 'float32');
+    addon.equal(
+      heap(backend),
+      dims,
+      offsetOf(backend, a),
+      offsetOf(backend, b),
+      offsetOf(backend, out),
+      a.dtype === 'float32',
+    );
     return out;
   },
 };

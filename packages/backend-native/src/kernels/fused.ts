@@ -13,35 +13,58 @@ import type { NativeKernel, NativeKernelArgs } from './native-kernel.js';
 import { heap, offsetOf, sizeOf, type WasmBackendLike } from './wasm-heap.js';
 
 /** Op codes of the addon's `fused()` (native/addon.cc). */
-const fusedOps = { geluErf: 0, geluErfGrad: 1, layerNorm: 2, layerNormGrad: 3, causalSoftmax: 4, softmaxGrad: 5, adamW: 6 } as const;
+const fusedOps = {
+  geluErf: 0,
+  geluErfGrad: 1,
+  layerNorm: 2,
+  layerNormGrad: 3,
+  causalSoftmax: 4,
+  softmaxGrad: 5,
+  adamW: 6,
+} as const;
 
-function input(args: NativeKernelArgs, kernel: FusedKernel, name: string, dtype: 'float32' | 'int32' = 'float32'): TensorInfo {
+function input(
+  args: NativeKernelArgs,
+  kernel: FusedKernel,
+  name: string,
+  dtype: 'float32' | 'int32' = 'float32',
+): TensorInfo {
   const tensor = args.inputs[name];
   if (tensor === undefined) throw new Error(`${fusedKernelNames[kernel]}: missing input '${name}'`);
-  if (tensor.dtype !== dtype) throw new Error(`${fusedKernelNames[kernel]}: input '${name}' must be ${dtype}, got ${tensor.dtype}`);
+  if (tensor.dtype !== dtype)
+    throw new Error(`${fusedKernelNames[kernel]}: input '${name}' must be ${dtype}, got ${tensor.dtype}`);
   return tensor;
 }
 
 function numberAttr(args: NativeKernelArgs, kernel: FusedKernel, name: string): number {
   const value = args.attrs[name];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${fusedKernelNames[kernel]}: attribute '${name}' must be a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(
+      `${fusedKernelNames[kernel]}: attribute '${name}' must be a finite number, got ${JSON.stringify(value) ?? 'undefined'}`,
+    );
   return value;
 }
 
 function rowsAndCols(kernel: FusedKernel, tensor: TensorInfo, name: string): [number, number] {
   const cols = tensor.shape[tensor.shape.length - 1];
-  if (tensor.shape.length < 1 || cols === undefined || cols === 0) throw new Error(`${fusedKernelNames[kernel]}: input '${name}' needs a non-empty last axis, got [${tensor.shape.join(', ')}]`);
+  if (tensor.shape.length < 1 || cols === undefined || cols === 0)
+    throw new Error(
+      `${fusedKernelNames[kernel]}: input '${name}' needs a non-empty last axis, got [${tensor.shape.join(', ')}]`,
+    );
   return [sizeOf(tensor.shape) / cols, cols];
 }
 
 function sameShape(kernel: FusedKernel, a: TensorInfo, b: TensorInfo, names: string): void {
   if (a.shape.length !== b.shape.length || a.shape.some((size, index) => size !== b.shape[index])) {
-    throw new Error(`${fusedKernelNames[kernel]}: ${names} must have the same shape, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+    throw new Error(
+      `${fusedKernelNames[kernel]}: ${names} must have the same shape, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`,
+    );
   }
 }
 
 /** Offsets are read after every output is allocated: an allocation may grow (and move) the heap. */
-const offsets = (backend: WasmBackendLike, tensors: readonly TensorInfo[]): number[] => tensors.map((tensor) => offsetOf(backend, tensor));
+const offsets = (backend: WasmBackendLike, tensors: readonly TensorInfo[]): number[] =>
+  tensors.map((tensor) => offsetOf(backend, tensor));
 
 function fusedKernel(kernel: FusedKernel, run: (args: NativeKernelArgs) => TensorInfo | TensorInfo[]): NativeKernel {
   return { kernelName: fusedKernelNames[kernel], run };
@@ -52,7 +75,10 @@ export const softmaxCrossEntropyKernel = fusedKernel('softmaxCrossEntropy', (arg
   const logits = input(args, 'softmaxCrossEntropy', 'logits');
   const labels = input(args, 'softmaxCrossEntropy', 'labels', 'int32');
   const [rows, classes] = rowsAndCols('softmaxCrossEntropy', logits, 'logits');
-  if (sizeOf(labels.shape) !== rows) throw new Error(`${fusedKernelNames.softmaxCrossEntropy}: ${rows} rows of logits but ${sizeOf(labels.shape)} labels`);
+  if (sizeOf(labels.shape) !== rows)
+    throw new Error(
+      `${fusedKernelNames.softmaxCrossEntropy}: ${rows} rows of logits but ${sizeOf(labels.shape)} labels`,
+    );
   const loss = backend.makeOutput(logits.shape.slice(0, -1), 'float32');
   const probs = backend.makeOutput([...logits.shape], 'float32');
   const [logitsAt, labelsAt, lossAt, probsAt] = offsets(backend, [logits, labels, loss, probs]);
@@ -67,7 +93,9 @@ export const softmaxCrossEntropyGradKernel = fusedKernel('softmaxCrossEntropyGra
   const dloss = input(args, 'softmaxCrossEntropyGrad', 'dloss');
   const [rows, classes] = rowsAndCols('softmaxCrossEntropyGrad', probs, 'probs');
   if (sizeOf(labels.shape) !== rows || sizeOf(dloss.shape) !== rows) {
-    throw new Error(`${fusedKernelNames.softmaxCrossEntropyGrad}: ${rows} rows of probs but ${sizeOf(labels.shape)} labels and ${sizeOf(dloss.shape)} dloss values`);
+    throw new Error(
+      `${fusedKernelNames.softmaxCrossEntropyGrad}: ${rows} rows of probs but ${sizeOf(labels.shape)} labels and ${sizeOf(dloss.shape)} dloss values`,
+    );
   }
   const dlogits = backend.makeOutput([...probs.shape], 'float32');
   const [probsAt, labelsAt, dlossAt, dlogitsAt] = offsets(backend, [probs, labels, dloss, dlogits]);
@@ -100,12 +128,19 @@ export const layerNormKernel = fusedKernel('layerNorm', (args) => {
   const bias = input(args, 'layerNorm', 'bias');
   const epsilon = numberAttr(args, 'layerNorm', 'epsilon');
   const [rows, cols] = rowsAndCols('layerNorm', x, 'x');
-  if (sizeOf(gain.shape) !== cols || sizeOf(bias.shape) !== cols) throw new Error(`${fusedKernelNames.layerNorm}: gain and bias need ${cols} values, got ${sizeOf(gain.shape)} and ${sizeOf(bias.shape)}`);
+  if (sizeOf(gain.shape) !== cols || sizeOf(bias.shape) !== cols)
+    throw new Error(
+      `${fusedKernelNames.layerNorm}: gain and bias need ${cols} values, got ${sizeOf(gain.shape)} and ${sizeOf(bias.shape)}`,
+    );
   const y = backend.makeOutput([...x.shape], 'float32');
   const normed = backend.makeOutput([...x.shape], 'float32');
   const invStd = backend.makeOutput([...x.shape.slice(0, -1), 1], 'float32');
   const [xAt, gainAt, biasAt, yAt, normedAt, invStdAt] = offsets(backend, [x, gain, bias, y, normed, invStd]);
-  addon.fused(heap(backend), fusedOps.layerNorm, Float64Array.of(rows, cols, xAt!, gainAt!, biasAt!, epsilon, yAt!, normedAt!, invStdAt!));
+  addon.fused(
+    heap(backend),
+    fusedOps.layerNorm,
+    Float64Array.of(rows, cols, xAt!, gainAt!, biasAt!, epsilon, yAt!, normedAt!, invStdAt!),
+  );
   return [y, normed, invStd];
 });
 
@@ -117,11 +152,18 @@ export const layerNormGradKernel = fusedKernel('layerNormGrad', (args) => {
   const gain = input(args, 'layerNormGrad', 'gain');
   sameShape('layerNormGrad', dy, normed, "'dy' and 'normed'");
   const [rows, cols] = rowsAndCols('layerNormGrad', dy, 'dy');
-  if (sizeOf(invStd.shape) !== rows || sizeOf(gain.shape) !== cols) throw new Error(`${fusedKernelNames.layerNormGrad}: invStd needs ${rows} values and gain ${cols}, got ${sizeOf(invStd.shape)} and ${sizeOf(gain.shape)}`);
+  if (sizeOf(invStd.shape) !== rows || sizeOf(gain.shape) !== cols)
+    throw new Error(
+      `${fusedKernelNames.layerNormGrad}: invStd needs ${rows} values and gain ${cols}, got ${sizeOf(invStd.shape)} and ${sizeOf(gain.shape)}`,
+    );
   const dx = backend.makeOutput([...dy.shape], 'float32');
   const dgain = backend.makeOutput([cols], 'float32');
   const dbias = backend.makeOutput([cols], 'float32');
-  addon.fused(heap(backend), fusedOps.layerNormGrad, Float64Array.of(rows, cols, ...offsets(backend, [dy, normed, invStd, gain, dx, dgain, dbias])));
+  addon.fused(
+    heap(backend),
+    fusedOps.layerNormGrad,
+    Float64Array.of(rows, cols, ...offsets(backend, [dy, normed, invStd, gain, dx, dgain, dbias])),
+  );
   return [dx, dgain, dbias];
 });
 
@@ -131,11 +173,17 @@ export const causalSoftmaxKernel = fusedKernel('causalSoftmax', (args) => {
   const scale = numberAttr(args, 'causalSoftmax', 'scale');
   const T = scores.shape[scores.shape.length - 1] ?? 0;
   if (scores.shape.length < 2 || scores.shape[scores.shape.length - 2] !== T || T === 0) {
-    throw new Error(`${fusedKernelNames.causalSoftmax}: scores must end in two equal axes (…, T, T), got [${scores.shape.join(', ')}]`);
+    throw new Error(
+      `${fusedKernelNames.causalSoftmax}: scores must end in two equal axes (…, T, T), got [${scores.shape.join(', ')}]`,
+    );
   }
   const probs = backend.makeOutput([...scores.shape], 'float32');
   const [scoresAt, probsAt] = offsets(backend, [scores, probs]);
-  addon.fused(heap(backend), fusedOps.causalSoftmax, Float64Array.of(sizeOf(scores.shape) / (T * T), T, scoresAt!, scale, probsAt!));
+  addon.fused(
+    heap(backend),
+    fusedOps.causalSoftmax,
+    Float64Array.of(sizeOf(scores.shape) / (T * T), T, scoresAt!, scale, probsAt!),
+  );
   return probs;
 });
 
@@ -153,7 +201,16 @@ export const softmaxGradKernel = fusedKernel('softmaxGrad', (args) => {
 });
 
 /** The AdamW attributes after the two flags, in the order of the addon's parameters. */
-const adamWScalars = ['beta1', 'beta2', 'epsilon', 'stepSize', 'decayRate', 'sqrtBias2', 'lrOverBias1', 'keep'] as const;
+const adamWScalars = [
+  'beta1',
+  'beta2',
+  'epsilon',
+  'stepSize',
+  'decayRate',
+  'sqrtBias2',
+  'lrOverBias1',
+  'keep',
+] as const;
 
 export const adamWKernel = fusedKernel('adamW', (args) => {
   const { backend, addon } = args;
@@ -161,20 +218,51 @@ export const adamWKernel = fusedKernel('adamW', (args) => {
   const first = input(args, 'adamW', 'first');
   const second = input(args, 'adamW', 'second');
   const gradient = input(args, 'adamW', 'gradient');
-  for (const [name, tensor] of [['first', first], ['second', second], ['gradient', gradient]] as const) sameShape('adamW', param, tensor, `'param' and '${name}'`);
-  const [beta1, beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep] = adamWScalars.map((name) => numberAttr(args, 'adamW', name)) as [number, number, number, number, number, number, number, number];
+  for (const [name, tensor] of [
+    ['first', first],
+    ['second', second],
+    ['gradient', gradient],
+  ] as const)
+    sameShape('adamW', param, tensor, `'param' and '${name}'`);
+  const [beta1, beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep] = adamWScalars.map((name) =>
+    numberAttr(args, 'adamW', name),
+  ) as [number, number, number, number, number, number, number, number];
   const outputs = [0, 1, 2].map(() => backend.makeOutput([...param.shape], 'float32'));
   const flags = [args.attrs['torchRule'] === true ? 1 : 0, args.attrs['decay'] === true ? 1 : 0];
   // 1 − β as the composed update writes them (tf.mul(g, 1 − beta1)): computed in double, rounded once in the addon.
-  addon.fused(heap(backend), fusedOps.adamW, Float64Array.of(sizeOf(param.shape), ...offsets(backend, [param, first, second, gradient, ...outputs]), ...flags,
-    beta1, 1 - beta1, beta2, 1 - beta2, epsilon, stepSize, decayRate, sqrtBias2, lrOverBias1, keep));
+  addon.fused(
+    heap(backend),
+    fusedOps.adamW,
+    Float64Array.of(
+      sizeOf(param.shape),
+      ...offsets(backend, [param, first, second, gradient, ...outputs]),
+      ...flags,
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      epsilon,
+      stepSize,
+      decayRate,
+      sqrtBias2,
+      lrOverBias1,
+      keep,
+    ),
+  );
   return outputs;
 });
 
 /** Every fused kernel, for registration. */
 export const fusedKernels: readonly NativeKernel[] = [
-  softmaxCrossEntropyKernel, softmaxCrossEntropyGradKernel, geluErfKernel, geluErfGradKernel, layerNormKernel,
-  layerNormGradKernel, causalSoftmaxKernel, softmaxGradKernel, adamWKernel,
+  softmaxCrossEntropyKernel,
+  softmaxCrossEntropyGradKernel,
+  geluErfKernel,
+  geluErfGradKernel,
+  layerNormKernel,
+  layerNormGradKernel,
+  causalSoftmaxKernel,
+  softmaxGradKernel,
+  adamWKernel,
 ];
 
 /**

@@ -19,7 +19,14 @@ function stridesOf(shape: readonly number[]): number[] {
 }
 
 /** Copy the view (shape, element strides, element offset) of `x` into a new contiguous tensor. */
-function copyView(backend: WasmBackendLike, addon: NativeAddon, x: TensorInfo, shape: number[], strides: number[], start: number): TensorInfo {
+function copyView(
+  backend: WasmBackendLike,
+  addon: NativeAddon,
+  x: TensorInfo,
+  shape: number[],
+  strides: number[],
+  start: number,
+): TensorInfo {
   const bytes = elementBytes[x.dtype] ?? 4;
   const out = backend.makeOutput(shape, x.dtype);
   if (sizeOf(shape) === 0) return out;
@@ -34,11 +41,25 @@ export const transposeKernel: NativeKernel = {
   run({ inputs, attrs, backend, addon }) {
     const x = inputs['x'];
     const perm = attrs['perm'];
-    if (x === undefined || elementBytes[x.dtype] === undefined || !Array.isArray(perm) || perm.length !== x.shape.length || x.shape.length > 8) return null;
+    if (
+      x === undefined ||
+      elementBytes[x.dtype] === undefined ||
+      !Array.isArray(perm) ||
+      perm.length !== x.shape.length ||
+      x.shape.length > 8
+    )
+      return null;
     if (sizeOf(x.shape) < 64) return null;
     const strides = stridesOf(x.shape);
     const axes = perm as number[];
-    return copyView(backend, addon, x, axes.map((axis) => x.shape[axis] ?? 0), axes.map((axis) => strides[axis] ?? 0), 0);
+    return copyView(
+      backend,
+      addon,
+      x,
+      axes.map((axis) => x.shape[axis] ?? 0),
+      axes.map((axis) => strides[axis] ?? 0),
+      0,
+    );
   },
 };
 
@@ -46,8 +67,9 @@ export const sliceKernel: NativeKernel = {
   kernelName: 'Slice',
   run({ inputs, attrs, backend, addon }) {
     const x = inputs['x'];
-    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
-    const [begin, size] = slice_util.parseSliceParams(x as never, attrs['begin'] as number[], attrs['size'] as number[]);
+    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8)
+      return null;
+    const [begin, size] = slice_util.parseSliceParams(x, attrs['begin'] as number[], attrs['size'] as number[]);
     if (begin === undefined || size === undefined) return null;
     if (sizeOf(size) < 64) return null;
     const strides = stridesOf(x.shape);
@@ -60,9 +82,10 @@ export const splitVKernel: NativeKernel = {
   kernelName: 'SplitV',
   run({ inputs, attrs, backend, addon }) {
     const x = inputs['x'];
-    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8) return null;
+    if (x === undefined || elementBytes[x.dtype] === undefined || x.shape.length === 0 || x.shape.length > 8)
+      return null;
     const axis = util.parseAxisParam(attrs['axis'] as number, x.shape)[0] ?? 0;
-    const sizes = backend_util.prepareSplitSize(x as never, attrs['numOrSizeSplits'] as number[] | number, axis);
+    const sizes = backend_util.prepareSplitSize(x, attrs['numOrSizeSplits'] as number[] | number, axis);
     const strides = stridesOf(x.shape);
     let begin = 0;
     return sizes.map((size) => {
@@ -90,7 +113,14 @@ function binaryKernel(kernelName: keyof typeof binaryOps): NativeKernel {
       if (sizeOf(plan.outShape) < 4096) return null; // wasm is fine on small tensors; N-API overhead is not free
       const out: TensorInfo = backend.makeOutput(plan.outShape, 'float32');
       const dims = new Int32Array([plan.rank, ...plan.outShape, ...plan.stridesA, ...plan.stridesB]);
-      addon.binary(heap(backend), binaryOps[kernelName], dims, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out));
+      addon.binary(
+        heap(backend),
+        binaryOps[kernelName],
+        dims,
+        offsetOf(backend, a),
+        offsetOf(backend, b),
+        offsetOf(backend, out),
+      );
       return out;
     },
   };
@@ -107,7 +137,9 @@ function reduceKernel(kernelName: 'Sum' | 'Max', axisAttribute: 'axis' | 'reduct
     run({ inputs, attrs, backend, addon }) {
       const x = inputs['x'];
       if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return null;
-      const axes = [...new Set(util.parseAxisParam(attrs[axisAttribute] as number | number[], x.shape))].sort((p, q) => p - q);
+      const axes = [...new Set(util.parseAxisParam(attrs[axisAttribute] as number | number[], x.shape))].sort(
+        (p, q) => p - q,
+      );
       const first = axes[0];
       const last = axes.at(-1);
       if (first === undefined || last === undefined || last - first + 1 !== axes.length) return null; // not one block of axes
@@ -117,9 +149,19 @@ function reduceKernel(kernelName: 'Sum' | 'Max', axisAttribute: 'axis' | 'reduct
       const reduce = sizeOf(x.shape.slice(first, last + 1));
       const inner = sizeOf(x.shape.slice(last + 1));
       const keepDims = attrs['keepDims'] === true;
-      const outShape = keepDims ? x.shape.map((dimension, axis) => (axes.includes(axis) ? 1 : dimension)) : x.shape.filter((_, axis) => !axes.includes(axis));
+      const outShape = keepDims
+        ? x.shape.map((dimension, axis) => (axes.includes(axis) ? 1 : dimension))
+        : x.shape.filter((_, axis) => !axes.includes(axis));
       const out: TensorInfo = backend.makeOutput(outShape, 'float32');
-      addon.reduceSum(heap(backend), outer, reduce, inner, offsetOf(backend, x), offsetOf(backend, out), kernelName === 'Max');
+      addon.reduceSum(
+        heap(backend),
+        outer,
+        reduce,
+        inner,
+        offsetOf(backend, x),
+        offsetOf(backend, out),
+        kernelName === 'Max',
+      );
       return out;
     },
   };

@@ -14,8 +14,13 @@ export interface WasmBackendLike {
 
 export function isWasmBackend(backend: unknown): backend is WasmBackendLike {
   const candidate = backend as Partial<WasmBackendLike> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.makeOutput === 'function' &&
-    candidate.wasm !== undefined && candidate.dataIdMap !== undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.makeOutput === 'function' &&
+    candidate.wasm !== undefined &&
+    candidate.dataIdMap !== undefined
+  );
 }
 
 /** Byte offset of a tensor's data on the wasm heap. */

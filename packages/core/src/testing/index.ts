@@ -102,12 +102,21 @@ export interface FakeTrainingProbeCall {
  * A {@link TrainingProbe} that measures nothing and records its calls, for tests of anything that
  * drives probes (the trainer). Its records are zeros of the model's (nLayer, nHead) shape, `windows: 0`.
  */
-export function createFakeTrainingProbe(options: FakeTrainingProbeOptions): TrainingProbe & { readonly calls: FakeTrainingProbeCall[] } {
+export function createFakeTrainingProbe(
+  options: FakeTrainingProbeOptions,
+): TrainingProbe & { readonly calls: FakeTrainingProbeCall[] } {
   const calls: FakeTrainingProbeCall[] = [];
   const zeros = (model: LanguageModel, step: number): EntropyLog => {
     const { nLayer, nHead } = model.config;
     const perHead = Array.from({ length: nLayer }, () => Array.from({ length: nHead }, () => 0));
-    return { type: 'entropy', step, perHead, perLayer: perHead.map(() => 0), nanCounts: perHead.map(() => 0), windows: 0 };
+    return {
+      type: 'entropy',
+      step,
+      perHead,
+      perLayer: perHead.map(() => 0),
+      nanCounts: perHead.map(() => 0),
+      windows: 0,
+    };
   };
   const call = (method: FakeTrainingProbeCall['method'], model: LanguageModel, step: number): void => {
     calls.push({ method, step, model });
@@ -117,17 +126,17 @@ export function createFakeTrainingProbe(options: FakeTrainingProbeOptions): Trai
     name: options.name ?? 'fake',
     calls,
     shouldRun: (step, lastStep) => isDueStep(step, options.every, lastStep),
-    async measure(model, step) {
+    measure(model, step) {
       call('measure', model, step);
-      return options.records?.(step, model) ?? [zeros(model, step)];
+      return Promise.resolve(options.records?.(step, model) ?? [zeros(model, step)]);
     },
   };
   if (options.final !== true) return probe;
   return {
     ...probe,
-    async measureFinal(model, step) {
+    measureFinal(model, step) {
       call('measureFinal', model, step);
-      return zeros(model, step);
+      return Promise.resolve(zeros(model, step));
     },
   };
 }

@@ -11,7 +11,9 @@ afterEach(() => {
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[]): void {
   expect(actual.length).toBe(expected.length);
-  expected.forEach((value, index) => expect(Math.abs(actual[index]! - value), `element ${index}`).toBeLessThanOrEqual(absoluteTolerance));
+  expected.forEach((value, index) =>
+    expect(Math.abs(actual[index]! - value), `element ${index}`).toBeLessThanOrEqual(absoluteTolerance),
+  );
 }
 
 describe('customOp', () => {
@@ -20,7 +22,9 @@ describe('customOp', () => {
     // round() has zero gradient almost everywhere; the straight-through backward passes dy unchanged
     const straightThroughRound = customOp(([x]: [tf.Tensor]) => ({ value: tf.round(x), gradFunc: (dy) => dy }));
     const x = tf.tensor1d([0.2, 1.7, -2.4]);
-    const { value, grad } = tf.valueAndGrad((input: tf.Tensor) => tf.sum(tf.mul(straightThroughRound(input), tf.tensor1d([1, 2, 3]))))(x);
+    const { value, grad } = tf.valueAndGrad((input: tf.Tensor) =>
+      tf.sum(tf.mul(straightThroughRound(input), tf.tensor1d([1, 2, 3]))),
+    )(x);
     expectClose(await value.data(), [0 + 2 * 2 + 3 * -2]);
     expectClose(await grad.data(), [1, 2, 3]);
     tf.dispose([x, value, grad]);

@@ -41,7 +41,10 @@ export function customOp<Inputs extends tf.Tensor[]>(
     // so its temporaries (transposes, partial products) otherwise live until the whole backward
     // pass ends; for GPT-2 124M that held the wasm heap past 4 GB (docs/performance.md, "The
     // paper's sizes on CPU").
-    return { value: result.value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => result.gradFunc(dy, saved)) };
+    return {
+      value: result.value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => result.gradFunc(dy, saved)),
+    };
   });
   return (...inputs: Inputs) => op(...inputs);
 }

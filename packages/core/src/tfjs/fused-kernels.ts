@@ -51,6 +51,10 @@ export function hasFusedKernel(kernel: FusedKernel): boolean {
  *
  * @returns the kernel's output, or its outputs in the order listed above; caller owns them.
  */
-export function runFusedKernel(kernel: FusedKernel, inputs: tf.NamedTensorMap, attrs: NamedAttrMap = {}): tf.Tensor | tf.Tensor[] {
+export function runFusedKernel(
+  kernel: FusedKernel,
+  inputs: tf.NamedTensorMap,
+  attrs: NamedAttrMap = {},
+): tf.Tensor | tf.Tensor[] {
   return tf.engine().runKernel<tf.Tensor | tf.Tensor[]>(fusedKernelNames[kernel], inputs, attrs);
 }

@@ -14,8 +14,8 @@ import { resolveModelConfig, type LanguageModel } from '@normfree/core';
 export function uniformCausalAttention(shape: { batchSize: number; nHead: number; seqLen: number }): tf.Tensor4D {
   const { batchSize, nHead, seqLen } = shape;
   return tf.tidy(() => {
-    const mask = tf.linalg.bandPart(tf.ones([seqLen, seqLen]), -1, 0);             // (T, T) lower triangle of ones
-    const rows = tf.div(mask, tf.sum(mask, -1, true));                            // (T, T) rows sum to 1
+    const mask = tf.linalg.bandPart(tf.ones([seqLen, seqLen]), -1, 0); // (T, T) lower triangle of ones
+    const rows = tf.div(mask, tf.sum(mask, -1, true)); // (T, T) rows sum to 1
     return tf.tile(tf.reshape(rows, [1, 1, seqLen, seqLen]), [batchSize, nHead, 1, 1]) as tf.Tensor4D; // (B, nh, T, T)
   });
 }
@@ -28,7 +28,7 @@ export function uniformCausalAttention(shape: { batchSize: number; nHead: number
 export function oneHotAttention(shape: { batchSize: number; nHead: number; seqLen: number }): tf.Tensor4D {
   const { batchSize, nHead, seqLen } = shape;
   return tf.tidy(() => {
-    const rows = tf.oneHot(tf.zeros([seqLen], 'int32'), seqLen, 1, 0, 'float32');   // (T, T) column 0 ones
+    const rows = tf.oneHot(tf.zeros([seqLen], 'int32'), seqLen, 1, 0, 'float32'); // (T, T) column 0 ones
     return tf.tile(tf.reshape(rows, [1, 1, seqLen, seqLen]), [batchSize, nHead, 1, 1]) as tf.Tensor4D; // (B, nh, T, T)
   });
 }
@@ -48,7 +48,10 @@ export interface UniformAttentionModelCall {
  *
  * @returns a model without parameters; its logits are zeros (caller owns them).
  */
-export function createUniformAttentionModel(nLayer: number, nHead: number): LanguageModel & { calls: UniformAttentionModelCall[] } {
+export function createUniformAttentionModel(
+  nLayer: number,
+  nHead: number,
+): LanguageModel & { calls: UniformAttentionModelCall[] } {
   const config = resolveModelConfig({ vocabSize: 8, blockSize: 8, nLayer, nHead, nEmbd: 2 * nHead });
   const calls: UniformAttentionModelCall[] = [];
   return {

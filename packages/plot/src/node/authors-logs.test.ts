@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe('readAuthorsLogs on a run folder of the authors\' code', () => {
+describe("readAuthorsLogs on a run folder of the authors' code", () => {
   it('reads per-layer entropy, keeping the last value of a step logged twice (append mode)', async () => {
     const run = await readAuthorsLogs(fixture);
     expect(run.entropy.map((log) => log.step)).toEqual([0, 100, 200]);
@@ -25,25 +25,41 @@ describe('readAuthorsLogs on a run folder of the authors\' code', () => {
 
   it('reads NaN counts per layer, including exponent notation', async () => {
     const run = await readAuthorsLogs(fixture);
-    expect(run.entropy.map((log) => log.nanCounts)).toEqual([[0, 0], [0, 128], [0, 1500]]);
+    expect(run.entropy.map((log) => log.nanCounts)).toEqual([
+      [0, 0],
+      [0, 128],
+      [0, 1500],
+    ]);
     expect(layerCountRows([run], { metric: 'nan', nonZeroOnly: true }).length).toBe(6);
   });
 
   it('reads global_slope.txt as one curve, last value of a repeated step, blank lines skipped', async () => {
     const run = await readAuthorsLogs(fixture);
-    expect(run.slopes.map((log) => [log.step, log.slopes])).toEqual([[0, [0.01]], [100, [0.012]], [200, [0.0042]]]);
+    expect(run.slopes.map((log) => [log.step, log.slopes])).toEqual([
+      [0, [0.01]],
+      [100, [0.012]],
+      [200, [0.0042]],
+    ]);
   });
 
   it('takes eval losses from trainer_state.json and names the run after its folder', async () => {
     const run = await readAuthorsLogs(fixture, { seed: 7 });
-    expect(run.evals.map((log) => [log.step, log.loss])).toEqual([[100, 2.3], [200, 1.1]]);
+    expect(run.evals.map((log) => [log.step, log.loss])).toEqual([
+      [100, 2.3],
+      [200, 1.1],
+    ]);
     expect(run.evals[1]!.perplexity).toBeCloseTo(Math.exp(1.1), 12);
     expect(run).toMatchObject({ configuration: 'sm-r', label: 'SM+R', seed: 7, status: 'unknown' });
   });
 
   it('gives a run that the figures can draw (eval loss, layer entropy, slopes, NaN counts)', async () => {
     const run = await readAuthorsLogs(fixture);
-    expect(paperFigures([run]).map((figure) => figure.id)).toEqual(['figure2b-eval-loss', 'figure3-slopes', 'figure4-layer-entropy', 'figure5-nan-counts']);
+    expect(paperFigures([run]).map((figure) => figure.id)).toEqual([
+      'figure2b-eval-loss',
+      'figure3-slopes',
+      'figure4-layer-entropy',
+      'figure5-nan-counts',
+    ]);
   });
 
   it('reads per-layer slope files layer_{i}_slope.txt', async () => {
@@ -53,14 +69,19 @@ describe('readAuthorsLogs on a run folder of the authors\' code', () => {
     await writeFile(join(dir, 'neg_slope_logs', 'layer_0_slope.txt'), 'Step 0: 0.01\nStep 100: 0.02\n');
     await writeFile(join(dir, 'neg_slope_logs', 'layer_1_slope.txt'), 'Step 0: 0.01\nStep 100: -0.003\n');
     const run = await readAuthorsLogs(dir, { configuration: 'sm-llr-layer' });
-    expect(run.slopes.map((log) => log.slopes)).toEqual([[0.01, 0.01], [0.02, -0.003]]);
+    expect(run.slopes.map((log) => log.slopes)).toEqual([
+      [0.01, 0.01],
+      [0.02, -0.003],
+    ]);
     expect(run.label).toBe('SM+LLR(layer)');
   });
 
   it('names the file, line number and line of a malformed line (fixture with a duplicate step and a missing colon)', async () => {
     const malformed = fileURLToPath(new URL('../__fixtures__/authors-run-malformed', import.meta.url));
     const file = join(malformed, 'entropy_logs', 'layer_0_entropy.txt');
-    await expect(readAuthorsLogs(malformed)).rejects.toThrow(`${file}:5: malformed line "Step 300 - Layer 0 2.9"; expected "Step <step> - Layer 0: <value>"`);
+    await expect(readAuthorsLogs(malformed)).rejects.toThrow(
+      `${file}:5: malformed line "Step 300 - Layer 0 2.9"; expected "Step <step> - Layer 0: <value>"`,
+    );
   });
 
   it('names the file and line of a malformed line written by a test', async () => {
@@ -81,11 +102,15 @@ describe('readAuthorsLogs on a run folder of the authors\' code', () => {
 
 describe('parseAuthorsLog', () => {
   it('rejects a line that names another layer than its file', () => {
-    expect(() => parseAuthorsLog('Step 0 - Layer 3: 1.0\n', 'layer_2_entropy.txt', 2)).toThrow('layer_2_entropy.txt:1: line "Step 0 - Layer 3: 1.0" names layer 3');
+    expect(() => parseAuthorsLog('Step 0 - Layer 3: 1.0\n', 'layer_2_entropy.txt', 2)).toThrow(
+      'layer_2_entropy.txt:1: line "Step 0 - Layer 3: 1.0" names layer 3',
+    );
   });
 
   it('rejects a value that is not a Python float (e.g. a tensor repr)', () => {
-    expect(() => parseAuthorsLog('Step 0: tensor(0.01)\n', 'global_slope.txt', undefined)).toThrow('global_slope.txt:1: value "tensor(0.01)" is not a number');
+    expect(() => parseAuthorsLog('Step 0: tensor(0.01)\n', 'global_slope.txt', undefined)).toThrow(
+      'global_slope.txt:1: value "tensor(0.01)" is not a number',
+    );
   });
 
   it('parses Python float reprs including nan and inf', () => {

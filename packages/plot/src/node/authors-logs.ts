@@ -69,7 +69,8 @@ export function parseAuthorsLog(text: string, file: string, layer: number | unde
     }
     const valueText = layer === undefined ? match[2]! : match[3]!;
     const value = parsePythonFloat(valueText);
-    if (value === undefined) throw new Error(`${where}: value ${JSON.stringify(valueText)} is not a number in line ${JSON.stringify(raw)}`);
+    if (value === undefined)
+      throw new Error(`${where}: value ${JSON.stringify(valueText)} is not a number in line ${JSON.stringify(raw)}`);
     values.set(step, value); // append mode: a later line for the same step comes from a later run
   });
   return values;
@@ -113,13 +114,16 @@ async function readTrainerState(file: string): Promise<EvalLog[]> {
     throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const history = (state as { log_history?: unknown }).log_history;
-  if (!Array.isArray(history)) throw new Error(`${file}: no "log_history" array (is this a Hugging Face trainer_state.json?)`);
+  if (!Array.isArray(history))
+    throw new Error(`${file}: no "log_history" array (is this a Hugging Face trainer_state.json?)`);
   const evals = new Map<number, EvalLog>();
   history.forEach((entry: unknown, index) => {
     const { eval_loss: loss, step } = entry as { eval_loss?: unknown; step?: unknown };
     if (loss === undefined) return;
     if (typeof loss !== 'number' || typeof step !== 'number') {
-      throw new Error(`${file}: log_history[${index}] has eval_loss ${JSON.stringify(loss)} at step ${JSON.stringify(step)}; expected numbers`);
+      throw new Error(
+        `${file}: log_history[${index}] has eval_loss ${JSON.stringify(loss)} at step ${JSON.stringify(step)}; expected numbers`,
+      );
     }
     evals.set(step, { type: 'eval', step, loss, perplexity: Math.exp(loss), windows: 0 });
   });
@@ -154,14 +158,17 @@ export async function readAuthorsLogs(dir: string, options: ReadAuthorsLogsOptio
   if (existsSync(globalFile)) {
     // The authors' "global" file holds layer 0's scalar only (paper-reference §4): one curve.
     const values = parseAuthorsLog(await readFile(globalFile, 'utf8'), globalFile, undefined);
-    slopes = [...values].sort((a, b) => a[0] - b[0]).map(([step, value]) => ({ type: 'slopes', step, slopes: [value] }));
+    slopes = [...values]
+      .sort((a, b) => a[0] - b[0])
+      .map(([step, value]) => ({ type: 'slopes', step, slopes: [value] }));
   } else {
     const perLayer = await readLayerFiles(slopeFolder, 'slope');
     slopes = unionSteps(perLayer).map((step) => ({ type: 'slopes', step, slopes: byStep(perLayer, step) }));
   }
 
   const trainerState = options.trainerStateFile ?? join(folder, 'trainer_state.json');
-  const evals = existsSync(trainerState) || options.trainerStateFile !== undefined ? await readTrainerState(trainerState) : [];
+  const evals =
+    existsSync(trainerState) || options.trainerStateFile !== undefined ? await readTrainerState(trainerState) : [];
   const configuration = options.configuration ?? basename(folder);
   const known = experimentConfigurations.find((entry) => entry.id === configuration);
   return {

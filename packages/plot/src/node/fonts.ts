@@ -12,8 +12,11 @@ const require = createRequire(import.meta.url);
 /** The font files every PNG is rendered with (regular, bold, oblique, bold oblique DejaVu Sans). */
 export function bundledFontFiles(): string[] {
   const folder = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((name) => join(folder, name));
+  const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map(
+    (name) => join(folder, name),
+  );
   const missing = files.filter((file) => !existsSync(file));
-  if (missing.length > 0) throw new Error(`bundled fonts not found: ${missing.join(', ')} (is dejavu-fonts-ttf@2.37.3 installed?)`);
+  if (missing.length > 0)
+    throw new Error(`bundled fonts not found: ${missing.join(', ')} (is dejavu-fonts-ttf@2.37.3 installed?)`);
   return files;
 }

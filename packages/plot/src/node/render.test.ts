@@ -59,6 +59,8 @@ describe('renderPng', () => {
   });
 
   it('rejects a scale that is not positive, naming it', async () => {
-    await expect(renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', { scale: 0 })).rejects.toThrow('scale must be a positive number, got 0');
+    await expect(
+      renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', { scale: 0 }),
+    ).rejects.toThrow('scale must be a positive number, got 0');
   });
 });

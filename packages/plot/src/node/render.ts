@@ -23,7 +23,10 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   try {
     vegaSpec = compile(spec).spec;
   } catch (error) {
-    throw new Error(`renderSvg: cannot compile the Vega-Lite spec titled ${JSON.stringify(specTitle(spec))}: ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `renderSvg: cannot compile the Vega-Lite spec titled ${JSON.stringify(specTitle(spec))}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
   try {
@@ -60,14 +63,18 @@ export async function renderPng(svgOrSpec: string | TopLevelSpec, options: Rende
  * Render an SVG string, or a Vega-Lite spec, to raw RGBA pixels (same fonts and scale as
  * {@link renderPng}); for checks such as "the title area has dark pixels".
  */
-export async function renderRaster(svgOrSpec: string | TopLevelSpec, options: RenderPngOptions = {}): Promise<RasterImage> {
+export async function renderRaster(
+  svgOrSpec: string | TopLevelSpec,
+  options: RenderPngOptions = {},
+): Promise<RasterImage> {
   const image = await rasterize(svgOrSpec, options, 'renderRaster');
   return { width: image.width, height: image.height, pixels: new Uint8Array(image.pixels) };
 }
 
 async function rasterize(svgOrSpec: string | TopLevelSpec, options: RenderPngOptions, caller: string) {
   const scale = options.scale ?? 2;
-  if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`${caller}: scale must be a positive number, got ${scale}`);
+  if (!(Number.isFinite(scale) && scale > 0))
+    throw new RangeError(`${caller}: scale must be a positive number, got ${scale}`);
   const svg = typeof svgOrSpec === 'string' ? svgOrSpec : await renderSvg(svgOrSpec);
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -85,6 +92,6 @@ async function rasterize(svgOrSpec: string | TopLevelSpec, options: RenderPngOpt
 function specTitle(spec: TopLevelSpec): string {
   const title = (spec as { title?: unknown }).title;
   if (typeof title === 'string') return title;
-  if (typeof title === 'object' && title !== null && 'text' in title) return String((title as { text: unknown }).text);
+  if (typeof title === 'object' && title !== null && 'text' in title) return String(title.text);
   return '(untitled)';
 }

@@ -33,7 +33,11 @@ export interface WrittenFigure {
  * Render the runs' figures into `dir` as `<id>.svg` and `<id>.png`.
  * @returns one entry per figure, in paper order; `files` lists every path written.
  */
-export async function writeFigures(dir: string, runs: readonly PlotRun[], options: WriteFiguresOptions = {}): Promise<{ figures: WrittenFigure[]; files: string[] }> {
+export async function writeFigures(
+  dir: string,
+  runs: readonly PlotRun[],
+  options: WriteFiguresOptions = {},
+): Promise<{ figures: WrittenFigure[]; files: string[] }> {
   const planned = paperFigures(runs, options);
   const figures: WrittenFigure[] = [];
   const files: string[] = [];

@@ -19,9 +19,17 @@ describe('writeReport', () => {
     const { report, markdownPath, htmlPath, figureFiles } = await writeReport(dir, { runs: paperExampleRuns() });
     expect([markdownPath, htmlPath]).toEqual([join(dir, 'report.md'), join(dir, 'report.html')]);
     // The example runs have eval logs, final head entropy and per-layer entropy, but no slopes or NaNs.
-    const ids = ['figure1-head-entropy', 'figure2a-entropy-bins', 'figure2b-eval-loss', 'table2-perplexity', 'figure4-layer-entropy'];
+    const ids = [
+      'figure1-head-entropy',
+      'figure2a-entropy-bins',
+      'figure2b-eval-loss',
+      'table2-perplexity',
+      'figure4-layer-entropy',
+    ];
     expect(figureFiles).toEqual(ids.flatMap((id) => [join(dir, `${id}.svg`), join(dir, `${id}.png`)]));
-    expect((await readdir(dir)).sort()).toEqual([...ids.flatMap((id) => [`${id}.png`, `${id}.svg`]), 'report.html', 'report.md'].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [...ids.flatMap((id) => [`${id}.png`, `${id}.svg`]), 'report.html', 'report.md'].sort(),
+    );
     const markdown = await readFile(markdownPath, 'utf8');
     const html = await readFile(htmlPath, 'utf8');
     expect(markdown).toBe(report.markdown);
@@ -38,7 +46,15 @@ describe('writeReport', () => {
       runs: paperExampleRuns(),
       title: "Figures from the authors' PyTorch logs",
       preset: { name: 'quick', conclusive: false, description: 'two layers' },
-      sections: [{ title: 'Runs', table: { columns: [{ header: 'Run' }, { header: 'Status' }], rows: [['SM+G seed 1', '**diverged** at step 3']] } }],
+      sections: [
+        {
+          title: 'Runs',
+          table: {
+            columns: [{ header: 'Run' }, { header: 'Status' }],
+            rows: [['SM+G seed 1', '**diverged** at step 3']],
+          },
+        },
+      ],
     });
     expect(figureFiles.every((file) => file.startsWith(join(dir, 'out')))).toBe(true);
     const markdown = await readFile(join(dir, 'out', 'report.md'), 'utf8');

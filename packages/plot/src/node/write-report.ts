@@ -39,7 +39,9 @@ export async function writeReport(dir: string, input: WriteReportInput): Promise
       title: figure.title,
       svg: figure.svg,
       // Markdown links use forward slashes on every platform.
-      ...(figure.pngFile === undefined ? {} : { pngFile: relative(dirname(markdownPath), figure.pngFile).split(sep).join('/') }),
+      ...(figure.pngFile === undefined
+        ? {}
+        : { pngFile: relative(dirname(markdownPath), figure.pngFile).split(sep).join('/') }),
     })),
   });
   await writeFileAtomic(markdownPath, report.markdown);

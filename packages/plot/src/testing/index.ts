@@ -56,7 +56,9 @@ export function paperExampleRuns(options: ExampleRunsOptions = {}): PlotRun[] {
     const entropy: PlotEntropyLog[] = checkpoints.map((step) => {
       const progress = 1 - Math.exp(-step / (lastStep / 6));
       // Every head starts near the causal ceiling (≈ 3.5 nats) and settles at its Appendix A value.
-      const perLayer = finalMeans.map((final, layer) => 3.5 + (final - 3.5) * progress + 0.02 * Math.sin(step / 700 + layer));
+      const perLayer = finalMeans.map(
+        (final, layer) => 3.5 + (final - 3.5) * progress + 0.02 * Math.sin(step / 700 + layer),
+      );
       return { step, perLayer, nanCounts: perLayer.map(() => 0) };
     });
     return {
@@ -80,19 +82,47 @@ export function paperExampleRuns(options: ExampleRunsOptions = {}): PlotRun[] {
     // Early layers rise first, deep layers dip negative; all decay toward zero (paper Figure 3a).
     slopes: Array.from({ length: layers }, (_, layer) => {
       const sign = layer < layers / 2 ? 1 : -1;
-      return 0.01 * Math.exp(-step / 1500) + sign * 0.05 * (step / lastStep) * Math.exp(-3 * (step / lastStep)) * (1 + layer / layers);
+      return (
+        0.01 * Math.exp(-step / 1500) +
+        sign * 0.05 * (step / lastStep) * Math.exp(-3 * (step / lastStep)) * (1 + layer / layers)
+      );
     }),
   }));
   runs.push({
-    label: 'SM+LLR(layer)', configuration: 'sm-llr-layer', seed, status: 'completed', steps: [], evals: [], slopes,
-    entropy: checkpoints.map((step) => ({ step, perLayer: Array.from({ length: layers }, (_, layer) => 3.5 - (layer / layers) * 1.5 * (1 - Math.exp(-step / 1500))) })),
+    label: 'SM+LLR(layer)',
+    configuration: 'sm-llr-layer',
+    seed,
+    status: 'completed',
+    steps: [],
+    evals: [],
+    slopes,
+    entropy: checkpoints.map((step) => ({
+      step,
+      perLayer: Array.from(
+        { length: layers },
+        (_, layer) => 3.5 - (layer / layers) * 1.5 * (1 - Math.exp(-step / 1500)),
+      ),
+    })),
   });
   runs.push({
-    label: 'SM+LR(0.1)', configuration: 'sm-lrelu-0.1', seed, status: 'diverged', steps: [], evals: [], slopes: [],
+    label: 'SM+LR(0.1)',
+    configuration: 'sm-lrelu-0.1',
+    seed,
+    status: 'diverged',
+    steps: [],
+    evals: [],
+    slopes: [],
     entropy: checkpoints.map((step) => {
       // Deeper layers overflow first and more often (paper Figure 5c–5g).
-      const nanCounts = Array.from({ length: layers }, (_, layer) => (layer >= 8 && step >= 2000 ? Math.round(1e4 * (layer - 7) * (step / lastStep) ** 2) : 0));
-      return { step, perLayer: Array.from({ length: layers }, (_, layer) => (layer >= 8 ? 2.5 * Math.exp(-step / 3000) : 2.8)), nanCounts, fp16Overflows: nanCounts.map((count) => count / 128) };
+      const nanCounts = Array.from({ length: layers }, (_, layer) =>
+        layer >= 8 && step >= 2000 ? Math.round(1e4 * (layer - 7) * (step / lastStep) ** 2) : 0,
+      );
+      return {
+        step,
+        perLayer: Array.from({ length: layers }, (_, layer) => (layer >= 8 ? 2.5 * Math.exp(-step / 3000) : 2.8)),
+        nanCounts,
+        fp16Overflows: nanCounts.map((count) => count / 128),
+      };
     }),
     diverged: { type: 'diverged', step: lastStep, reason: 'loss is NaN (example)' },
   });

@@ -4,7 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntropyLog, RunData } from '@normfree/core';
-import { parseRunJson, parseRunLogs, parseRunSummary, runDataFrom, runFileNames, RunFileError, type RunConfigFile } from '../run-files.js';
+import {
+  parseRunJson,
+  parseRunLogs,
+  parseRunSummary,
+  runDataFrom,
+  runFileNames,
+  RunFileError,
+  type RunConfigFile,
+} from '../run-files.js';
 
 async function readText(path: string, what: string): Promise<string | undefined> {
   try {
@@ -25,7 +33,8 @@ async function readText(path: string, what: string): Promise<string | undefined>
 export async function readRunDirectory(dir: string): Promise<RunData> {
   const summaryPath = join(dir, runFileNames.summary);
   const summaryText = await readText(summaryPath, 'the run summary');
-  if (summaryText === undefined) throw new RunFileError(`${summaryPath}: missing; ${dir} is not a run directory (or the run never started)`);
+  if (summaryText === undefined)
+    throw new RunFileError(`${summaryPath}: missing; ${dir} is not a run directory (or the run never started)`);
   let summary = parseRunSummary(summaryText, summaryPath);
   const logsPath = join(dir, runFileNames.logs);
   const logsText = (await readText(logsPath, 'the run logs')) ?? '';
@@ -33,7 +42,8 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
   if (summary.finalEntropy === undefined) {
     const entropyPath = join(dir, runFileNames.finalEntropy);
     const entropyText = await readText(entropyPath, 'the final entropy');
-    if (entropyText !== undefined) summary = { ...summary, finalEntropy: parseRunJson<EntropyLog>(entropyText, entropyPath) };
+    if (entropyText !== undefined)
+      summary = { ...summary, finalEntropy: parseRunJson<EntropyLog>(entropyText, entropyPath) };
   }
   return runDataFrom(summary, records);
 }
@@ -44,6 +54,7 @@ export async function readRunConfig(dir: string): Promise<RunConfigFile | undefi
   const text = await readText(path, 'the run config');
   if (text === undefined) return undefined;
   const config = parseRunJson<RunConfigFile>(text, path);
-  if (config?.kind !== 'normfree-run' || config.version !== 1) throw new RunFileError(`${path}: not a normfree run config (needs "kind": "normfree-run", "version": 1)`);
+  if (config?.kind !== 'normfree-run' || config.version !== 1)
+    throw new RunFileError(`${path}: not a normfree run config (needs "kind": "normfree-run", "version": 1)`);
   return config;
 }

@@ -36,17 +36,29 @@ afterEach(async () => {
 const setup = (overrides: Partial<TrainingOptions> = {}) => {
   const options: TrainingOptions = {
     ...defaultTrainingOptions,
-    steps: 6, microBatchSize: 4, evalEvery: 3, entropyEvery: 2, entropyBatchSize: 2, finalEntropyWindows: 4, evalWindows: 8,
-    learningRate: 1e-2, warmupFraction: 0.2, seed: 11,
+    steps: 6,
+    microBatchSize: 4,
+    evalEvery: 3,
+    entropyEvery: 2,
+    entropyBatchSize: 2,
+    finalEntropyWindows: 4,
+    evalWindows: 8,
+    learningRate: 1e-2,
+    warmupFraction: 0.2,
+    seed: 11,
     ...overrides,
   };
   const trainSource = createFakeBatchSource({ batchSize: options.microBatchSize, seqLen, vocabSize, seed: 3 });
-  const evalSet = createFakeEvalSet(Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen)), seqLen);
+  const evalSet = createFakeEvalSet(
+    Array.from({ length: 8 }, (_, index) => trainSource.batchAt(100 + index).inputIds.subarray(0, seqLen)),
+    seqLen,
+  );
   const probes = [createEntropyProbe({ batch: trainSource.batchAt(200), evalSet, options })];
   return { options, trainSource, evalSet, probes, configuration: { id: 'sm-g', label: 'SM+G' }, backend: 'cpu' };
 };
 
-const stepLosses = (records: readonly RunLogRecord[]): number[] => records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
+const stepLosses = (records: readonly RunLogRecord[]): number[] =>
+  records.flatMap((record) => (record.type === 'step' ? [record.loss] : []));
 
 describe('runTraining', () => {
   it('writes config, logs, summary, final entropy and checkpoint atomically, and reads them back', async () => {
@@ -55,7 +67,15 @@ describe('runTraining', () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen, learnableSlope: true });
     const seen: RunLogRecord[] = [];
     const summary = await runTraining({ ...setup(), dir, model, onLog: (record) => void seen.push(record) });
-    expect(summary).toMatchObject({ status: 'completed', stepsCompleted: 6, configuration: 'sm-g', label: 'SM+G', seed: 11, backend: 'cpu', tokensSeen: 6 * 4 * seqLen });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      stepsCompleted: 6,
+      configuration: 'sm-g',
+      label: 'SM+G',
+      seed: 11,
+      backend: 'cpu',
+      tokensSeen: 6 * 4 * seqLen,
+    });
     expect(summary.finalEntropy?.windows).toBe(4);
     expect(summary.finalEval?.step).toBe(6);
     const files = (await readdir(dir)).sort();
@@ -82,8 +102,13 @@ describe('runTraining', () => {
     const controller = new AbortController();
     const first = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
     const stopped = await runTraining({
-      ...setup(), dir, model: first, signal: controller.signal,
-      onLog: (record) => { if (record.type === 'step' && record.step === 3) controller.abort(); },
+      ...setup(),
+      dir,
+      model: first,
+      signal: controller.signal,
+      onLog: (record) => {
+        if (record.type === 'step' && record.step === 3) controller.abort();
+      },
     });
     expect(stopped).toMatchObject({ status: 'stopped', stepsCompleted: 3 });
     first.dispose();
@@ -96,8 +121,12 @@ describe('runTraining', () => {
     const expected = stepLosses(reference.steps);
     const actual = stepLosses(resumed.steps);
     expect(actual).toHaveLength(6);
-    actual.forEach((loss, index) => expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)));
-    expect(Math.abs(resumed.summary.finalEval!.loss - reference.summary.finalEval!.loss)).toBeLessThanOrEqual(resumeTolerance * reference.summary.finalEval!.loss);
+    actual.forEach((loss, index) =>
+      expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)),
+    );
+    expect(Math.abs(resumed.summary.finalEval!.loss - reference.summary.finalEval!.loss)).toBeLessThanOrEqual(
+      resumeTolerance * reference.summary.finalEval!.loss,
+    );
     expect(resumed.evals.map((evaluation) => evaluation.step)).toEqual([3, 6]);
     second.dispose();
   });
@@ -111,8 +140,12 @@ describe('runTraining', () => {
     const dir = join(root, 'crashed');
     const crashing = createFakeLanguageModel({ vocabSize, seqLen, seed: 5 });
     const crash = runTraining({
-      ...setup({ checkpointEvery: 2 }), dir, model: crashing,
-      onLog: (record) => { if (record.type === 'step' && record.step === 3) throw new Error('simulated crash at step 3'); },
+      ...setup({ checkpointEvery: 2 }),
+      dir,
+      model: crashing,
+      onLog: (record) => {
+        if (record.type === 'step' && record.step === 3) throw new Error('simulated crash at step 3');
+      },
     });
     await expect(crash).rejects.toThrow('simulated crash at step 3');
     crashing.dispose();
@@ -120,7 +153,10 @@ describe('runTraining', () => {
     expect(crashed.summary.status).toBe('stopped');
     expect(crashed.steps.map((step) => step.step)).toEqual([1, 2, 3]); // step 3 was logged, checkpoint is at 2
     // a write cut short by the crash: a partial last line
-    await writeFile(join(dir, runFileNames.logs), `${await readFile(join(dir, runFileNames.logs), 'utf8')}{"type":"eval","st`);
+    await writeFile(
+      join(dir, runFileNames.logs),
+      `${await readFile(join(dir, runFileNames.logs), 'utf8')}{"type":"eval","st`,
+    );
 
     const resumedModel = createFakeLanguageModel({ vocabSize, seqLen, seed: 42 });
     const summary = await runTraining({ ...setup({ checkpointEvery: 2 }), dir, model: resumedModel, resume: true });
@@ -129,7 +165,9 @@ describe('runTraining', () => {
     const resumed = await readRunDirectory(dir);
     expect(resumed.steps.map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6]);
     const expected = stepLosses(reference.steps);
-    stepLosses(resumed.steps).forEach((loss, index) => expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)));
+    stepLosses(resumed.steps).forEach((loss, index) =>
+      expect(Math.abs(loss - expected[index]!)).toBeLessThanOrEqual(resumeTolerance * Math.abs(expected[index]!)),
+    );
     expect(resumed.entropy.map((entropy) => entropy.step)).toEqual([0, 2, 4, 6]);
   });
 
@@ -137,8 +175,12 @@ describe('runTraining', () => {
     const dir = join(root, 'run');
     const model = createFakeLanguageModel({ vocabSize, seqLen });
     await runTraining({ ...setup({ steps: 2 }), dir, model });
-    await expect(runTraining({ ...setup({ steps: 4 }), dir, model, resume: true })).rejects.toThrow(/training\.steps: 2 ≠ 4/);
-    await expect(runTraining({ ...setup({ steps: 2 }), dir, model })).rejects.toThrow(/already holds a run .*resume: true/);
+    await expect(runTraining({ ...setup({ steps: 4 }), dir, model, resume: true })).rejects.toThrow(
+      /training\.steps: 2 ≠ 4/,
+    );
+    await expect(runTraining({ ...setup({ steps: 2 }), dir, model })).rejects.toThrow(
+      /already holds a run .*resume: true/,
+    );
     const finished = await readRunDirectory(dir);
     // resuming a completed run returns it untouched
     expect(await runTraining({ ...setup({ steps: 2 }), dir, model, resume: true })).toEqual(finished.summary);
@@ -163,7 +205,13 @@ describe('runTraining', () => {
     const model = createFakeLanguageModel({ vocabSize, seqLen });
     const probe = createFakeTrainingProbe({ name: 'fake-entropy', every: 2, final: true });
     const summary = await runTraining({ ...setup(), dir, model, probes: [probe] });
-    expect(probe.calls.map((call) => `${call.method}@${call.step}`)).toEqual(['measure@0', 'measure@2', 'measure@4', 'measure@6', 'measureFinal@6']);
+    expect(probe.calls.map((call) => `${call.method}@${call.step}`)).toEqual([
+      'measure@0',
+      'measure@2',
+      'measure@4',
+      'measure@6',
+      'measureFinal@6',
+    ]);
     expect(summary.finalEntropy).toMatchObject({ type: 'entropy', step: 6, windows: 0 });
     expect(JSON.parse(await readFile(join(dir, runFileNames.finalEntropy), 'utf8'))).toEqual(summary.finalEntropy);
     model.dispose();
@@ -174,10 +222,14 @@ describe('runTraining', () => {
     const summary = await runTraining({ ...setup({ steps: 2 }), dir: join(root, 'no-final'), model, probes: [] });
     expect(summary.status).toBe('completed');
     expect(summary.finalEntropy).toBeUndefined();
-    expect((await readdir(join(root, 'no-final'))).sort()).toEqual([runFileNames.checkpoint, runFileNames.config, runFileNames.logs, runFileNames.summary].sort());
+    expect((await readdir(join(root, 'no-final'))).sort()).toEqual(
+      [runFileNames.checkpoint, runFileNames.config, runFileNames.logs, runFileNames.summary].sort(),
+    );
     const diverging = createFakeLanguageModel({ vocabSize, seqLen, nanLossFromCall: 2 });
     const probe = createFakeTrainingProbe({ name: 'fake-entropy', every: 1, final: true });
-    expect(await runTraining({ ...setup(), dir: join(root, 'diverged-final'), model: diverging, probes: [probe] })).toMatchObject({ status: 'diverged' });
+    expect(
+      await runTraining({ ...setup(), dir: join(root, 'diverged-final'), model: diverging, probes: [probe] }),
+    ).toMatchObject({ status: 'diverged' });
     expect(probe.calls.filter((call) => call.method === 'measureFinal')).toHaveLength(0);
     model.dispose();
     diverging.dispose();
@@ -186,8 +238,13 @@ describe('runTraining', () => {
   it('refuses two probes with final measurements before touching the folder', async () => {
     const dir = join(root, 'two-finals');
     const model = createFakeLanguageModel({ vocabSize, seqLen });
-    const probes = [createFakeTrainingProbe({ name: 'a', every: 1, final: true }), createFakeTrainingProbe({ name: 'b', every: 1, final: true })];
-    await expect(runTraining({ ...setup(), dir, model, probes })).rejects.toThrow("training probes 'a' and 'b' both take a final measurement");
+    const probes = [
+      createFakeTrainingProbe({ name: 'a', every: 1, final: true }),
+      createFakeTrainingProbe({ name: 'b', every: 1, final: true }),
+    ];
+    await expect(runTraining({ ...setup(), dir, model, probes })).rejects.toThrow(
+      "training probes 'a' and 'b' both take a final measurement",
+    );
     await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
     model.dispose();
   });

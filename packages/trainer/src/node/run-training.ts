@@ -107,9 +107,21 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   validateTrainingOptions(options);
   validateTrainingProbes(args.probes); // before any file is touched
   const seed = args.seed ?? options.seed;
-  if (seed !== options.seed) throw new RangeError(`runTraining: seed ${seed} differs from options.seed ${options.seed}`);
-  const paths = Object.fromEntries(Object.entries(runFileNames).map(([key, name]) => [key, join(dir, name)])) as Record<keyof typeof runFileNames, string>;
-  const requested: RunConfigFile = { version: 1, kind: 'normfree-run', configuration, seed, model: model.config, training: options, ...definedFields({ data: args.data }) };
+  if (seed !== options.seed)
+    throw new RangeError(`runTraining: seed ${seed} differs from options.seed ${options.seed}`);
+  const paths = Object.fromEntries(Object.entries(runFileNames).map(([key, name]) => [key, join(dir, name)])) as Record<
+    keyof typeof runFileNames,
+    string
+  >;
+  const requested: RunConfigFile = {
+    version: 1,
+    kind: 'normfree-run',
+    configuration,
+    seed,
+    model: model.config,
+    training: options,
+    ...definedFields({ data: args.data }),
+  };
 
   // 1. a fresh folder, or a resume that matches what is there
   const existing = await readRunConfig(dir);
@@ -119,11 +131,15 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   let optimizer: AdamW | undefined;
   if (existing !== undefined) {
     if (args.resume !== true) {
-      throw new Error(`${dir} already holds a run (${runFileNames.config}); pass resume: true to continue it, or choose another folder`);
+      throw new Error(
+        `${dir} already holds a run (${runFileNames.config}); pass resume: true to continue it, or choose another folder`,
+      );
     }
     const differences = runConfigDifferences(existing, JSON.parse(JSON.stringify(requested)) as RunConfigFile);
     if (differences.length > 0) {
-      throw new Error(`cannot resume ${dir}: its ${runFileNames.config} differs from the requested run (existing ≠ requested):\n  ${differences.join('\n  ')}`);
+      throw new Error(
+        `cannot resume ${dir}: its ${runFileNames.config} differs from the requested run (existing ≠ requested):\n  ${differences.join('\n  ')}`,
+      );
     }
     if (existsSync(paths.summary)) {
       // a finished run is returned as it is: resuming it would only repeat (or re-diverge)
@@ -140,7 +156,8 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
         records = kept.filter((record) => record.step <= startStep && record.type !== 'diverged');
       }
       if (existsSync(paths.summary)) {
-        previousWallSeconds = parseRunJson<RunSummary>(await readFile(paths.summary, 'utf8'), paths.summary).wallSeconds ?? 0;
+        previousWallSeconds =
+          parseRunJson<RunSummary>(await readFile(paths.summary, 'utf8'), paths.summary).wallSeconds ?? 0;
       }
     }
   }
@@ -151,16 +168,27 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
   // 2. state that the summary needs, from the kept records and then from the live ones
   const tokensPerStep = options.microBatchSize * options.gradientAccumulation * args.trainSource.seqLen;
   let stepsCompleted = startStep;
-  let finalEval: EvalLog | undefined = [...records].reverse().find((record): record is EvalLog => record.type === 'eval');
+  let finalEval: EvalLog | undefined = [...records]
+    .reverse()
+    .find((record): record is EvalLog => record.type === 'eval');
   let finalEntropy: EntropyLog | undefined;
   let diverged: DivergedLog | undefined;
   const started = Date.now();
   const summary = (status: RunStatus): RunSummary =>
     buildRunSummary({
-      configuration, seed, status, model: model.config, training: options, stepsCompleted,
+      configuration,
+      seed,
+      status,
+      model: model.config,
+      training: options,
+      stepsCompleted,
       tokensSeen: stepsCompleted * tokensPerStep,
       wallSeconds: previousWallSeconds + (Date.now() - started) / 1000,
-      backend: args.backend, parameterCount: parameterCountOf(model), finalEval, finalEntropy, diverged,
+      backend: args.backend,
+      parameterCount: parameterCountOf(model),
+      finalEval,
+      finalEntropy,
+      diverged,
     });
   const writeSummary = async (status: RunStatus): Promise<RunSummary> => {
     const value = summary(status);
@@ -168,7 +196,10 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
     return value;
   };
   const writeCheckpoint = async (step: number): Promise<void> => {
-    await writeFileAtomic(paths.checkpoint, await encodeCheckpoint({ model, step, optimizer: optimizer!, training: options, configuration }));
+    await writeFileAtomic(
+      paths.checkpoint,
+      await encodeCheckpoint({ model, step, optimizer: optimizer, training: options, configuration }),
+    );
   };
 
   // 3. train, writing as we go
@@ -214,7 +245,9 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
     if (finalProbe?.measureFinal !== undefined) {
       finalEntropy = await finalProbe.measureFinal(model, stepsCompleted);
       if (finalEntropy.type !== 'entropy' || finalEntropy.step !== stepsCompleted) {
-        throw new TypeError(`runTraining: probe '${finalProbe.name}' gave a final '${String(finalEntropy.type)}' record for step ${finalEntropy.step}; expected 'entropy' for step ${stepsCompleted}`);
+        throw new TypeError(
+          `runTraining: probe '${finalProbe.name}' gave a final '${String(finalEntropy.type)}' record for step ${finalEntropy.step}; expected 'entropy' for step ${stepsCompleted}`,
+        );
       }
       await writeFileAtomic(paths.finalEntropy, formatRunJson(finalEntropy));
     }

@@ -23,7 +23,7 @@ describe.each(['cpu', 'wasm'] as const)('causalAttention with fast batched produ
     expect(fastBatchedProducts()).toBe(true);
   });
 
-  it('gives the per-block path\'s output and q, k, v gradients within 1e-6, without leaking tensors', async () => {
+  it("gives the per-block path's output and q, k, v gradients within 1e-6, without leaking tensors", async () => {
     await selectBackend({ prefer: backend, strict: true, quiet: true });
     const [B, T, nh, width] = [2, 7, 3, 12];
     const q = tf.randomNormal([B * T, width], 0, 1, 'float32', 11) as tf.Tensor2D;
@@ -33,7 +33,8 @@ describe.each(['cpu', 'wasm'] as const)('causalAttention with fast batched produ
     const options = { batchSize: B, seqLen: T, nHead: nh };
     const run = (): tf.Tensor[] => {
       const gradients = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
-        tf.sum(tf.mul(weights, causalAttention(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, options))))([q, k, v]);
+        tf.sum(tf.mul(weights, causalAttention(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, options))),
+      )([q, k, v]);
       return [causalAttention(q, k, v, options), ...gradients];
     };
     setFastBatchedProducts('');
@@ -42,7 +43,9 @@ describe.each(['cpu', 'wasm'] as const)('causalAttention with fast batched produ
     const before = tf.memory().numTensors;
     const batched = run();
     expect(tf.memory().numTensors).toBe(before + batched.length);
-    const worst = batched.map((tensor, index) => tf.tidy(() => tf.max(tf.abs(tf.sub(tensor, perBlock[index]!))).dataSync()[0]!));
+    const worst = batched.map((tensor, index) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(tensor, perBlock[index]!))).dataSync()[0]!),
+    );
     for (const error of worst) expect(error).toBeLessThanOrEqual(ABSOLUTE);
     tf.dispose([...perBlock, ...batched, q, k, v, weights]);
   });

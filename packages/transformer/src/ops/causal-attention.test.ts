@@ -31,12 +31,18 @@ describe.each(['cpu', 'wasm'] as const)('causalAttention on %s', (backend) => {
     const before = tf.memory().numTensors;
     const objective = (attend: typeof naiveAttention) => (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
       tf.sum(tf.mul(weights, attend(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, B, T, nh)));
-    const ours = tf.grads(objective((x, y, z) => causalAttention(x, y, z, { batchSize: B, seqLen: T, nHead: nh })))([q, k, v]);
+    const ours = tf.grads(objective((x, y, z) => causalAttention(x, y, z, { batchSize: B, seqLen: T, nHead: nh })))([
+      q,
+      k,
+      v,
+    ]);
     const reference = tf.grads(objective(naiveAttention))([q, k, v]);
-    const worst = tf.tidy(() => [
-      tf.sub(causalAttention(q, k, v, { batchSize: B, seqLen: T, nHead: nh }), naiveAttention(q, k, v, B, T, nh)),
-      ...ours.map((gradient, index) => tf.sub(gradient, reference[index]!)),
-    ].map((difference) => tf.max(tf.abs(difference)).dataSync()[0]!));
+    const worst = tf.tidy(() =>
+      [
+        tf.sub(causalAttention(q, k, v, { batchSize: B, seqLen: T, nHead: nh }), naiveAttention(q, k, v, B, T, nh)),
+        ...ours.map((gradient, index) => tf.sub(gradient, reference[index]!)),
+      ].map((difference) => tf.max(tf.abs(difference)).dataSync()[0]!),
+    );
     for (const error of worst) expect(error).toBeLessThanOrEqual(ABSOLUTE);
     tf.dispose([...ours, ...reference]);
     expect(tf.memory().numTensors).toBe(before);
@@ -50,17 +56,30 @@ describe('causalAttention', () => {
     const probabilities: number[][][] = [];
     tf.tidy(() => {
       const x = tf.randomNormal([4, 4], 0, 1, 'float32', 9) as tf.Tensor2D;
-      causalAttention(x, x, x, { batchSize: 1, seqLen: 4, nHead: 1, onProbabilities: (probs) => probabilities.push(...(probs.arraySync()[0] as number[][][])) });
+      causalAttention(x, x, x, {
+        batchSize: 1,
+        seqLen: 4,
+        nHead: 1,
+        onProbabilities: (probs) => probabilities.push(...(probs.arraySync()[0] as number[][][])),
+      });
     });
     const rows = probabilities[0]!;
     expect(rows[0]).toEqual([1, 0, 0, 0]);
-    rows.forEach((row, query) => row.forEach((value, key) => { if (key > query) expect(value).toBe(0); }));
+    rows.forEach((row, query) =>
+      row.forEach((value, key) => {
+        if (key > query) expect(value).toBe(0);
+      }),
+    );
   });
 
   it('names the offending shape', () => {
     const x = tf.zeros([6, 4]) as tf.Tensor2D;
-    expect(() => causalAttention(x, x, x, { batchSize: 2, seqLen: 2, nHead: 2 })).toThrow('q must be (B·T, width) = (4, 4), got [6, 4]');
-    expect(() => causalAttention(x, x, x, { batchSize: 3, seqLen: 2, nHead: 3 })).toThrow('width 4 is not divisible by nHead 3');
+    expect(() => causalAttention(x, x, x, { batchSize: 2, seqLen: 2, nHead: 2 })).toThrow(
+      'q must be (B·T, width) = (4, 4), got [6, 4]',
+    );
+    expect(() => causalAttention(x, x, x, { batchSize: 3, seqLen: 2, nHead: 3 })).toThrow(
+      'width 4 is not divisible by nHead 3',
+    );
     x.dispose();
   });
 });

@@ -76,13 +76,24 @@ function causalMask(T: number): tf.Tensor2D {
  *   add broadcasts cheaply. With `fp16Overflow` the scores may hold ±Infinity, so the mask is a
  *   `tf.where`, as in the reference.
  */
-export function causalAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, options: CausalAttentionOptions): tf.Tensor2D {
+export function causalAttention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  options: CausalAttentionOptions,
+): tf.Tensor2D {
   const { batchSize: B, seqLen: T, nHead: nh } = options;
   const width = q.shape[1];
   if (width % nh !== 0) throw new Error(`causalAttention: width ${width} is not divisible by nHead ${nh}`);
-  for (const [name, tensor] of [['q', q], ['k', k], ['v', v]] as const) {
+  for (const [name, tensor] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const) {
     if (tensor.rank !== 2 || tensor.shape[0] !== B * T || tensor.shape[1] !== width) {
-      throw new Error(`causalAttention: ${name} must be (B·T, width) = (${B * T}, ${width}), got [${tensor.shape.join(', ')}]`);
+      throw new Error(
+        `causalAttention: ${name} must be (B·T, width) = (${B * T}, ${width}), got [${tensor.shape.join(', ')}]`,
+      );
     }
   }
   const scale = Math.sqrt(width / nh); // √hs
@@ -97,9 +108,18 @@ export function causalAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
     } else {
       const scaled = tf.div(scores, scale) as tf.Tensor3D; // (B·nh, T, T), divided as the reference does
       if (options.onLogits !== undefined) options.onLogits(tf.reshape(scaled, [B, nh, T, T]));
-      const masked = options.fp16Overflow === true
-        ? tf.where(causalMask(T), tf.where(tf.greater(tf.abs(scaled), FLOAT16_MAX), tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY), scaled), tf.scalar(FLOAT32_MIN)) // (B·nh, T, T), ±Inf beyond fp16, then masked
-        : tf.add(scaled, causalBias(T)); // (B·nh, T, T) + (T, T)
+      const masked =
+        options.fp16Overflow === true
+          ? tf.where(
+              causalMask(T),
+              tf.where(
+                tf.greater(tf.abs(scaled), FLOAT16_MAX),
+                tf.mul(tf.sign(scaled), Number.POSITIVE_INFINITY),
+                scaled,
+              ),
+              tf.scalar(FLOAT32_MIN),
+            ) // (B·nh, T, T), ±Inf beyond fp16, then masked
+          : tf.add(scaled, causalBias(T)); // (B·nh, T, T) + (T, T)
       probs = tf.softmax(masked) as tf.Tensor3D;
     }
     if (options.onProbabilities !== undefined) options.onProbabilities(tf.reshape(probs, [B, nh, T, T]));
@@ -112,9 +132,11 @@ export function causalAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
         const dProbs = blockProductsT(dOut, savedV, false, true); // (B·nh, T, hs) @ (B·nh, T, hs)ᵀ -> (B·nh, T, T)
         const dValues = blockProductsT(savedProbs, dOut, true, false); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
         // softmax backward: dS = P ⊙ (dP − Σ_k dP ⊙ P), then the 1/√hs scale; masked entries have P = 0
-        const dScores = (hasFusedKernel('softmaxGrad')
-          ? runFusedKernel('softmaxGrad', { probs: savedProbs, dprobs: dProbs }, { scale })
-          : tf.div(tf.mul(savedProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, savedProbs), -1, true))), scale)) as tf.Tensor3D; // (B·nh, T, T)
+        const dScores = (
+          hasFusedKernel('softmaxGrad')
+            ? runFusedKernel('softmaxGrad', { probs: savedProbs, dprobs: dProbs }, { scale })
+            : tf.div(tf.mul(savedProbs, tf.sub(dProbs, tf.sum(tf.mul(dProbs, savedProbs), -1, true))), scale)
+        ) as tf.Tensor3D; // (B·nh, T, T)
         const dQueries = blockProducts(dScores, savedK); // (B·nh, T, T) @ (B·nh, T, hs) -> (B·nh, T, hs)
         const dKeys = blockProductsT(dScores, savedQ, true, false); // (B·nh, T, T)ᵀ @ (B·nh, T, hs) -> (B·nh, T, hs)
         return [fromHeads(dQueries, B, T, nh), fromHeads(dKeys, B, T, nh), fromHeads(dValues, B, T, nh)]; // 3 × (B·T, nh·hs)

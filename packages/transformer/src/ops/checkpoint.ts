@@ -25,7 +25,11 @@ import { customOp } from '@normfree/core/tfjs';
  * @param variables - every trainable tensor `fn` reads; each gets its gradient.
  * @returns `fn(x)`; caller owns it.
  */
-export function checkpoint(fn: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, variables: readonly tf.Tensor[]): tf.Tensor2D {
+export function checkpoint(
+  fn: (x: tf.Tensor2D) => tf.Tensor2D,
+  x: tf.Tensor2D,
+  variables: readonly tf.Tensor[],
+): tf.Tensor2D {
   const op = customOp(([input, ...weights]: tf.Tensor[], save) => {
     save([input!]);
     return {
@@ -36,7 +40,9 @@ export function checkpoint(fn: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, 
         const outerTape = engine.state.activeTape;
         try {
           const { grads } = engine.gradients(() => fn(savedInput), [savedInput, ...weights], dy as tf.Tensor2D, true);
-          return grads.map((gradient, index) => gradient ?? tf.zerosLike(index === 0 ? savedInput : weights[index - 1]!));
+          return grads.map(
+            (gradient, index) => gradient ?? tf.zerosLike(index === 0 ? savedInput : weights[index - 1]!),
+          );
         } finally {
           engine.state.activeTape = outerTape;
         }

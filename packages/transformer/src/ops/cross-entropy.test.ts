@@ -16,18 +16,24 @@ describe.each(['cpu', 'wasm'] as const)('crossEntropy on %s', (backend) => {
     const logits = tf.randomNormal([6, 7], 0, 3, 'float32', 5) as tf.Tensor2D;
     const labels = tf.tensor1d([0, 6, 3, 3, 1, 2], 'int32');
     const before = tf.memory().numTensors;
-    const reference = (x: tf.Tensor): tf.Scalar => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 7), 'float32')), -1)));
+    const reference = (x: tf.Tensor): tf.Scalar =>
+      tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 7), 'float32')), -1)));
     const [ours, expected] = tf.tidy(() => [crossEntropy(logits, labels), reference(logits)]);
-    const [gradient, expectedGradient] = tf.tidy(() => [tf.grad((x: tf.Tensor) => crossEntropy(x as tf.Tensor2D, labels))(logits), tf.grad(reference)(logits)]);
-    expect(Math.abs(ours!.dataSync()[0]! - expected.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gradient!, expectedGradient!))).dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
-    tf.dispose([ours!, expected!, gradient!, expectedGradient!]);
+    const [gradient, expectedGradient] = tf.tidy(() => [
+      tf.grad((x: tf.Tensor) => crossEntropy(x as tf.Tensor2D, labels))(logits),
+      tf.grad(reference)(logits),
+    ]);
+    expect(Math.abs(ours.dataSync()[0]! - expected.dataSync()[0]!)).toBeLessThanOrEqual(ABSOLUTE);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gradient, expectedGradient))).dataSync()[0]!)).toBeLessThanOrEqual(
+      ABSOLUTE,
+    );
+    tf.dispose([ours, expected, gradient, expectedGradient]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([logits, labels]);
     await tf.setBackend('cpu');
   });
 
-  it('stays finite when the label\'s probability underflows float32', async () => {
+  it("stays finite when the label's probability underflows float32", async () => {
     await selectBackend({ prefer: backend, strict: true, quiet: true });
     const loss = tf.tidy(() => crossEntropy(tf.tensor2d([[0, 200]]), tf.tensor1d([0], 'int32')).dataSync()[0]!);
     expect(loss).toBeCloseTo(200, 3);

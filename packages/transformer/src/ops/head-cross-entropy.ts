@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
 import { product2d, product2dT } from './matmul.js';
+import { checkInteger } from '@normfree/core';
 
 /** Logit values per chunk: 2^24 float32 = 64 MiB (332 rows at V = 50,257). */
 const chunkValues = 2 ** 24;
@@ -32,7 +33,8 @@ function chunks(count: number, rows: number): Array<{ start: number; size: numbe
 }
 
 /** Whether the backend has the fused softmax cross-entropy pair (`@normfree/core/tfjs`, one pass each way). */
-const fusedCrossEntropy = (): boolean => hasFusedKernel('softmaxCrossEntropy') && hasFusedKernel('softmaxCrossEntropyGrad');
+const fusedCrossEntropy = (): boolean =>
+  hasFusedKernel('softmaxCrossEntropy') && hasFusedKernel('softmaxCrossEntropyGrad');
 
 /** Σ over rows of log p[label] for one chunk of logits, and the softmax. */
 function chunkLogProbSum(logits: tf.Tensor2D, labels: tf.Tensor1D): { sum: tf.Scalar; probs: tf.Tensor2D } {
@@ -66,56 +68,68 @@ function rowsOf<T extends tf.Tensor>(x: T, start: number, size: number): T {
 }
 
 /** The op for a given chunk height (a custom op is a cheap wrapper; one is made per call). */
-const headCrossEntropyOp = (rowsPerChunk: number) => customOp(([states, weight, labels]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D], save) => {
-  const [count, d] = states.shape;
-  const [V] = weight.shape;
-  const ranges = chunks(count, rowsPerChunk);
-  let total: tf.Scalar;
-  if (ranges.length === 1) {
-    const { sum, probs } = chunkLogProbSum(product2dT(states, weight, false, true), labels); // (N, d) @ (V, d)ᵀ -> (N, V)
-    save([states, weight, labels, probs]);
-    total = sum;
-  } else {
-    save([states, weight, labels]);
-    const weightT = tf.transpose(weight); // (d, V), freed when this forward's tidy ends
-    const sums = ranges.map(({ start, size }) =>
-      tf.tidy(() => chunkLogProbSum(product2d(rowsOf(states, start, size), weightT), rowsOf(labels, start, size)).sum)); // (n, d) @ (d, V) -> (n, V) -> ()
-    total = tf.addN(sums) as tf.Scalar;
-  }
-  return {
-    value: tf.div(tf.neg(total), count), // () mean of −log p[label]
-    gradFunc: (dy, saved) => {
-      const [savedStates, savedWeight, savedLabels, savedProbs] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D | undefined];
-      const scale = tf.div(dy, count) as tf.Scalar; // () upstream gradient of each row's term
-      if (savedProbs !== undefined) {
-        const dLogits = chunkLogitGradient(savedProbs, savedLabels, scale); // (N, V)
-        return [
-          product2d(dLogits, savedWeight), // (N, V) @ (V, d) -> (N, d)
-          product2dT(dLogits, savedStates, true, false), // (N, V)ᵀ @ (N, d) -> (V, d)
-          tf.zeros([count], 'int32'), // labels get none
+const headCrossEntropyOp = (rowsPerChunk: number) =>
+  customOp(([states, weight, labels]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D], save) => {
+    const [count, d] = states.shape;
+    const [V] = weight.shape;
+    const ranges = chunks(count, rowsPerChunk);
+    let total: tf.Scalar;
+    if (ranges.length === 1) {
+      const { sum, probs } = chunkLogProbSum(product2dT(states, weight, false, true), labels); // (N, d) @ (V, d)ᵀ -> (N, V)
+      save([states, weight, labels, probs]);
+      total = sum;
+    } else {
+      save([states, weight, labels]);
+      const weightT = tf.transpose(weight); // (d, V), freed when this forward's tidy ends
+      const sums = ranges.map(({ start, size }) =>
+        tf.tidy(
+          () => chunkLogProbSum(product2d(rowsOf(states, start, size), weightT), rowsOf(labels, start, size)).sum,
+        ),
+      ); // (n, d) @ (d, V) -> (n, V) -> ()
+      total = tf.addN(sums) as tf.Scalar;
+    }
+    return {
+      value: tf.div(tf.neg(total), count), // () mean of −log p[label]
+      gradFunc: (dy, saved) => {
+        const [savedStates, savedWeight, savedLabels, savedProbs] = saved as [
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor1D,
+          tf.Tensor2D | undefined,
         ];
-      }
-      const backwardWeightT = tf.transpose(savedWeight); // (d, V)
-      const dStates: tf.Tensor2D[] = [];
-      let dWeight: tf.Tensor2D = tf.zeros([V, d]); // (V, d), summed over chunks
-      for (const { start, size } of ranges) {
-        const [dStatesChunk, dWeightSum] = tf.tidy(() => {
-          const rows = rowsOf(savedStates, start, size); // (n, d)
-          const probs = tf.softmax(product2d(rows, backwardWeightT)) as tf.Tensor2D; // (n, d) @ (d, V) -> (n, V), recomputed
-          const dLogits = chunkLogitGradient(probs, rowsOf(savedLabels, start, size), scale); // (n, V)
-          return [product2d(dLogits, savedWeight), tf.add(dWeight, product2dT(dLogits, rows, true, false))] as [tf.Tensor2D, tf.Tensor2D]; // (n, d); (V, d) + (n, V)ᵀ @ (n, d)
-        });
-        dWeight.dispose();
-        dWeight = dWeightSum;
-        dStates.push(dStatesChunk);
-      }
-      backwardWeightT.dispose();
-      const dStatesAll = tf.concat(dStates, 0); // (N, d)
-      tf.dispose(dStates);
-      return [dStatesAll, dWeight, tf.zeros([count], 'int32')];
-    },
-  };
-});
+        const scale = tf.div(dy, count) as tf.Scalar; // () upstream gradient of each row's term
+        if (savedProbs !== undefined) {
+          const dLogits = chunkLogitGradient(savedProbs, savedLabels, scale); // (N, V)
+          return [
+            product2d(dLogits, savedWeight), // (N, V) @ (V, d) -> (N, d)
+            product2dT(dLogits, savedStates, true, false), // (N, V)ᵀ @ (N, d) -> (V, d)
+            tf.zeros([count], 'int32'), // labels get none
+          ];
+        }
+        const backwardWeightT = tf.transpose(savedWeight); // (d, V)
+        const dStates: tf.Tensor2D[] = [];
+        let dWeight: tf.Tensor2D = tf.zeros([V, d]); // (V, d), summed over chunks
+        for (const { start, size } of ranges) {
+          const [dStatesChunk, dWeightSum] = tf.tidy(() => {
+            const rows = rowsOf(savedStates, start, size); // (n, d)
+            const probs = tf.softmax(product2d(rows, backwardWeightT)) as tf.Tensor2D; // (n, d) @ (d, V) -> (n, V), recomputed
+            const dLogits = chunkLogitGradient(probs, rowsOf(savedLabels, start, size), scale); // (n, V)
+            return [product2d(dLogits, savedWeight), tf.add(dWeight, product2dT(dLogits, rows, true, false))] as [
+              tf.Tensor2D,
+              tf.Tensor2D,
+            ]; // (n, d); (V, d) + (n, V)ᵀ @ (n, d)
+          });
+          dWeight.dispose();
+          dWeight = dWeightSum;
+          dStates.push(dStatesChunk);
+        }
+        backwardWeightT.dispose();
+        const dStatesAll = tf.concat(dStates, 0); // (N, d)
+        tf.dispose(dStates);
+        return [dStatesAll, dWeight, tf.zeros([count], 'int32')];
+      },
+    };
+  });
 
 /**
  * Mean over rows of −log softmax(states @ weightᵀ)[label], without materialising all logits at once.
@@ -128,13 +142,21 @@ const headCrossEntropyOp = (rowsPerChunk: number) => customOp(([states, weight, 
  * @returns a scalar; caller owns it. Gradients reach `states` and `weight`.
  * @throws Error naming the shapes when they do not fit, or the labels' dtype.
  */
-export function headCrossEntropy(states: tf.Tensor2D, weight: tf.Tensor2D, labels: tf.Tensor1D, options: { rowsPerChunk?: number } = {}): tf.Scalar {
+export function headCrossEntropy(
+  states: tf.Tensor2D,
+  weight: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  options: { rowsPerChunk?: number } = {},
+): tf.Scalar {
   if (labels.dtype !== 'int32') throw new Error(`headCrossEntropy: labels must be int32, got ${labels.dtype}`);
   if (states.rank !== 2 || weight.rank !== 2 || states.shape[1] !== weight.shape[1]) {
-    throw new Error(`headCrossEntropy: expected states (N, d) and weight (V, d), got [${states.shape.join(', ')}] and [${weight.shape.join(', ')}]`);
+    throw new Error(
+      `headCrossEntropy: expected states (N, d) and weight (V, d), got [${states.shape.join(', ')}] and [${weight.shape.join(', ')}]`,
+    );
   }
-  if (states.shape[0] !== labels.shape[0]) throw new Error(`headCrossEntropy: ${states.shape[0]} rows of states but ${labels.shape[0]} labels`);
+  if (states.shape[0] !== labels.shape[0])
+    throw new Error(`headCrossEntropy: ${states.shape[0]} rows of states but ${labels.shape[0]} labels`);
   const rowsPerChunk = options.rowsPerChunk ?? Math.max(1, Math.floor(chunkValues / weight.shape[0]));
-  if (!Number.isInteger(rowsPerChunk) || rowsPerChunk < 1) throw new Error(`headCrossEntropy: rowsPerChunk must be a positive integer, got ${rowsPerChunk}`);
+  checkInteger('headCrossEntropy: rowsPerChunk', rowsPerChunk, { min: 1 });
   return headCrossEntropyOp(rowsPerChunk)(states, weight, labels) as tf.Scalar;
 }

@@ -18,7 +18,8 @@ import { customOp, hasFusedKernel, runFusedKernel } from '@normfree/core/tfjs';
  *   dx = r·(g − mean(g) − n·mean(g·n)), dw = Σ_rows dy·n, db = Σ_rows dy.
  */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): tf.Tensor2D {
-  if (x.dtype === 'float32' && hasFusedKernel('layerNorm') && hasFusedKernel('layerNormGrad')) return fusedLayerNorm(x, weight, bias, epsilon);
+  if (x.dtype === 'float32' && hasFusedKernel('layerNorm') && hasFusedKernel('layerNormGrad'))
+    return fusedLayerNorm(x, weight, bias, epsilon);
   const op = customOp(([input, gain, shift]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D], save) => {
     const centered = tf.sub(input, tf.mean(input, -1, true)); // (N, C)
     const inverseStd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), epsilon)); // (N, 1), biased variance
@@ -46,13 +47,17 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D
  */
 function fusedLayerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): tf.Tensor2D {
   const op = customOp(([input, gain, shift]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D], save) => {
-    const [y, normed, inverseStd] = runFusedKernel('layerNorm', { x: input, gain, bias: shift }, { epsilon }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // (N, C), (N, C), (N, 1)
+    const [y, normed, inverseStd] = runFusedKernel('layerNorm', { x: input, gain, bias: shift }, { epsilon }) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ]; // (N, C), (N, C), (N, 1)
     save([normed, inverseStd, gain]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
         const [savedNormed, savedInverseStd, savedGain] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        return runFusedKernel('layerNormGrad', { dy, normed: savedNormed, invStd: savedInverseStd, gain: savedGain }) as tf.Tensor[]; // dx (N, C), dgain (C,), dbias (C,)
+        return runFusedKernel('layerNormGrad', { dy, normed: savedNormed, invStd: savedInverseStd, gain: savedGain }); // dx (N, C), dgain (C,), dbias (C,)
       },
     };
   });

@@ -10,7 +10,8 @@ afterEach(() => {
   tf.disposeVariables();
 });
 
-const close = (actual: tf.Tensor, expected: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]!);
+const close = (actual: tf.Tensor, expected: tf.Tensor): number =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]!);
 
 describe.each(['cpu', 'wasm'] as const)('matmul on %s', (backend) => {
   it('equals tf.matMul forward and in both gradients', async () => {
@@ -18,8 +19,13 @@ describe.each(['cpu', 'wasm'] as const)('matmul on %s', (backend) => {
     const before = tf.memory().numTensors;
     const a = tf.randomNormal([3, 5], 0, 1, 'float32', 1) as tf.Tensor2D;
     const b = tf.randomNormal([5, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(matmul(x as tf.Tensor2D, y as tf.Tensor2D))))([a, b]);
-    const reference = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D))))([a, b]);
+    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(matmul(x as tf.Tensor2D, y as tf.Tensor2D))))([
+      a,
+      b,
+    ]);
+    const reference = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.sum(tf.sin(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D))),
+    )([a, b]);
     const product = matmul(a, b);
     const expected = tf.matMul(a, b);
     expect(close(product, expected)).toBeLessThanOrEqual(ABSOLUTE);
@@ -52,7 +58,16 @@ describe('matmul and linear', () => {
   });
 
   it('adds the bias of x @ W + b', () => {
-    const values = tf.tidy(() => linear(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([10, 20])).dataSync());
+    const values = tf.tidy(() =>
+      linear(
+        tf.tensor2d([[1, 2]]),
+        tf.tensor2d([
+          [1, 0],
+          [0, 1],
+        ]),
+        tf.tensor1d([10, 20]),
+      ).dataSync(),
+    );
     expect(Array.from(values)).toEqual([11, 22]);
   });
 });

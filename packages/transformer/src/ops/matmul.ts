@@ -44,7 +44,10 @@ export function product2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 export function blockProducts(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const [n, r, c] = a.shape;
   const s = b.shape[2];
-  if (b.shape[0] !== n || b.shape[1] !== c) throw new Error(`blockProducts: expected (n, r, c) @ (n, c, s), got [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`);
+  if (b.shape[0] !== n || b.shape[1] !== c)
+    throw new Error(
+      `blockProducts: expected (n, r, c) @ (n, c, s), got [${a.shape.join(', ')}] @ [${b.shape.join(', ')}]`,
+    );
   // One batched kernel call off wasm, or where a native BatchMatMul (packages/backend-native) declared
   // batched products fast through core's fastBatchedProductsFlag; the results are the same products.
   if (tf.getBackend() !== 'wasm' || fastBatchedProducts()) return tf.matMul(a, b); // (n, r, c) @ (n, c, s) -> (n, r, s)
@@ -87,7 +90,9 @@ export function product2dT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, 
  */
 export function blockProductsT(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
   if (fastBatchedProducts()) return tf.matMul(a, b, transposeA, transposeB); // op(a) (n, r, c) @ op(b) (n, c, s) -> (n, r, s)
-  return tf.tidy(() => blockProducts(transposeA ? tf.transpose(a, [0, 2, 1]) : a, transposeB ? tf.transpose(b, [0, 2, 1]) : b)); // (n, r, c) @ (n, c, s) -> (n, r, s)
+  return tf.tidy(() =>
+    blockProducts(transposeA ? tf.transpose(a, [0, 2, 1]) : a, transposeB ? tf.transpose(b, [0, 2, 1]) : b),
+  ); // (n, r, c) @ (n, c, s) -> (n, r, s)
 }
 
 const matmulOp = customOp(([a, b]: [tf.Tensor2D, tf.Tensor2D], save) => {

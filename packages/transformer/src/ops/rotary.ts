@@ -25,7 +25,11 @@ export interface RotaryOptions {
  * The (T, rotaryDims) cos and sin tables: angle(t, j) = t · base^(−2(j mod r/2)/r), both halves alike.
  * Computed in float64, stored float32.
  */
-export function rotaryTables(seqLen: number, rotaryDims: number, base: number): { cos: Float32Array; sin: Float32Array } {
+export function rotaryTables(
+  seqLen: number,
+  rotaryDims: number,
+  base: number,
+): { cos: Float32Array; sin: Float32Array } {
   const half = rotaryDims / 2;
   const cos = new Float32Array(seqLen * rotaryDims);
   const sin = new Float32Array(seqLen * rotaryDims);
@@ -49,7 +53,8 @@ export function applyRotary(x: tf.Tensor2D, options: RotaryOptions): tf.Tensor2D
   const { batchSize: B, seqLen: T, nHead: nh, rotaryDims: r, base } = options;
   const width = x.shape[1];
   const hs = width / nh;
-  if (r % 2 !== 0 || r < 0 || r > hs) throw new Error(`applyRotary: rotaryDims must be even and at most the head dim ${hs}, got ${r}`);
+  if (r % 2 !== 0 || r < 0 || r > hs)
+    throw new Error(`applyRotary: rotaryDims must be even and at most the head dim ${hs}, got ${r}`);
   if (r === 0) return tf.clone(x);
   return tf.tidy(() => {
     const { cos, sin } = rotaryTables(T, r, base);
@@ -57,9 +62,9 @@ export function applyRotary(x: tf.Tensor2D, options: RotaryOptions): tf.Tensor2D
     const sinTable = tf.tensor4d(sin, [1, T, 1, r]); // (1, T, 1, r)
     const heads = tf.reshape(x, [B, T, nh, hs]); // (B, T, nh, hs)
     const [rotated, passed] = r === hs ? [heads, undefined] : tf.split(heads, [r, hs - r], 3); // (B, T, nh, r), (B, T, nh, hs − r)
-    const [first, second] = tf.split(rotated!, 2, 3); // 2 × (B, T, nh, r/2)
+    const [first, second] = tf.split(rotated, 2, 3); // 2 × (B, T, nh, r/2)
     const turned = tf.concat([tf.neg(second!), first!], 3); // (B, T, nh, r): rotate_half
-    const embedded = tf.add(tf.mul(rotated!, cosTable), tf.mul(turned, sinTable)); // (B, T, nh, r)
+    const embedded = tf.add(tf.mul(rotated, cosTable), tf.mul(turned, sinTable)); // (B, T, nh, r)
     const merged = passed === undefined ? embedded : tf.concat([embedded, passed], 3); // (B, T, nh, hs)
     return tf.reshape(merged, [B * T, width]) as tf.Tensor2D; // (B·T, nh·hs)
   });

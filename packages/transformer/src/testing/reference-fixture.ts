@@ -9,7 +9,14 @@ import { decodeSafetensors, tensorValues, type ActivationSpec, type ModelConfig 
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The six reference configurations. */
-export const referenceConfigurationNames = ['ln_gelu', 'ln_relu', 'free_gelu', 'free_relu', 'free_leaky_relu', 'free_learnable_lrelu'] as const;
+export const referenceConfigurationNames = [
+  'ln_gelu',
+  'ln_relu',
+  'free_gelu',
+  'free_relu',
+  'free_leaky_relu',
+  'free_learnable_lrelu',
+] as const;
 export type ReferenceConfigurationName = (typeof referenceConfigurationNames)[number];
 /** `init`: freshly initialised parameters; `trained`: after 200 AdamW steps (attention far from uniform). */
 export type ReferenceStage = 'init' | 'trained';
@@ -68,7 +75,9 @@ export interface ReferenceFixture {
 export const referenceTolerance = { relative: 1e-5, absolute: 1e-6 } as const;
 
 /** The folder `fixtures/reference-tiny/` of this repository. */
-export const referenceFixtureDirectory = fileURLToPath(new URL('../../../../fixtures/reference-tiny/', import.meta.url));
+export const referenceFixtureDirectory = fileURLToPath(
+  new URL('../../../../fixtures/reference-tiny/', import.meta.url),
+);
 
 /** Flatten a nested JSON array into a Float32Array. */
 export function flatValues(values: Nested | Nested[]): Float32Array {
@@ -77,10 +86,14 @@ export function flatValues(values: Nested | Nested[]): Float32Array {
 
 function activationOf(config: ReferenceOutputs['config']): ActivationSpec {
   switch (config.activation_function) {
-    case 'gelu': return { kind: 'gelu' };
-    case 'relu': return { kind: 'relu' };
-    case 'leaky_relu': return { kind: 'leaky-relu', slope: config.lrelu_neg_slope };
-    case 'learnable_lrelu': return { kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: config.lrelu_neg_slope };
+    case 'gelu':
+      return { kind: 'gelu' };
+    case 'relu':
+      return { kind: 'relu' };
+    case 'leaky_relu':
+      return { kind: 'leaky-relu', slope: config.lrelu_neg_slope };
+    case 'learnable_lrelu':
+      return { kind: 'learnable-leaky-relu', mode: 'per-layer', initialSlope: config.lrelu_neg_slope };
   }
 }
 
@@ -91,9 +104,13 @@ function activationOf(config: ReferenceOutputs['config']): ActivationSpec {
 export function loadReferenceFixture(name: ReferenceConfigurationName, stage: ReferenceStage): ReferenceFixture {
   const base = stage === 'init' ? name : `${name}.trained`;
   const outputs = JSON.parse(readFileSync(`${referenceFixtureDirectory}${base}.json`, 'utf8')) as ReferenceOutputs;
-  const file = decodeSafetensors(readFileSync(`${referenceFixtureDirectory}${base}.safetensors`), `${base}.safetensors`);
+  const file = decodeSafetensors(
+    readFileSync(`${referenceFixtureDirectory}${base}.safetensors`),
+    `${base}.safetensors`,
+  );
   const stateDict = new Map<string, tf.Tensor>();
-  for (const [tensorName, tensor] of file.tensors) stateDict.set(tensorName, tf.tensor(tensorValues(tensor) as Float32Array, [...tensor.shape], 'float32'));
+  for (const [tensorName, tensor] of file.tensors)
+    stateDict.set(tensorName, tf.tensor(tensorValues(tensor), [...tensor.shape], 'float32'));
   const c = outputs.config;
   const config: ModelConfig = {
     version: 1,

@@ -7,7 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../create-model.js';
-import { flatValues, loadReferenceFixture, referenceTolerance, type ReferenceConfigurationName, type ReferenceStage } from './reference-fixture.js';
+import {
+  flatValues,
+  loadReferenceFixture,
+  referenceTolerance,
+  type ReferenceConfigurationName,
+  type ReferenceStage,
+} from './reference-fixture.js';
 
 /** One compared quantity: its name, the worst absolute difference and what the tolerance allows. */
 export interface ReferenceComparison {
@@ -17,7 +23,11 @@ export interface ReferenceComparison {
 }
 
 /** Worst |actual − expected| (Infinity for a NaN or a length mismatch) and the allowed error. */
-export function compareValues(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>): ReferenceComparison {
+export function compareValues(
+  what: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+): ReferenceComparison {
   let scale = 0;
   for (let index = 0; index < expected.length; index++) scale = Math.max(scale, Math.abs(expected[index]!));
   let error = actual.length === expected.length ? 0 : Number.POSITIVE_INFINITY;
@@ -35,7 +45,10 @@ export function compareValues(what: string, actual: ArrayLike<number>, expected:
  * @returns every comparison, the parameter names the fixture has gradients for and the model's, and
  *   how many tensors the forward and backward passes left behind (0 when nothing leaks).
  */
-export async function compareWithReference(name: ReferenceConfigurationName, stage: ReferenceStage): Promise<{
+export async function compareWithReference(
+  name: ReferenceConfigurationName,
+  stage: ReferenceStage,
+): Promise<{
   readonly comparisons: readonly ReferenceComparison[];
   readonly gradientNames: { readonly fixture: readonly string[]; readonly model: readonly string[] };
   readonly leakedTensors: number;
@@ -50,11 +63,17 @@ export async function compareWithReference(name: ReferenceConfigurationName, sta
   const probabilities: tf.Tensor[] = [];
   const logits = model.forward(ids, {
     training: false,
-    observer: { onAttention: (layer, probs) => { probabilities[layer] = tf.keep(probs.clone()); } }, // read after the pass
+    observer: {
+      onAttention: (layer, probs) => {
+        probabilities[layer] = tf.keep(probs.clone());
+      },
+    }, // read after the pass
   });
   const comparisons: ReferenceComparison[] = [compareValues('logits', await logits.data(), flatValues(outputs.logits))];
   for (const [layer, expected] of outputs.attention_probs.entries()) {
-    comparisons.push(compareValues(`attention layer ${layer}`, (await probabilities[layer]?.data()) ?? [], flatValues(expected)));
+    comparisons.push(
+      compareValues(`attention layer ${layer}`, (await probabilities[layer]?.data()) ?? [], flatValues(expected)),
+    );
   }
   const variables = model.parameters.map((parameter) => parameter.variable);
   const { value, grads } = tf.variableGrads(() => model.loss(ids, { training: false }), variables);
@@ -62,11 +81,20 @@ export async function compareWithReference(name: ReferenceConfigurationName, sta
   comparisons.push(compareValues('loss', await value.data(), [outputs.loss]));
   for (const parameter of model.parameters) {
     const expected = outputs.gradients[parameter.name];
-    comparisons.push(compareValues(`d loss / d ${parameter.name}`, await grads[parameter.variable.name]!.data(), expected === undefined ? [] : flatValues(expected)));
+    comparisons.push(
+      compareValues(
+        `d loss / d ${parameter.name}`,
+        await grads[parameter.variable.name]!.data(),
+        expected === undefined ? [] : flatValues(expected),
+      ),
+    );
   }
   tf.dispose([logits, ids, value, ...Object.values(grads), ...probabilities]);
   const leakedTensors = tf.memory().numTensors - before;
-  const gradientNames = { fixture: Object.keys(outputs.gradients).sort(), model: model.parameters.map((parameter) => parameter.name).sort() };
+  const gradientNames = {
+    fixture: Object.keys(outputs.gradients).sort(),
+    model: model.parameters.map((parameter) => parameter.name).sort(),
+  };
   model.dispose();
   return { comparisons, gradientNames, leakedTensors };
 }
