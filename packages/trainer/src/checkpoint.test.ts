@@ -78,6 +78,22 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     );
     const badStep = encodeSafetensors([['w', float32Tensor([1], [1])]], { format: 'normfree-checkpoint', step: '-3' });
     expect(() => decodeCheckpoint(badStep, 'x')).toThrow('x: metadata \'step\' must be an integer ≥ 0, got "-3"');
+    const badLabel = encodeSafetensors([['w', float32Tensor([1], [1])]], {
+      format: 'normfree-checkpoint',
+      step: '1',
+      configuration: '{"id":"sm-g","label":7}',
+    });
+    expect(() => decodeCheckpoint(badLabel, 'run/checkpoint.safetensors')).toThrow(
+      'run/checkpoint.safetensors metadata \'configuration\': field "label" must be a string, got 7',
+    );
+    const badConfig = encodeSafetensors([['w', float32Tensor([1], [1])]], {
+      format: 'normfree-checkpoint',
+      step: '1',
+      config: '[]',
+    });
+    expect(() => decodeCheckpoint(badConfig, 'x')).toThrow(
+      'x metadata \'config\': field "(root)" must be an object, got []',
+    );
   });
 
   it('loads a file written by the reference (PyTorch + safetensors) into the transformer and reproduces its loss', () => {

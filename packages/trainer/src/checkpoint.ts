@@ -7,6 +7,9 @@
  * A file written by the reference (the fixtures' `*.safetensors`: state-dict tensors, no optimizer,
  * other metadata) decodes too: its tensors load into a model, step 0, no optimizer state.
  *
+ * The JSON metadata entries are checked with the run files' `zod/mini` schemas (run-file-schemas.ts);
+ * errors name the source, the entry, the field and the value.
+ *
  * References: toolchain.md §10.4 (format); ARCHITECTURE rule 4 (PyTorch names).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,8 +24,11 @@ import {
   type SafetensorsTensor,
   type TrainingOptions,
   definedFields,
+  formatSchemaError,
 } from '@normfree/core';
+import type { ZodMiniType } from 'zod/mini';
 import type { AdamW, OptimizerStateValues } from './adamw.js';
+import { configurationLabelSchema, modelConfigMetadataSchema, trainingMetadataSchema } from './run-file-schemas.js';
 
 /** `__metadata__.format` of checkpoints written here. */
 export const checkpointFormat = 'normfree-checkpoint';
@@ -112,14 +118,21 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
   const file = decodeSafetensors(bytes, source);
   const metadata = file.metadata;
   const ours = metadata['format'] === checkpointFormat;
-  const parse = <T>(key: string): T | undefined => {
+  // A metadata entry holding JSON, checked against its schema; errors name `<source> metadata '<key>'`.
+  const parse = <T>(key: string, schema: ZodMiniType<T>): T | undefined => {
     const text = metadata[key];
     if (!ours || text === undefined) return undefined;
+    let json: unknown;
     try {
-      return JSON.parse(text) as T;
+      json = JSON.parse(text);
     } catch (error) {
       throw new CheckpointError(`${source}: metadata '${key}' is not valid JSON (${(error as Error).message})`);
     }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new CheckpointError(formatSchemaError(parsed.error, json, `${source} metadata '${key}'`));
+    }
+    return parsed.data;
   };
   const modelTensors = new Map<string, SafetensorsTensor>();
   const firstMoments = new Map<string, SafetensorsTensor>();
@@ -149,9 +162,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
       );
     optimizer = { rule, step: optimizerStep, firstMoments, secondMoments };
   }
-  const modelConfig = parse<ModelConfig>('config');
-  const training = parse<TrainingOptions>('training');
-  const configuration = parse<RunConfigurationLabel>('configuration');
+  const modelConfig = parse('config', modelConfigMetadataSchema);
+  const training = parse('training', trainingMetadataSchema);
+  const configuration: RunConfigurationLabel | undefined = parse('configuration', configurationLabelSchema);
   return {
     step,
     modelTensors,

@@ -26,6 +26,8 @@ export {
   runDirectoryName,
   formatRunJson,
   parseRunJson,
+  parseRunConfig,
+  parseFinalEntropy,
   formatRunLogLine,
   formatRunLogs,
   parseRunLogs,

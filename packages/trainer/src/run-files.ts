@@ -2,7 +2,8 @@
  * The run directory's file formats as pure functions (browser-safe), so a browser app can produce
  * the same files the CLI writes: `config.json`, `logs.jsonl` (one {@link RunLogRecord} per line),
  * `summary.json` (core's {@link RunSummary}), `final-entropy.json`. Only reading and writing files
- * lives in `@normfree/trainer/node`.
+ * lives in `@normfree/trainer/node`. Reading checks each file against its schema (run-file-schemas.ts)
+ * and names the file, the field and the value of what does not fit.
  *
  * JSON cannot hold NaN or ±Infinity; such numbers are written as the strings "NaN", "Infinity",
  * "-Infinity" and read back as numbers, so e.g. an infinite perplexity survives a round trip.
@@ -17,12 +18,14 @@ import {
   type ModelConfig,
   type RunData,
   type RunLogRecord,
-  type RunStatus,
   type RunSummary,
   type TrainingOptions,
   definedFields,
+  formatSchemaError,
 } from '@normfree/core';
+import type { ZodMiniType } from 'zod/mini';
 import type { RunConfigurationLabel } from './checkpoint.js';
+import { entropyLogFileSchema, runConfigSchema, runLogRecordSchema, runSummarySchema } from './run-file-schemas.js';
 
 /** File names inside one run folder. */
 export const runFileNames = {
@@ -96,7 +99,8 @@ export function formatRunJson(value: unknown): string {
 }
 
 /**
- * Parse a run file's JSON text.
+ * Parse a run file's JSON text, unchecked (non-finite numbers revived). The run files have checked
+ * readers: {@link parseRunSummary}, {@link parseRunConfig}, {@link parseFinalEntropy}.
  * @param source - the file name for error messages.
  */
 export function parseRunJson<T>(text: string, source: string): T {
@@ -105,6 +109,31 @@ export function parseRunJson<T>(text: string, source: string): T {
   } catch (error) {
     throw new RunFileError(`${source}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The checked content of a run file: a {@link RunFileError} naming source, field and value otherwise. */
+function checkRunFile<T>(schema: ZodMiniType<T>, json: unknown, source: string): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new RunFileError(formatSchemaError(parsed.error, json, source));
+  return parsed.data;
+}
+
+/**
+ * Parse and check `config.json` ({@link RunConfigFile}); errors name the file, the field and its value.
+ * A file that is not a run config at all (other `kind` or `version`) is named as such.
+ */
+export function parseRunConfig(text: string, source: string): RunConfigFile {
+  const json = parseRunJson<unknown>(text, source);
+  const { kind, version } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (kind !== 'normfree-run' || version !== 1) {
+    throw new RunFileError(`${source}: not a normfree run config (needs "kind": "normfree-run", "version": 1)`);
+  }
+  return checkRunFile(runConfigSchema, json, source);
+}
+
+/** Parse and check `final-entropy.json` (core's {@link EntropyLog}); errors name the file and the field. */
+export function parseFinalEntropy(text: string, source: string): EntropyLog {
+  return checkRunFile(entropyLogFileSchema, parseRunJson<unknown>(text, source), source);
 }
 
 /** One JSONL line (with its newline) for a log record. */
@@ -119,8 +148,6 @@ export function formatRunLogs(records: Iterable<RunLogRecord>): string {
   return text;
 }
 
-const recordTypes = new Set(['step', 'eval', 'entropy', 'slopes', 'diverged']);
-
 export interface ParseRunLogsOptions {
   /**
    * Drop a damaged LAST line that has no trailing newline (a write cut short by a crash) instead of
@@ -133,7 +160,8 @@ export interface ParseRunLogsOptions {
  * Parse `logs.jsonl` text. Blank lines are skipped.
  *
  * @param source - the file name; errors read `logs.jsonl:12: …` with the 1-based line number.
- * @throws {@link RunFileError} for a line that is not JSON or not a log record.
+ * @throws {@link RunFileError} for a line that is not JSON, or not a log record (naming the field and its value:
+ *   `logs.jsonl:3: field "loss" must be a number, got true (not a log record)`).
  */
 export function parseRunLogs(text: string, source: string, options: ParseRunLogsOptions = {}): RunLogRecord[] {
   const lines = text.split('\n');
@@ -150,15 +178,12 @@ export function parseRunLogs(text: string, source: string, options: ParseRunLogs
         `${source}:${index + 1}: damaged line, not valid JSON (${(error as Error).message}): ${line.slice(0, 80)}`,
       );
     }
-    const type = (record as { type?: unknown } | null)?.type;
-    const step = (record as { step?: unknown } | null)?.step;
-    if (typeof type !== 'string' || !recordTypes.has(type) || typeof step !== 'number') {
+    const parsed = runLogRecordSchema.safeParse(record);
+    if (!parsed.success) {
       if (isTruncatedTail) return;
-      throw new RunFileError(
-        `${source}:${index + 1}: not a log record (needs "type" in step/eval/entropy/slopes/diverged and a numeric "step"): ${line.slice(0, 80)}`,
-      );
+      throw new RunFileError(`${formatSchemaError(parsed.error, record, `${source}:${index + 1}`)} (not a log record)`);
     }
-    records.push(record as RunLogRecord);
+    records.push(parsed.data);
   });
   return records;
 }
@@ -193,30 +218,9 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
   };
 }
 
-const statuses = new Set<RunStatus>(['running', 'completed', 'diverged', 'stopped']);
-
-/** Parse and check `summary.json` text; errors name the file and the field. */
+/** Parse and check `summary.json` text (core's {@link RunSummary}); errors name the file, the field and its value. */
 export function parseRunSummary(text: string, source: string): RunSummary {
-  const summary = parseRunJson<Record<string, unknown>>(text, source);
-  if (typeof summary !== 'object' || summary === null || Array.isArray(summary))
-    throw new RunFileError(`${source}: expected a JSON object`);
-  if (summary['version'] !== 1)
-    throw new RunFileError(`${source}: "version" must be 1, got ${JSON.stringify(summary['version'])}`);
-  if (!statuses.has(summary['status'] as RunStatus))
-    throw new RunFileError(
-      `${source}: "status" must be running/completed/diverged/stopped, got ${JSON.stringify(summary['status'])}`,
-    );
-  for (const field of ['configuration', 'label', 'backend']) {
-    if (typeof summary[field] !== 'string')
-      throw new RunFileError(`${source}: "${field}" must be a string, got ${JSON.stringify(summary[field])}`);
-  }
-  for (const field of ['seed', 'stepsCompleted', 'tokensSeen', 'wallSeconds', 'parameterCount']) {
-    if (typeof summary[field] !== 'number')
-      throw new RunFileError(`${source}: "${field}" must be a number, got ${JSON.stringify(summary[field])}`);
-  }
-  if (typeof summary['model'] !== 'object' || typeof summary['training'] !== 'object')
-    throw new RunFileError(`${source}: "model" and "training" must be objects`);
-  return summary as unknown as RunSummary;
+  return checkRunFile(runSummarySchema, parseRunJson<unknown>(text, source), source);
 }
 
 /** Assemble {@link RunData} from a summary and log records (grouped by type, order kept). */

@@ -3,9 +3,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EntropyLog, RunData } from '@normfree/core';
+import type { RunData } from '@normfree/core';
 import {
-  parseRunJson,
+  parseFinalEntropy,
+  parseRunConfig,
   parseRunLogs,
   parseRunSummary,
   runDataFrom,
@@ -42,8 +43,7 @@ export async function readRunDirectory(dir: string): Promise<RunData> {
   if (summary.finalEntropy === undefined) {
     const entropyPath = join(dir, runFileNames.finalEntropy);
     const entropyText = await readText(entropyPath, 'the final entropy');
-    if (entropyText !== undefined)
-      summary = { ...summary, finalEntropy: parseRunJson<EntropyLog>(entropyText, entropyPath) };
+    if (entropyText !== undefined) summary = { ...summary, finalEntropy: parseFinalEntropy(entropyText, entropyPath) };
   }
   return runDataFrom(summary, records);
 }
@@ -53,8 +53,5 @@ export async function readRunConfig(dir: string): Promise<RunConfigFile | undefi
   const path = join(dir, runFileNames.config);
   const text = await readText(path, 'the run config');
   if (text === undefined) return undefined;
-  const config = parseRunJson<RunConfigFile>(text, path);
-  if (config?.kind !== 'normfree-run' || config.version !== 1)
-    throw new RunFileError(`${path}: not a normfree run config (needs "kind": "normfree-run", "version": 1)`);
-  return config;
+  return parseRunConfig(text, path);
 }

@@ -39,7 +39,7 @@ import {
   formatRunJson,
   formatRunLogs,
   formatRunLogLine,
-  parseRunJson,
+  parseRunSummary,
   parseRunLogs,
   runConfigDifferences,
   runFileNames,
@@ -143,7 +143,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
     }
     if (existsSync(paths.summary)) {
       // a finished run is returned as it is: resuming it would only repeat (or re-diverge)
-      const previous = parseRunJson<RunSummary>(await readFile(paths.summary, 'utf8'), paths.summary);
+      const previous = parseRunSummary(await readFile(paths.summary, 'utf8'), paths.summary);
       if (previous.status === 'completed' || previous.status === 'diverged') return previous;
     }
     if (existsSync(paths.checkpoint)) {
@@ -156,8 +156,7 @@ export async function runTraining(args: RunTrainingArguments): Promise<RunSummar
         records = kept.filter((record) => record.step <= startStep && record.type !== 'diverged');
       }
       if (existsSync(paths.summary)) {
-        previousWallSeconds =
-          parseRunJson<RunSummary>(await readFile(paths.summary, 'utf8'), paths.summary).wallSeconds ?? 0;
+        previousWallSeconds = parseRunSummary(await readFile(paths.summary, 'utf8'), paths.summary).wallSeconds;
       }
     }
   }
