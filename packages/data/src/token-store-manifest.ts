@@ -18,7 +18,7 @@ import {
 } from './token-store-format.js';
 
 /** A safe integer ≥ `minimum`, named so in errors. */
-function integerAtLeast(minimum: number) {
+export function integerAtLeast(minimum: number) {
   const error = `an integer ≥ ${minimum}`;
   return z.int({ error }).check(z.gte(minimum, { error }));
 }
@@ -30,7 +30,11 @@ const sha256 = z
 const objectError = { error: 'an object' };
 const arrayError = { error: 'an array' };
 
-const shardSchema = z.object({ file: text, windows: integerAtLeast(1), bytes: integerAtLeast(0), sha256 }, objectError);
+/** One shard's entry (`splits.<split>.shards[i]`); also checked in a prepare's saved state. */
+export const shardSchema = z.object(
+  { file: text, windows: integerAtLeast(1), bytes: integerAtLeast(0), sha256 },
+  objectError,
+);
 const splitSchema = z.object(
   {
     documents: integerAtLeast(0),
@@ -41,6 +45,20 @@ const splitSchema = z.object(
   objectError,
 );
 const fractionError = { error: 'a number in [0, 1)' };
+
+/** How validation documents were chosen (`splitRule`); also checked in a prepare's saved state. */
+export const splitRuleSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('separate') }),
+    z.object({
+      kind: z.literal('fraction'),
+      validationFraction: z.number(fractionError).check(z.gte(0, fractionError), z.lt(1, fractionError)),
+      seed: z.int({ error: 'an integer' }),
+    }),
+  ],
+  { error: '"fraction" or "separate"' },
+);
 
 /**
  * Every field's type (`manifest.json`, {@link TokenStoreManifest}); what the fields must agree on is
@@ -66,18 +84,7 @@ const manifestSchema = z.object(
       objectError,
     ),
     field: text,
-    splitRule: z.discriminatedUnion(
-      'kind',
-      [
-        z.object({ kind: z.literal('separate') }),
-        z.object({
-          kind: z.literal('fraction'),
-          validationFraction: z.number(fractionError).check(z.gte(0, fractionError), z.lt(1, fractionError)),
-          seed: z.int({ error: 'an integer' }),
-        }),
-      ],
-      { error: '"fraction" or "separate"' },
-    ),
+    splitRule: splitRuleSchema,
     splits: z.object({ train: splitSchema, validation: splitSchema }, objectError),
     sources: z.array(
       z.object(

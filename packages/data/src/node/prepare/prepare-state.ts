@@ -1,10 +1,14 @@
 /**
  * `.prepare/state.json`: what an unfinished prepare has written and where re-reading the inputs
  * continues. Saved atomically after each finished shard (and on abort or error), so a prepare
- * killed at any moment (Ctrl-C, kill -9, a full disk) resumes from the last saved state.
+ * killed at any moment (Ctrl-C, kill -9, a full disk) resumes from the last saved state. Reading it
+ * back checks every field with a `zod/mini` schema, as the store's manifest is checked.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatSchemaError } from '@normfree/core';
+import * as z from 'zod/mini';
+import { integerAtLeast, shardSchema, splitRuleSchema } from '../../token-store-manifest.js';
 import {
   tokenStoreFileNames,
   type TokenStoreDtype,
@@ -53,6 +57,50 @@ export interface PrepareState {
   readonly skippedFiles: readonly (TokenStoreSkippedFile & { readonly source: number })[];
 }
 
+const text = z.string({ error: 'a string' });
+const objectError = { error: 'an object' };
+const arrayError = { error: 'an array' };
+const role = z.enum(['input', 'validation'], { error: '"input" or "validation"' });
+const countsShape = { documents: integerAtLeast(0), tokens: integerAtLeast(0) };
+const countsSchema = z.object(countsShape, objectError);
+const splitStateSchema = z.object(
+  { ...countsShape, shards: z.array(shardSchema, arrayError), partialWindows: integerAtLeast(0) },
+  objectError,
+);
+
+/**
+ * Every field's type of `state.json` ({@link PrepareState}), in the style of the store's manifest
+ * (`zod/mini`, token-store-manifest.ts): the resume trusts the cursor and counts to continue the store.
+ */
+const prepareStateSchema = z.object(
+  {
+    format: z.literal(prepareStateFormat, { error: `"${prepareStateFormat}"` }),
+    version: z.literal(1, { error: '1' }),
+    identity: z.object(
+      {
+        seqLen: integerAtLeast(1),
+        windowsPerShard: integerAtLeast(1),
+        dtype: z.enum(['uint16', 'uint32'], { error: '"uint16" or "uint32"' }),
+        field: text,
+        tokenizer: z.object({ name: text, sha256: text, vocabSize: integerAtLeast(1) }, objectError),
+        splitRule: splitRuleSchema,
+        inputs: z.array(z.object({ path: text, bytes: integerAtLeast(0), role }, objectError), arrayError),
+        limits: z.object(
+          { maxFiles: z.exactOptional(integerAtLeast(1)), maxTokens: z.exactOptional(integerAtLeast(1)) },
+          objectError,
+        ),
+      },
+      objectError,
+    ),
+    cursor: z.object({ source: integerAtLeast(0), row: integerAtLeast(0) }, objectError),
+    splits: z.object({ train: splitStateSchema, validation: splitStateSchema }, objectError),
+    roles: z.object({ input: countsSchema, validation: countsSchema }, objectError),
+    sourceDocuments: z.array(z.nullable(integerAtLeast(0)), arrayError),
+    skippedFiles: z.array(z.object({ path: text, reason: text, source: integerAtLeast(0) }, objectError), arrayError),
+  },
+  objectError,
+);
+
 /** Path of the state file in a store folder. */
 export function prepareStatePath(storeDir: string): string {
   return join(storeDir, tokenStoreFileNames.work, 'state.json');
@@ -62,7 +110,8 @@ export function prepareStatePath(storeDir: string): string {
  * Reads a saved state.
  *
  * @returns the state, or undefined when there is none.
- * @throws Error naming the file when it is not a state this version wrote.
+ * @throws Error naming the file when it is not a state this version wrote, and the field and its value
+ *   when a field does not fit (a damaged state).
  */
 export async function readPrepareState(storeDir: string): Promise<PrepareState | undefined> {
   const path = prepareStatePath(storeDir);
@@ -83,7 +132,11 @@ export async function readPrepareState(storeDir: string): Promise<PrepareState |
   if (format !== prepareStateFormat || version !== 1) {
     throw new Error(`${path}: not a prepare state of version 1 (format ${JSON.stringify(format)}, version ${JSON.stringify(version)})`);
   }
-  return state as PrepareState;
+  const parsed = prepareStateSchema.safeParse(state);
+  if (!parsed.success) {
+    throw new Error(`${formatSchemaError(parsed.error, state, path)}; delete the folder to start over`);
+  }
+  return parsed.data;
 }
 
 function show(value: unknown): string {
