@@ -1,6 +1,7 @@
 // Tests of the benchmark: the runner with fake workers, the tables, the baseline file, the real step in this process.
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,7 +17,12 @@ import { trainingFlopsPerStep } from './flops.js';
 import { compareWithBaseline, formatBenchTable, formatTorchComparison } from './format-bench.js';
 import { parseBenchResult } from './parse-bench-result.js';
 import { runBench, workerScriptPath } from './run-bench.js';
-import { defaultTorchScript, torchBaselineArguments, type TorchBaselineOptions } from './torch-baseline.js';
+import {
+  defaultTorchScript,
+  runTorchBaseline,
+  torchBaselineArguments,
+  type TorchBaselineOptions,
+} from './torch-baseline.js';
 
 afterEach(() => {
   tf.disposeVariables();
@@ -98,8 +104,24 @@ describe('parseBenchResult', () => {
   it('accepts a result that went through JSON and rejects malformed baselines with the reason', () => {
     const result: BenchResult = { version: 1, date: 'd', machine, runs: [trainingRun({})] };
     expect(parseBenchResult(JSON.parse(JSON.stringify(result)))).toEqual(result);
-    expect(() => parseBenchResult({ version: 2, runs: [] })).toThrow(/version must be 1, got 2/);
-    expect(() => parseBenchResult({ version: 1, runs: [{ backend: 'wasm' }] })).toThrow(/runs\[0\] needs/);
+    expect(() => parseBenchResult({ version: 2, runs: [] })).toThrow(
+      'bench baseline: field "version" must be 1, got 2',
+    );
+    expect(() => parseBenchResult({ version: 1, date: 'd', machine, runs: [{ backend: 'wasm' }] })).toThrow(
+      'bench baseline: missing field "runs[0].job" (a string)',
+    );
+  });
+
+  it('names the source, the field and the value of a wrong type', () => {
+    const run = { ...trainingRun({}), tokensPerSecond: 'fast' };
+    expect(() => parseBenchResult({ version: 1, date: 'd', machine, runs: [run] }, 'old.json')).toThrow(TypeError);
+    expect(() => parseBenchResult({ version: 1, date: 'd', machine, runs: [run] }, 'old.json')).toThrow(
+      'old.json: field "runs[0].tokensPerSecond" must be a number, got "fast"',
+    );
+    expect(() => parseBenchResult([], 'old.json')).toThrow('old.json: field "(root)" must be an object, got []');
+    // Fields and backends this version does not know are kept: an older or newer result still compares.
+    const other = { version: 1, date: 'd', machine, runs: [{ ...trainingRun({}), backend: 'webnn', extra: 1 }] };
+    expect(parseBenchResult(other)).toEqual(other);
   });
 });
 
@@ -266,6 +288,28 @@ describe('the PyTorch baseline beside the bench', () => {
     expect(torchCalls).toMatchObject([{ python: '/venv/bin/python', script: '/shared/torch_gpt2_step.py', preset: 'laptop', threads: 2 }]);
     expect(formatTorchComparison(result)).toMatch(/laptop\s+2 \/ 2\s+32\s+410 \[400–420\]\s+10,000\s+12,000\s+1\.20×/);
     expect(formatBenchTable(result)).toContain('PyTorch (torch 2.13.0+cpu');
+  });
+
+  it('reports a result line of the wrong shape as a failed run, naming the script and the field', async () => {
+    // Node stands in for Python: the "script" prints the result line the real one would, with a wrong type.
+    const folder = mkdtempSync(join(tmpdir(), 'normfree-torch-'));
+    const script = join(folder, 'fake-step.mjs');
+    const line = { runtime: 'torch', threads: 2, parameters: 1, ms_per_step: 'slow', ms_min: 1, ms_max: 1 };
+    writeFileSync(script, `console.log(${JSON.stringify(JSON.stringify({ ...line, tokens_per_second: 1 }))});\n`);
+    try {
+      const options = { preset: 'laptop', threads: 2, steps: 1, warmupSteps: 0, timeoutMs: 60_000 } as const;
+      const run = await runTorchBaseline({ ...options, python: process.execPath, script });
+      expect(run).toMatchObject({
+        status: 'failed',
+        reason: `${script}'s result line: field "ms_per_step" must be a number, got "slow"`,
+      });
+      writeFileSync(script, 'console.log("{not json");\n');
+      const damaged = await runTorchBaseline({ ...options, python: process.execPath, script });
+      expect(damaged).toMatchObject({ status: 'failed' });
+      expect(damaged.reason).toContain(`${script} printed a line that is not JSON`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('times PyTorch with the script shipped in this package unless told otherwise, a file inside the repository', async () => {

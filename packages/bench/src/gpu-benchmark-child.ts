@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { getPreset, type RunLogRecord, type StepLog } from '@normfree/core';
+import { getPreset, type StepLog } from '@normfree/core';
 import { releaseBackend, selectBackend } from '@normfree/backend';
 import { createRunJob } from '@normfree/experiment';
 import { createInProcessExecutor, loadTokenizerVocabSize } from '@normfree/experiment/node';
-import { runFileNames } from '@normfree/trainer';
+import { parseRunLogs, runFileNames } from '@normfree/trainer';
 import {
   gpuBenchmarkBackends,
   median,
@@ -97,10 +97,8 @@ async function timeMatmuls(quick: boolean, sample: () => void): Promise<GpuMatmu
 
 /** The step logs of a finished run folder. */
 function stepLogs(runDir: string): StepLog[] {
-  const lines = readFileSync(join(runDir, runFileNames.logs), 'utf8').trim().split('\n');
-  return lines
-    .map((line) => JSON.parse(line) as RunLogRecord)
-    .filter((record): record is StepLog => record.type === 'step');
+  const path = join(runDir, runFileNames.logs);
+  return parseRunLogs(readFileSync(path, 'utf8'), path).filter((record): record is StepLog => record.type === 'step');
 }
 
 /**

@@ -19,7 +19,7 @@
  * - `compareWithBaseline(result: BenchResult, baseline: BenchResult): BaselineComparison` — ratios
  *   current / baseline for tokens/s, ms/step, GFLOP/s, peak RSS and matmul GFLOP/s of every run present
  *   in both (`{ ratios, text }`; print `text` for `--baseline file.json`).
- * - `parseBenchResult(json: unknown): BenchResult` — validate a baseline file's contents.
+ * - `parseBenchResult(json: unknown, source?: string): BenchResult` — validate a baseline file's contents.
  * - `torchPython` / `torchScript` options of `runBench`: PyTorch's GPT-2 step at each preset's sizes
  *   with the same thread count (`runTorchBaseline`), shown by `formatTorchComparison` (also part of
  *   `formatBenchTable`) as normfree ÷ PyTorch tokens/s. `torchScript` defaults to `defaultTorchScript`,

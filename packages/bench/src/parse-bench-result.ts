@@ -1,17 +1,72 @@
-/** Validate a bench result read back from JSON (a `--baseline` file). */
+/**
+ * Validate a bench result read back from JSON (a `--baseline` file) with a `zod/mini` schema, the
+ * project's one validation style for files it reads (docs/decisions/0005); errors name the field and
+ * its value (`formatSchemaError` of @normfree/core).
+ *
+ * The schema checks what `compareWithBaseline` and the tables read. Objects are loose and
+ * `backend`, `job` are any strings: a result written by another normfree version, with other
+ * backends, presets or fields, still compares where its runs match.
+ */
+import { formatSchemaError } from '@normfree/core';
+import * as z from 'zod/mini';
 import type { BenchResult } from './api.js';
 
-/** Throws a TypeError naming what is wrong when `json` is not a version-1 bench result. */
-export function parseBenchResult(json: unknown): BenchResult {
-  if (typeof json !== 'object' || json === null) throw new TypeError(`bench baseline must be a JSON object, got ${JSON.stringify(json)}`);
-  const record = json as Record<string, unknown>;
-  if (record['version'] !== 1) throw new TypeError(`bench baseline: version must be 1, got ${JSON.stringify(record['version'])}`);
-  if (!Array.isArray(record['runs'])) throw new TypeError('bench baseline: "runs" must be an array');
-  for (const [index, run] of (record['runs'] as unknown[]).entries()) {
-    const entry = run as Record<string, unknown> | null;
-    if (typeof entry !== 'object' || entry === null || typeof entry['backend'] !== 'string' || typeof entry['job'] !== 'string' || typeof entry['status'] !== 'string') {
-      throw new TypeError(`bench baseline: runs[${index}] needs string "backend", "job" and "status"`);
-    }
-  }
-  return json as BenchResult;
+const text = z.string({ error: 'a string' });
+const objectError = { error: 'an object' };
+const arrayError = { error: 'an array' };
+const optionalNumber = z.exactOptional(z.number({ error: 'a number' }));
+
+const stepTimesSchema = z.looseObject(
+  {
+    median: z.number({ error: 'a number' }),
+    min: z.number({ error: 'a number' }),
+    max: z.number({ error: 'a number' }),
+  },
+  objectError,
+);
+
+const runSchema = z.looseObject(
+  {
+    backend: text,
+    job: text,
+    status: z.enum(['ok', 'skipped', 'failed'], { error: '"ok", "skipped" or "failed"' }),
+    configuration: z.exactOptional(text),
+    tokensPerSecond: optionalNumber,
+    msPerStep: z.exactOptional(stepTimesSchema),
+    forwardBackwardMsPerStep: optionalNumber,
+    cpuMsPerStep: optionalNumber,
+    achievedGflops: optionalNumber,
+    peakRssMiB: optionalNumber,
+    matmul: z.exactOptional(
+      z.array(
+        z.looseObject({ size: z.number({ error: 'a number' }), gflops: z.number({ error: 'a number' }) }, objectError),
+        arrayError,
+      ),
+    ),
+  },
+  objectError,
+);
+
+const benchResultSchema = z.looseObject(
+  {
+    version: z.literal(1, { error: '1' }),
+    date: text,
+    machine: z.looseObject({}, objectError),
+    runs: z.array(runSchema, arrayError),
+  },
+  objectError,
+);
+
+/**
+ * Checks that `json` is a version-1 bench result.
+ *
+ * @param json - the parsed file.
+ * @param source - what it is, at the start of errors (default `bench baseline`; the CLI adds the path).
+ * @throws TypeError `<source>: field "<path>" must be <expected>, got <value>`.
+ */
+export function parseBenchResult(json: unknown, source = 'bench baseline'): BenchResult {
+  const parsed = benchResultSchema.safeParse(json);
+  if (!parsed.success) throw new TypeError(formatSchemaError(parsed.error, json, source));
+  // The checked fields fit BenchResult; backend and job may name ones this version does not know.
+  return parsed.data as unknown as BenchResult;
 }

@@ -8,9 +8,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getPreset, resolveModelConfig } from '@normfree/core';
+import { formatSchemaError, getPreset, resolveModelConfig } from '@normfree/core';
 import { loadTokenizerVocabSize } from '@normfree/experiment/node';
+import * as z from 'zod/mini';
 import { paperPresetBenchBatchSize, type BenchPreset, type TorchBaselineRun } from './api.js';
+
+const aNumber = z.number({ error: 'a number' });
+/** The JSON line the timing script prints last (checked: another copy of the script may print otherwise). */
+const torchResultSchema = z.looseObject({
+  runtime: z.string({ error: 'a string' }),
+  threads: aNumber,
+  parameters: aNumber,
+  ms_per_step: aNumber,
+  ms_min: aNumber,
+  ms_max: aNumber,
+  tokens_per_second: aNumber,
+});
 
 export interface TorchBaselineOptions {
   /** A Python with torch and transformers. */
@@ -67,7 +80,19 @@ export async function runTorchBaseline(options: TorchBaselineOptions): Promise<T
         resolve(failed(`${options.python} ${options.script} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
         return;
       }
-      const parsed = JSON.parse(line) as { runtime: string; threads: number; parameters: number; ms_per_step: number; ms_min: number; ms_max: number; tokens_per_second: number };
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        resolve(failed(`${options.script} printed a line that is not JSON (${(error as Error).message}): ${line}`));
+        return;
+      }
+      const checked = torchResultSchema.safeParse(json);
+      if (!checked.success) {
+        resolve(failed(formatSchemaError(checked.error, json, `${options.script}'s result line`)));
+        return;
+      }
+      const parsed = checked.data;
       resolve({
         preset: options.preset,
         threads: parsed.threads,
