@@ -118,6 +118,20 @@ describe('run locks', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('should judge a damaged lock by its age alone, whatever it holds', async () => {
+    const dir = await freshFolder();
+    const path = runLockPath(dir, 'sm-g-seed2');
+    await mkdir(join(dir, 'locks'), { recursive: true });
+    const old = new Date(Date.now() - 120_000);
+    // Cut off while being written, and valid JSON of the wrong shape (a pid that is text, the host missing).
+    for (const content of ['{"host":"node-17', JSON.stringify({ pid: 'x', startedAt: 1 })]) {
+      await writeFile(path, content);
+      expect(await readRunLock(path, { staleAfterMs: 60_000 })).toMatchObject({ stale: false, owner: undefined });
+      await utimes(path, old, old);
+      expect(await readRunLock(path, { staleAfterMs: 60_000 })).toMatchObject({ stale: true, owner: undefined });
+    }
+  });
+
   it('should say a read-only experiment folder cannot take a run', async () => {
     const executor = createFakeExecutor();
     // A folder whose locks/ path is a file stands in for a mount we cannot write (root ignores modes).
@@ -141,6 +155,15 @@ describe('status and the report of a partly finished experiment', () => {
       ['sm-g-seed1', 'failed'],
     ]);
     expect(status[1]!.detail).toContain('fake failure of sm-g-seed1');
+    // A damaged failure mark still reads as failed, naming the file and the field.
+    const mark = join(dir, 'locks', 'sm-g-seed1.failed.json');
+    await writeFile(mark, JSON.stringify({ error: 7 }));
+    expect((await experimentStatus(dir))[1]).toMatchObject({
+      state: 'failed',
+      detail: `failed (${mark}: field "error" must be a string, got 7)`,
+    });
+    await writeFile(mark, '{"error":');
+    expect((await experimentStatus(dir))[1]!.detail).toMatch(/^failed \(.*sm-g-seed1\.failed\.json: not valid JSON/);
     const report = await writeExperimentReport({ dir });
     expect(report.missing).toEqual(['sm-g-seed1']);
     const markdown = await readFile(report.markdownPath, 'utf8');

@@ -6,8 +6,9 @@
  * left behind.
  */
 import { readFile } from 'node:fs/promises';
-import type { RunSummary } from '@normfree/core';
-import { ExperimentInputError } from '../errors.js';
+import { formatSchemaError, type RunSummary } from '@normfree/core';
+import { z } from 'zod';
+import { ExperimentInputError, errorMessage } from '../errors.js';
 import type { RunExecutor } from '../executor.js';
 import { retarget, type ExecutionTargetChange } from '../execution-target.js';
 import { runJob, type ExperimentPlan, type PlannedRun, type RunJob } from '../plan.js';
@@ -94,6 +95,27 @@ export interface PlannedRunStatus {
   readonly detail?: string;
 }
 
+/** A failure mark's content (`run-experiment.ts` writes it); only `error` is read. */
+const failureMarkSchema = z.looseObject({ error: z.string().optional() });
+
+/**
+ * Why the last attempt at a run failed: the mark's `error`, or `failed` without one; undefined when
+ * there is no mark. A damaged mark still says the run failed, and names the file and what is wrong.
+ */
+async function readFailureMark(path: string): Promise<string | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return `failed (${path}: not valid JSON (${errorMessage(error)}))`;
+  }
+  const parsed = failureMarkSchema.safeParse(json);
+  if (!parsed.success) return `failed (${formatSchemaError(parsed.error, json, path)})`;
+  return parsed.data.error ?? 'failed';
+}
+
 /** The state of every planned run of the experiment folder `dir`, in plan order. */
 export async function experimentStatus(dir: string, options: RunLockOptions = {}): Promise<PlannedRunStatus[]> {
   const plan = await readPlan(dir);
@@ -106,7 +128,7 @@ export async function experimentStatus(dir: string, options: RunLockOptions = {}
       if (lock !== undefined && !lock.stale) {
         return { ...base, state: 'running', detail: lock.owner === undefined ? 'lock held' : `${lock.owner.host} pid ${lock.owner.pid} since ${lock.owner.startedAt}` };
       }
-      const failure = await readFile(failureMarkPath(dir, job.runId), 'utf8').then((text) => (JSON.parse(text) as { error?: string }).error ?? 'failed', () => undefined);
+      const failure = await readFailureMark(failureMarkPath(dir, job.runId));
       if (failure !== undefined) return { ...base, state: 'failed', detail: failure };
       return { ...base, state: state.kind === 'new' ? 'planned' : 'interrupted', ...(state.kind === 'unfinished' && state.summary !== undefined ? { summary: state.summary } : {}) };
     }),

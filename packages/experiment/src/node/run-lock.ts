@@ -13,6 +13,7 @@
 import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { ExperimentInputError } from '../errors.js';
 
 export const locksFolderName = 'locks';
@@ -22,6 +23,9 @@ export interface RunLockOwner {
   readonly pid: number;
   readonly startedAt: string;
 }
+
+/** A lock file's content ({@link RunLockOwner}); a file that does not fit it is judged by its age alone. */
+const ownerSchema = z.object({ host: z.string(), pid: z.int().min(1), startedAt: z.string() });
 
 export interface RunLockInfo {
   readonly owner: RunLockOwner | undefined;
@@ -72,15 +76,20 @@ export async function readRunLock(path: string, options: RunLockOptions = {}): P
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let owner: RunLockOwner | undefined;
+  let json: unknown;
   try {
-    owner = JSON.parse(text) as RunLockOwner;
+    json = JSON.parse(text);
   } catch {
-    owner = undefined; // a lock cut off while being written: judged by its age alone
+    json = undefined;
   }
+  // A lock cut off while being written (or otherwise damaged) has no owner: it is judged by its age alone.
+  const parsed = ownerSchema.safeParse(json);
+  const owner: RunLockOwner | undefined = parsed.success ? parsed.data : undefined;
   const ageMs = Math.max(0, now() - modified);
-  const sameHost = owner !== undefined && owner.host === hostname();
-  const stale = sameHost ? !processAlive(owner!.pid) : ageMs > (options.staleAfterMs ?? defaults.staleAfterMs);
+  const stale =
+    owner !== undefined && owner.host === hostname()
+      ? !processAlive(owner.pid)
+      : ageMs > (options.staleAfterMs ?? defaults.staleAfterMs);
   return { owner, ageMs, stale };
 }
 
