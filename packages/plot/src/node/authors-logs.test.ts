@@ -93,6 +93,32 @@ describe("readAuthorsLogs on a run folder of the authors' code", () => {
     await expect(readAuthorsLogs(dir)).rejects.toThrow(`${file}:2: malformed line "Step 100 - Layer 0 3.2"`);
   });
 
+  it('names trainer_state.json, the field and the value of an eval entry of the wrong type', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plot-authors-'));
+    scratch.push(dir);
+    const file = join(dir, 'trainer_state.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        log_history: [
+          { loss: 3, step: 50 },
+          { eval_loss: '2.3', step: 100 },
+        ],
+      }),
+    );
+    await expect(readAuthorsLogs(fixture, { trainerStateFile: file })).rejects.toThrow(
+      `${file}: field "log_history[1].eval_loss" must be a number, got "2.3"`,
+    );
+    await writeFile(file, JSON.stringify({ log_history: [{ eval_loss: 2.3 }] }));
+    await expect(readAuthorsLogs(fixture, { trainerStateFile: file })).rejects.toThrow(
+      `${file}: missing field "log_history[0].step" (a number)`,
+    );
+    await writeFile(file, JSON.stringify({ global_step: 3 }));
+    await expect(readAuthorsLogs(fixture, { trainerStateFile: file })).rejects.toThrow(
+      `${file}: missing field "log_history" (an array (is this a Hugging Face trainer_state.json?))`,
+    );
+  });
+
   it('rejects a folder with no log folders, naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'plot-authors-'));
     scratch.push(dir);

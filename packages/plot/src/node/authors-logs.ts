@@ -15,7 +15,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { experimentConfigurations, type EvalLog, type SlopeLog } from '@normfree/core';
+import { experimentConfigurations, formatSchemaError, type EvalLog, type SlopeLog } from '@normfree/core';
+import { z } from 'zod';
 import type { PlotEntropyLog, PlotRun } from '../plot-run.js';
 
 export interface ReadAuthorsLogsOptions {
@@ -103,8 +104,20 @@ function byStep(maps: readonly StepValues[], step: number): number[] {
 }
 
 /**
+ * What is read of a HF `trainer_state.json` (zod, the project's one validation style for files it
+ * reads): `log_history` entries; those with an `eval_loss` need a numeric `step` too. Other fields
+ * and entries (training losses, learning rates) are ignored.
+ */
+const trainerStateSchema = z.looseObject({
+  log_history: z.array(z.looseObject({ eval_loss: z.number().optional(), step: z.number().optional() }), {
+    error: 'an array (is this a Hugging Face trainer_state.json?)',
+  }),
+});
+
+/**
  * Read `eval_loss` entries of a HF `trainer_state.json`.
- * @throws Error naming the file when it is not JSON or has no `log_history` array.
+ * @throws Error naming the file when it is not JSON, and the field and its value when `log_history`
+ *   is not an array or an entry's `eval_loss` or `step` is not a number.
  */
 async function readTrainerState(file: string): Promise<EvalLog[]> {
   let state: unknown;
@@ -113,18 +126,12 @@ async function readTrainerState(file: string): Promise<EvalLog[]> {
   } catch (error) {
     throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  const history = (state as { log_history?: unknown }).log_history;
-  if (!Array.isArray(history))
-    throw new Error(`${file}: no "log_history" array (is this a Hugging Face trainer_state.json?)`);
+  const parsed = trainerStateSchema.safeParse(state);
+  if (!parsed.success) throw new Error(formatSchemaError(parsed.error, state, file));
   const evals = new Map<number, EvalLog>();
-  history.forEach((entry: unknown, index) => {
-    const { eval_loss: loss, step } = entry as { eval_loss?: unknown; step?: unknown };
+  parsed.data.log_history.forEach(({ eval_loss: loss, step }, index) => {
     if (loss === undefined) return;
-    if (typeof loss !== 'number' || typeof step !== 'number') {
-      throw new Error(
-        `${file}: log_history[${index}] has eval_loss ${JSON.stringify(loss)} at step ${JSON.stringify(step)}; expected numbers`,
-      );
-    }
+    if (step === undefined) throw new Error(`${file}: missing field "log_history[${index}].step" (a number)`);
     evals.set(step, { type: 'eval', step, loss, perplexity: Math.exp(loss), windows: 0 });
   });
   return [...evals.values()].sort((a, b) => a.step - b.step);
