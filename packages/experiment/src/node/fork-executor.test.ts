@@ -95,7 +95,14 @@ describe('createForkExecutor', () => {
     try {
       // Two copies of one run (same seed, embedded corpus's store), one per executor.
       const plan = (folder: string) =>
-        planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir: join(outDir, folder), overrides: { steps: 4 } }).runs[0]!;
+        firstJob({
+          preset: 'smoke',
+          configurations: ['sm-r'],
+          target: { backend: 'cpu' },
+          vocabSize,
+          outDir: join(outDir, folder),
+          overrides: { steps: 4 },
+        });
       const here = plan('in-process');
       const child = plan('fork');
       await createInProcessExecutor()(here, { resume: false, onProgress: () => {} });
