@@ -112,7 +112,7 @@ export function createBpeTokenizer(options: BpeTokenizerOptions): BpeTokenizer {
 
   // Bytes of each id for decoding; special tokens decode to their text.
   const encoder = new TextEncoder();
-  const idBytes: (Uint8Array | undefined)[] = new Array(vocabSize);
+  const idBytes = new Array<Uint8Array | undefined>(vocabSize);
   for (const [token, id] of Object.entries(vocab)) idBytes[id] = byteLevelToBytes(token) ?? encoder.encode(token);
   for (const [text, id] of Object.entries(specialTokens)) idBytes[id] = encoder.encode(text);
 

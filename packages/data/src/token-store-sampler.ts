@@ -32,7 +32,8 @@ export interface StoreBatchSamplerOptions {
 /** The order arithmetic both store samplers share, so Node and browser see the same batches. */
 export interface StoreBatchOrder {
   readonly batchesPerEpoch: number;
-  epochOf(step: number): number;
+  /** The epoch (0-based) that `step` falls in; a plain function (no `this`), safe to pass on. */
+  readonly epochOf: (step: number) => number;
   /** The window indices of `step`'s batch, in row order (a new array). */
   indicesAt(step: number): Uint32Array;
 }

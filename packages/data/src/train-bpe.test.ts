@@ -87,7 +87,10 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
 
   it('should train from an async stream, equal to trainBpe without bounds', async () => {
     async function* documents(): AsyncGenerator<string> {
-      for (const document of tinyPythonDocuments) yield document;
+      for (const document of tinyPythonDocuments) {
+        await Promise.resolve(); // a stream's read: back to the event loop before each document
+        yield document;
+      }
     }
     const progress: number[] = [];
     const result = await trainBpeStreaming({ documents: documents(), vocabSize: 290, specialTokens: ['<|endoftext|>'], onProgress: (p) => progress.push(p.documents) });
@@ -102,6 +105,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     async function* documents(): AsyncGenerator<string> {
       for (let index = 0; index < 100; index++) {
         pulled++;
+        await Promise.resolve(); // a stream's read
         yield 'é€😀 x'; // 2 + 3 + 4 + 2 bytes
       }
     }
@@ -114,6 +118,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     let pulled = 0;
     async function* documents(): AsyncGenerator<string> {
       pulled++;
+      await Promise.resolve(); // a stream's read
       yield 'x';
     }
     await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(/trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/);

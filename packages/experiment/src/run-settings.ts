@@ -95,7 +95,7 @@ export const overridesSchema = z.object(Object.fromEntries(overrideFields.map((f
 export function validateOverrides(overrides: unknown): Overrides {
   const parsed = overridesSchema.safeParse(overrides);
   if (!parsed.success) throw new ExperimentInputError(`overrides: ${z.prettifyError(parsed.error)}`);
-  return parsed.data as Overrides;
+  return parsed.data;
 }
 
 /** The model dimensions a run needs, after overrides (checked before anything is trained). */

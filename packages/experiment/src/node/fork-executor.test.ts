@@ -94,10 +94,10 @@ describe('createForkExecutor', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-same-'));
     try {
       // Two copies of one run (same seed, embedded corpus's store), one per executor.
-      const plan = (folder: string) =>
-        planExperiment({ preset: 'smoke', configurations: ['sm-r'], backend: 'cpu', vocabSize, outDir: join(outDir, folder), overrides: { steps: 4 } }).runs[0]!;
-      const here = plan('in-process');
-      const child = plan('fork');
+      const job = (folder: string) =>
+        firstJob({ preset: 'smoke', configurations: ['sm-r'], target: { backend: 'cpu' }, vocabSize, outDir: join(outDir, folder), overrides: { steps: 4 } });
+      const here = job('in-process');
+      const child = job('fork');
       await createInProcessExecutor()(here, { resume: false, onProgress: () => {} });
       await createForkExecutor({ workerPath: builtWorker })(child, { resume: false, onProgress: () => {} });
       const stepLosses = async (runDir: string): Promise<number[]> =>
