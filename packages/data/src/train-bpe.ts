@@ -11,6 +11,7 @@
  *    pair from a `BinaryHeap` and re-checks its count when popped (lazy deletion), as
  *    {@link createPairHeap} does here; README "Training a tokenizer at scale" has the timings.
  */
+import { definedFields } from '@normfree/core';
 import { byteLevelOrder, bytesToByteLevel } from './byte-level-alphabet.js';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
 import { gpt2SplitPattern } from './gpt2-pretokenizer.js';
@@ -229,7 +230,7 @@ export async function trainBpeStreaming(options: TrainBpeStreamingOptions): Prom
   if (maxBytes !== Infinity && (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)) {
     throw new Error(`trainBpeStreaming: maxBytes ${String(maxBytes)} must be a positive integer`);
   }
-  const counter = createPretokenCounter(options.maxDistinct === undefined ? {} : { maxDistinct: options.maxDistinct });
+  const counter = createPretokenCounter(definedFields({ maxDistinct: options.maxDistinct }));
   let bytes = 0;
   let truncated = false;
   for await (const document of options.documents) {

@@ -8,6 +8,7 @@
  */
 import type { BackendName } from '@normfree/backend';
 import { ExperimentInputError } from './errors.js';
+import { definedFields } from '@normfree/core';
 
 /** How a run is trained (see the module comment). Plain JSON: it travels to worker processes and into `plan.json`. */
 export interface ExecutionTarget {
@@ -60,8 +61,7 @@ export function createExecutionTarget(options: ExecutionTargetOptions): Executio
   return {
     backend,
     nativeKernels: options.nativeKernels ?? true,
-    ...(nativeThreads === undefined ? {} : { nativeThreads }),
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
+    ...definedFields({ nativeThreads, gpuAdapter }),
     ...(allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
   };
 }

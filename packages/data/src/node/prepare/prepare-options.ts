@@ -20,6 +20,7 @@ import type { PrepareIdentity } from './prepare-state.js';
 import { resolveCorpusInputs, type ResolvedCorpusInput } from './resolve-corpus-inputs.js';
 import type { WriteShardBytes } from './shard-writer.js';
 import { createTokenizerFromSpec, tokenizerIdentity, type TokenizerSpec } from './tokenizer-spec.js';
+import { definedFields } from '@normfree/core';
 
 /** Defaults of `prepareTokenStore`. */
 export const prepareTokenStoreDefaults = {
@@ -208,7 +209,7 @@ export async function checkPrepareOptions(options: PrepareTokenStoreOptions): Pr
   }
   const splitRule: TokenStoreSplitRule =
     options.validation === undefined ? { kind: 'fraction', validationFraction, seed } : { kind: 'separate' };
-  const limits = { ...(maxFiles === undefined ? {} : { maxFiles }), ...(maxTokens === undefined ? {} : { maxTokens }) };
+  const limits = { ...definedFields({ maxFiles, maxTokens }) };
   const identity: PrepareIdentity = {
     seqLen,
     windowsPerShard,
