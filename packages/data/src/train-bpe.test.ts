@@ -123,7 +123,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     }
     await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(/trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/);
     expect(pulled).toBe(0);
-    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes 0 must be a positive integer/);
+    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes must be a positive integer, got 0/);
     expect(() => trainBpeFromCounts({ counts: [['ab', 0]], vocabSize: 300 })).toThrow(/count 0 of pre-token "ab" must be a positive integer/);
   });
 });

@@ -11,7 +11,7 @@
  *    pair from a `BinaryHeap` and re-checks its count when popped (lazy deletion), as
  *    {@link createPairHeap} does here; README "Training a tokenizer at scale" has the timings.
  */
-import { definedFields } from '@normfree/core';
+import { checkInteger, definedFields } from '@normfree/core';
 import { byteLevelOrder, bytesToByteLevel } from './byte-level-alphabet.js';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
 import { gpt2SplitPattern } from './gpt2-pretokenizer.js';
@@ -227,9 +227,7 @@ export async function trainBpeStreaming(options: TrainBpeStreamingOptions): Prom
   const specials = options.specialTokens ?? [];
   checkTrainOptions('trainBpeStreaming', options.vocabSize, specials);
   const maxBytes = options.maxBytes ?? Infinity;
-  if (maxBytes !== Infinity && (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)) {
-    throw new Error(`trainBpeStreaming: maxBytes ${String(maxBytes)} must be a positive integer`);
-  }
+  if (maxBytes !== Infinity) checkInteger('trainBpeStreaming: maxBytes', maxBytes, { min: 1 });
   const counter = createPretokenCounter(definedFields({ maxDistinct: options.maxDistinct }));
   let bytes = 0;
   let truncated = false;
