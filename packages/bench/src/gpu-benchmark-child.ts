@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { definedFields, getPreset, type RunLogRecord, type StepLog } from '@normfree/core';
+import { getPreset, type RunLogRecord, type StepLog } from '@normfree/core';
 import { releaseBackend, selectBackend } from '@normfree/backend';
 import { createRunJob } from '@normfree/experiment';
 import { createInProcessExecutor, loadTokenizerVocabSize } from '@normfree/experiment/node';
@@ -112,7 +112,7 @@ export async function measureGpuBackend(
   backend: GpuBenchmarkBackend,
   flags: GpuBenchmarkFlags,
 ): Promise<GpuBackendResult> {
-  const adapter = definedFields({ gpuAdapter: flags.gpuAdapter });
+  const adapter = flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter };
   const selected = await selectBackend({
     prefer: backend,
     strict: true,

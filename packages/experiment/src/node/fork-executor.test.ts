@@ -94,10 +94,17 @@ describe('createForkExecutor', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'normfree-fork-same-'));
     try {
       // Two copies of one run (same seed, embedded corpus's store), one per executor.
-      const job = (folder: string) =>
-        firstJob({ preset: 'smoke', configurations: ['sm-r'], target: { backend: 'cpu' }, vocabSize, outDir: join(outDir, folder), overrides: { steps: 4 } });
-      const here = job('in-process');
-      const child = job('fork');
+      const plan = (folder: string) =>
+        firstJob({
+          preset: 'smoke',
+          configurations: ['sm-r'],
+          target: { backend: 'cpu' },
+          vocabSize,
+          outDir: join(outDir, folder),
+          overrides: { steps: 4 },
+        });
+      const here = plan('in-process');
+      const child = plan('fork');
       await createInProcessExecutor()(here, { resume: false, onProgress: () => {} });
       await createForkExecutor({ workerPath: builtWorker })(child, { resume: false, onProgress: () => {} });
       const stepLosses = async (runDir: string): Promise<number[]> =>
