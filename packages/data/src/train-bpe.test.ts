@@ -74,7 +74,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     expect(counter.pruneThreshold).toBe(1);
     expect(counter.counts().get('common')).toBe(1000); // the first 'common' of each document
     expect(counter.counts().get(' common')).toBe(1000);
-    expect(() => createPretokenCounter({ maxDistinct: 1 })).toThrow(/maxDistinct 1 must be an integer ≥ 2/);
+    expect(() => createPretokenCounter({ maxDistinct: 1 })).toThrow(/maxDistinct must be an integer ≥ 2, got 1/);
   });
 
   it('should double the pruning threshold when dropping singletons is not enough', () => {

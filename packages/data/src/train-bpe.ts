@@ -132,9 +132,7 @@ function checkTrainOptions(caller: string, vocabSize: number, specials: readonly
  */
 export function createPretokenCounter(options: PretokenCounterOptions = {}): PretokenCounter {
   const maxDistinct = options.maxDistinct ?? Infinity;
-  if (maxDistinct !== Infinity && (!Number.isInteger(maxDistinct) || maxDistinct < 2)) {
-    throw new Error(`createPretokenCounter: maxDistinct ${String(maxDistinct)} must be an integer ≥ 2`);
-  }
+  if (maxDistinct !== Infinity) checkInteger('createPretokenCounter: maxDistinct', maxDistinct, { min: 2 });
   const counts = new Map<string, number>();
   const splitter = new RegExp(gpt2SplitPattern);
   let documents = 0;
