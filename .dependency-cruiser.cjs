@@ -1,6 +1,6 @@
 // dependency-cruiser: no import cycles anywhere in the workspace (issue 22, item 6).
 //
-//   pnpm run lint:cycles        # = depcruise packages examples tools --ignore-known
+//   pnpm run lint:cycles        # = depcruise packages examples tools
 //
 // Every edge counts: static imports, `import type` (tsPreCompilationDeps: a type-only import is
 // still a dependency a reader must follow), re-exports and dynamic `import()`, which is how
@@ -9,10 +9,8 @@
 // packages is found too. The package graph itself (which package may import which, subpaths,
 // publishing rules) stays in tools/lint-package.mjs, which also checks package.json files.
 //
-// .dependency-cruiser-known-violations.json lists the circles that were there when this check came
-// in (issue 22: cli program.ts <-> commands/*.ts, experiment bench api.ts <-> torch-baseline.ts);
-// the change that removes a circle removes its lines (`pnpm exec depcruise-baseline packages
-// examples tools` rewrites the file), and the file should end up as `[]`.
+// No known-violations baseline: the circles there when this check came in (issue 22: cli program.ts
+// <-> commands/*.ts, bench api.ts <-> torch-baseline.ts) are gone, and a new one fails the check.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -1,5 +1,6 @@
 /** The playground's backend selection: the app serves the wasm binaries itself (vite.config.ts). */
 import { selectBackend, type BackendName, type SelectedBackend } from '@normfree/backend';
+import { definedFields } from '@normfree/core';
 
 /** Backends offered in the page, fastest first on a machine with a GPU. */
 export const pageBackends: readonly BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
@@ -14,6 +15,6 @@ export function choosePageBackend(name: BackendName, options: { strict?: boolean
     wasmPaths,
     strict: options.strict ?? false,
     allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...definedFields({ log: options.log }),
   });
 }

@@ -6,7 +6,7 @@
  * `window.normfreePlayground` exposes the same actions to the browser tests.
  */
 import type { BackendName, SelectedBackend } from '@normfree/backend';
-import { experimentConfigurations, paperConfigurationIds, type RunLogRecord } from '@normfree/core';
+import { experimentConfigurations, paperConfigurationIds, type RunLogRecord, definedFields } from '@normfree/core';
 import type { PlotRun } from '@normfree/plot';
 import { choosePageBackend, pageBackends } from './backend-choice.js';
 import { headEntropySpec, renderSpec, trainingLossSpec } from './charts.js';
@@ -64,7 +64,7 @@ function plotRunOf(run: RunState): PlotRun {
   return {
     label: run.configuration.label, configuration: run.configuration.id, seed: run.training.seed, status: run.status === 'running' ? 'running' : run.status,
     steps, evals: run.records.filter((record) => record.type === 'eval'), entropy, slopes: run.records.filter((record) => record.type === 'slopes'),
-    ...(run.finalEntropy === undefined ? {} : { finalEntropy: run.finalEntropy }),
+    ...definedFields({ finalEntropy: run.finalEntropy }),
   };
 }
 

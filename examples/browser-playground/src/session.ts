@@ -17,6 +17,7 @@ import {
   type RunLogRecord,
   type StepLog,
   type TrainingOptions,
+  definedFields,
 } from '@normfree/core';
 import { createEntropyProbe } from '@normfree/entropy';
 import { train, type RunDataIdentity, type TrainOutcome } from '@normfree/trainer';
@@ -141,7 +142,7 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   } finally {
     for (const model of models) model.dispose();
   }
-  return { preset, runs, startedAt, backend: options.backend, tokenizerVocabSize: tokenizer.vocabSize, corpus: data.corpus, ...(data.identity === undefined ? {} : { data: data.identity }) };
+  return { preset, runs, startedAt, backend: options.backend, tokenizerVocabSize: tokenizer.vocabSize, corpus: data.corpus, ...definedFields({ data: data.identity }) };
 }
 
 /** Training tokens per second of a run, median over its steps after the first (warm-up: shader compilation). */

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { configurationActivation, getExperimentConfiguration, getPreset, paperConfigurationIds, resolveModelConfig, type StepLog } from '@normfree/core';
+import { configurationActivation, getExperimentConfiguration, getPreset, paperConfigurationIds, resolveModelConfig } from '@normfree/core';
 import { createStoreBatchSampler, createStoreEvalSet } from '@normfree/data';
 import { train } from '@normfree/trainer';
 import { createModel } from '@normfree/transformer';
@@ -82,7 +82,7 @@ async function trainFromStoreInNode(store: string, configurationId: string, step
     const trainSource = createStoreBatchSampler({ windows: opened.split('train'), batchSize: options.microBatchSize, seed: options.seed });
     const losses: number[] = [];
     for await (const record of train(model, { trainSource, evalSet: createStoreEvalSet(opened.split('validation')), probes: [], options })) {
-      if (record.type === 'step') losses.push((record as StepLog).loss);
+      if (record.type === 'step') losses.push(record.loss);
     }
     return losses;
   } finally {
@@ -172,7 +172,10 @@ describe.skipIf(skipBrowser)('the playground in headless Chromium', () => {
       // One layer, two heads; entropies between 0 and ln 16 (T = 16).
       expect(run.perHead).toHaveLength(1);
       expect(run.perHead?.[0]).toHaveLength(2);
-      for (const entropy of run.perHead?.[0] ?? []) expect(entropy).toBeGreaterThan(0), expect(entropy).toBeLessThanOrEqual(Math.log(16) + 1e-6);
+      for (const entropy of run.perHead?.[0] ?? []) {
+        expect(entropy).toBeGreaterThan(0);
+        expect(entropy).toBeLessThanOrEqual(Math.log(16) + 1e-6);
+      }
     }
     expect(result.liveTensorsAfter).toBe(0);
     webglLosses = result.runs.map((run) => run.losses);

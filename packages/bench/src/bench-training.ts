@@ -19,6 +19,7 @@ import {
   type ModelConfig,
   type PresetName,
   type TrainingOptions,
+  definedFields,
 } from '@normfree/core';
 import { createModel } from '@normfree/transformer';
 import { adamWOptionsFrom, createAdamW, optimizerStep, scheduleFromTrainingOptions } from '@normfree/trainer';
@@ -82,8 +83,7 @@ export async function createBenchTraining(options: CreateBenchTrainingOptions): 
   const vocabSize = await loadTokenizerVocabSize(preset.tokenizer);
   const batchSize = options.batchSize ?? (options.preset.startsWith('paper-') ? paperPresetBenchBatchSize : undefined);
   const overrides = {
-    ...(batchSize === undefined ? {} : { batchSize }),
-    ...(options.gradientAccumulation === undefined ? {} : { gradientAccumulation: options.gradientAccumulation }),
+    ...definedFields({ batchSize, gradientAccumulation: options.gradientAccumulation }),
   };
   const settings = resolveRunSettings({ preset: options.preset, configuration: options.configuration, seed: preset.training.seed, overrides, vocabSize });
   const config = settings.model;

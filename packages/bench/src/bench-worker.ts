@@ -15,6 +15,7 @@ import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchT
 import { createBenchTraining } from './bench-training.js';
 import { trainingFlopsPerStep } from './flops.js';
 import { profileKernelCpu } from './profile-step.js';
+import { definedFields } from '@normfree/core';
 
 export const resultMarker = 'NORMFREE_BENCH_RESULT ';
 
@@ -62,8 +63,7 @@ export async function timeTraining(task: BenchTask, preset: BenchPreset | Preset
   const configuration = task.configuration ?? defaultBenchConfiguration;
   const training = await createBenchTraining({
     preset, configuration,
-    ...(task.batchSize === undefined ? {} : { batchSize: task.batchSize }),
-    ...(task.gradientAccumulation === undefined ? {} : { gradientAccumulation: task.gradientAccumulation }),
+    ...definedFields({ batchSize: task.batchSize, gradientAccumulation: task.gradientAccumulation }),
   });
   try {
     const times: number[] = [];
@@ -125,8 +125,7 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     let native: NativeKernelsSummary | undefined;
     if (task.backend === 'wasm+native') {
       native = await enableNativeKernels({
-        ...(task.nativeKernels === undefined ? {} : { kernels: task.nativeKernels }),
-        ...(task.threads === undefined ? {} : { threads: task.threads }),
+        ...definedFields({ kernels: task.nativeKernels, threads: task.threads }),
       });
       if (!native.enabled) return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
     }

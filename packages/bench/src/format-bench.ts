@@ -1,5 +1,6 @@
 /** Plain-text tables of a bench result and of its ratios against a baseline run. */
 import { defaultBenchConfiguration, type BaselineRatio, type BenchResult, type BenchRun } from './api.js';
+import { definedFields } from '@normfree/core';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
@@ -100,7 +101,7 @@ export function compareWithBaseline(result: BenchResult, baseline: BenchResult):
     if (before === undefined) continue;
     const add = (metric: string, current: number | undefined, previous: number | undefined): void => {
       if (current === undefined || previous === undefined || !(previous > 0)) return;
-      ratios.push({ backend: run.backend, job: run.job, ...(configuration === undefined ? {} : { configuration }), metric, current, baseline: previous, ratio: current / previous });
+      ratios.push({ backend: run.backend, job: run.job, ...definedFields({ configuration }), metric, current, baseline: previous, ratio: current / previous });
     };
     add('tokens/s', run.tokensPerSecond, before.tokensPerSecond);
     add('ms/step', run.msPerStep?.median, before.msPerStep?.median);

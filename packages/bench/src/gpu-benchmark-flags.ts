@@ -1,3 +1,4 @@
+import { definedFields } from '@normfree/core';
 /**
  * The command line of the GPU benchmark (`npm run gpu-benchmark -- …`, gpu-benchmark.ts) and of its
  * per-backend child processes (gpu-benchmark-child.ts): parsed into one typed object, and written back
@@ -66,8 +67,7 @@ export function parseGpuBenchmarkFlags(args: readonly string[]): GpuBenchmarkFla
   return {
     quick: switches.has('--quick'),
     allowSoftwareAdapter: switches.has('--allow-software-adapter'),
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
-    ...(json === undefined ? {} : { json }),
+    ...definedFields({ gpuAdapter, json }),
   };
 }
 

@@ -38,6 +38,7 @@ import {
   type GpuBenchmarkFlags,
 } from './gpu-benchmark-flags.js';
 import { formatParity, runParity, type ParityReport } from './gpu-parity.js';
+import { definedFields } from '@normfree/core';
 
 /** A backend that could not be measured, and why. */
 export interface GpuBackendFailure {
@@ -109,7 +110,7 @@ export async function runGpuBenchmark(
   // The parity child reads the adapter from the environment; the backend children get it as a flag.
   const environment = {
     ...process.env,
-    ...(flags.gpuAdapter === undefined ? {} : { NORMFREE_GPU_ADAPTER: flags.gpuAdapter }),
+    ...definedFields({ NORMFREE_GPU_ADAPTER: flags.gpuAdapter }),
   };
   const parity = await runParity(environment);
   print(`\n${formatParity(parity)}`);

@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { definedFields } from '@normfree/core';
 
 /**
  * What the parity child prints for one fixture and stage (`error` is the string `Infinity` for a NaN
@@ -69,11 +70,11 @@ export function judgeParity(records: readonly Record<string, unknown>[]): Parity
   const adapter = typeof first?.['info'] === 'string' ? first['info'] : undefined;
   const tolerance = first?.['tolerance'] as ParityReport['tolerance'] | undefined;
   return {
-    ...(adapter === undefined ? {} : { adapter }),
+    ...definedFields({ adapter }),
     fixtures: fixtures.length,
     passed: failures.length === 0 && fixtures.length > 0,
     failures,
-    ...(tolerance === undefined ? {} : { tolerance }),
+    ...definedFields({ tolerance }),
   };
 }
 

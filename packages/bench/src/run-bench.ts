@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getExperimentConfiguration } from '@normfree/core';
+import { getExperimentConfiguration, definedFields } from '@normfree/core';
 import {
   defaultBenchConfiguration,
   type BenchBackend,
@@ -53,7 +53,7 @@ export function workerScriptPath(moduleUrl: string = import.meta.url): string {
  */
 export function runTaskInProcess(task: BenchTask, timeoutMs: number, script: string = workerScriptPath()): Promise<BenchRun> {
   const failed = (reason: string): BenchRun =>
-    ({ backend: task.backend, job: task.job, ...(task.configuration === undefined ? {} : { configuration: task.configuration }), status: 'failed', reason });
+    ({ backend: task.backend, job: task.job, ...definedFields({ configuration: task.configuration }), status: 'failed', reason });
   if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/bench first (npx tsc -b in packages/bench)`));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -138,8 +138,7 @@ export async function runBench(
     const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
       ({
         backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes,
-        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-        ...(options.gradientAccumulation === undefined ? {} : { gradientAccumulation: options.gradientAccumulation }),
+        ...definedFields({ batchSize: options.batchSize, gradientAccumulation: options.gradientAccumulation }),
         ...(backend === 'wasm+native' ? { threads } : {}),
         ...overrides,
       });
@@ -171,7 +170,7 @@ export async function runBench(
         log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
         torch.push(await runTorch({
           python: options.torchPython, script, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
-          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+          ...definedFields({ batchSize: options.batchSize }),
         }));
       }
     }

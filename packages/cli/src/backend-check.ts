@@ -6,6 +6,7 @@
 import { checkBackend, type NodeBackendHooks } from '@normfree/backend';
 import { errorMessage, type ExecutionTargetOptions } from '@normfree/experiment';
 import { UsageError } from './errors.js';
+import { definedFields } from '@normfree/core';
 
 /**
  * What a training command asks of its backend: the part of its execution target that decides
@@ -27,7 +28,7 @@ export async function requireBackend(request: BackendRequest, hooks: NodeBackend
   try {
     await checkBackend(
       request.backend,
-      { ...(request.gpuAdapter === undefined ? {} : { gpuAdapter: request.gpuAdapter }), ...(request.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}) },
+      { ...definedFields({ gpuAdapter: request.gpuAdapter }), ...(request.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}) },
       hooks,
     );
   } catch (error) {

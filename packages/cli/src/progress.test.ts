@@ -36,7 +36,7 @@ describe('progress display', () => {
     stream.on('data', (chunk: Buffer) => {
       text += chunk.toString();
     });
-    const progress = createBarProgress({ stream: stream as unknown as NodeJS.WriteStream });
+    const progress = createBarProgress({ stream });
     progress.start('sm-g-seed1337', { steps: 10, startStep: 0 });
     progress.update('sm-g-seed1337', { step: 5, steps: 10, loss: 7.123 });
     await new Promise((resolve) => setTimeout(resolve, 400)); // bars redraw at 5 frames per second

@@ -5,6 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import { formatDuration, type ExperimentProgress } from '@normfree/experiment';
+import { definedFields } from '@normfree/core';
 
 /** How the command line shows an experiment's progress events (@normfree/experiment emits them). */
 export type ProgressDisplay = ExperimentProgress;
@@ -106,5 +107,5 @@ export function createBarProgress(options: { stream: NodeJS.WritableStream }): P
 export function createProgressDisplay(options: { stream?: NodeJS.WriteStream; plain?: boolean; intervalMs?: number } = {}): ProgressDisplay {
   const stream = options.stream ?? process.stderr;
   if (options.plain !== true && stream.isTTY === true) return createBarProgress({ stream });
-  return createLineProgress({ write: (line) => stream.write(line), ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+  return createLineProgress({ write: (line) => stream.write(line), ...definedFields({ intervalMs: options.intervalMs }) });
 }

@@ -89,7 +89,12 @@ function prepare(input, workers) {
 const small = corpus('small', sizes.small);
 const large = corpus('large', sizes.large);
 const rows = [];
-for (const [input, workers] of [[small, 1], [small, 2], [large, 2]]) {
+const runs = [
+  { input: small, workers: 1 },
+  { input: small, workers: 2 },
+  { input: large, workers: 2 },
+];
+for (const { input, workers } of runs) {
   const figures = prepare(input, workers);
   rows.push({ input, workers, ...figures });
   console.log(

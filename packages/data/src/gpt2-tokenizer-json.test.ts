@@ -10,7 +10,7 @@ import { tinyPythonDocuments } from './testing/index.js';
 /** GPT-2's vocab and merges from tiktoken-style ranks (id = rank; merge = the last split of a token). */
 function gpt2TokenizerJson(): object {
   const encoder = new TextEncoder();
-  const tokens = (ranks as (string | number[])[]).map((entry) =>
+  const tokens = ranks.map((entry) =>
     bytesToByteLevel(typeof entry === 'string' ? encoder.encode(entry) : entry),
   );
   const rankOf = new Map(tokens.map((token, rank) => [token, rank] as const));

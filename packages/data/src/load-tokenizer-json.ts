@@ -2,7 +2,7 @@
  * Loads a byte-level BPE tokenizer from a Hugging Face `tokenizer.json` (ours, GPT-2's, or any
  * other file with a ByteLevel pre-tokenizer and a BPE model).
  */
-import { formatSchemaError } from '@normfree/core';
+import { formatSchemaError, definedFields } from '@normfree/core';
 import * as z from 'zod/mini';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
 
@@ -119,6 +119,6 @@ export function loadTokenizerJson(textOrObject: string | object, options: LoadTo
     specialTokens,
     addPrefixSpace: preTokenizer.add_prefix_space === true,
     source,
-    ...(options.wordCacheLimit === undefined ? {} : { wordCacheLimit: options.wordCacheLimit }),
+    ...definedFields({ wordCacheLimit: options.wordCacheLimit }),
   });
 }

@@ -127,7 +127,7 @@ describe('openRemoteTokenStore', () => {
     expect(server.requests.length).toBeLessThanOrEqual(requestsAfterLoad + 2); // step 1 was cached; only step 2 is prefetched
     expect(sampler.batchAt(1).inputIds).toHaveLength(2 * seqLen);
     expect(() => sampler.batchAt(0)).toThrow(/batchAt\(0\) before load\(0\)/); // dropped from the cache
-    await expect(sampler.load(-1)).rejects.toThrow(/step -1 must be a non-negative integer/);
+    await expect(sampler.load(-1)).rejects.toThrow(/step must be a non-negative integer, got -1/);
   });
 
   it('should name the store when it has fewer windows than one batch', async () => {

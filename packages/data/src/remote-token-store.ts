@@ -7,6 +7,7 @@
  * same batches); since fetching is asynchronous, the sampler implements core's optional
  * `BatchSource.load(step)`, which the trainer awaits before `batchAt(step)`.
  */
+import { checkInteger } from '@normfree/core';
 import type { Batch, EvalSet, Tokenizer } from '@normfree/core';
 import {
   bytesPerId,
@@ -94,10 +95,9 @@ async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promis
  */
 export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenRemoteTokenStoreOptions = {}): Promise<RemoteTokenStore> {
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const maxParallel = options.maxParallelRequests ?? 6;
-  if (!Number.isInteger(maxParallel) || maxParallel < 1) {
-    throw new Error(`openRemoteTokenStore: maxParallelRequests ${String(maxParallel)} must be a positive integer`);
-  }
+  const maxParallel = checkInteger('openRemoteTokenStore: maxParallelRequests', options.maxParallelRequests ?? 6, {
+    min: 1,
+  });
   const base = String(baseUrl).endsWith('/') ? String(baseUrl) : `${String(baseUrl)}/`;
   const urlOf = (file: string): string => new URL(file, base).href;
 
@@ -299,10 +299,7 @@ export function createRemoteBatchSampler(options: RemoteBatchSamplerOptions): Re
  * @throws Error naming a bad maxWindows.
  */
 export async function loadRemoteEvalSet(windows: RemoteWindowReader, options: { maxWindows?: number } = {}): Promise<EvalSet> {
-  const maxWindows = options.maxWindows ?? windows.count;
-  if (!Number.isInteger(maxWindows) || maxWindows < 0) {
-    throw new Error(`loadRemoteEvalSet: maxWindows ${String(maxWindows)} must be a non-negative integer`);
-  }
+  const maxWindows = checkInteger('loadRemoteEvalSet: maxWindows', options.maxWindows ?? windows.count, { min: 0 });
   const count = Math.min(maxWindows, windows.count);
   const ids = await windows.readWindows(Uint32Array.from({ length: count }, (_, index) => index));
   return createStoreEvalSet(createMemoryWindowReader(ids, windows.seqLen, windows.source));

@@ -3,7 +3,7 @@
  * with a training window (the paper's data already comes as separate train and validation files,
  * paper-reference §5.1).
  */
-import { createRandom, shuffleInPlace } from '@normfree/core';
+import { checkInteger, createRandom, shuffleInPlace } from '@normfree/core';
 
 /** Options of {@link splitByFile}. */
 export interface SplitByFileOptions {
@@ -33,9 +33,7 @@ export interface FileSplit {
  */
 export function splitByFile(options: SplitByFileOptions): FileSplit {
   const { fileCount, validationFraction, seed } = options;
-  if (!Number.isInteger(fileCount) || fileCount < 0) {
-    throw new Error(`splitByFile: fileCount ${String(fileCount)} must be a non-negative integer`);
-  }
+  checkInteger('splitByFile: fileCount', fileCount, { min: 0 });
   if (!(validationFraction >= 0 && validationFraction < 1)) {
     throw new Error(`splitByFile: validationFraction ${String(validationFraction)} must be in [0, 1)`);
   }

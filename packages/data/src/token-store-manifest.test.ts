@@ -33,9 +33,17 @@ function validManifest(): TokenStoreManifest {
   };
 }
 
+/** Parsed JSON as the edits below reach into it (they write values the manifest's type forbids). */
+type JsonObject = Record<string, unknown>;
+
+/** The object at a dotted path in `json`; array indices are segments too (`splits.train.shards.1`). */
+function objectAt(json: JsonObject, path: string): JsonObject {
+  return path.split('.').reduce((object, key) => object[key] as JsonObject, json);
+}
+
 /** The manifest as JSON with `edit` applied to a deep copy. */
-function manifestText(edit: (json: any) => void = () => undefined): string {
-  const json = structuredClone(validManifest()) as any;
+function manifestText(edit: (json: JsonObject) => void = () => undefined): string {
+  const json = structuredClone(validManifest()) as unknown as JsonObject;
   edit(json);
   return JSON.stringify(json);
 }
@@ -49,66 +57,66 @@ describe('parseTokenStoreManifest', () => {
     ['not JSON', () => '{', /m\.json: not valid JSON/],
     [
       'a wrong format',
-      (j: any) => (j.format = 'other'),
+      (j: JsonObject) => (j.format = 'other'),
       /m\.json: field "format" must be "normfree-token-store", got "other"/,
     ],
-    ['a missing seqLen', (j: any) => delete j.seqLen, /m\.json: missing field "seqLen"/],
-    ['a bad dtype', (j: any) => (j.dtype = 'int8'), /field "dtype" must be "uint16" or "uint32", got "int8"/],
+    ['a missing seqLen', (j: JsonObject) => delete j.seqLen, /m\.json: missing field "seqLen"/],
+    ['a bad dtype', (j: JsonObject) => (j.dtype = 'int8'), /field "dtype" must be "uint16" or "uint32", got "int8"/],
     [
       'a dtype the vocabulary does not fit',
-      (j: any) => (j.dtype = 'uint32'),
+      (j: JsonObject) => (j.dtype = 'uint32'),
       /"dtype" is "uint32" but tokenizer.vocabSize 4096 needs "uint16"/,
     ],
     [
       'a short tokenizer hash',
-      (j: any) => (j.tokenizer.sha256 = 'abc'),
+      (j: JsonObject) => (objectAt(j, 'tokenizer').sha256 = 'abc'),
       /field "tokenizer.sha256" must be a SHA-256 .*got "abc"/,
     ],
     [
       'a bad split rule',
-      (j: any) => (j.splitRule.kind = 'random'),
+      (j: JsonObject) => (objectAt(j, 'splitRule').kind = 'random'),
       /field "splitRule.kind" must be "fraction" or "separate", got "random"/,
     ],
     [
       'a bad fraction',
-      (j: any) => (j.splitRule.validationFraction = 1),
+      (j: JsonObject) => (objectAt(j, 'splitRule').validationFraction = 1),
       /field "splitRule.validationFraction" must be a number in \[0, 1\), got 1/,
     ],
     [
       "split windows that are not the shards' sum",
-      (j: any) => (j.splits.train.windows = 8),
+      (j: JsonObject) => (objectAt(j, 'splits.train').windows = 8),
       /"splits.train.windows" is 8, but its shards hold 7 windows/,
     ],
     [
       'a short middle shard',
-      (j: any) => {
-        j.splits.train.shards[1].windows = 2;
-        j.splits.train.shards[1].bytes = 16;
-        j.splits.train.windows = 6;
+      (j: JsonObject) => {
+        objectAt(j, 'splits.train.shards.1').windows = 2;
+        objectAt(j, 'splits.train.shards.1').bytes = 16;
+        objectAt(j, 'splits.train').windows = 6;
       },
       /"splits.train.shards\[1\].windows" is 2, but every shard but a split's last must hold exactly windowsPerShard 3/,
     ],
     [
       'shard bytes that disagree with its windows',
-      (j: any) => (j.splits.validation.shards[0].bytes = 15),
+      (j: JsonObject) => (objectAt(j, 'splits.validation.shards.0').bytes = 15),
       /"splits.validation.shards\[0\].bytes" is 15, but 2 windows × seqLen 4 × 2 bytes \(uint16\) = 16/,
     ],
     [
       'a shard out of order',
-      (j: any) => (j.splits.train.shards[0].file = 'train/00001.bin'),
+      (j: JsonObject) => (objectAt(j, 'splits.train.shards.0').file = 'train/00001.bin'),
       /"splits.train.shards\[0\].file" must be "train\/00000.bin", got "train\/00001.bin"/,
     ],
     [
       'a bad source role',
-      (j: any) => (j.sources[0].role = 'test'),
+      (j: JsonObject) => (objectAt(j, 'sources.0').role = 'test'),
       /field "sources\[0\].role" must be "input" or "validation", got "test"/,
     ],
-    ['a bad limit', (j: any) => (j.limits.maxFiles = 0), /field "limits.maxFiles" must be an integer ≥ 1, got 0/],
+    ['a bad limit', (j: JsonObject) => (objectAt(j, 'limits').maxFiles = 0), /field "limits.maxFiles" must be an integer ≥ 1, got 0/],
   ])('should reject %s, naming the source, field and value', (_, edit, message) => {
     const text =
       typeof edit === 'function' && edit.length === 0
         ? (edit as () => string)()
-        : manifestText(edit as (json: any) => void);
+        : manifestText(edit);
     expect(() => parseTokenStoreManifest(text, 'm.json')).toThrow(message);
   });
 
@@ -126,7 +134,9 @@ describe('parseTokenStoreManifest', () => {
       manifestText((j) => {
         j.tokenizer = { name: 'gpt2', vocabSize: 70000, sha256: sha };
         j.dtype = 'uint32';
-        for (const split of ['train', 'validation']) for (const shard of j.splits[split].shards) shard.bytes *= 2;
+        for (const split of ['train', 'validation']) {
+          for (const shard of objectAt(j, `splits.${split}`).shards as JsonObject[]) shard.bytes = Number(shard.bytes) * 2;
+        }
       }),
       'm.json',
     );

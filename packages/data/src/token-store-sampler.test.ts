@@ -62,11 +62,11 @@ describe('createStoreBatchSampler', () => {
       'createStoreBatchSampler: test-store (train) has 10 windows of 3 tokens, fewer than one batch of 11',
     );
     expect(() => createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 0, seed: 0 })).toThrow(
-      /batchSize 0 must be a positive integer/,
+      /batchSize must be a positive integer, got 0/,
     );
     const sampler = createStoreBatchSampler({ windows: numberedReader(10, 3), batchSize: 2, seed: 0 });
-    expect(() => sampler.batchAt(-1)).toThrow(/step -1 must be a non-negative integer/);
-    expect(() => sampler.batchAt(1.5)).toThrow(/step 1.5/);
+    expect(() => sampler.batchAt(-1)).toThrow(/step must be a non-negative integer, got -1/);
+    expect(() => sampler.batchAt(1.5)).toThrow(/step must be a non-negative integer, got 1\.5/);
   });
 });
 
@@ -81,6 +81,6 @@ describe('createStoreEvalSet', () => {
     const batches = [...evalSet.batches(3)];
     expect(batches.map((batch) => batch.batchSize)).toEqual([3, 3, 1]);
     expect(batches.flatMap((batch) => windowIdsOf(batch.inputIds, 2))).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(() => [...evalSet.batches(0)]).toThrow(/batchSize 0 must be a positive integer/);
+    expect(() => [...evalSet.batches(0)]).toThrow(/batchSize must be a positive integer, got 0/);
   });
 });

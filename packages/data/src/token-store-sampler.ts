@@ -7,6 +7,7 @@
  * Memory does not grow with the store: the epoch order is a {@link createWindowPermutation}
  * (O(1) memory) and each batch reads only its own B windows.
  */
+import { checkInteger } from '@normfree/core';
 import type { Batch, BatchSource, EvalSet } from '@normfree/core';
 import type { WindowReader } from './token-store-windows.js';
 import { createWindowPermutation, epochSeed, type WindowPermutation } from './window-permutation.js';
@@ -32,7 +33,8 @@ export interface StoreBatchSamplerOptions {
 /** The order arithmetic both store samplers share, so Node and browser see the same batches. */
 export interface StoreBatchOrder {
   readonly batchesPerEpoch: number;
-  epochOf(step: number): number;
+  /** The epoch (0-based) that `step` falls in; a plain function (no `this`), safe to pass on. */
+  readonly epochOf: (step: number) => number;
   /** The window indices of `step`'s batch, in row order (a new array). */
   indicesAt(step: number): Uint32Array;
 }
@@ -58,9 +60,7 @@ export function createStoreBatchOrder(
   caller: string,
   source: string,
 ): StoreBatchOrder {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new Error(`${caller}: batchSize ${String(batchSize)} must be a positive integer`);
-  }
+  checkInteger(`${caller}: batchSize`, batchSize, { min: 1 });
   if (!Number.isSafeInteger(seed)) throw new Error(`${caller}: seed ${String(seed)} must be an integer`);
   if (count < batchSize) {
     throw new Error(
@@ -71,9 +71,7 @@ export function createStoreBatchOrder(
   let permutation: WindowPermutation | undefined;
   let permutationEpoch = -1;
   const epochOf = (step: number): number => {
-    if (!Number.isSafeInteger(step) || step < 0) {
-      throw new Error(`BatchSource.batchAt: step ${String(step)} must be a non-negative integer`);
-    }
+    checkInteger('BatchSource.batchAt: step', step, { min: 0 });
     return Math.floor(step / batchesPerEpoch);
   };
   return {
@@ -148,9 +146,7 @@ export function createStoreEvalSet(windows: WindowReader): EvalSet {
     seqLen,
     numWindows: count,
     *batches(batchSize): Generator<Batch> {
-      if (!Number.isInteger(batchSize) || batchSize <= 0) {
-        throw new Error(`EvalSet.batches: batchSize ${String(batchSize)} must be a positive integer`);
-      }
+      checkInteger('EvalSet.batches: batchSize', batchSize, { min: 1 });
       for (let start = 0; start < count; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         const indices = Uint32Array.from({ length: rows }, (_, row) => start + row);

@@ -9,6 +9,7 @@
  *    consecutive, non-overlapping windows of T tokens; windows shorter than T (every file's tail)
  *    are dropped; no BOS/EOS is inserted and nothing is packed across files.
  */
+import { checkInteger } from '@normfree/core';
 
 /** Token storage: Uint16Array when every id fits (vocab ≤ 65536), else Int32Array. */
 export type TokenArray = Uint16Array | Int32Array;
@@ -63,9 +64,7 @@ export function windowCount(tokenCount: number, seqLen: number): number {
  */
 export function createTokenWindows(options: CreateTokenWindowsOptions): TokenWindows {
   const { files, seqLen, vocabSize } = options;
-  if (!Number.isInteger(seqLen) || seqLen <= 0) {
-    throw new Error(`createTokenWindows: seqLen ${String(seqLen)} must be a positive integer`);
-  }
+  checkInteger('createTokenWindows: seqLen', seqLen, { min: 1 });
   if (options.fileIndices !== undefined && options.fileIndices.length !== files.length) {
     throw new Error(
       `createTokenWindows: fileIndices has ${options.fileIndices.length} entries but files has ${files.length}`,

@@ -74,7 +74,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     expect(counter.pruneThreshold).toBe(1);
     expect(counter.counts().get('common')).toBe(1000); // the first 'common' of each document
     expect(counter.counts().get(' common')).toBe(1000);
-    expect(() => createPretokenCounter({ maxDistinct: 1 })).toThrow(/maxDistinct 1 must be an integer ≥ 2/);
+    expect(() => createPretokenCounter({ maxDistinct: 1 })).toThrow(/maxDistinct must be an integer ≥ 2, got 1/);
   });
 
   it('should double the pruning threshold when dropping singletons is not enough', () => {
@@ -87,7 +87,10 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
 
   it('should train from an async stream, equal to trainBpe without bounds', async () => {
     async function* documents(): AsyncGenerator<string> {
-      for (const document of tinyPythonDocuments) yield document;
+      for (const document of tinyPythonDocuments) {
+        await Promise.resolve(); // a stream's read: back to the event loop before each document
+        yield document;
+      }
     }
     const progress: number[] = [];
     const result = await trainBpeStreaming({ documents: documents(), vocabSize: 290, specialTokens: ['<|endoftext|>'], onProgress: (p) => progress.push(p.documents) });
@@ -102,6 +105,7 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     async function* documents(): AsyncGenerator<string> {
       for (let index = 0; index < 100; index++) {
         pulled++;
+        await Promise.resolve(); // a stream's read
         yield 'é€😀 x'; // 2 + 3 + 4 + 2 bytes
       }
     }
@@ -114,11 +118,12 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     let pulled = 0;
     async function* documents(): AsyncGenerator<string> {
       pulled++;
+      await Promise.resolve(); // a stream's read
       yield 'x';
     }
     await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(/trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/);
     expect(pulled).toBe(0);
-    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes 0 must be a positive integer/);
+    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes must be a positive integer, got 0/);
     expect(() => trainBpeFromCounts({ counts: [['ab', 0]], vocabSize: 300 })).toThrow(/count 0 of pre-token "ab" must be a positive integer/);
   });
 });

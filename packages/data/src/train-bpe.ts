@@ -11,6 +11,7 @@
  *    pair from a `BinaryHeap` and re-checks its count when popped (lazy deletion), as
  *    {@link createPairHeap} does here; README "Training a tokenizer at scale" has the timings.
  */
+import { checkInteger, definedFields } from '@normfree/core';
 import { byteLevelOrder, bytesToByteLevel } from './byte-level-alphabet.js';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
 import { gpt2SplitPattern } from './gpt2-pretokenizer.js';
@@ -131,9 +132,7 @@ function checkTrainOptions(caller: string, vocabSize: number, specials: readonly
  */
 export function createPretokenCounter(options: PretokenCounterOptions = {}): PretokenCounter {
   const maxDistinct = options.maxDistinct ?? Infinity;
-  if (maxDistinct !== Infinity && (!Number.isInteger(maxDistinct) || maxDistinct < 2)) {
-    throw new Error(`createPretokenCounter: maxDistinct ${String(maxDistinct)} must be an integer ≥ 2`);
-  }
+  if (maxDistinct !== Infinity) checkInteger('createPretokenCounter: maxDistinct', maxDistinct, { min: 2 });
   const counts = new Map<string, number>();
   const splitter = new RegExp(gpt2SplitPattern);
   let documents = 0;
@@ -226,10 +225,8 @@ export async function trainBpeStreaming(options: TrainBpeStreamingOptions): Prom
   const specials = options.specialTokens ?? [];
   checkTrainOptions('trainBpeStreaming', options.vocabSize, specials);
   const maxBytes = options.maxBytes ?? Infinity;
-  if (maxBytes !== Infinity && (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)) {
-    throw new Error(`trainBpeStreaming: maxBytes ${String(maxBytes)} must be a positive integer`);
-  }
-  const counter = createPretokenCounter(options.maxDistinct === undefined ? {} : { maxDistinct: options.maxDistinct });
+  if (maxBytes !== Infinity) checkInteger('trainBpeStreaming: maxBytes', maxBytes, { min: 1 });
+  const counter = createPretokenCounter(definedFields({ maxDistinct: options.maxDistinct }));
   let bytes = 0;
   let truncated = false;
   for await (const document of options.documents) {

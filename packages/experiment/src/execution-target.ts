@@ -8,6 +8,7 @@
  */
 import type { BackendName } from '@normfree/backend';
 import { ExperimentInputError } from './errors.js';
+import { checkInteger, definedFields } from '@normfree/core';
 
 /** How a run is trained (see the module comment). Plain JSON: it travels to worker processes and into `plan.json`. */
 export interface ExecutionTarget {
@@ -45,9 +46,7 @@ export interface ExecutionTargetOptions {
  */
 export function createExecutionTarget(options: ExecutionTargetOptions): ExecutionTarget {
   const { backend, nativeThreads, gpuAdapter, allowSoftwareAdapter } = options;
-  if (nativeThreads !== undefined && !(Number.isSafeInteger(nativeThreads) && nativeThreads >= 1)) {
-    throw new ExperimentInputError(`nativeThreads must be a positive integer, got ${String(nativeThreads)}`);
-  }
+  if (nativeThreads !== undefined) checkInteger('nativeThreads', nativeThreads, { min: 1, error: ExperimentInputError });
   if (backend !== 'webgpu') {
     if (gpuAdapter !== undefined) {
       const offending = `gpuAdapter '${gpuAdapter}'`;
@@ -60,8 +59,7 @@ export function createExecutionTarget(options: ExecutionTargetOptions): Executio
   return {
     backend,
     nativeKernels: options.nativeKernels ?? true,
-    ...(nativeThreads === undefined ? {} : { nativeThreads }),
-    ...(gpuAdapter === undefined ? {} : { gpuAdapter }),
+    ...definedFields({ nativeThreads, gpuAdapter }),
     ...(allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
   };
 }

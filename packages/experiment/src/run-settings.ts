@@ -19,6 +19,7 @@ import {
   type ModelConfigInput,
   type NormType,
   type TrainingOptions,
+  definedFields,
 } from '@normfree/core';
 import { ExperimentInputError, errorMessage } from './errors.js';
 
@@ -95,7 +96,7 @@ export const overridesSchema = z.object(Object.fromEntries(overrideFields.map((f
 export function validateOverrides(overrides: unknown): Overrides {
   const parsed = overridesSchema.safeParse(overrides);
   if (!parsed.success) throw new ExperimentInputError(`overrides: ${z.prettifyError(parsed.error)}`);
-  return parsed.data as Overrides;
+  return parsed.data;
 }
 
 /** The model dimensions a run needs, after overrides (checked before anything is trained). */
@@ -143,7 +144,7 @@ export function resolveRunSettings(options: ResolveRunSettingsOptions): RunSetti
     nHead: overrides.nHead ?? preset.model.nHead,
     nEmbd: overrides.nEmbd ?? preset.model.nEmbd,
     blockSize: overrides.blockSize ?? preset.model.blockSize,
-    ...(preset.model.nPositions === undefined ? {} : { nPositions: preset.model.nPositions }),
+    ...definedFields({ nPositions: preset.model.nPositions }),
   });
   if (!dimensions.success) throw new ExperimentInputError(`${where}: ${dimensions.error.issues.map((issue) => issue.message).join('; ')}`);
 
@@ -155,8 +156,7 @@ export function resolveRunSettings(options: ResolveRunSettingsOptions): RunSetti
     ...presetModel,
     ...checked,
     vocabSize: options.vocabSize,
-    ...(nPositions === undefined ? {} : { nPositions }),
-    ...(nInner === undefined ? {} : { nInner }),
+    ...definedFields({ nPositions, nInner }),
     norm: overrides.norm ?? configuration.norm,
     activation: overrides.activation ?? configurationActivation(configuration, dimensions.data.nLayer),
   };
@@ -174,14 +174,7 @@ export function resolveRunSettings(options: ResolveRunSettingsOptions): RunSetti
     // Checkpoints at the evaluation cadence unless the preset says otherwise, so an interrupted run
     // resumes close to where it stopped (core's default, 0, checkpoints only at the end).
     checkpointEvery: overrides.checkpointEvery ?? (preset.training.checkpointEvery > 0 ? preset.training.checkpointEvery : evalEvery),
-    ...(overrides.steps === undefined ? {} : { steps: overrides.steps }),
-    ...(overrides.batchSize === undefined ? {} : { microBatchSize: overrides.batchSize }),
-    ...(overrides.gradientAccumulation === undefined ? {} : { gradientAccumulation: overrides.gradientAccumulation }),
-    ...(overrides.learningRate === undefined ? {} : { learningRate: overrides.learningRate }),
-    ...(overrides.evalEvery === undefined ? {} : { evalEvery: overrides.evalEvery }),
-    ...(overrides.entropyEvery === undefined ? {} : { entropyEvery: overrides.entropyEvery }),
-    ...(overrides.evalWindows === undefined ? {} : { evalWindows: overrides.evalWindows }),
-    ...(overrides.fp16Overflow === undefined ? {} : { fp16AttentionOverflow: overrides.fp16Overflow }),
+    ...definedFields({ steps: overrides.steps, microBatchSize: overrides.batchSize, gradientAccumulation: overrides.gradientAccumulation, learningRate: overrides.learningRate, evalEvery: overrides.evalEvery, entropyEvery: overrides.entropyEvery, evalWindows: overrides.evalWindows, fp16AttentionOverflow: overrides.fp16Overflow }),
   };
   try {
     validateTrainingOptions(training);

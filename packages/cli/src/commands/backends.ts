@@ -11,6 +11,7 @@ import { errorMessage } from '@normfree/experiment';
 import type { CliIo } from '../cli-io.js';
 import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
+import { definedFields } from '@normfree/core';
 
 export async function backendsCommand(options: { readonly io: CliIo; readonly json: boolean; readonly hooks?: NodeBackendHooks }): Promise<number> {
   const { io } = options;
@@ -32,7 +33,7 @@ export async function backendsCommand(options: { readonly io: CliIo; readonly js
   const { checkNativeKernels } = await import('@normfree/experiment/node');
   const native = await checkNativeKernels();
   if (options.json) {
-    io.stdout(`${JSON.stringify({ wasm: true, native, cpu: true, webgpu: { adapters, ...(webgpuProblem === undefined ? {} : { problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ wasm: true, native, cpu: true, webgpu: { adapters, ...definedFields({ problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
     return exitCodes.ok;
   }
   const lines = [
@@ -66,7 +67,7 @@ export const backendsDefinition: CommandDefinition = {
       )
       .option('--json', 'print JSON')
       .action(async (flags: { json?: boolean }) => {
-        const hooks = dependencies.backendHooks === undefined ? {} : { hooks: dependencies.backendHooks };
+        const hooks = definedFields({ hooks: dependencies.backendHooks });
         setExitCode(await backendsCommand({ io, json: flags.json === true, ...hooks }));
       });
   },

@@ -17,6 +17,7 @@ import {
   parsePositiveIntegerList,
   parsePositiveNumber,
 } from '../option-parsers.js';
+import { definedFields } from '@normfree/core';
 
 const benchPresets = ['bench', 'laptop', 'paper-gpt2', 'paper-pythia-70m'] as const;
 /**
@@ -121,17 +122,9 @@ function registerBench(program: Command, context: CommandContext): void {
         }
       }
       const result = await bench.runBench({
-        ...(flags.presets === undefined ? {} : { presets: flags.presets }),
-        ...(flags.configs === undefined ? {} : { configurations: flags.configs }),
-        ...(flags.backends === undefined ? {} : { backends: flags.backends }),
-        ...(flags.steps === undefined ? {} : { steps: flags.steps }),
-        ...(flags.warmup === undefined ? {} : { warmupSteps: flags.warmup }),
-        ...(flags.matmulSizes === undefined ? {} : { matmulSizes: flags.matmulSizes }),
+        ...definedFields({ presets: flags.presets, configurations: flags.configs, backends: flags.backends, steps: flags.steps, warmupSteps: flags.warmup, matmulSizes: flags.matmulSizes }),
         ...(flags.cpuTraining === true ? { cpuTraining: true } : {}),
-        ...(flags.batchSize === undefined ? {} : { batchSize: flags.batchSize }),
-        ...(flags.gradAccum === undefined ? {} : { gradientAccumulation: flags.gradAccum }),
-        ...(flags.processes === undefined ? {} : { processes: flags.processes }),
-        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        ...definedFields({ batchSize: flags.batchSize, gradientAccumulation: flags.gradAccum, processes: flags.processes, threads: flags.threads }),
         ...(flags.torchPython === undefined ? {} : { torchPython: flags.torchPython, torchScript: flags.torchScript === undefined ? defaultTorchScript : absolute(flags.torchScript) }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
         log: (line: string) => io.stderr(`[normfree bench] ${line}\n`),

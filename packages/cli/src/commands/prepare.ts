@@ -13,6 +13,7 @@ import { exitCodes } from '../errors.js';
 import { fieldOption } from '../option-groups/corpus-options.js';
 import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
 import { parseFraction, parseNonNegativeInteger, parsePositiveInteger } from '../option-parsers.js';
+import { definedFields } from '@normfree/core';
 
 export interface PrepareCommandOptions {
   /** Input files, folders or globs, as given (relative ones resolve against `io.cwd`). */
@@ -120,15 +121,7 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
       inputs: options.inputs,
       outDir: options.outDir,
       tokenizer: await tokenizerSpecFromName(options.tokenizer),
-      ...(options.validation === undefined ? {} : { validation: options.validation }),
-      ...(options.validationFraction === undefined ? {} : { validationFraction: options.validationFraction }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.field === undefined ? {} : { field: options.field }),
-      ...(options.seqLen === undefined ? {} : { seqLen: options.seqLen }),
-      ...(options.windowsPerShard === undefined ? {} : { windowsPerShard: options.windowsPerShard }),
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.maxFiles === undefined ? {} : { maxFiles: options.maxFiles }),
-      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      ...definedFields({ validation: options.validation, validationFraction: options.validationFraction, seed: options.seed, field: options.field, seqLen: options.seqLen, windowsPerShard: options.windowsPerShard, workers: options.workers, maxFiles: options.maxFiles, maxTokens: options.maxTokens }),
       skipBadFiles: options.skipBadFiles === true,
       onProgress: (progress) => view.update(progress),
       signal: interrupts.signal,

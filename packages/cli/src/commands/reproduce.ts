@@ -6,7 +6,7 @@
  */
 import { describeExecutionTarget, formatDuration, planExperiment } from '@normfree/experiment';
 import { dirname, join } from 'node:path';
-import { paperConfigurationIds, presets } from '@normfree/core';
+import { paperConfigurationIds, presets, definedFields } from '@normfree/core';
 import type { CommandDefinition } from '../command-context.js';
 import { defaultWorkers, defaultWorkersFor } from '../default-workers.js';
 import { UsageError, errorMessage, exitCodes } from '../errors.js';
@@ -87,7 +87,7 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     seeds: options.seeds,
     overrides: inputs.overrides,
     vocabSize: inputs.vocabSize,
-    ...(inputs.data === undefined ? {} : { data: inputs.data }),
+    ...definedFields({ data: inputs.data }),
     activationModules: inputs.activationModules,
     target: options.target,
     outDir,

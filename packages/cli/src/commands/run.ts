@@ -20,6 +20,7 @@ import { addWebGpuOptions, backendOption, type WebGpuFlags } from '../option-gro
 import { addProgressOptions, type ProgressFlags } from '../option-groups/progress-options.js';
 import { parseNonNegativeInteger } from '../option-parsers.js';
 import type { ProgressDisplay } from '../progress.js';
+import { definedFields } from '@normfree/core';
 
 export interface RunCommandOptions {
   readonly dir: string;
@@ -40,8 +41,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } = await import('@normfree/experiment/node');
   const plan = await readPlan(options.dir);
   const planned = selectPlannedJob(plan, {
-    ...(options.index === undefined ? {} : { index: options.index }),
-    ...(options.runId === undefined ? {} : { runId: options.runId }),
+    ...definedFields({ index: options.index, runId: options.runId }),
     env: options.env,
   });
   // The parent checks plug-in kinds like `reproduce` does; the executor imports them again where it trains.
@@ -112,8 +112,7 @@ export const runDefinition: CommandDefinition = {
           allowSoftwareAdapter: flags.allowSoftwareAdapter,
         },
         dir: absolute(dir),
-        ...(flags.index === undefined ? {} : { index: flags.index }),
-        ...(flags.run === undefined ? {} : { runId: flags.run }),
+        ...definedFields({ index: flags.index, runId: flags.run }),
         env: dependencies.env ?? process.env,
         io,
         progress: await progressFor(flags),

@@ -11,6 +11,7 @@ import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
 import { fieldOption } from '../option-groups/corpus-options.js';
 import { parseByteSize, parsePositiveInteger } from '../option-parsers.js';
+import { definedFields } from '@normfree/core';
 
 export interface TokenizerTrainOptions {
   readonly inputs: readonly string[];
@@ -50,7 +51,7 @@ export async function tokenizerTrainCommand(options: TokenizerTrainOptions): Pro
     vocabSize: options.vocabSize,
     specialTokens: options.specialTokens,
     maxDistinct: options.maxDistinct ?? defaultMaxDistinct,
-    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    ...definedFields({ maxBytes: options.maxBytes }),
     onProgress: ({ documents, bytes, distinct }) => {
       if (Date.now() - lastPrinted < 10_000) return;
       lastPrinted = Date.now();
@@ -110,9 +111,7 @@ export const tokenizerDefinition: CommandDefinition = {
             inputs: inputs.map(absoluteInput),
             vocabSize: flags.vocabSize,
             out: absolute(flags.out),
-            ...(flags.field === undefined ? {} : { field: flags.field }),
-            ...(flags.maxBytes === undefined ? {} : { maxBytes: flags.maxBytes }),
-            ...(flags.maxDistinct === undefined ? {} : { maxDistinct: flags.maxDistinct }),
+            ...definedFields({ field: flags.field, maxBytes: flags.maxBytes, maxDistinct: flags.maxDistinct }),
             specialTokens: flags.specialTokens
               .split(',')
               .map((token) => token.trim())

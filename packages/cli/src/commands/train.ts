@@ -10,6 +10,7 @@ import { UsageError, exitCodes } from '../errors.js';
 import { addRunOptions, presetOption, runCommandOptions, type RunFlags } from '../option-groups/run-options.js';
 import { parseConfiguration, parseNonNegativeInteger } from '../option-parsers.js';
 import { resolveRunInputs, type RunCommandOptions } from './run-inputs.js';
+import { definedFields } from '@normfree/core';
 
 export interface TrainCommandOptions extends RunCommandOptions {
   readonly preset: string;
@@ -29,7 +30,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     seed: options.seed,
     overrides: inputs.overrides,
     vocabSize: inputs.vocabSize,
-    ...(inputs.data === undefined ? {} : { data: inputs.data }),
+    ...definedFields({ data: inputs.data }),
     activationModules: inputs.activationModules,
     target: options.target,
   };

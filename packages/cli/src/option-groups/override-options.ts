@@ -28,5 +28,5 @@ export function overridesFrom(flags: Record<string, unknown>): Overrides & { act
     overrideAttributes
       .filter(({ attribute }) => flags[attribute] !== undefined)
       .map(({ field, attribute }) => [field.key, flags[attribute]]),
-  ) as Overrides;
+  );
 }

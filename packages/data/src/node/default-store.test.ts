@@ -157,6 +157,6 @@ describe('the embedded corpus as a token store', () => {
     await expect(ensureDefaultTokenStore({ tokenizer: 'llama' as 'gpt2' })).rejects.toThrow(
       'tokenizer "llama" must be "default-4096" or "gpt2"',
     );
-    await expect(ensureDefaultTokenStore({ seqLen: 0 })).rejects.toThrow('seqLen 0 must be a positive integer');
+    await expect(ensureDefaultTokenStore({ seqLen: 0 })).rejects.toThrow('seqLen must be a positive integer, got 0');
   });
 });

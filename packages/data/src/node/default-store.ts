@@ -25,6 +25,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeJsonAtomic } from '@normfree/core/node';
+import { checkInteger } from '@normfree/core';
 import { splitByFile } from '../split-by-file.js';
 import { defaultValidationFraction, tokenStoreFileNames, type TokenStoreManifest } from '../token-store-format.js';
 import { defaultAssetPaths } from './default-corpus.js';
@@ -73,10 +74,7 @@ function checkTokenizerName(tokenizer: string): DefaultStoreTokenizer {
 }
 
 function checkSeqLen(seqLen: number): number {
-  if (!Number.isInteger(seqLen) || seqLen <= 0) {
-    throw new Error(`default token store: seqLen ${String(seqLen)} must be a positive integer`);
-  }
-  return seqLen;
+  return checkInteger('default token store: seqLen', seqLen, { min: 1 });
 }
 
 function defaultWorkers(): number {

@@ -118,7 +118,7 @@ describe('openTokenStore', () => {
 
   it('should name the manifest and its bad field', async () => {
     await writeTestTokenStore(dir, { train: numberedTestWindows(2, 2, 4096), seqLen: 2, vocabSize: 4096, windowsPerShard: 2 });
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { seqLen: number };
     manifest.seqLen = 0;
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
     await expect(openTokenStore(dir)).rejects.toThrow(/manifest\.json: field "seqLen" must be an integer ≥ 1, got 0/);

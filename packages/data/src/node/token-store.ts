@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkInteger } from '@normfree/core';
 import type { Tokenizer } from '@normfree/core';
 import {
   bytesPerId,
@@ -121,10 +122,7 @@ async function readManifest(dir: string): Promise<{ manifest: TokenStoreManifest
  * ```
  */
 export async function openTokenStore(dir: string, options: OpenTokenStoreOptions = {}): Promise<TokenStore> {
-  const maxOpenFiles = options.maxOpenFiles ?? 8;
-  if (!Number.isInteger(maxOpenFiles) || maxOpenFiles < 1) {
-    throw new Error(`openTokenStore: maxOpenFiles ${String(maxOpenFiles)} must be a positive integer`);
-  }
+  const maxOpenFiles = checkInteger('openTokenStore: maxOpenFiles', options.maxOpenFiles ?? 8, { min: 1 });
   const { manifest, manifestSha256 } = await readManifest(dir);
   const { seqLen, dtype } = manifest;
   const windowBytes = seqLen * bytesPerId(dtype);

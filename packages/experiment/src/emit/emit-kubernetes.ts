@@ -43,6 +43,7 @@ import { ExperimentInputError } from '../errors.js';
 import { checkInteger, resolveClusterJobOptions, type ClusterJobOptions, type EmittedFiles, type ResolvedClusterJobOptions } from './cluster-job-options.js';
 import { isDnsLabel, isDnsSubdomain, parseQuantity } from './kubernetes-values.js';
 import { shellQuote } from './shell-quote.js';
+import { definedFields } from '@normfree/core';
 
 export interface KubernetesVolume {
   /** The PersistentVolumeClaim that holds the experiment folder (ReadWriteMany when runs may land on different nodes). */
@@ -112,7 +113,7 @@ export function emitKubernetes(options: KubernetesJobOptions): EmittedFiles {
   const runsJob: IJob = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: job.name, ...(namespace === undefined ? {} : { namespace }) },
+    metadata: { name: job.name, ...definedFields({ namespace }) },
     spec: {
       completionMode: 'Indexed',
       completions: job.runs,
@@ -126,7 +127,7 @@ export function emitKubernetes(options: KubernetesJobOptions): EmittedFiles {
   const reportJob: IJob = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: job.reportName, ...(namespace === undefined ? {} : { namespace }) },
+    metadata: { name: job.reportName, ...definedFields({ namespace }) },
     spec: {
       completions: 1,
       backoffLimit: retriesPerRun,

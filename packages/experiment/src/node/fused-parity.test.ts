@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@normfree/backend';
 import { loadAddon, registerNativeKernels, unregisterNativeKernels } from '@normfree/backend-native';
+import { definedFields } from '@normfree/core';
 import { hasFusedKernel } from '@normfree/core/tfjs';
 import { headCrossEntropy } from '@normfree/transformer';
 import { compareValues, compareWithReference, referenceConfigurationNames } from '@normfree/transformer/testing';
@@ -41,7 +42,7 @@ describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm w
     const weight = tf.randomNormal([101, 16], 0, 0.3, 'float32', 2) as tf.Tensor2D;
     const labels = tf.randomUniform([37], 0, 101, 'int32', 3) as tf.Tensor1D;
     const lossAndGradients = (rowsPerChunk: number | undefined): tf.Tensor[] => {
-      const loss = (s: tf.Tensor, w: tf.Tensor): tf.Scalar => headCrossEntropy(s as tf.Tensor2D, w as tf.Tensor2D, labels, rowsPerChunk === undefined ? {} : { rowsPerChunk });
+      const loss = (s: tf.Tensor, w: tf.Tensor): tf.Scalar => headCrossEntropy(s as tf.Tensor2D, w as tf.Tensor2D, labels, definedFields({ rowsPerChunk }));
       return [loss(states, weight), ...tf.grads(loss)([states, weight])];
     };
     const [whole, chunked] = [lossAndGradients(undefined), lossAndGradients(8)]; // one chunk; 5 chunks of ≤ 8 rows

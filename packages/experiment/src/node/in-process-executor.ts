@@ -14,6 +14,7 @@ import type { RunJob } from '../plan.js';
 import { loadActivationModules } from './activation-modules.js';
 import { loadDefaultStoreSources, loadStoreSources, type RunSources } from './dataset.js';
 import { backendLabel, enableNativeKernels } from './native-kernels.js';
+import { definedFields } from '@normfree/core';
 
 /** The process's backend, as runs name it: `wasm`, or `wasm+native (avx2+fma)` with native kernels. */
 let backend: Promise<string> | undefined;
@@ -38,13 +39,11 @@ function ensureBackend(target: ExecutionTarget): Promise<string> {
       prefer: target.backend,
       strict: true,
       log,
-      ...(target.gpuAdapter === undefined ? {} : { gpuAdapter: target.gpuAdapter }),
+      ...definedFields({ gpuAdapter: target.gpuAdapter }),
       ...(target.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
     });
     if (selected.name !== 'wasm' || !target.nativeKernels) return selected.name;
-    const native = await enableNativeKernels(
-      target.nativeThreads === undefined ? {} : { threads: target.nativeThreads },
-    );
+    const native = await enableNativeKernels(definedFields({ threads: target.nativeThreads }));
     const allCores = target.nativeThreads === undefined ? ' (all cores)' : '';
     const count = native.threads;
     const threads = count === undefined ? '' : `, ${count} thread${count === 1 ? '' : 's'}${allCores}`;
@@ -98,15 +97,15 @@ export function createInProcessExecutor(): RunExecutor {
         configuration: { id: job.configuration, label: job.label },
         seed: job.seed,
         backend: backendName,
-        ...(job.data === undefined ? {} : { data: job.data }),
+        ...definedFields({ data: job.data }),
         resume: context.resume,
-        ...(context.signal === undefined ? {} : { signal: context.signal }),
+        ...definedFields({ signal: context.signal }),
         onLog: (record) => {
           if (record.type === 'step') {
             if (!started) context.onStart?.(record.step - 1);
             started = true;
             loss = record.loss;
-            context.onProgress({ step: record.step, steps: job.training.steps, loss, ...(evalLoss === undefined ? {} : { evalLoss }) });
+            context.onProgress({ step: record.step, steps: job.training.steps, loss, ...definedFields({ evalLoss }) });
           } else if (record.type === 'eval') {
             evalLoss = record.loss;
           }

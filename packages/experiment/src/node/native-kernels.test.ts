@@ -34,7 +34,7 @@ describe('native kernels for the CLI', () => {
       product.dispose();
     } finally {
       loadAddon().addon?.setThreads(availableParallelism());
-      tf.setBackend(previous);
+      await tf.setBackend(previous);
     }
   });
 });

@@ -31,7 +31,7 @@ const plan = (outDir: string, overrides: Partial<PlanOptions> = {}) =>
 
 /** A pid that is certainly not running: a child that has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 describe('plan.json and runPlannedRun', () => {

@@ -6,7 +6,7 @@
  * its status, so a diverged run is named as such), handed to plot as a section.
  */
 import { basename } from 'node:path';
-import { experimentConfigurations, getPreset, type ExperimentManifest, type RunData, type RunSummary } from '@normfree/core';
+import { experimentConfigurations, getPreset, type ExperimentManifest, type RunData, type RunSummary, definedFields } from '@normfree/core';
 import { perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, markdownTable, type PlotRun, type ReportSection, type ReportTable } from '@normfree/plot';
 import { writeReport } from '@normfree/plot/node';
 import { readRunDirectory } from '@normfree/trainer/node';
@@ -165,8 +165,7 @@ async function assembleReport(dir: string, data: readonly RunData[], manifest: E
   }
   const written = await writeReport(dir, {
     runs,
-    ...(manifest === undefined ? {} : { manifest }),
-    ...(preset === undefined ? {} : { preset }),
+    ...definedFields({ manifest, preset }),
     sections,
   });
   const table = `${perplexityTableMarkdown(perplexityTable(runs))}\n\n${markdownTable(statusTable)}`;

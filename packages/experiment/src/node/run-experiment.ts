@@ -14,6 +14,7 @@ import { silentProgress, type ExperimentProgress } from '../progress.js';
 import { prepareExperimentDirectory, readRunState } from './experiment-folder.js';
 import { writePlanFile } from './plan-file.js';
 import { acquireRunLock, locksFolderName, type RunLockOptions } from './run-lock.js';
+import { definedFields } from '@normfree/core';
 
 export type RunOutcome =
   | { readonly runId: string; readonly kind: 'trained' | 'skipped'; readonly summary: RunSummary }
@@ -139,7 +140,7 @@ export async function trainPlannedJob(experimentDir: string, job: RunJob, option
     await rm(failureMarkPath(experimentDir, job.runId), { force: true });
     const summary = await options.executor(job, {
       resume: state.kind === 'unfinished',
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...definedFields({ signal: options.signal }),
       onStart: start,
       onProgress: (update) => {
         start(0);

@@ -23,8 +23,9 @@ async function runPipeline(workers: number, batchChars: number, maxInFlight = 2)
     batchChars,
     batchItems: 4096,
     maxInFlight,
-    use: async (batch) => {
+    use: (batch) => {
       used.push(batch);
+      return Promise.resolve();
     },
     stopped: () => false,
   });
@@ -71,8 +72,9 @@ describe('createOrderedTokenizePipeline', () => {
       batchChars: 100,
       batchItems: 4096,
       maxInFlight: 2,
-      use: async (batch) => {
+      use: (batch) => {
         used.push(batch);
+        return Promise.resolve();
       },
       stopped: () => used.length >= 1,
     });

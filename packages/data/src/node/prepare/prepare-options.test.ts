@@ -57,12 +57,12 @@ describe('checkPrepareOptions', () => {
 
   it('should name the first bad option and its value', async () => {
     const cases: [Partial<PrepareTokenStoreOptions>, string][] = [
-      [{ seqLen: 0, windowsPerShard: 0 }, 'prepareTokenStore: seqLen 0 must be a positive integer'],
-      [{ windowsPerShard: 1.5 }, 'prepareTokenStore: windowsPerShard 1.5 must be a positive integer'],
-      [{ batchChars: -1 }, 'prepareTokenStore: batchChars -1 must be a positive integer'],
-      [{ workers: -1 }, 'prepareTokenStore: workers -1 must be a non-negative integer'],
-      [{ maxFiles: 0 }, 'prepareTokenStore: maxFiles 0 must be a positive integer'],
-      [{ maxTokens: 2.5 }, 'prepareTokenStore: maxTokens 2.5 must be a positive integer'],
+      [{ seqLen: 0, windowsPerShard: 0 }, 'prepareTokenStore: seqLen must be a positive integer, got 0'],
+      [{ windowsPerShard: 1.5 }, 'prepareTokenStore: windowsPerShard must be a positive integer, got 1.5'],
+      [{ batchChars: -1 }, 'prepareTokenStore: batchChars must be a positive integer, got -1'],
+      [{ workers: -1 }, 'prepareTokenStore: workers must be a non-negative integer, got -1'],
+      [{ maxFiles: 0 }, 'prepareTokenStore: maxFiles must be a positive integer, got 0'],
+      [{ maxTokens: 2.5 }, 'prepareTokenStore: maxTokens must be a positive integer, got 2.5'],
       [{ seed: 0.5 }, 'prepareTokenStore: seed 0.5 must be an integer'],
       [{ validationFraction: 1 }, 'prepareTokenStore: validationFraction 1 must be in [0, 1)'],
       [{ inputs: [] }, 'prepareTokenStore: no inputs given'],

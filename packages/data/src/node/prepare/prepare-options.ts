@@ -20,6 +20,7 @@ import type { PrepareIdentity } from './prepare-state.js';
 import { resolveCorpusInputs, type ResolvedCorpusInput } from './resolve-corpus-inputs.js';
 import type { WriteShardBytes } from './shard-writer.js';
 import { createTokenizerFromSpec, tokenizerIdentity, type TokenizerSpec } from './tokenizer-spec.js';
+import { checkInteger, definedFields } from '@normfree/core';
 
 /** Defaults of `prepareTokenStore`. */
 export const prepareTokenStoreDefaults = {
@@ -135,11 +136,7 @@ export interface PrepareSettings {
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const result = value ?? fallback;
-  if (!Number.isInteger(result) || result <= 0) {
-    throw new Error(`prepareTokenStore: ${name} ${String(value)} must be a positive integer`);
-  }
-  return result;
+  return checkInteger(`prepareTokenStore: ${name}`, value ?? fallback, { min: 1 });
 }
 
 async function resolveInputs(
@@ -156,7 +153,7 @@ async function resolveInputs(
  * computes the store identity. The checks run in a fixed order, so the first bad option is the one
  * named.
  *
- * @throws Error naming the option and its value (`seqLen 0 must be a positive integer`), an input
+ * @throws Error naming the option and its value (`seqLen must be a positive integer, got 0`), an input
  *   pattern that matches nothing, a file given twice, or a tokenizer that cannot be built.
  */
 export async function checkPrepareOptions(options: PrepareTokenStoreOptions): Promise<PrepareSettings> {
@@ -167,10 +164,7 @@ export async function checkPrepareOptions(options: PrepareTokenStoreOptions): Pr
     prepareTokenStoreDefaults.windowsPerShard,
   );
   const batchChars = positiveInteger('batchChars', options.batchChars, prepareTokenStoreDefaults.batchChars);
-  const workers = options.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 0) {
-    throw new Error(`prepareTokenStore: workers ${String(workers)} must be a non-negative integer`);
-  }
+  const workers = checkInteger('prepareTokenStore: workers', options.workers ?? availableParallelism(), { min: 0 });
   const { maxFiles, maxTokens } = options;
   if (maxFiles !== undefined) positiveInteger('maxFiles', maxFiles, 1);
   if (maxTokens !== undefined) positiveInteger('maxTokens', maxTokens, 1);
@@ -208,7 +202,7 @@ export async function checkPrepareOptions(options: PrepareTokenStoreOptions): Pr
   }
   const splitRule: TokenStoreSplitRule =
     options.validation === undefined ? { kind: 'fraction', validationFraction, seed } : { kind: 'separate' };
-  const limits = { ...(maxFiles === undefined ? {} : { maxFiles }), ...(maxTokens === undefined ? {} : { maxTokens }) };
+  const limits = { ...definedFields({ maxFiles, maxTokens }) };
   const identity: PrepareIdentity = {
     seqLen,
     windowsPerShard,

@@ -279,9 +279,14 @@ process.stdout.write('finished\\n');
           await handle.write(bytes, 0, bytes.length, position);
         },
       }),
-    ).catch((error: unknown) => error as Error);
-    const match = new RegExp(`^${outDir}: cannot write shard (train|validation)/(\\d{5})\\.bin \\(ENOSPC`).exec(String((failure as Error).message));
-    expect(match, String(failure)).not.toBeNull();
+    ).then(
+      () => {
+        throw new Error('the prepare should have failed on the ninth write');
+      },
+      (error: unknown) => error as Error,
+    );
+    const match = new RegExp(`^${outDir}: cannot write shard (train|validation)/(\\d{5})\\.bin \\(ENOSPC`).exec(failure.message);
+    expect(match, failure.message).not.toBeNull();
     const state = await readPrepareState(outDir);
     // The prepare stopped at the failure: the shard it was writing is not among the finished ones.
     expect(state!.splits[match![1] as 'train' | 'validation'].shards.length).toBeLessThanOrEqual(Number(match![2]));

@@ -40,6 +40,7 @@ import { checkCorpusFile, readCorpusDocuments, type CorpusRow } from './read-cor
 import { writeAllBytes } from './shard-writer.js';
 import { isValidationDocument } from './split-hash.js';
 import { writeStoreManifest } from './write-store-manifest.js';
+import { definedFields } from '@normfree/core';
 
 export {
   prepareTokenStoreDefaults,
@@ -107,7 +108,7 @@ export async function prepareTokenStore(options: PrepareTokenStoreOptions): Prom
       spec: options.tokenizer,
       seqLen: settings.seqLen,
       workers: settings.workers,
-      ...(options.workerPath === undefined ? {} : { workerPath: options.workerPath }),
+      ...definedFields({ workerPath: options.workerPath }),
     },
     batchChars: settings.batchChars,
     batchItems: maxItemsPerBatch,

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { checkInteger } from '@normfree/core';
 import { parseCorpusLine } from '../../read-json-lines.js';
 import type { ResolvedCorpusInput } from './resolve-corpus-inputs.js';
 
@@ -96,10 +97,7 @@ export async function* readCorpusDocuments(
   options: ReadCorpusDocumentsOptions = {},
 ): AsyncGenerator<CorpusRow> {
   const field = options.field ?? 'content';
-  const startRow = options.startRow ?? 0;
-  if (!Number.isInteger(startRow) || startRow < 0) {
-    throw new Error(`${input.path}: startRow ${String(startRow)} must be a non-negative integer`);
-  }
+  const startRow = checkInteger(`${input.path}: startRow`, options.startRow ?? 0, { min: 0 });
   if (options.verify ?? true) await checkCorpusFile(input, { field });
   if (input.format === 'parquet') yield* readParquetRows(input, field, startRow);
   else yield* readJsonLineRows(input, field, startRow);
