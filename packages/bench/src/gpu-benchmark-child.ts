@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { getPreset, type StepLog } from '@normfree/core';
+import { definedFields, getPreset, type StepLog } from '@normfree/core';
 import { releaseBackend, selectBackend } from '@normfree/backend';
 import { createRunJob } from '@normfree/experiment';
 import { createInProcessExecutor, loadTokenizerVocabSize } from '@normfree/experiment/node';
@@ -110,7 +110,7 @@ export async function measureGpuBackend(
   backend: GpuBenchmarkBackend,
   flags: GpuBenchmarkFlags,
 ): Promise<GpuBackendResult> {
-  const adapter = flags.gpuAdapter === undefined ? {} : { gpuAdapter: flags.gpuAdapter };
+  const adapter = definedFields({ gpuAdapter: flags.gpuAdapter });
   const selected = await selectBackend({
     prefer: backend,
     strict: true,
