@@ -59,11 +59,24 @@ const packageGraph = {
   // The benchmark times @normfree/transformer's model under @normfree/trainer's step with the run
   // settings of `normfree train` (experiment's resolveRunSettings), on the native kernels that
   // experiment enables, and the GPU benchmark trains through experiment's in-process executor.
-  '@normfree/bench': ['@normfree/core', '@normfree/backend', '@normfree/experiment', '@normfree/transformer', '@normfree/trainer'],
+  '@normfree/bench': [
+    '@normfree/core',
+    '@normfree/backend',
+    '@normfree/experiment',
+    '@normfree/transformer',
+    '@normfree/trainer',
+  ],
   // The cli is an app: ARCHITECTURE rule 2 has apps choose the backend (it reads nodeBackendNames for
   // --backend); backend-native is reached through experiment only. `prepare` and `tokenizer train`
   // are @normfree/data's corpus tools, which the cli only parses for and prints.
-  '@normfree/cli': ['@normfree/experiment', '@normfree/bench', '@normfree/core', '@normfree/plot', '@normfree/backend', '@normfree/data'],
+  '@normfree/cli': [
+    '@normfree/experiment',
+    '@normfree/bench',
+    '@normfree/core',
+    '@normfree/plot',
+    '@normfree/backend',
+    '@normfree/data',
+  ],
 };
 const anyPackage = '*';
 

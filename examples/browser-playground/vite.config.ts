@@ -29,13 +29,19 @@ function serveTfjsWasm(): Plugin {
     configureServer(server) {
       server.middlewares.use((request, response, next) => {
         const name = request.url?.split('?')[0]?.replace(/^.*\/tfjs-wasm\//, '');
-        if (request.url?.includes('/tfjs-wasm/') !== true || name === undefined || !wasmFiles.includes(name)) return next();
+        if (request.url?.includes('/tfjs-wasm/') !== true || name === undefined || !wasmFiles.includes(name))
+          return next();
         response.setHeader('Content-Type', 'application/wasm');
         response.end(readFileSync(join(wasmDirectory, name)));
       });
     },
     generateBundle() {
-      for (const name of wasmFiles) this.emitFile({ type: 'asset', fileName: `${wasmUrlPrefix}${name}`, source: readFileSync(join(wasmDirectory, name)) });
+      for (const name of wasmFiles)
+        this.emitFile({
+          type: 'asset',
+          fileName: `${wasmUrlPrefix}${name}`,
+          source: readFileSync(join(wasmDirectory, name)),
+        });
     },
   };
 }
@@ -43,7 +49,8 @@ function serveTfjsWasm(): Plugin {
 /** The default stores of the page's window lengths: URL folder name → folder on disk (prepared once, cached). */
 async function defaultStores(): Promise<Map<string, string>> {
   const stores = new Map<string, string>();
-  for (const seqLen of pageStoreSeqLens) stores.set(`default-4096-t${seqLen}`, await ensureDefaultTokenStore({ tokenizer: 'default-4096', seqLen }));
+  for (const seqLen of pageStoreSeqLens)
+    stores.set(`default-4096-t${seqLen}`, await ensureDefaultTokenStore({ tokenizer: 'default-4096', seqLen }));
   return stores;
 }
 
@@ -86,14 +93,21 @@ function serveDefaultStores(): Plugin {
     async generateBundle() {
       for (const [name, dir] of await (stores ??= defaultStores())) {
         for (const file of storeFiles(dir)) {
-          this.emitFile({ type: 'asset', fileName: `${defaultStoreUrlPrefix}${name}/${file}`, source: readFileSync(join(dir, file)) });
+          this.emitFile({
+            type: 'asset',
+            fileName: `${defaultStoreUrlPrefix}${name}/${file}`,
+            source: readFileSync(join(dir, file)),
+          });
         }
       }
     },
   };
 }
 
-const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   base: './',

@@ -79,7 +79,10 @@ export interface LocalSlurm {
   readonly nodeName: string;
   readonly cpus: number;
   /** `sbatch --parsable ...args`; rejects with sbatch's stderr when it fails. */
-  sbatch(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ jobId: number; stdout: string }>;
+  sbatch(
+    args: string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<{ jobId: number; stdout: string }>;
   /** `squeue ...args` (default: all jobs, squeue's default format); returns stdout. */
   squeue(args?: string[]): Promise<string>;
   /** `scancel ...args`, e.g. ['12'] or ['12_1']. */
@@ -140,7 +143,9 @@ function requireBinary(name: string): string {
 
 /** True when slurmctld, slurmd, munged and the client commands are installed (tools/ensure-slurm.sh). */
 export function slurmAvailable(): boolean {
-  return process.platform === 'linux' && [...CLIENT_COMMANDS, ...DAEMONS].every((name) => findBinary(name) !== undefined);
+  return (
+    process.platform === 'linux' && [...CLIENT_COMMANDS, ...DAEMONS].every((name) => findBinary(name) !== undefined)
+  );
 }
 
 interface RunResult {
@@ -149,15 +154,29 @@ interface RunResult {
   code: number;
 }
 
-function run(file: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
+function run(
+  file: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      {
+        env: options.env,
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ stdout, stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : ''), code });
+        resolve({
+          stdout,
+          stderr: stderr + (error !== null && typeof error.code !== 'number' ? `\n${error.message}` : ''),
+          code,
+        });
       },
     );
   });
@@ -183,7 +202,11 @@ function freePort(): Promise<number> {
 async function tail(file: string, lines: number): Promise<string> {
   try {
     const text = await readFile(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n')
+      .trimEnd();
   } catch {
     return '(missing)';
   }
@@ -259,7 +282,13 @@ function cleanEnv(confPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // An outer SLURM job's (or a system cluster's) settings must not leak into this cluster.
-    if (key.startsWith('SLURM_') || key.startsWith('SBATCH_') || key.startsWith('SQUEUE_') || key.startsWith('SCONTROL_')) continue;
+    if (
+      key.startsWith('SLURM_') ||
+      key.startsWith('SBATCH_') ||
+      key.startsWith('SQUEUE_') ||
+      key.startsWith('SCONTROL_')
+    )
+      continue;
     env[key] = value;
   }
   const pathDirs = (env['PATH'] ?? '').split(':').filter(Boolean);
@@ -340,7 +369,9 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
     path.join(logDir, 'slurmd.stderr'),
   ];
   const logs = async (lines = 25): Promise<string> => {
-    const parts = await Promise.all(logFiles.map(async (file) => `--- ${path.basename(file)} (last ${lines} lines) ---\n${await tail(file, lines)}`));
+    const parts = await Promise.all(
+      logFiles.map(async (file) => `--- ${path.basename(file)} (last ${lines} lines) ---\n${await tail(file, lines)}`),
+    );
     return parts.join('\n');
   };
 
@@ -361,7 +392,10 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
       await run(bin.scancel, ['--partition=debug'], { env, timeoutMs: 10_000 });
       const deadline = Date.now() + 8_000;
       while (Date.now() < deadline) {
-        const queue = await run(bin.squeue, ['-h', '-t', 'RUNNING,COMPLETING,CONFIGURING', '-o', '%i'], { env, timeoutMs: 5_000 });
+        const queue = await run(bin.squeue, ['-h', '-t', 'RUNNING,COMPLETING,CONFIGURING', '-o', '%i'], {
+          env,
+          timeoutMs: 5_000,
+        });
         if (queue.code !== 0 || queue.stdout.trim() === '') break;
         await sleep(250);
       }
@@ -499,8 +533,18 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
     ].join('\n');
     await writeFile(confPath, conf);
 
-    const slurmctld = startDaemon('slurmctld', bin.slurmctld, ['-D', '-f', confPath], path.join(logDir, 'slurmctld.stderr'));
-    const slurmd = startDaemon('slurmd', bin.slurmd, ['-D', '-f', confPath, '-N', nodeName], path.join(logDir, 'slurmd.stderr'));
+    const slurmctld = startDaemon(
+      'slurmctld',
+      bin.slurmctld,
+      ['-D', '-f', confPath],
+      path.join(logDir, 'slurmctld.stderr'),
+    );
+    const slurmd = startDaemon(
+      'slurmd',
+      bin.slurmd,
+      ['-D', '-f', confPath, '-N', nodeName],
+      path.join(logDir, 'slurmd.stderr'),
+    );
 
     const startTimeoutMs = options.startTimeoutMs ?? 60_000;
     const deadline = Date.now() + startTimeoutMs;
@@ -511,7 +555,8 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
         ['slurmctld', slurmctld],
         ['slurmd', slurmd],
       ] as const) {
-        if (childExited(child)) return await fail(`${name} exited (${child.exitCode ?? child.signalCode}) during start`);
+        if (childExited(child))
+          return await fail(`${name} exited (${child.exitCode ?? child.signalCode}) during start`);
       }
       const info = await run(bin.sinfo, ['-h', '-N', '-o', '%T'], { env, timeoutMs: 10_000 });
       lastState = info.code === 0 ? info.stdout.trim() : `sinfo failed: ${info.stderr.trim()}`;
@@ -520,10 +565,20 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
       await sleep(250);
     }
 
-    const client = async (file: string, args: string[], cwd?: string, extraEnv?: NodeJS.ProcessEnv): Promise<string> => {
-      const result = await run(file, args, { env: extraEnv === undefined ? env : { ...env, ...extraEnv, SLURM_CONF: confPath }, ...(cwd !== undefined ? { cwd } : {}) });
+    const client = async (
+      file: string,
+      args: string[],
+      cwd?: string,
+      extraEnv?: NodeJS.ProcessEnv,
+    ): Promise<string> => {
+      const result = await run(file, args, {
+        env: extraEnv === undefined ? env : { ...env, ...extraEnv, SLURM_CONF: confPath },
+        ...(cwd !== undefined ? { cwd } : {}),
+      });
       if (result.code !== 0) {
-        throw new Error(`${path.basename(file)} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+        throw new Error(
+          `${path.basename(file)} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+        );
       }
       return result.stdout;
     };
@@ -580,7 +635,10 @@ async function startOnce(options: StartLocalSlurmOptions): Promise<LocalSlurm> {
           if (done.size === new Set(jobIds).size) return done;
           if (Date.now() > until) {
             const states = [...last.entries()]
-              .map(([id, records]) => `${id}: ${records.map((r) => `${r.jobId}${r.arrayTaskId !== undefined ? `(${r.arrayJobId}_${r.arrayTaskId})` : ''}=${r.state}/${r.reason}`).join(' ')}`)
+              .map(
+                ([id, records]) =>
+                  `${id}: ${records.map((r) => `${r.jobId}${r.arrayTaskId !== undefined ? `(${r.arrayJobId}_${r.arrayTaskId})` : ''}=${r.state}/${r.reason}`).join(' ')}`,
+              )
               .join('; ');
             throw new Error(`waitForJobs: jobs not finished after ${timeoutMs} ms: ${states}\n${await logs(25)}`);
           }

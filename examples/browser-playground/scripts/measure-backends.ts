@@ -13,9 +13,12 @@ import { buildPlayground, launchChromium, missingBrowserReason, serveFolder } fr
 
 type PlaygroundWindow = Window & { normfreePlayground: { train(request: object): Promise<TrainResult> } };
 
-const [preset = 'quick', stepsText = '6', backendList = 'webgl,wasm'] = process.argv.slice(2).filter((argument) => argument !== '--');
+const [preset = 'quick', stepsText = '6', backendList = 'webgl,wasm'] = process.argv
+  .slice(2)
+  .filter((argument) => argument !== '--');
 const steps = Number(stepsText);
-if (!Number.isInteger(steps) || steps < 2) throw new Error(`steps must be an integer ≥ 2 (the first step is not timed), got '${stepsText}'`);
+if (!Number.isInteger(steps) || steps < 2)
+  throw new Error(`steps must be an integer ≥ 2 (the first step is not timed), got '${stepsText}'`);
 const missing = missingBrowserReason();
 if (missing !== undefined) throw new Error(missing);
 
@@ -34,11 +37,12 @@ try {
     );
     const run = result.runs[0];
     const timed = (run?.msPerStep ?? []).slice(1);
-    const line = run === undefined || timed.length === 0
-      ? `${backend}: no timed steps (${run?.status ?? 'no run'})`
-      : `${backend} (${result.backend.info}): median ${run.tokensPerSecond?.toFixed(0)} tokens/s, ` +
-        `ms/step ${Math.min(...timed).toFixed(0)}–${Math.max(...timed).toFixed(0)}, first step ${run.msPerStep[0]?.toFixed(0)} ms, ` +
-        `loss ${run.losses[0]?.toFixed(3)} → ${run.losses.at(-1)?.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(0)} s in all`;
+    const line =
+      run === undefined || timed.length === 0
+        ? `${backend}: no timed steps (${run?.status ?? 'no run'})`
+        : `${backend} (${result.backend.info}): median ${run.tokensPerSecond?.toFixed(0)} tokens/s, ` +
+          `ms/step ${Math.min(...timed).toFixed(0)}–${Math.max(...timed).toFixed(0)}, first step ${run.msPerStep[0]?.toFixed(0)} ms, ` +
+          `loss ${run.losses[0]?.toFixed(3)} → ${run.losses.at(-1)?.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(0)} s in all`;
     console.log(`${preset}, ${steps} steps, ${line}`);
     await page.close();
   }

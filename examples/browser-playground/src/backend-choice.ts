@@ -9,7 +9,10 @@ export const pageBackends: readonly BackendName[] = ['webgl', 'webgpu', 'wasm', 
 export const wasmPaths = new URL('./tfjs-wasm/', document.baseURI).href;
 
 /** Select `name` (falling back with printed reasons unless `strict`). */
-export function choosePageBackend(name: BackendName, options: { strict?: boolean; allowSoftwareAdapter?: boolean; log?: (message: string) => void } = {}): Promise<SelectedBackend> {
+export function choosePageBackend(
+  name: BackendName,
+  options: { strict?: boolean; allowSoftwareAdapter?: boolean; log?: (message: string) => void } = {},
+): Promise<SelectedBackend> {
   return selectBackend({
     prefer: name,
     wasmPaths,

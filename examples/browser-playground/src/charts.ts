@@ -36,7 +36,10 @@ export function headEntropySpec(runs: readonly PlotRun[]): TopLevelSpec | undefi
   const measured = runs.filter((run) => run.entropy.some((log) => log.perHead !== undefined && log.perHead.length > 0));
   if (measured.length === 0) return undefined;
   const latestStep = Math.max(...measured.map((run) => run.entropy.at(-1)?.step ?? 0));
-  return headEntropyHeatmapSpec(measured, { title: `Head-wise attention entropy (nats), step ${latestStep}`, columns: 2 });
+  return headEntropyHeatmapSpec(measured, {
+    title: `Head-wise attention entropy (nats), step ${latestStep}`,
+    columns: 2,
+  });
 }
 
 const views = new WeakMap<HTMLElement, vega.View>();

@@ -12,7 +12,15 @@ import { choosePageBackend, pageBackends } from './backend-choice.js';
 import { headEntropySpec, renderSpec, trainingLossSpec } from './charts.js';
 import type { GoldenForward, GoldenOutputs } from './golden-check.js';
 import { runFolderFiles, zipRunFolder } from './run-folder.js';
-import { liveTensors, medianTokensPerSecond, pagePresets, runSession, type PagePreset, type RunState, type Session } from './session.js';
+import {
+  liveTensors,
+  medianTokensPerSecond,
+  pagePresets,
+  runSession,
+  type PagePreset,
+  type RunState,
+  type Session,
+} from './session.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -21,7 +29,10 @@ function element<T extends HTMLElement>(id: string): T {
 }
 
 const presetSelect = element<HTMLSelectElement>('preset');
-const configurationSelects = [element<HTMLSelectElement>('configuration-a'), element<HTMLSelectElement>('configuration-b')];
+const configurationSelects = [
+  element<HTMLSelectElement>('configuration-a'),
+  element<HTMLSelectElement>('configuration-b'),
+];
 const backendSelect = element<HTMLSelectElement>('backend');
 const stepsInput = element<HTMLInputElement>('steps');
 const dataInput = element<HTMLInputElement>('data');
@@ -44,7 +55,8 @@ function option(select: HTMLSelectElement, value: string, text: string): void {
 for (const name of pagePresets) option(presetSelect, name, name);
 for (const [index, select] of configurationSelects.entries()) {
   if (index === 1) option(select, '', '(none)');
-  for (const configuration of experimentConfigurations) option(select, configuration.id, `${configuration.label} — ${configuration.description}`);
+  for (const configuration of experimentConfigurations)
+    option(select, configuration.id, `${configuration.label} — ${configuration.description}`);
 }
 configurationSelects[0]!.value = paperConfigurationIds[0]; // SM+LN+G, the baseline
 configurationSelects[1]!.value = paperConfigurationIds[3]; // SM+R, the paper's LayerNorm-free pick
@@ -62,8 +74,14 @@ function plotRunOf(run: RunState): PlotRun {
   const steps = run.records.filter((record) => record.type === 'step');
   const entropy = run.records.filter((record) => record.type === 'entropy');
   return {
-    label: run.configuration.label, configuration: run.configuration.id, seed: run.training.seed, status: run.status === 'running' ? 'running' : run.status,
-    steps, evals: run.records.filter((record) => record.type === 'eval'), entropy, slopes: run.records.filter((record) => record.type === 'slopes'),
+    label: run.configuration.label,
+    configuration: run.configuration.id,
+    seed: run.training.seed,
+    status: run.status === 'running' ? 'running' : run.status,
+    steps,
+    evals: run.records.filter((record) => record.type === 'eval'),
+    entropy,
+    slopes: run.records.filter((record) => record.type === 'slopes'),
     ...definedFields({ finalEntropy: run.finalEntropy }),
   };
 }
@@ -109,7 +127,16 @@ export interface TrainRequest {
 /** What the tests read back after a session. */
 export interface TrainResult {
   readonly backend: SelectedBackend;
-  readonly runs: { configuration: string; label: string; status: string; losses: number[]; tokensPerSecond: number | undefined; msPerStep: number[]; perHead: number[][] | undefined; records: number }[];
+  readonly runs: {
+    configuration: string;
+    label: string;
+    status: string;
+    losses: number[];
+    tokensPerSecond: number | undefined;
+    msPerStep: number[];
+    perHead: number[][] | undefined;
+    records: number;
+  }[];
   readonly liveTensorsAfter: number;
   readonly files: string[];
 }
@@ -123,9 +150,15 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
   try {
     status.textContent = `Starting backend ${request.backend}…`;
     const messages: string[] = [];
-    const selected = await choosePageBackend(request.backend, { allowSoftwareAdapter: request.allowSoftwareAdapter ?? false, log: (message) => messages.push(message) });
+    const selected = await choosePageBackend(request.backend, {
+      allowSoftwareAdapter: request.allowSoftwareAdapter ?? false,
+      log: (message) => messages.push(message),
+    });
     lastSelected = selected;
-    backendInfo.textContent = [`backend: ${selected.name} — ${selected.info}`, ...selected.skipped.map((entry) => `skipped ${entry.name}: ${entry.reason}`)].join('\n');
+    backendInfo.textContent = [
+      `backend: ${selected.name} — ${selected.info}`,
+      ...selected.skipped.map((entry) => `skipped ${entry.name}: ${entry.reason}`),
+    ].join('\n');
     liveRuns = [];
     session = await runSession({
       preset: request.preset,
@@ -134,7 +167,9 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
       backend: selected.name,
       ...(request.data === undefined || request.data === '' ? {} : { dataUrl: request.data }),
       signal: stopper.signal,
-      onStatus: (text) => { status.textContent = text; },
+      onStatus: (text) => {
+        status.textContent = text;
+      },
       onRecord: (run, record: RunLogRecord) => {
         if (!liveRuns.includes(run)) liveRuns = [...liveRuns, run];
         if (record.type === 'step' || record.type === 'entropy') status.textContent = describeRuns(liveRuns);
@@ -154,7 +189,9 @@ async function trainSession(request: TrainRequest): Promise<TrainResult> {
         losses: run.records.flatMap((record) => (record.type === 'step' ? [record.loss] : [])),
         msPerStep: run.records.flatMap((record) => (record.type === 'step' ? [record.msPerStep] : [])),
         tokensPerSecond: medianTokensPerSecond(run.records),
-        perHead: (run.finalEntropy?.perHead ?? run.records.filter((record) => record.type === 'entropy').at(-1)?.perHead)?.map((row) => [...row]),
+        perHead: (
+          run.finalEntropy?.perHead ?? run.records.filter((record) => record.type === 'entropy').at(-1)?.perHead
+        )?.map((row) => [...row]),
         records: run.records.length,
       })),
       liveTensorsAfter: liveTensors(),

@@ -8,7 +8,14 @@
  * The file contents come from @normfree/trainer's pure serialisers, the same the CLI uses.
  */
 import type { ExperimentManifest } from '@normfree/core';
-import { buildRunSummary, formatRunJson, formatRunLogs, runDirectoryName, runFileNames, type RunConfigFile } from '@normfree/trainer';
+import {
+  buildRunSummary,
+  formatRunJson,
+  formatRunLogs,
+  runDirectoryName,
+  runFileNames,
+  type RunConfigFile,
+} from '@normfree/trainer';
 import { strToU8, zipSync } from 'fflate';
 import type { RunState, Session } from './session.js';
 import { definedFields } from '@normfree/core';
@@ -31,11 +38,20 @@ export function runFolderFiles(session: Session): Map<string, string> {
   for (const run of session.runs) {
     const folder = runDirectoryName(run.configuration.id, run.training.seed);
     const label = { id: run.configuration.id, label: run.configuration.label };
-    const config: RunConfigFile = { version: 1, kind: 'normfree-run', configuration: label, seed: run.training.seed, model: run.model, training: run.training, ...definedFields({ data: session.data }) };
+    const config: RunConfigFile = {
+      version: 1,
+      kind: 'normfree-run',
+      configuration: label,
+      seed: run.training.seed,
+      model: run.model,
+      training: run.training,
+      ...definedFields({ data: session.data }),
+    };
     files.set(`${folder}/${runFileNames.config}`, formatRunJson(config));
     files.set(`${folder}/${runFileNames.logs}`, formatRunLogs(run.records));
     files.set(`${folder}/${runFileNames.summary}`, formatRunJson(summaryOf(run, session)));
-    if (run.finalEntropy !== undefined) files.set(`${folder}/${runFileNames.finalEntropy}`, formatRunJson(run.finalEntropy));
+    if (run.finalEntropy !== undefined)
+      files.set(`${folder}/${runFileNames.finalEntropy}`, formatRunJson(run.finalEntropy));
   }
   return files;
 }

@@ -73,7 +73,12 @@ export interface Session {
 /** The preset's training options for `steps` steps, with entropy logged often enough to watch (≥ 4 heatmaps). */
 export function pageTrainingOptions(preset: Preset, steps: number): TrainingOptions {
   const every = (cadence: number): number => Math.max(1, Math.min(cadence, Math.floor(steps / 4)));
-  return { ...preset.training, steps, entropyEvery: every(preset.training.entropyEvery), evalEvery: every(preset.training.evalEvery) };
+  return {
+    ...preset.training,
+    steps,
+    entropyEvery: every(preset.training.entropyEvery),
+    evalEvery: every(preset.training.evalEvery),
+  };
 }
 
 /** Train the session's runs in turns; resolves when all have finished or been stopped. */
@@ -81,9 +86,17 @@ export async function runSession(options: SessionOptions): Promise<Session> {
   const preset = getPreset(options.preset);
   const steps = options.steps ?? preset.training.steps;
   const training = pageTrainingOptions(preset, steps);
-  options.onStatus?.(options.dataUrl === undefined ? 'Opening the embedded corpus\'s token store…' : `Opening the token store ${options.dataUrl}…`);
+  options.onStatus?.(
+    options.dataUrl === undefined
+      ? "Opening the embedded corpus's token store…"
+      : `Opening the token store ${options.dataUrl}…`,
+  );
   // A store's whole validation split may be large: the page evaluates on at most what the preset uses.
-  const evalWindows = Math.max(training.evalWindows === 0 ? 256 : training.evalWindows, training.finalEntropyWindows, training.entropyBatchSize);
+  const evalWindows = Math.max(
+    training.evalWindows === 0 ? 256 : training.evalWindows,
+    training.finalEntropyWindows,
+    training.entropyBatchSize,
+  );
   const data =
     options.dataUrl === undefined
       ? await embeddedSessionData({ seqLen: preset.model.blockSize, evalWindows })
@@ -136,18 +149,32 @@ export async function runSession(options: SessionOptions): Promise<Session> {
     }
     for (const [index, run] of runs.entries()) {
       if (run.status !== 'completed') continue;
-      options.onStatus?.(`Final head entropy of ${run.configuration.label} over ${Math.min(training.finalEntropyWindows, evalSet.numWindows)} validation windows…`);
+      options.onStatus?.(
+        `Final head entropy of ${run.configuration.label} over ${Math.min(training.finalEntropyWindows, evalSet.numWindows)} validation windows…`,
+      );
       run.finalEntropy = await entropyProbe.measureFinal(models[index]!, run.outcome?.stepsCompleted ?? steps);
     }
   } finally {
     for (const model of models) model.dispose();
   }
-  return { preset, runs, startedAt, backend: options.backend, tokenizerVocabSize: tokenizer.vocabSize, corpus: data.corpus, ...definedFields({ data: data.identity }) };
+  return {
+    preset,
+    runs,
+    startedAt,
+    backend: options.backend,
+    tokenizerVocabSize: tokenizer.vocabSize,
+    corpus: data.corpus,
+    ...definedFields({ data: data.identity }),
+  };
 }
 
 /** Training tokens per second of a run, median over its steps after the first (warm-up: shader compilation). */
 export function medianTokensPerSecond(records: readonly RunLogRecord[]): number | undefined {
-  const speeds = records.filter((record): record is StepLog => record.type === 'step').slice(1).map((log) => log.tokensPerSecond).sort((a, b) => a - b);
+  const speeds = records
+    .filter((record): record is StepLog => record.type === 'step')
+    .slice(1)
+    .map((log) => log.tokensPerSecond)
+    .sort((a, b) => a - b);
   if (speeds.length === 0) return undefined;
   const middle = Math.floor(speeds.length / 2);
   return speeds.length % 2 === 1 ? speeds[middle]! : (speeds[middle - 1]! + speeds[middle]!) / 2;

@@ -25,27 +25,43 @@ export const skipBrowser = process.env['NORMFREE_SKIP_BROWSER'] === '1';
 export async function buildPlayground(): Promise<string> {
   const { build } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'normfree-playground-'));
-  await build({ root: playgroundRoot, configFile: join(playgroundRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({
+    root: playgroundRoot,
+    configFile: join(playgroundRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   return outDir;
 }
 
 const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.gz': 'application/gzip', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.gz': 'application/gzip',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
  * Serve a folder from 127.0.0.1 on a free port, crossOriginIsolated. `mounts` maps URL prefixes
  * (e.g. `/__fixtures__/`) to other folders.
  */
-export async function serveFolder(folder: string, mounts: Readonly<Record<string, string>> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveFolder(
+  folder: string,
+  mounts: Readonly<Record<string, string>> = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/');
     const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
     const root = mount === undefined ? folder : mounts[mount]!;
     const relativePath = mount === undefined ? path : path.slice(mount.length);
-    const file = normalize(join(root, relativePath.endsWith('/') || relativePath === '' ? `${relativePath}/index.html` : relativePath));
+    const file = normalize(
+      join(root, relativePath.endsWith('/') || relativePath === '' ? `${relativePath}/index.html` : relativePath),
+    );
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end(`not found: ${path}`);
       return;
@@ -93,7 +109,15 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     headless: true,
     // Playwright adds --enable-unsafe-swiftshader; Chromium 156 headless does not need it.
     ignoreDefaultArgs: ['--enable-unsafe-swiftshader'],
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
     viewport: { width: 1280, height: 960 },
   });
   return {

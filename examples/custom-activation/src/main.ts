@@ -27,7 +27,9 @@ export interface CustomActivationResult {
  * @param options.learningRate - step size of the plain gradient step (default 0.5).
  * @param options.log - where the lines go (default console.log).
  */
-export async function main(options: { backend?: BackendName; learningRate?: number; log?: (line: string) => void } = {}): Promise<CustomActivationResult> {
+export async function main(
+  options: { backend?: BackendName; learningRate?: number; log?: (line: string) => void } = {},
+): Promise<CustomActivationResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const backend = await selectBackend({ prefer: options.backend ?? 'wasm', quiet: true });
   registerSquaredRelu();
@@ -36,11 +38,24 @@ export async function main(options: { backend?: BackendName; learningRate?: numb
 
   // A small LN-free model (the paper's SM+… rows) whose FFNs use the plug-in.
   const config = resolveModelConfig({
-    vocabSize: 64, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32,
-    norm: 'none', activation: { kind: squaredReluKind }, embdDropout: 0,
+    vocabSize: 64,
+    blockSize: 16,
+    nLayer: 2,
+    nHead: 2,
+    nEmbd: 32,
+    norm: 'none',
+    activation: { kind: squaredReluKind },
+    embdDropout: 0,
   });
   const model = createModel(config, { seed: 42 });
-  const inputIds = tf.tensor2d([Array.from({ length: 16 }, (_, index) => (index * 7) % 64), Array.from({ length: 16 }, (_, index) => (index * 3 + 1) % 64)], undefined, 'int32');
+  const inputIds = tf.tensor2d(
+    [
+      Array.from({ length: 16 }, (_, index) => (index * 7) % 64),
+      Array.from({ length: 16 }, (_, index) => (index * 3 + 1) % 64),
+    ],
+    undefined,
+    'int32',
+  );
 
   const logits = model.forward(inputIds, { training: false }); // (2, 16, 64); we own it
   const logitsShape = logits.shape;
@@ -58,7 +73,9 @@ export async function main(options: { backend?: BackendName; learningRate?: numb
   const after = model.loss(inputIds, { training: false });
   const lossAfter = (await after.data())[0]!;
   after.dispose();
-  log(`logits ${logitsShape.join('×')}; loss ${lossBefore.toFixed(4)} (ln 64 = ${Math.log(64).toFixed(4)}) -> ${lossAfter.toFixed(4)} after one step`);
+  log(
+    `logits ${logitsShape.join('×')}; loss ${lossBefore.toFixed(4)} (ln 64 = ${Math.log(64).toFixed(4)}) -> ${lossAfter.toFixed(4)} after one step`,
+  );
 
   inputIds.dispose();
   model.dispose();

@@ -14,11 +14,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getPreset, paperConfigurationIds } from '@normfree/core';
 import { planExperiment, silentProgress, type ExperimentProgress, type RunExecutor } from '@normfree/experiment';
-import { createInProcessExecutor, loadTokenizerVocabSize, runExperiment, writeExperimentReport, type WrittenReport } from '@normfree/experiment/node';
+import {
+  createInProcessExecutor,
+  loadTokenizerVocabSize,
+  runExperiment,
+  writeExperimentReport,
+  type WrittenReport,
+} from '@normfree/experiment/node';
 
 /** Progress as plain lines on stderr: a run starts, ends, or says something. */
 const stderrProgress: ExperimentProgress = {
-  start: (runId, { steps, startStep }) => process.stderr.write(`${runId}: ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, ${steps} steps\n`),
+  start: (runId, { steps, startStep }) =>
+    process.stderr.write(`${runId}: ${startStep > 0 ? `resuming at step ${startStep}` : 'starting'}, ${steps} steps\n`),
   update: () => undefined,
   finish: (runId, message) => process.stderr.write(`${runId}: ${message}\n`),
   log: (line) => process.stderr.write(`${line}\n`),
@@ -68,6 +75,9 @@ export async function reproducePaper(options: ReproducePaperOptions): Promise<Wr
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [preset = 'quick', outDir] = process.argv.slice(2).filter((argument) => argument !== '--');
-  const report = await reproducePaper({ preset, outDir: outDir ?? (await mkdtemp(join(tmpdir(), `normfree-${preset}-`))) });
+  const report = await reproducePaper({
+    preset,
+    outDir: outDir ?? (await mkdtemp(join(tmpdir(), `normfree-${preset}-`))),
+  });
   process.stdout.write(`${report.table}\n\nreport: ${report.markdownPath}\n`);
 }

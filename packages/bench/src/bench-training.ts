@@ -85,13 +85,23 @@ export async function createBenchTraining(options: CreateBenchTrainingOptions): 
   const overrides = {
     ...definedFields({ batchSize, gradientAccumulation: options.gradientAccumulation }),
   };
-  const settings = resolveRunSettings({ preset: options.preset, configuration: options.configuration, seed: preset.training.seed, overrides, vocabSize });
+  const settings = resolveRunSettings({
+    preset: options.preset,
+    configuration: options.configuration,
+    seed: preset.training.seed,
+    overrides,
+    vocabSize,
+  });
   const config = settings.model;
   const trainingOptions = settings.training;
   const microBatchSize = trainingOptions.microBatchSize;
   // The same ids as the bench drew before it timed the real step only (seed 7), read back once.
   const ids = tf.randomUniform([microBatchSize, config.blockSize], 0, config.vocabSize, 'int32', 7); // (B, T)
-  const batch: Batch = { inputIds: new Int32Array(await ids.data()), batchSize: microBatchSize, seqLen: config.blockSize };
+  const batch: Batch = {
+    inputIds: new Int32Array(await ids.data()),
+    batchSize: microBatchSize,
+    seqLen: config.blockSize,
+  };
   ids.dispose();
 
   const model = createModel(config, { seed: trainingOptions.seed });
@@ -105,13 +115,24 @@ export async function createBenchTraining(options: CreateBenchTrainingOptions): 
     const stepNumber = completedSteps + 1;
     const started = performance.now();
     // The trainer's own step (train() runs the same function), on the one fixed batch.
-    const result = await optimizerStep(model, optimizer, { step: stepNumber, batchAt: () => batch, options: trainingOptions, schedule });
+    const result = await optimizerStep(model, optimizer, {
+      step: stepNumber,
+      batchAt: () => batch,
+      options: trainingOptions,
+      schedule,
+    });
     if (result.status === 'diverged') throw new Error(`training diverged: ${result.reason}`);
     if (hasSlopes) model.slopes(); // train() reads them for its StepLog; this also waits for the update
     const ms = performance.now() - started;
     completedSteps = stepNumber;
     await tf.nextFrame();
-    return { loss: result.loss, gradNorm: result.gradNorm, learningRate: result.learningRate, ms, forwardBackwardMs: result.forwardBackwardMs };
+    return {
+      loss: result.loss,
+      gradNorm: result.gradNorm,
+      learningRate: result.learningRate,
+      ms,
+      forwardBackwardMs: result.forwardBackwardMs,
+    };
   }
 
   return {

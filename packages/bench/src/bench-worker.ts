@@ -11,7 +11,14 @@ import type { PresetName } from '@normfree/core';
 import { selectBackend } from '@normfree/backend';
 import { enableNativeKernels } from '@normfree/experiment/node';
 import { countModelParameters } from '@normfree/transformer';
-import { defaultBenchConfiguration, type BenchPreset, type BenchRun, type BenchTask, type MatmulResult, type NativeKernelsSummary } from './api.js';
+import {
+  defaultBenchConfiguration,
+  type BenchPreset,
+  type BenchRun,
+  type BenchTask,
+  type MatmulResult,
+  type NativeKernelsSummary,
+} from './api.js';
 import { createBenchTraining } from './bench-training.js';
 import { trainingFlopsPerStep } from './flops.js';
 import { profileKernelCpu } from './profile-step.js';
@@ -33,7 +40,9 @@ export function peakRssMiB(): number {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 async function timeMatmul(size: number): Promise<MatmulResult> {
@@ -62,7 +71,8 @@ async function timeMatmul(size: number): Promise<MatmulResult> {
 export async function timeTraining(task: BenchTask, preset: BenchPreset | PresetName): Promise<Partial<BenchRun>> {
   const configuration = task.configuration ?? defaultBenchConfiguration;
   const training = await createBenchTraining({
-    preset, configuration,
+    preset,
+    configuration,
     ...definedFields({ batchSize: task.batchSize, gradientAccumulation: task.gradientAccumulation }),
   });
   try {
@@ -81,12 +91,22 @@ export async function timeTraining(task: BenchTask, preset: BenchPreset | Preset
         losses.push(result.loss);
       }
     }
-    const profile = task.profileSteps !== undefined && task.profileSteps > 0
-      ? await profileKernelCpu(tf.getBackend(), async () => { await training.step(); }, task.profileSteps)
-      : undefined;
+    const profile =
+      task.profileSteps !== undefined && task.profileSteps > 0
+        ? await profileKernelCpu(
+            tf.getBackend(),
+            async () => {
+              await training.step();
+            },
+            task.profileSteps,
+          )
+        : undefined;
     const { config, tokensPerStep } = training;
     const counts = countModelParameters(training.model);
-    const flopsPerStep = trainingFlopsPerStep(config, training.options.microBatchSize * training.options.gradientAccumulation);
+    const flopsPerStep = trainingFlopsPerStep(
+      config,
+      training.options.microBatchSize * training.options.gradientAccumulation,
+    );
     const msMedian = median(times);
     return {
       model: '@normfree/transformer',
@@ -121,13 +141,18 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     ...(task.job === 'matmul' ? {} : { configuration: task.configuration ?? defaultBenchConfiguration }),
   };
   try {
-    const selected = await selectBackend({ prefer: task.backend === 'cpu' ? 'cpu' : 'wasm', strict: true, quiet: true });
+    const selected = await selectBackend({
+      prefer: task.backend === 'cpu' ? 'cpu' : 'wasm',
+      strict: true,
+      quiet: true,
+    });
     let native: NativeKernelsSummary | undefined;
     if (task.backend === 'wasm+native') {
       native = await enableNativeKernels({
         ...definedFields({ kernels: task.nativeKernels, threads: task.threads }),
       });
-      if (!native.enabled) return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
+      if (!native.enabled)
+        return { ...base, status: 'skipped', reason: native.reason, backendInfo: selected.info, native };
     }
     let measured: Partial<BenchRun>;
     if (task.job === 'matmul') {
@@ -137,9 +162,21 @@ export async function runBenchTask(task: BenchTask): Promise<BenchRun> {
     } else {
       measured = await timeTraining(task, task.job);
     }
-    return { ...base, status: 'ok', backendInfo: selected.info, ...(native !== undefined ? { native } : {}), ...measured, peakRssMiB: peakRssMiB() };
+    return {
+      ...base,
+      status: 'ok',
+      backendInfo: selected.info,
+      ...(native !== undefined ? { native } : {}),
+      ...measured,
+      peakRssMiB: peakRssMiB(),
+    };
   } catch (error) {
-    return { ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error), peakRssMiB: peakRssMiB() };
+    return {
+      ...base,
+      status: 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      peakRssMiB: peakRssMiB(),
+    };
   }
 }
 
@@ -150,8 +187,11 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(() => process.exit(0), (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

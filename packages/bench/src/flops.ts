@@ -7,7 +7,10 @@ import type { ModelConfig } from '@normfree/core';
  * A·V at full T×T (2 · 2 · T · d per layer and token). Elementwise work is not counted.
  * For the `bench` model at batch 16: ≈ 12.1 GFLOP per step (toolchain.md §11: "≈ 12.0 GFLOP/step").
  */
-export function trainingFlopsPerStep(config: Pick<ModelConfig, 'nLayer' | 'nEmbd' | 'nInner' | 'vocabSize' | 'blockSize'>, batchSize: number): number {
+export function trainingFlopsPerStep(
+  config: Pick<ModelConfig, 'nLayer' | 'nEmbd' | 'nInner' | 'vocabSize' | 'blockSize'>,
+  batchSize: number,
+): number {
   const { nLayer, nEmbd: d, nInner, vocabSize, blockSize: T } = config;
   const perTokenMatmul = 2 * (nLayer * (3 * d * d + d * d + 2 * d * nInner) + d * vocabSize);
   const perTokenAttention = nLayer * 2 * 2 * T * d;

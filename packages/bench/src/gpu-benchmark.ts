@@ -142,9 +142,7 @@ export async function runGpuBenchmark(
       print(`\n${formatBackend(result).join('\n')}`);
     } catch (error) {
       backends.push({ backend, error: firstLine(error) });
-      print(
-        `\n${backend}: failed (${firstLines(error, 3)})`,
-      );
+      print(`\n${backend}: failed (${firstLines(error, 3)})`);
     }
   }
 

@@ -47,14 +47,40 @@ export type {
   TorchBaselineRun,
 } from './api.js';
 export { runBench, defaultBenchOptions, runTaskInProcess, workerScriptPath } from './run-bench.js';
-export { formatBenchTable, formatTorchComparison, compareWithBaseline, type BaselineComparison } from './format-bench.js';
-export { defaultTorchScript, runTorchBaseline, torchBaselineArguments, type TorchBaselineOptions } from './torch-baseline.js';
+export {
+  formatBenchTable,
+  formatTorchComparison,
+  compareWithBaseline,
+  type BaselineComparison,
+} from './format-bench.js';
+export {
+  defaultTorchScript,
+  runTorchBaseline,
+  torchBaselineArguments,
+  type TorchBaselineOptions,
+} from './torch-baseline.js';
 export { parseBenchResult } from './parse-bench-result.js';
 export { runBenchTask } from './bench-worker.js';
-export { createBenchTraining, type BenchTraining, type BenchStepResult, type CreateBenchTrainingOptions } from './bench-training.js';
+export {
+  createBenchTraining,
+  type BenchTraining,
+  type BenchStepResult,
+  type CreateBenchTrainingOptions,
+} from './bench-training.js';
 export { trainingFlopsPerStep } from './flops.js';
 export type { KernelTime, StepProfile } from './profile-step.js';
-export { runGpuBenchmark, formatBackend, gpuChildScriptPath, type GpuBenchmarkReport, type GpuBackendFailure } from './gpu-benchmark.js';
+export {
+  runGpuBenchmark,
+  formatBackend,
+  gpuChildScriptPath,
+  type GpuBenchmarkReport,
+  type GpuBackendFailure,
+} from './gpu-benchmark.js';
 export type { GpuBackendResult, GpuMatmulResult, GpuTrainingResult } from './gpu-benchmark-child.js';
-export { parseGpuBenchmarkFlags, GpuBenchmarkUsageError, type GpuBenchmarkFlags, type GpuBenchmarkBackend } from './gpu-benchmark-flags.js';
+export {
+  parseGpuBenchmarkFlags,
+  GpuBenchmarkUsageError,
+  type GpuBenchmarkFlags,
+  type GpuBenchmarkBackend,
+} from './gpu-benchmark-flags.js';
 export { judgeParity, formatParity, type ParityReport, type ParityFixtureRecord } from './gpu-parity.js';

@@ -54,7 +54,11 @@ export async function profileSteps(step: () => Promise<void>, steps: number): Pr
  * with `process.cpuUsage()` deltas (≈1 µs each), runs the steps, then restores the kernels. CPU time
  * outside kernels (TF.js bookkeeping, the tape, JavaScript of the model) is reported as `outsideKernelsMs`.
  */
-export async function profileKernelCpu(backendName: string, step: () => Promise<void>, steps: number): Promise<StepProfile & { readonly outsideKernelsMs: number }> {
+export async function profileKernelCpu(
+  backendName: string,
+  step: () => Promise<void>,
+  steps: number,
+): Promise<StepProfile & { readonly outsideKernelsMs: number }> {
   const configs = tf.getKernelsForBackend(backendName);
   const byKernel = new Map<string, { calls: number; ms: number }>();
   let depth = 0;

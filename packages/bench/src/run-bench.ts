@@ -51,16 +51,32 @@ export function workerScriptPath(moduleUrl: string = import.meta.url): string {
  *
  * @param script - the compiled worker (default {@link workerScriptPath}).
  */
-export function runTaskInProcess(task: BenchTask, timeoutMs: number, script: string = workerScriptPath()): Promise<BenchRun> {
-  const failed = (reason: string): BenchRun =>
-    ({ backend: task.backend, job: task.job, ...definedFields({ configuration: task.configuration }), status: 'failed', reason });
-  if (!existsSync(script)) return Promise.resolve(failed(`bench worker ${script} is missing: build @normfree/bench first (npx tsc -b in packages/bench)`));
+export function runTaskInProcess(
+  task: BenchTask,
+  timeoutMs: number,
+  script: string = workerScriptPath(),
+): Promise<BenchRun> {
+  const failed = (reason: string): BenchRun => ({
+    backend: task.backend,
+    job: task.job,
+    ...definedFields({ configuration: task.configuration }),
+    status: 'failed',
+    reason,
+  });
+  if (!existsSync(script))
+    return Promise.resolve(
+      failed(`bench worker ${script} is missing: build @normfree/bench first (npx tsc -b in packages/bench)`),
+    );
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -79,21 +95,34 @@ function machine(): BenchResult['machine'] {
   let simdFlags: string[] = [];
   try {
     const flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
-    simdFlags = flags.trim().split(/\s+/).filter((flag) => /^(avx|fma|sse4)/.test(flag) && !/avx512_?(vp2|bitalg|vpopcnt|ifma|vbmi)/.test(flag));
+    simdFlags = flags
+      .trim()
+      .split(/\s+/)
+      .filter((flag) => /^(avx|fma|sse4)/.test(flag) && !/avx512_?(vp2|bitalg|vpopcnt|ifma|vbmi)/.test(flag));
   } catch {
     // not Linux
   }
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, simdFlags };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    simdFlags,
+  };
 }
 
 /** Combine N side-by-side runs of one task: summed throughput, per-process numbers kept. */
 function combine(runs: readonly BenchRun[]): BenchRun {
   const first = runs[0];
   if (first === undefined) throw new Error('no runs to combine');
-  if (runs.length === 1 || runs.some((run) => run.status !== 'ok')) return runs.find((run) => run.status !== 'ok') ?? first;
+  if (runs.length === 1 || runs.some((run) => run.status !== 'ok'))
+    return runs.find((run) => run.status !== 'ok') ?? first;
   const perProcess = runs.map((run) => run.tokensPerSecond ?? 0);
   const total = perProcess.reduce((sum, value) => sum + value, 0);
-  const slowest = runs.reduce((worst, run) => ((run.msPerStep?.median ?? 0) > (worst.msPerStep?.median ?? 0) ? run : worst), first);
+  const slowest = runs.reduce(
+    (worst, run) => ((run.msPerStep?.median ?? 0) > (worst.msPerStep?.median ?? 0) ? run : worst),
+    first,
+  );
   return {
     ...slowest,
     processes: runs.length,
@@ -119,7 +148,8 @@ function combine(runs: readonly BenchRun[]): BenchRun {
  */
 export async function runBench(
   options: BenchOptions = {},
-  runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = (task, timeoutMs) => runTaskInProcess(task, timeoutMs, options.workerScript ?? workerScriptPath()),
+  runTask: (task: BenchTask, timeoutMs: number) => Promise<BenchRun> = (task, timeoutMs) =>
+    runTaskInProcess(task, timeoutMs, options.workerScript ?? workerScriptPath()),
   runTorch: (options: TorchBaselineOptions) => Promise<TorchBaselineRun> = runTorchBaseline,
 ): Promise<BenchResult> {
   const settings = { ...defaultBenchOptions, ...options };
@@ -127,21 +157,27 @@ export async function runBench(
   const steps = Math.max(1, Math.floor(settings.steps));
   const warmupSteps = Math.max(0, Math.floor(settings.warmupSteps));
   const processes = Math.max(1, Math.floor(settings.processes));
-  const threadCounts = (typeof options.threads === 'number' ? [options.threads] : options.threads ?? [availableParallelism() / processes])
-    .map((count) => Math.max(1, Math.floor(count)));
+  const threadCounts = (
+    typeof options.threads === 'number' ? [options.threads] : (options.threads ?? [availableParallelism() / processes])
+  ).map((count) => Math.max(1, Math.floor(count)));
   if (threadCounts.length === 0) throw new RangeError('threads: give at least one thread count');
   const log = options.log ?? (() => undefined);
   const runs: BenchRun[] = [];
   // wasm+native once per thread count; the other backends have no threads to vary.
-  const passes = settings.backends.flatMap((backend) => (backend === 'wasm+native' ? threadCounts : [threadCounts[0]!]).map((threads) => ({ backend, threads })));
+  const passes = settings.backends.flatMap((backend) =>
+    (backend === 'wasm+native' ? threadCounts : [threadCounts[0]!]).map((threads) => ({ backend, threads })),
+  );
   for (const { backend, threads } of passes) {
-    const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask =>
-      ({
-        backend, job, steps, warmupSteps, matmulSizes: settings.matmulSizes,
-        ...definedFields({ batchSize: options.batchSize, gradientAccumulation: options.gradientAccumulation }),
-        ...(backend === 'wasm+native' ? { threads } : {}),
-        ...overrides,
-      });
+    const task = (job: BenchTask['job'], overrides: Partial<BenchTask> = {}): BenchTask => ({
+      backend,
+      job,
+      steps,
+      warmupSteps,
+      matmulSizes: settings.matmulSizes,
+      ...definedFields({ batchSize: options.batchSize, gradientAccumulation: options.gradientAccumulation }),
+      ...(backend === 'wasm+native' ? { threads } : {}),
+      ...overrides,
+    });
     const label = backend === 'wasm+native' ? `${backend} (${threads} thread${threads === 1 ? '' : 's'})` : backend;
     log(`${label}: matmul ${settings.matmulSizes.join(', ')}`);
     const matmul = await runTask(task('matmul'), settings.timeoutMs);
@@ -153,11 +189,22 @@ export async function runBench(
     for (const preset of settings.presets) {
       for (const configuration of settings.configurations) {
         if (backend === 'cpu' && !settings.cpuTraining) {
-          runs.push({ backend, job: preset, configuration, status: 'skipped', reason: 'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it' });
+          runs.push({
+            backend,
+            job: preset,
+            configuration,
+            status: 'skipped',
+            reason:
+              'cpu training is ≈300 s per step (toolchain.md §11.1); pass cpuTraining: true (`normfree bench --cpu-training`) to time it',
+          });
           continue;
         }
-        log(`${label}: ${preset} ${configuration}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`);
-        const measured = await Promise.all(Array.from({ length: processes }, () => runTask(task(preset, { configuration }), settings.timeoutMs)));
+        log(
+          `${label}: ${preset} ${configuration}, ${warmupSteps} warm-up + ${steps} timed steps${processes > 1 ? ` in ${processes} processes side by side` : ''}`,
+        );
+        const measured = await Promise.all(
+          Array.from({ length: processes }, () => runTask(task(preset, { configuration }), settings.timeoutMs)),
+        );
         runs.push(combine(measured));
       }
     }
@@ -167,13 +214,29 @@ export async function runBench(
     const script = options.torchScript ?? defaultTorchScript;
     for (const threads of threadCounts) {
       for (const preset of settings.presets) {
-        log(`PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`);
-        torch.push(await runTorch({
-          python: options.torchPython, script, preset, threads, steps, warmupSteps, timeoutMs: settings.timeoutMs,
-          ...definedFields({ batchSize: options.batchSize }),
-        }));
+        log(
+          `PyTorch: ${preset}, ${threads} thread${threads === 1 ? '' : 's'}, ${warmupSteps} warm-up + ${steps} timed steps (${options.torchPython})`,
+        );
+        torch.push(
+          await runTorch({
+            python: options.torchPython,
+            script,
+            preset,
+            threads,
+            steps,
+            warmupSteps,
+            timeoutMs: settings.timeoutMs,
+            ...definedFields({ batchSize: options.batchSize }),
+          }),
+        );
       }
     }
   }
-  return { version: 1, date: new Date().toISOString(), machine: machine(), runs, ...(torch.length > 0 ? { torch } : {}) };
+  return {
+    version: 1,
+    date: new Date().toISOString(),
+    machine: machine(),
+    runs,
+    ...(torch.length > 0 ? { torch } : {}),
+  };
 }

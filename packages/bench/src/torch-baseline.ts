@@ -46,13 +46,35 @@ export interface TorchBaselineOptions {
 export const defaultTorchScript = fileURLToPath(new URL('../python/torch_gpt2_step.py', import.meta.url));
 
 /** The script's command-line arguments for a preset's sizes (its vocabulary read from the preset's tokenizer). */
-export async function torchBaselineArguments(options: Omit<TorchBaselineOptions, 'python' | 'script' | 'timeoutMs'>): Promise<{ args: string[]; batchSize: number }> {
+export async function torchBaselineArguments(
+  options: Omit<TorchBaselineOptions, 'python' | 'script' | 'timeoutMs'>,
+): Promise<{ args: string[]; batchSize: number }> {
   const preset = getPreset(options.preset);
   const config = resolveModelConfig({ ...preset.model, vocabSize: await loadTokenizerVocabSize(preset.tokenizer) });
-  const batchSize = options.batchSize ?? (options.preset.startsWith('paper-') ? paperPresetBenchBatchSize : preset.training.microBatchSize);
+  const batchSize =
+    options.batchSize ??
+    (options.preset.startsWith('paper-') ? paperPresetBenchBatchSize : preset.training.microBatchSize);
   const args = [
-    '--layers', config.nLayer, '--heads', config.nHead, '--dmodel', config.nEmbd, '--ffn', config.nInner, '--vocab', config.vocabSize,
-    '--ctx', config.blockSize, '--batch', batchSize, '--steps', options.steps, '--warmup', options.warmupSteps, '--threads', options.threads,
+    '--layers',
+    config.nLayer,
+    '--heads',
+    config.nHead,
+    '--dmodel',
+    config.nEmbd,
+    '--ffn',
+    config.nInner,
+    '--vocab',
+    config.vocabSize,
+    '--ctx',
+    config.blockSize,
+    '--batch',
+    batchSize,
+    '--steps',
+    options.steps,
+    '--warmup',
+    options.warmupSteps,
+    '--threads',
+    options.threads,
   ].map(String);
   return { args, batchSize };
 }
@@ -60,14 +82,25 @@ export async function torchBaselineArguments(options: Omit<TorchBaselineOptions,
 /** Run the script once; never rejects (a failure comes back with its reason). */
 export async function runTorchBaseline(options: TorchBaselineOptions): Promise<TorchBaselineRun> {
   const { args, batchSize } = await torchBaselineArguments(options);
-  const failed = (reason: string): TorchBaselineRun => ({ preset: options.preset, threads: options.threads, status: 'failed', reason, batchSize });
-  if (!existsSync(options.script)) return failed(`PyTorch baseline script ${options.script} is missing (--torch-script)`);
+  const failed = (reason: string): TorchBaselineRun => ({
+    preset: options.preset,
+    threads: options.threads,
+    status: 'failed',
+    reason,
+    batchSize,
+  });
+  if (!existsSync(options.script))
+    return failed(`PyTorch baseline script ${options.script} is missing (--torch-script)`);
   return new Promise((resolve) => {
     const child = spawn(options.python, [options.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -75,9 +108,17 @@ export async function runTorchBaseline(options: TorchBaselineOptions): Promise<T
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const line = stdout.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
+      const line = stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((candidate) => candidate.startsWith('{'));
       if (code !== 0 || line === undefined) {
-        resolve(failed(`${options.python} ${options.script} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+        resolve(
+          failed(
+            `${options.python} ${options.script} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`,
+          ),
+        );
         return;
       }
       let json: unknown;

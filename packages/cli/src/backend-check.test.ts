@@ -14,7 +14,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
 import { createCapturedIo } from './testing/index.js';
 
-const swiftShader = { name: 'SwiftShader Device (Subzero)', info: { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true } };
+const swiftShader = {
+  name: 'SwiftShader Device (Subzero)',
+  info: {
+    vendor: 'google',
+    architecture: 'swiftshader',
+    device: 'swiftshader-device-subzero-',
+    description: 'SwiftShader driver 5.0.0',
+    isFallbackAdapter: true,
+  },
+};
 
 /** dawn.node on a machine with these adapters (see node-webgpu.test.ts in @normfree/backend). */
 function dawnWith(adapters: readonly { name: string; info: object }[]): DawnModule {
@@ -27,14 +36,21 @@ function dawnWith(adapters: readonly { name: string; info: object }[]): DawnModu
           const match = wanted === undefined ? adapters[0] : adapters.find((adapter) => adapter.name === wanted);
           if (match !== undefined) return Promise.resolve({ info: match.info });
           if (wanted === undefined || adapters.length === 0) return Promise.resolve(null);
-          return Promise.reject(new Error(`no suitable backends found\nAvailable adapters:\n${adapters.map((adapter) => ` * backend: 'vulkan', name: '${adapter.name}'`).join('\n')}`));
+          return Promise.reject(
+            new Error(
+              `no suitable backends found\nAvailable adapters:\n${adapters.map((adapter) => ` * backend: 'vulkan', name: '${adapter.name}'`).join('\n')}`,
+            ),
+          );
         },
       };
     },
   };
 }
 
-const missingPackage = (name: string): Promise<never> => Promise.reject(Object.assign(new Error(`Cannot find package '${name}' imported from /x`), { code: 'ERR_MODULE_NOT_FOUND' }));
+const missingPackage = (name: string): Promise<never> =>
+  Promise.reject(
+    Object.assign(new Error(`Cannot find package '${name}' imported from /x`), { code: 'ERR_MODULE_NOT_FOUND' }),
+  );
 
 const folders: string[] = [];
 afterAll(async () => {
@@ -56,19 +72,22 @@ describe('an explicit --backend that cannot start here', () => {
       what: 'webgpu without the webgpu package',
       argv: ['--backend', 'webgpu'],
       hooks: { loadDawn: () => missingPackage('webgpu') },
-      message: /--backend webgpu cannot start on this machine: the optional 'webgpu' package \(dawn\.node, WebGPU for Node\) is not installed or does not load: .*npm install webgpu@0\.6\.2/,
+      message:
+        /--backend webgpu cannot start on this machine: the optional 'webgpu' package \(dawn\.node, WebGPU for Node\) is not installed or does not load: .*npm install webgpu@0\.6\.2/,
     },
     {
       what: 'webgpu without an adapter',
       argv: ['--backend', 'webgpu'],
       hooks: { loadDawn: () => Promise.resolve(dawnWith([])) },
-      message: /--backend webgpu cannot start on this machine: dawn\.node found no WebGPU adapter .*VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json LD_LIBRARY_PATH=\/usr\/lib\/chromium .*--allow-software-adapter/,
+      message:
+        /--backend webgpu cannot start on this machine: dawn\.node found no WebGPU adapter .*VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json LD_LIBRARY_PATH=\/usr\/lib\/chromium .*--allow-software-adapter/,
     },
     {
       what: 'webgpu with only a software adapter and no --allow-software-adapter',
       argv: ['--backend', 'webgpu'],
       hooks: { loadDawn: () => Promise.resolve(dawnWith([swiftShader])) },
-      message: /--backend webgpu cannot start on this machine: the WebGPU adapter is a software rasteriser \(google \/ swiftshader .*--allow-software-adapter/,
+      message:
+        /--backend webgpu cannot start on this machine: the WebGPU adapter is a software rasteriser \(google \/ swiftshader .*--allow-software-adapter/,
     },
     {
       what: 'webgpu with an adapter that does not exist',
@@ -80,18 +99,28 @@ describe('an explicit --backend that cannot start here', () => {
       what: 'tensorflow without tfjs-node-gpu or tfjs-node',
       argv: ['--backend', 'tensorflow'],
       hooks: { importModule: missingPackage },
-      message: /--backend tensorflow cannot start on this machine: the tensorflow backend needs @tensorflow\/tfjs-node-gpu \(CUDA GPUs\) or @tensorflow\/tfjs-node \(CPU\): neither is installed/,
+      message:
+        /--backend tensorflow cannot start on this machine: the tensorflow backend needs @tensorflow\/tfjs-node-gpu \(CUDA GPUs\) or @tensorflow\/tfjs-node \(CPU\): neither is installed/,
     },
     {
       what: 'tensorflow with tfjs-node-gpu but no CUDA',
       argv: ['--backend', 'tensorflow'],
-      hooks: { importModule: (name) => (name === '@tensorflow/tfjs-node-gpu' ? Promise.reject(new Error('libcudart.so.11.0: cannot open shared object file')) : missingPackage(name)) },
-      message: /--backend tensorflow cannot start on this machine: @tensorflow\/tfjs-node-gpu is installed but does not load: libcudart\.so\.11\.0.*CUDA 11\.2 and cuDNN 8\.1/,
+      hooks: {
+        importModule: (name) =>
+          name === '@tensorflow/tfjs-node-gpu'
+            ? Promise.reject(new Error('libcudart.so.11.0: cannot open shared object file'))
+            : missingPackage(name),
+      },
+      message:
+        /--backend tensorflow cannot start on this machine: @tensorflow\/tfjs-node-gpu is installed but does not load: libcudart\.so\.11\.0.*CUDA 11\.2 and cuDNN 8\.1/,
     },
   ];
   for (const { what, argv, hooks, message } of cases) {
     it(`should fail with one error and exit code 2, writing nothing: ${what}`, async () => {
-      for (const command of [['train', '--preset', 'smoke', '--out', 'run'], ['reproduce', '--preset', 'smoke', '--out', 'run']]) {
+      for (const command of [
+        ['train', '--preset', 'smoke', '--out', 'run'],
+        ['reproduce', '--preset', 'smoke', '--out', 'run'],
+      ]) {
         const result = await run([...command, ...argv], hooks);
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(message);
@@ -106,7 +135,9 @@ describe('an explicit --backend that cannot start here', () => {
   }
 
   it('should not check the backend when nothing trains here (reproduce --plan-only, for a cluster)', async () => {
-    const result = await run(['reproduce', '--preset', 'smoke', '--backend', 'webgpu', '--plan-only', '--out', 'exp'], { loadDawn: () => missingPackage('webgpu') });
+    const result = await run(['reproduce', '--preset', 'smoke', '--backend', 'webgpu', '--plan-only', '--out', 'exp'], {
+      loadDawn: () => missingPackage('webgpu'),
+    });
     expect(result.code).toBe(0);
     expect(existsSync(join(result.cwd, 'exp', 'plan.json'))).toBe(true);
   });
@@ -118,29 +149,76 @@ describe('an explicit --backend that cannot start here', () => {
   });
 
   it('should pass --gpu-adapter and --allow-software-adapter on to the run', async () => {
-    const result = await run(['train', '--preset', 'smoke', '--steps', '1', '--backend', 'webgpu', '--gpu-adapter', 'swiftshader', '--allow-software-adapter', '--out', 'run'], {
-      loadDawn: () => Promise.resolve(dawnWith([swiftShader])),
-    });
+    const result = await run(
+      [
+        'train',
+        '--preset',
+        'smoke',
+        '--steps',
+        '1',
+        '--backend',
+        'webgpu',
+        '--gpu-adapter',
+        'swiftshader',
+        '--allow-software-adapter',
+        '--out',
+        'run',
+      ],
+      {
+        loadDawn: () => Promise.resolve(dawnWith([swiftShader])),
+      },
+    );
     expect(result.stderr).not.toContain('error:');
     expect(result.code).toBe(0);
-    expect(result.executor.calls[0]?.job.target).toMatchObject({ backend: 'webgpu', gpuAdapter: 'swiftshader', allowSoftwareAdapter: true });
+    expect(result.executor.calls[0]?.job.target).toMatchObject({
+      backend: 'webgpu',
+      gpuAdapter: 'swiftshader',
+      allowSoftwareAdapter: true,
+    });
   });
 });
 
-describe('normfree run <dir> and the plan\'s webgpu request', () => {
+describe("normfree run <dir> and the plan's webgpu request", () => {
   it("should check the plan's webgpu adapter before training, and drop it when --backend moves the run to wasm", async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'normfree-backend-check-'));
     folders.push(cwd);
     const io = { ...createCapturedIo(), cwd };
     const noAdapter: NodeBackendHooks = { loadDawn: () => Promise.resolve(dawnWith([])) };
-    const plan = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-g', '--backend', 'webgpu', '--gpu-adapter', 'software', '--plan-only', '--out', 'exp'], io, { progress: silentProgress, backendHooks: noAdapter });
+    const plan = await runCli(
+      [
+        'reproduce',
+        '--preset',
+        'smoke',
+        '--configs',
+        'sm-g',
+        '--backend',
+        'webgpu',
+        '--gpu-adapter',
+        'software',
+        '--plan-only',
+        '--out',
+        'exp',
+      ],
+      io,
+      { progress: silentProgress, backendHooks: noAdapter },
+    );
     expect(plan).toBe(0);
     const executor = createFakeExecutor();
-    const refused = await runCli(['run', 'exp', '--index', '0'], io, { createExecutor: () => executor, progress: silentProgress, backendHooks: noAdapter });
+    const refused = await runCli(['run', 'exp', '--index', '0'], io, {
+      createExecutor: () => executor,
+      progress: silentProgress,
+      backendHooks: noAdapter,
+    });
     expect(refused).toBe(2);
-    expect(io.output.stderr).toMatch(/--backend webgpu cannot start on this machine: gpuAdapter 'software': no software WebGPU adapter/);
+    expect(io.output.stderr).toMatch(
+      /--backend webgpu cannot start on this machine: gpuAdapter 'software': no software WebGPU adapter/,
+    );
     expect(executor.calls).toHaveLength(0);
-    const onWasm = await runCli(['run', 'exp', '--index', '0', '--backend', 'wasm'], io, { createExecutor: () => executor, progress: silentProgress, backendHooks: noAdapter });
+    const onWasm = await runCli(['run', 'exp', '--index', '0', '--backend', 'wasm'], io, {
+      createExecutor: () => executor,
+      progress: silentProgress,
+      backendHooks: noAdapter,
+    });
     expect(onWasm).toBe(0);
     expect(executor.calls[0]?.job.target.backend).toBe('wasm');
     expect(executor.calls[0]?.job.target).not.toHaveProperty('gpuAdapter');
@@ -149,17 +227,35 @@ describe('normfree run <dir> and the plan\'s webgpu request', () => {
 
 describe('normfree backends', () => {
   it('should list every adapter dawn.node sees, with type and isFallbackAdapter', async () => {
-    const result = await run(['backends'], { loadDawn: () => Promise.resolve(dawnWith([swiftShader])), importModule: missingPackage });
+    const result = await run(['backends'], {
+      loadDawn: () => Promise.resolve(dawnWith([swiftShader])),
+      importModule: missingPackage,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('webgpu      1 adapter');
-    expect(result.stdout).toContain('  0: SwiftShader Device (Subzero) [vulkan] google / swiftshader / SwiftShader driver 5.0.0 (software), fallback adapter, the default; type software, isFallbackAdapter true');
+    expect(result.stdout).toContain(
+      '  0: SwiftShader Device (Subzero) [vulkan] google / swiftshader / SwiftShader driver 5.0.0 (software), fallback adapter, the default; type software, isFallbackAdapter true',
+    );
     expect(result.stdout).toMatch(/tensorflow {2}unavailable: the tensorflow backend needs/);
-    const json = await run(['backends', '--json'], { loadDawn: () => Promise.resolve(dawnWith([swiftShader])), importModule: missingPackage });
-    expect(JSON.parse(json.stdout)).toMatchObject({ wasm: true, webgpu: { adapters: [{ index: 0, name: 'SwiftShader Device (Subzero)', vendor: 'google', type: 'software', fallback: true }] } });
+    const json = await run(['backends', '--json'], {
+      loadDawn: () => Promise.resolve(dawnWith([swiftShader])),
+      importModule: missingPackage,
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      wasm: true,
+      webgpu: {
+        adapters: [
+          { index: 0, name: 'SwiftShader Device (Subzero)', vendor: 'google', type: 'software', fallback: true },
+        ],
+      },
+    });
   });
 
   it('should say why webgpu is unavailable', async () => {
-    const result = await run(['backends'], { loadDawn: () => Promise.resolve(dawnWith([])), importModule: missingPackage });
+    const result = await run(['backends'], {
+      loadDawn: () => Promise.resolve(dawnWith([])),
+      importModule: missingPackage,
+    });
     expect(result.stdout).toMatch(/webgpu {6}unavailable: dawn\.node sees no adapter; .*vk_swiftshader_icd\.json/);
   });
 });

@@ -21,17 +21,25 @@ export type BackendRequest = Pick<ExecutionTargetOptions, 'backend' | 'gpuAdapte
  */
 export async function requireBackend(request: BackendRequest, hooks: NodeBackendHooks = {}): Promise<void> {
   if (request.backend !== 'webgpu') {
-    for (const [flag, given] of [['--gpu-adapter', request.gpuAdapter !== undefined], ['--allow-software-adapter', request.allowSoftwareAdapter === true]] as const) {
+    for (const [flag, given] of [
+      ['--gpu-adapter', request.gpuAdapter !== undefined],
+      ['--allow-software-adapter', request.allowSoftwareAdapter === true],
+    ] as const) {
       if (given) throw new UsageError(`${flag} applies to --backend webgpu only (the backend is ${request.backend})`);
     }
   }
   try {
     await checkBackend(
       request.backend,
-      { ...definedFields({ gpuAdapter: request.gpuAdapter }), ...(request.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}) },
+      {
+        ...definedFields({ gpuAdapter: request.gpuAdapter }),
+        ...(request.allowSoftwareAdapter === true ? { allowSoftwareAdapter: true } : {}),
+      },
       hooks,
     );
   } catch (error) {
-    throw new UsageError(`--backend ${request.backend} cannot start on this machine: ${errorMessage(error)}. Nothing was written (\`normfree backends\` lists what this machine has).`);
+    throw new UsageError(
+      `--backend ${request.backend} cannot start on this machine: ${errorMessage(error)}. Nothing was written (\`normfree backends\` lists what this machine has).`,
+    );
   }
 }

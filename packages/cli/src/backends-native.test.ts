@@ -12,7 +12,8 @@ import { createCapturedIo } from './testing/index.js';
 // No WebGPU and no tfjs-node: only the native line matters here.
 const noOptionalBackends: NodeBackendHooks = {
   loadDawn: () => Promise.reject(new Error('no dawn.node in this test')),
-  importModule: (name: string) => Promise.reject(Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' })),
+  importModule: (name: string) =>
+    Promise.reject(Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' })),
 };
 
 const cwd = mkdtempSync(join(tmpdir(), 'normfree-backends-native-'));
@@ -37,6 +38,8 @@ describe('normfree backends: the native kernels', () => {
     }
     expect(check.reason).toMatch(/^(prebuilt|source build) addon \/.+\.node$/);
     const { simd, threads } = check;
-    expect(text).toContain(`\nnative      available: ${simd} kernels, ${threads} thread${threads === 1 ? '' : 's'}, ${check.reason}\n`);
+    expect(text).toContain(
+      `\nnative      available: ${simd} kernels, ${threads} thread${threads === 1 ? '' : 's'}, ${check.reason}\n`,
+    );
   });
 });

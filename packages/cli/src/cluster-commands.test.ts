@@ -12,10 +12,28 @@ describe('reproduce --plan-only, run, status, report on a partly finished experi
     await rm(io.cwd, { recursive: true, force: true });
   });
   const executor = createFakeExecutor();
-  const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, io, { createExecutor: () => executor, progress: silentProgress, env });
+  const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(argv, io, { createExecutor: () => executor, progress: silentProgress, env });
 
   it('should plan without training, train one run per index, and tell where each stands', async () => {
-    expect(await cli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-g', '--seeds', '1,2', '--steps', '2', '--backend', 'cpu', '--out', 'exp', '--plan-only'])).toBe(0);
+    expect(
+      await cli([
+        'reproduce',
+        '--preset',
+        'smoke',
+        '--configs',
+        'sm-ln-g,sm-g',
+        '--seeds',
+        '1,2',
+        '--steps',
+        '2',
+        '--backend',
+        'cpu',
+        '--out',
+        'exp',
+        '--plan-only',
+      ]),
+    ).toBe(0);
     expect(executor.calls).toHaveLength(0);
     expect(io.output.stdout).toContain('planned: 4 runs');
     const plan = JSON.parse(await readFile(join(io.cwd, 'exp', 'plan.json'), 'utf8')) as { runs: { runId: string }[] };
@@ -47,13 +65,33 @@ describe('reproduce --plan-only, run, status, report on a partly finished experi
 
   it('should write the Kubernetes files with the plan, and refuse a bad quantity before writing anything', async () => {
     io.output.stderr = '';
-    const k8s = ['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-g', '--steps', '2', '--emit', 'k8s', '--image', 'ghcr.io/example/normfree:0.1.0', '--volume-claim', 'experiments'];
+    const k8s = [
+      'reproduce',
+      '--preset',
+      'smoke',
+      '--configs',
+      'sm-ln-g,sm-g',
+      '--steps',
+      '2',
+      '--emit',
+      'k8s',
+      '--image',
+      'ghcr.io/example/normfree:0.1.0',
+      '--volume-claim',
+      'experiments',
+    ];
     expect(await cli([...k8s, '--out', 'k8s-bad', '--memory', '16GB'])).toBe(2);
     expect(io.output.stderr).toContain("memory '16GB'");
     const { existsSync, statSync } = await import('node:fs');
     expect(existsSync(join(io.cwd, 'k8s-bad'))).toBe(false);
     expect(await cli([...k8s, '--out', 'k8s', '--memory', '2Gi'])).toBe(0);
-    const job = JSON.parse(await readFile(join(io.cwd, 'k8s', 'kubernetes', 'runs-job.json'), 'utf8')) as { spec: { completions: number; completionMode: string; template: { spec: { containers: { command: string[] }[] } } } };
+    const job = JSON.parse(await readFile(join(io.cwd, 'k8s', 'kubernetes', 'runs-job.json'), 'utf8')) as {
+      spec: {
+        completions: number;
+        completionMode: string;
+        template: { spec: { containers: { command: string[] }[] } };
+      };
+    };
     expect(job.spec).toMatchObject({ completions: 2, completionMode: 'Indexed' });
     expect(job.spec.template.spec.containers[0]!.command.slice(0, 3)).toEqual(['normfree', 'run', join(io.cwd, 'k8s')]);
     expect(statSync(join(io.cwd, 'k8s', 'kubernetes', 'apply.sh')).mode & 0o111).not.toBe(0);

@@ -7,4 +7,11 @@ export type { CliIo, CliDependencies } from './cli-io.js';
 export { defaultWorkers, defaultWorkersFor } from './default-workers.js';
 export { exitCodes, UsageError } from './errors.js';
 export { createProgressDisplay, createLineProgress, createBarProgress, type ProgressDisplay } from './progress.js';
-export { parseConfigurationList, parseSeedList, parseNorm, parsePreset, parseChoice, overrideValueParsers } from './option-parsers.js';
+export {
+  parseConfigurationList,
+  parseSeedList,
+  parseNorm,
+  parsePreset,
+  parseChoice,
+  overrideValueParsers,
+} from './option-parsers.js';

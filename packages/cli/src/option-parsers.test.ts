@@ -48,7 +48,7 @@ describe('list parsers', () => {
     expect(() => parseSeedList('-1')).toThrow("seed '-1' is not an integer");
   });
 
-  it('should accept the paper\'s norm shorthand', () => {
+  it("should accept the paper's norm shorthand", () => {
     expect(parseNorm('free')).toBe('none');
     expect(parseNorm('ln')).toBe('layernorm');
     expect(() => parseNorm('rms')).toThrow("unknown norm 'rms'");

@@ -66,7 +66,8 @@ export function parseByteSize(value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?\s*$/i.exec(value);
   const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
   const bytes = match === null ? Number.NaN : Number(match[1]) * units[(match[2] ?? 'B').toUpperCase()]!;
-  if (!Number.isFinite(bytes) || bytes < 1) throw new InvalidArgumentError(`expected a size such as 500MB or 2GB, got '${value}'`);
+  if (!Number.isFinite(bytes) || bytes < 1)
+    throw new InvalidArgumentError(`expected a size such as 500MB or 2GB, got '${value}'`);
   return Math.floor(bytes);
 }
 
@@ -82,28 +83,41 @@ export function parsePreset(value: string): string {
 /** A comma list of configuration ids from core, e.g. `sm-ln-g,sm-r`; duplicates are an error. */
 export function parseConfigurationList(value: string): string[] {
   const known = experimentConfigurations.map((configuration) => configuration.id);
-  const ids = value.split(',').map((id) => id.trim()).filter((id) => id !== '');
-  if (ids.length === 0) throw new InvalidArgumentError(`expected a comma list of configuration ids, got '${value}'; known: ${known.join(', ')}`);
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0)
+    throw new InvalidArgumentError(
+      `expected a comma list of configuration ids, got '${value}'; known: ${known.join(', ')}`,
+    );
   for (const id of ids) {
     if (!known.includes(id)) {
-      throw new InvalidArgumentError(`unknown configuration '${id}'${didYouMean(id, known)}; known: ${known.join(', ')}`);
+      throw new InvalidArgumentError(
+        `unknown configuration '${id}'${didYouMean(id, known)}; known: ${known.join(', ')}`,
+      );
     }
   }
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
-  if (duplicate !== undefined) throw new InvalidArgumentError(`configuration '${duplicate}' is listed twice in '${value}'`);
+  if (duplicate !== undefined)
+    throw new InvalidArgumentError(`configuration '${duplicate}' is listed twice in '${value}'`);
   return ids;
 }
 
 /** One configuration id, e.g. `--config sm-g`. */
 export function parseConfiguration(value: string): string {
   const [id] = parseConfigurationList(value);
-  if (id === undefined || value.includes(',')) throw new InvalidArgumentError(`expected one configuration id, got '${value}'`);
+  if (id === undefined || value.includes(','))
+    throw new InvalidArgumentError(`expected one configuration id, got '${value}'`);
   return id;
 }
 
 /** A comma list of distinct non-negative integer seeds, e.g. `1337,1338`. */
 export function parseSeedList(value: string): number[] {
-  const seeds = value.split(',').map((seed) => seed.trim()).filter((seed) => seed !== '');
+  const seeds = value
+    .split(',')
+    .map((seed) => seed.trim())
+    .filter((seed) => seed !== '');
   if (seeds.length === 0) throw new InvalidArgumentError(`expected a comma list of seeds, got '${value}'`);
   const numbers = seeds.map((seed) => {
     // A seed is a uint32: core's seeded generator keeps 32 bits of state (`seed >>> 0`).
@@ -119,7 +133,10 @@ export function parseSeedList(value: string): number[] {
 /** A name from `known` (e.g. a backend), with the closest one suggested. */
 export function parseChoice<T extends string>(what: string, known: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(known as readonly string[]).includes(value)) throw new InvalidArgumentError(`unknown ${what} '${value}'${didYouMean(value, known)}; known: ${known.join(', ')}`);
+    if (!(known as readonly string[]).includes(value))
+      throw new InvalidArgumentError(
+        `unknown ${what} '${value}'${didYouMean(value, known)}; known: ${known.join(', ')}`,
+      );
     return value as T;
   };
 }
@@ -127,7 +144,10 @@ export function parseChoice<T extends string>(what: string, known: readonly T[])
 /** A comma list of names from `known`, e.g. `--presets bench,laptop`; `what` names one of them in errors. */
 export function parseChoiceList<T extends string>(known: readonly T[], what: string): (value: string) => T[] {
   return (value) => {
-    const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     for (const item of items) {
       if (!(known as readonly string[]).includes(item)) {
         throw new InvalidArgumentError(`unknown ${what} '${item}'; known: ${known.join(', ')}`);
@@ -142,7 +162,9 @@ export function parseChoiceList<T extends string>(known: readonly T[], what: str
 export function parseNorm(value: string): NormType {
   if (value === 'layernorm' || value === 'ln') return 'layernorm';
   if (value === 'none' || value === 'free') return 'none';
-  throw new InvalidArgumentError(`unknown norm '${value}'${didYouMean(value, ['layernorm', 'none'])}; known: layernorm (ln), none (free)`);
+  throw new InvalidArgumentError(
+    `unknown norm '${value}'${didYouMean(value, ['layernorm', 'none'])}; known: layernorm (ln), none (free)`,
+  );
 }
 
 /**
@@ -156,7 +178,8 @@ export const overrideValueParsers: Record<Exclude<OverrideValueKind, 'flag'>, (v
   'positive-number': parsePositiveNumber,
   norm: parseNorm,
   activation: (value) => {
-    if (value.trim() === '') throw new InvalidArgumentError('expected an activation, e.g. relu, leaky-relu:0.01, gelu*2+relu*2');
+    if (value.trim() === '')
+      throw new InvalidArgumentError('expected an activation, e.g. relu, leaky-relu:0.01, gelu*2+relu*2');
     return value;
   },
 };

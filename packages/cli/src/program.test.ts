@@ -17,7 +17,8 @@ describe('normfree command line', () => {
   it('should print help for the program and every command with exit code 0', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['reproduce', 'train', 'report', 'plot-authors', 'bench']) expect(top.stdout).toContain(command);
+    for (const command of ['reproduce', 'train', 'report', 'plot-authors', 'bench'])
+      expect(top.stdout).toContain(command);
     expect(top.stdout).not.toContain('run-one');
     for (const command of ['reproduce', 'train', 'report', 'plot-authors', 'bench']) {
       const help = await run([command, '--help']);
@@ -25,7 +26,17 @@ describe('normfree command line', () => {
       expect(help.stdout, command).toContain(`Usage: normfree ${command}`);
     }
     const reproduce = await run(['reproduce', '--help']);
-    for (const flag of ['--preset', '--configs', '--steps', '--seeds', '--backend', '--out', '--resume', '--workers', '--fp16-overflow']) {
+    for (const flag of [
+      '--preset',
+      '--configs',
+      '--steps',
+      '--seeds',
+      '--backend',
+      '--out',
+      '--resume',
+      '--workers',
+      '--fp16-overflow',
+    ]) {
       expect(reproduce.stdout).toContain(flag);
     }
   });
@@ -84,14 +95,56 @@ describe('normfree command line', () => {
     const io = createCapturedIo();
     const executor = createFakeExecutor();
     const code = await runCli(
-      ['train', '--preset', 'smoke', '--config', 'sm-g', '--norm', 'ln', '--activation', 'leaky-relu:0.1', '--steps', '3', '--batch-size', '2', '--grad-accum', '2', '--lr', '0.002', '--seed', '7', '--eval-every', '2', '--entropy-every', '3', '--fp16-overflow', '--out', 'run-a'],
+      [
+        'train',
+        '--preset',
+        'smoke',
+        '--config',
+        'sm-g',
+        '--norm',
+        'ln',
+        '--activation',
+        'leaky-relu:0.1',
+        '--steps',
+        '3',
+        '--batch-size',
+        '2',
+        '--grad-accum',
+        '2',
+        '--lr',
+        '0.002',
+        '--seed',
+        '7',
+        '--eval-every',
+        '2',
+        '--entropy-every',
+        '3',
+        '--fp16-overflow',
+        '--out',
+        'run-a',
+      ],
       io,
       { createExecutor: () => executor, progress: silentProgress },
     );
     expect(code, io.output.stderr).toBe(0);
     const [call] = executor.calls;
-    expect(call?.job.model).toMatchObject({ norm: 'layernorm', activation: { kind: 'leaky-relu', slope: 0.1 }, nLayer: 1, nHead: 2, nEmbd: 16 });
-    expect(call?.job.training).toMatchObject({ steps: 3, microBatchSize: 2, gradientAccumulation: 2, learningRate: 0.002, seed: 7, evalEvery: 2, entropyEvery: 3, fp16AttentionOverflow: true });
+    expect(call?.job.model).toMatchObject({
+      norm: 'layernorm',
+      activation: { kind: 'leaky-relu', slope: 0.1 },
+      nLayer: 1,
+      nHead: 2,
+      nEmbd: 16,
+    });
+    expect(call?.job.training).toMatchObject({
+      steps: 3,
+      microBatchSize: 2,
+      gradientAccumulation: 2,
+      learningRate: 0.002,
+      seed: 7,
+      evalEvery: 2,
+      entropyEvery: 3,
+      fp16AttentionOverflow: true,
+    });
     expect(call?.job.runDir).toBe(`${io.cwd}/run-a`);
     expect(call?.job.target).toMatchObject({ backend: 'wasm', nativeKernels: true });
     // An overridden norm and activation make another model than sm-g: the run is named by what it is.
@@ -100,10 +153,36 @@ describe('normfree command line', () => {
 
     // The same folder again: refused without --resume, "already finished" with it.
     const again = createCapturedIo(io.cwd);
-    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-g', '--norm', 'ln', '--activation', 'leaky-relu:0.1', '--seed', '7', '--out', 'run-a'], again, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
+    expect(
+      await runCli(
+        [
+          'train',
+          '--preset',
+          'smoke',
+          '--config',
+          'sm-g',
+          '--norm',
+          'ln',
+          '--activation',
+          'leaky-relu:0.1',
+          '--seed',
+          '7',
+          '--out',
+          'run-a',
+        ],
+        again,
+        { createExecutor: () => executor, progress: silentProgress },
+      ),
+    ).toBe(2);
     expect(again.output.stderr).toContain('pass --resume');
     const other = createCapturedIo(io.cwd);
-    expect(await runCli(['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'], other, { createExecutor: () => executor, progress: silentProgress })).toBe(2);
+    expect(
+      await runCli(
+        ['train', '--preset', 'smoke', '--config', 'sm-r', '--seed', '7', '--out', 'run-a', '--resume'],
+        other,
+        { createExecutor: () => executor, progress: silentProgress },
+      ),
+    ).toBe(2);
     expect(other.output.stderr).toContain('holds run sm+ln+leaky-relu-0.1-seed7, not sm-r-seed7');
   });
 
@@ -121,9 +200,22 @@ describe('normfree command line', () => {
     const train = await run(['train', '--preset', 'smoke', '--out', 'run-t']);
     expect(train.code, train.stderr).toBe(0);
     expect(train.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([cores]);
-    const reproduce = await run(['reproduce', '--preset', 'smoke', '--workers', '2', '--configs', 'sm-g', '--no-report', '--out', 'exp-t']);
+    const reproduce = await run([
+      'reproduce',
+      '--preset',
+      'smoke',
+      '--workers',
+      '2',
+      '--configs',
+      'sm-g',
+      '--no-report',
+      '--out',
+      'exp-t',
+    ]);
     expect(reproduce.code, reproduce.stderr).toBe(0);
-    expect(reproduce.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([Math.max(1, Math.floor(cores / 2))]);
+    expect(reproduce.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([
+      Math.max(1, Math.floor(cores / 2)),
+    ]);
     const explicit = await run(['train', '--preset', 'smoke', '--threads', '3', '--out', 'run-t3']);
     expect(explicit.executor.calls.map((call) => call.job.target.nativeThreads)).toEqual([3]);
     expect((await run(['train', '--preset', 'smoke', '--threads', '0', '--out', 'run-t0'])).code).toBe(2);
@@ -150,11 +242,18 @@ describe('normfree command line', () => {
   it('should put experiments in runs/<preset>-<date>, never reusing a taken folder, and resume the newest', async () => {
     const io = createCapturedIo();
     const executor = createFakeExecutor();
-    const dependencies = { createExecutor: () => executor, progress: silentProgress, now: () => new Date('2026-11-23T12:00:00Z') };
+    const dependencies = {
+      createExecutor: () => executor,
+      progress: silentProgress,
+      now: () => new Date('2026-11-23T12:00:00Z'),
+    };
     const argv = ['reproduce', '--preset', 'smoke', '--configs', 'sm-r', '--steps', '1', '--no-report'];
     expect(await runCli(argv, io, dependencies)).toBe(0);
     expect(await runCli(argv, io, dependencies)).toBe(0);
-    expect(executor.calls.map((call) => call.job.runDir)).toEqual([`${io.cwd}/runs/smoke-2026-11-23/sm-r-seed1337`, `${io.cwd}/runs/smoke-2026-11-23-2/sm-r-seed1337`]);
+    expect(executor.calls.map((call) => call.job.runDir)).toEqual([
+      `${io.cwd}/runs/smoke-2026-11-23/sm-r-seed1337`,
+      `${io.cwd}/runs/smoke-2026-11-23-2/sm-r-seed1337`,
+    ]);
     expect(await runCli([...argv, '--resume'], io, dependencies)).toBe(0);
     expect(io.output.stderr).toContain(`experiment ${io.cwd}/runs/smoke-2026-11-23-2:`);
     expect(executor.calls).toHaveLength(2); // the resumed experiment was already finished
@@ -163,11 +262,39 @@ describe('normfree command line', () => {
   it('should default to one worker for smoke and min(2, cores) otherwise, unless --workers is given', async () => {
     const asked: number[] = [];
     const executor = createFakeExecutor();
-    const dependencies = { createExecutor: ({ workers }: { workers: number }) => (asked.push(workers), executor), progress: silentProgress };
+    const dependencies = {
+      createExecutor: ({ workers }: { workers: number }) => (asked.push(workers), executor),
+      progress: silentProgress,
+    };
     const io = createCapturedIo();
-    await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'a'], io, dependencies);
-    await runCli(['reproduce', '--preset', 'quick', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'b'], io, dependencies);
-    await runCli(['reproduce', '--preset', 'quick', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'c', '--workers', '3'], io, dependencies);
+    await runCli(
+      ['reproduce', '--preset', 'smoke', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'a'],
+      io,
+      dependencies,
+    );
+    await runCli(
+      ['reproduce', '--preset', 'quick', '--configs', 'sm-r', '--steps', '1', '--no-report', '--out', 'b'],
+      io,
+      dependencies,
+    );
+    await runCli(
+      [
+        'reproduce',
+        '--preset',
+        'quick',
+        '--configs',
+        'sm-r',
+        '--steps',
+        '1',
+        '--no-report',
+        '--out',
+        'c',
+        '--workers',
+        '3',
+      ],
+      io,
+      dependencies,
+    );
     expect(asked).toEqual([1, defaultWorkers, 3]);
   });
 });

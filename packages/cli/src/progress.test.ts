@@ -31,7 +31,13 @@ describe('progress display', () => {
   });
 
   it('should draw a bar per run on a terminal stream', async () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    const stream = Object.assign(new PassThrough(), {
+      isTTY: true,
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    });
     let text = '';
     stream.on('data', (chunk: Buffer) => {
       text += chunk.toString();

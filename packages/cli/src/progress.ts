@@ -10,7 +10,8 @@ import { definedFields } from '@normfree/core';
 /** How the command line shows an experiment's progress events (@normfree/experiment emits them). */
 export type ProgressDisplay = ExperimentProgress;
 
-const formatLoss = (loss: number | undefined): string => (loss === undefined ? '—' : Number.isFinite(loss) ? loss.toFixed(3) : String(loss));
+const formatLoss = (loss: number | undefined): string =>
+  loss === undefined ? '—' : Number.isFinite(loss) ? loss.toFixed(3) : String(loss);
 
 interface RunClock {
   startedAt: number;
@@ -23,7 +24,11 @@ interface RunClock {
  * Plain lines: one when a run starts, one at most every `intervalMs` per run with step, loss and ETA,
  * one when it ends.
  */
-export function createLineProgress(options: { write: (line: string) => void; intervalMs?: number; now?: () => number }): ProgressDisplay {
+export function createLineProgress(options: {
+  write: (line: string) => void;
+  intervalMs?: number;
+  now?: () => number;
+}): ProgressDisplay {
   const intervalMs = options.intervalMs ?? 10_000;
   const now = options.now ?? (() => Date.now());
   const clocks = new Map<string, RunClock>();
@@ -43,7 +48,9 @@ export function createLineProgress(options: { write: (line: string) => void; int
       const done = progress.step - clock.startStep;
       const eta = done > 0 ? ((time - clock.startedAt) / 1000 / done) * (progress.steps - progress.step) : Number.NaN;
       const evalPart = progress.evalLoss === undefined ? '' : ` eval ${formatLoss(progress.evalLoss)}`;
-      write(`${runId}: step ${progress.step}/${progress.steps} loss ${formatLoss(progress.loss)}${evalPart} ETA ${formatDuration(eta)}`);
+      write(
+        `${runId}: step ${progress.step}/${progress.steps} loss ${formatLoss(progress.loss)}${evalPart} ETA ${formatDuration(eta)}`,
+      );
     },
     finish(runId, message) {
       const clock = clocks.get(runId);
@@ -81,7 +88,9 @@ export function createBarProgress(options: { stream: NodeJS.WritableStream }): P
       bars.set(runId, multibar.create(steps, startStep, { run: runId.padEnd(width), loss: '—', evalLoss: '—' }));
     },
     update(runId, progress) {
-      bars.get(runId)?.update(progress.step, { loss: formatLoss(progress.loss), evalLoss: formatLoss(progress.evalLoss) });
+      bars
+        .get(runId)
+        ?.update(progress.step, { loss: formatLoss(progress.loss), evalLoss: formatLoss(progress.evalLoss) });
     },
     finish(runId, message) {
       const bar = bars.get(runId);
@@ -104,8 +113,13 @@ export function createBarProgress(options: { stream: NodeJS.WritableStream }): P
 }
 
 /** Bars in a terminal, plain lines otherwise (or when `plain` is set). */
-export function createProgressDisplay(options: { stream?: NodeJS.WriteStream; plain?: boolean; intervalMs?: number } = {}): ProgressDisplay {
+export function createProgressDisplay(
+  options: { stream?: NodeJS.WriteStream; plain?: boolean; intervalMs?: number } = {},
+): ProgressDisplay {
   const stream = options.stream ?? process.stderr;
   if (options.plain !== true && stream.isTTY === true) return createBarProgress({ stream });
-  return createLineProgress({ write: (line) => stream.write(line), ...definedFields({ intervalMs: options.intervalMs }) });
+  return createLineProgress({
+    write: (line) => stream.write(line),
+    ...definedFields({ intervalMs: options.intervalMs }),
+  });
 }

@@ -14,13 +14,38 @@ describe('normfree report', () => {
 
   it('should write figures, report.md and report.html after reproduce, with mean ± spread over seeds and diverged runs named', async () => {
     const executor = createFakeExecutor({ diverge: ['sm-g'] });
-    const code = await runCli(['reproduce', '--preset', 'smoke', '--configs', 'sm-ln-g,sm-g,sm-r', '--seeds', '1,2', '--steps', '2', '--out', 'exp'], io, {
-      createExecutor: () => executor,
-      progress: silentProgress,
-    });
+    const code = await runCli(
+      [
+        'reproduce',
+        '--preset',
+        'smoke',
+        '--configs',
+        'sm-ln-g,sm-g,sm-r',
+        '--seeds',
+        '1,2',
+        '--steps',
+        '2',
+        '--out',
+        'exp',
+      ],
+      io,
+      {
+        createExecutor: () => executor,
+        progress: silentProgress,
+      },
+    );
     expect(code, io.output.stderr).toBe(0);
     const files = await readdir(join(io.cwd, 'exp'));
-    expect(files).toEqual(expect.arrayContaining(['experiment.json', 'report.md', 'report.html', 'figure1-head-entropy.svg', 'figure1-head-entropy.png', 'sm-r-seed2']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'experiment.json',
+        'report.md',
+        'report.html',
+        'figure1-head-entropy.svg',
+        'figure1-head-entropy.png',
+        'sm-r-seed2',
+      ]),
+    );
     const markdown = await readFile(join(io.cwd, 'exp', 'report.md'), 'utf8');
     expect(markdown).toContain('SM+LN+G');
     expect(markdown).toMatch(/±/);
@@ -47,19 +72,29 @@ describe('normfree report', () => {
   it('should refuse a folder that is neither an experiment nor a run, naming it', async () => {
     const other = createCapturedIo(io.cwd);
     expect(await runCli(['report', '.'], other)).toBe(2);
-    expect(other.output.stderr).toContain(`'${io.cwd}' is neither a run folder (no summary.json) nor an experiment folder (no experiment.json)`);
+    expect(other.output.stderr).toContain(
+      `'${io.cwd}' is neither a run folder (no summary.json) nor an experiment folder (no experiment.json)`,
+    );
   });
 
   it('should report on one train run folder in place, and on several run folders into --out', async () => {
     const executor = createFakeExecutor();
     const dependencies = { createExecutor: () => executor, progress: silentProgress };
-    for (const [config, out] of [['sm-g', 'train-g'], ['sm-r', 'train-r']] as const) {
+    for (const [config, out] of [
+      ['sm-g', 'train-g'],
+      ['sm-r', 'train-r'],
+    ] as const) {
       const trainIo = createCapturedIo(io.cwd);
-      expect(await runCli(['train', '--preset', 'smoke', '--config', config, '--out', out], trainIo, dependencies), trainIo.output.stderr).toBe(0);
+      expect(
+        await runCli(['train', '--preset', 'smoke', '--config', config, '--out', out], trainIo, dependencies),
+        trainIo.output.stderr,
+      ).toBe(0);
     }
     const single = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'train-g'], single), single.output.stderr).toBe(0);
-    expect(await readdir(join(io.cwd, 'train-g'))).toEqual(expect.arrayContaining(['report.md', 'figure2b-eval-loss.png', 'summary.json']));
+    expect(await readdir(join(io.cwd, 'train-g'))).toEqual(
+      expect.arrayContaining(['report.md', 'figure2b-eval-loss.png', 'summary.json']),
+    );
 
     const both = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'train-g', 'train-r', '--out', 'compare'], both), both.output.stderr).toBe(0);
@@ -74,7 +109,14 @@ describe('normfree report', () => {
     const dependencies = { createExecutor: () => executor, progress: silentProgress };
     for (const seed of ['1', '2']) {
       const seedIo = createCapturedIo(io.cwd);
-      expect(await runCli(['reproduce', '--preset', 'smoke', '--seeds', seed, '--no-report', '--out', `seed-${seed}`], seedIo, dependencies), seedIo.output.stderr).toBe(0);
+      expect(
+        await runCli(
+          ['reproduce', '--preset', 'smoke', '--seeds', seed, '--no-report', '--out', `seed-${seed}`],
+          seedIo,
+          dependencies,
+        ),
+        seedIo.output.stderr,
+      ).toBe(0);
     }
     const merged = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'seed-1', 'seed-2', '--out', 'seeds'], merged), merged.output.stderr).toBe(0);
@@ -100,7 +142,7 @@ describe('normfree report', () => {
     const reportBefore = await readFile(join(io.cwd, 'exp', 'experiment.json'), 'utf8');
     const intoExperiment = createCapturedIo(io.cwd);
     expect(await runCli(['report', 'train-g', 'train-r', '--out', 'exp'], intoExperiment)).toBe(2);
-    expect(intoExperiment.output.stderr).toContain("is an experiment or run folder that is not being reported on");
+    expect(intoExperiment.output.stderr).toContain('is an experiment or run folder that is not being reported on');
     expect(await readFile(join(io.cwd, 'exp', 'experiment.json'), 'utf8')).toBe(reportBefore);
   });
 });

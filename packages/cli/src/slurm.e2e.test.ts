@@ -16,7 +16,20 @@ const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const run = promisify(execFile);
 const runs = ['sm-ln-g-seed1337', 'sm-ln-r-seed1337', 'sm-g-seed1337', 'sm-r-seed1337'];
 // Long enough for a task to be cancelled between two checkpoints; evaluated twice, checkpointed often.
-const experiment = ['--preset', 'smoke', '--configs', 'sm-ln-g,sm-ln-r,sm-g,sm-r', '--steps', '300', '--eval-every', '150', '--checkpoint-every', '10', '--backend', 'wasm'];
+const experiment = [
+  '--preset',
+  'smoke',
+  '--configs',
+  'sm-ln-g,sm-ln-r,sm-g,sm-r',
+  '--steps',
+  '300',
+  '--eval-every',
+  '150',
+  '--checkpoint-every',
+  '10',
+  '--backend',
+  'wasm',
+];
 
 /** The part of report.md that depends on the results only (not on wall times, dates or paths). */
 function resultsPart(markdown: string): string {
@@ -24,7 +37,13 @@ function resultsPart(markdown: string): string {
 }
 
 async function summaries(dir: string): Promise<Map<string, RunSummary>> {
-  return new Map(await Promise.all(runs.map(async (id) => [id, JSON.parse(await readFile(join(dir, id, 'summary.json'), 'utf8')) as RunSummary] as const)));
+  return new Map(
+    await Promise.all(
+      runs.map(
+        async (id) => [id, JSON.parse(await readFile(join(dir, id, 'summary.json'), 'utf8')) as RunSummary] as const,
+      ),
+    ),
+  );
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
@@ -51,9 +70,31 @@ describe.skipIf(!slurmAvailable() || !existsSync(bin))('reproduce --emit slurm o
     const cluster = slurm!;
     const local = join(base, 'local');
     const onCluster = join(base, 'cluster');
-    await run(process.execPath, [bin, 'reproduce', ...experiment, '--workers', '1', '--out', local, '--plain-progress'], { cwd: base, timeout: 300_000 });
+    await run(
+      process.execPath,
+      [bin, 'reproduce', ...experiment, '--workers', '1', '--out', local, '--plain-progress'],
+      { cwd: base, timeout: 300_000 },
+    );
 
-    const emitted = await run(process.execPath, [bin, 'reproduce', ...experiment, '--out', onCluster, '--emit', 'slurm', '--time', '00:10:00', '--memory', '1G', '--normfree-command', `${process.execPath} ${bin}`], { cwd: base });
+    const emitted = await run(
+      process.execPath,
+      [
+        bin,
+        'reproduce',
+        ...experiment,
+        '--out',
+        onCluster,
+        '--emit',
+        'slurm',
+        '--time',
+        '00:10:00',
+        '--memory',
+        '1G',
+        '--normfree-command',
+        `${process.execPath} ${bin}`,
+      ],
+      { cwd: base },
+    );
     expect(emitted.stdout).toContain(join(onCluster, 'slurm', 'submit.sh'));
     const submitted = await run('bash', [join(onCluster, 'slurm', 'submit.sh')], { env: cluster.env });
     const arrayJob = Number(/job array (\d+)/.exec(submitted.stdout)?.[1]);
@@ -64,8 +105,14 @@ describe.skipIf(!slurmAvailable() || !existsSync(bin))('reproduce --emit slurm o
     const first = join(onCluster, runs[0]!);
     await until(() => existsSync(join(first, 'checkpoint.safetensors')), 'the first checkpoint of task 0');
     await cluster.scancel([`${arrayJob}_0`]);
-    await until(async () => (await cluster.jobs(`${arrayJob}_0`)).every((task) => task.state === 'CANCELLED'), 'task 0 to be cancelled', 60_000);
-    const interrupted = JSON.parse(await readFile(join(first, 'summary.json'), 'utf8').catch(() => '{"status":"none"}')) as { status: string; stepsCompleted?: number };
+    await until(
+      async () => (await cluster.jobs(`${arrayJob}_0`)).every((task) => task.state === 'CANCELLED'),
+      'task 0 to be cancelled',
+      60_000,
+    );
+    const interrupted = JSON.parse(
+      await readFile(join(first, 'summary.json'), 'utf8').catch(() => '{"status":"none"}'),
+    ) as { status: string; stepsCompleted?: number };
     expect(interrupted.status).not.toBe('completed');
     await cluster.scontrol(['requeue', `${arrayJob}_0`]);
 
@@ -86,7 +133,10 @@ describe.skipIf(!slurmAvailable() || !existsSync(bin))('reproduce --emit slurm o
       expect(actual.get(id)?.finalEval, id).toEqual(expected.get(id)?.finalEval);
       expect(actual.get(id)?.finalEntropy, id).toEqual(expected.get(id)?.finalEntropy);
     }
-    const [localReport, clusterReport] = await Promise.all([readFile(join(local, 'report.md'), 'utf8'), readFile(join(onCluster, 'report.md'), 'utf8')]);
+    const [localReport, clusterReport] = await Promise.all([
+      readFile(join(local, 'report.md'), 'utf8'),
+      readFile(join(onCluster, 'report.md'), 'utf8'),
+    ]);
     expect(resultsPart(clusterReport)).toBe(resultsPart(localReport));
     expect(resultsPart(clusterReport)).toContain('SM+LN+G');
     const status = await run(process.execPath, [bin, 'status', onCluster]);

@@ -41,7 +41,9 @@ interface StepRecord {
 
 async function steps(dir: string, configuration: string): Promise<StepRecord[]> {
   const lines = (await readFile(join(dir, `${configuration}-seed1337`, 'logs.jsonl'), 'utf8')).trim().split('\n');
-  return lines.map((line) => JSON.parse(line) as { type: string }).filter((record): record is StepRecord => record.type === 'step');
+  return lines
+    .map((line) => JSON.parse(line) as { type: string })
+    .filter((record): record is StepRecord => record.type === 'step');
 }
 
 describe.skipIf(skipReason !== undefined)('training smoke on webgpu in Node (SwiftShader) against cpu', () => {
@@ -53,13 +55,35 @@ describe.skipIf(skipReason !== undefined)('training smoke on webgpu in Node (Swi
   it('should give the losses and gradient norms of cpu for 3 steps of sm-ln-g and sm-g', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'normfree-webgpu-'));
     folders.push(cwd);
-    const common = ['reproduce', '--preset', 'smoke', '--configs', configurations.join(','), '--steps', '3', '--workers', '1', '--no-report', '--plain-progress'];
-    const vulkan = { VK_ICD_FILENAMES: swiftShaderIcd, LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') };
-    const webgpu = await run(process.execPath, [bin, ...common, '--backend', 'webgpu', '--allow-software-adapter', '--out', 'webgpu'], { cwd, env: { ...process.env, ...vulkan }, timeout: 200_000 });
+    const common = [
+      'reproduce',
+      '--preset',
+      'smoke',
+      '--configs',
+      configurations.join(','),
+      '--steps',
+      '3',
+      '--workers',
+      '1',
+      '--no-report',
+      '--plain-progress',
+    ];
+    const vulkan = {
+      VK_ICD_FILENAMES: swiftShaderIcd,
+      LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':'),
+    };
+    const webgpu = await run(
+      process.execPath,
+      [bin, ...common, '--backend', 'webgpu', '--allow-software-adapter', '--out', 'webgpu'],
+      { cwd, env: { ...process.env, ...vulkan }, timeout: 200_000 },
+    );
     expect(webgpu.stderr).not.toMatch(/validation|Error while parsing WGSL|unavailable/);
     await run(process.execPath, [bin, ...common, '--backend', 'cpu', '--out', 'cpu'], { cwd, timeout: 120_000 });
     for (const configuration of configurations) {
-      const [onWebGpu, onCpu] = [await steps(join(cwd, 'webgpu'), configuration), await steps(join(cwd, 'cpu'), configuration)];
+      const [onWebGpu, onCpu] = [
+        await steps(join(cwd, 'webgpu'), configuration),
+        await steps(join(cwd, 'cpu'), configuration),
+      ];
       expect(onWebGpu.map((record) => record.step)).toEqual([1, 2, 3]);
       for (const [index, expected] of onCpu.entries()) {
         const actual = onWebGpu[index]!;
@@ -69,7 +93,10 @@ describe.skipIf(skipReason !== undefined)('training smoke on webgpu in Node (Swi
         }
       }
     }
-    const summary = JSON.parse(await readFile(join(cwd, 'webgpu', 'sm-g-seed1337', 'summary.json'), 'utf8')) as { backend?: string; status: string };
+    const summary = JSON.parse(await readFile(join(cwd, 'webgpu', 'sm-g-seed1337', 'summary.json'), 'utf8')) as {
+      backend?: string;
+      status: string;
+    };
     expect(summary).toMatchObject({ status: 'completed', backend: 'webgpu' });
   }, 300_000);
 });

@@ -39,7 +39,8 @@ if (flag('child') === 'prepare') {
   });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const half = (part) => (part === 0 ? rssSamples.slice(0, rssSamples.length >> 1) : rssSamples.slice(rssSamples.length >> 1));
+  const half = (part) =>
+    part === 0 ? rssSamples.slice(0, rssSamples.length >> 1) : rssSamples.slice(rssSamples.length >> 1);
   const { manifest } = result;
   const shards = [...manifest.splits.train.shards, ...manifest.splits.validation.shards];
   console.log(
@@ -73,7 +74,9 @@ console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cor
 function corpus(name, mb) {
   const dir = join(work, `corpus-${mb}mb`);
   if (!existsSync(join(dir, 'corpus-info.txt'))) {
-    execFileSync(process.execPath, [join(here, 'make-bench-corpus.mjs'), '--out', dir, '--mb', String(mb)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(here, 'make-bench-corpus.mjs'), '--out', dir, '--mb', String(mb)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   return { name, dir, textBytes: JSON.parse(readFileSync(join(dir, 'corpus-info.txt'), 'utf8')).textBytes };
 }
@@ -81,8 +84,23 @@ function corpus(name, mb) {
 function prepare(input, workers) {
   const out = join(work, `store-${input.name}-w${workers}`);
   rmSync(out, { recursive: true, force: true });
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', 'prepare', '--input', input.dir, '--out', out, '--workers', String(workers)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`prepare of ${input.dir} with ${workers} workers failed (exit ${child.status})`);
+  const child = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--child',
+      'prepare',
+      '--input',
+      input.dir,
+      '--out',
+      out,
+      '--workers',
+      String(workers),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (child.status !== 0)
+    throw new Error(`prepare of ${input.dir} with ${workers} workers failed (exit ${child.status})`);
   return { out, ...JSON.parse(child.stdout.trim().split('\n').at(-1)) };
 }
 
@@ -141,7 +159,9 @@ try {
   coldBatchesPerSecond = undefined; // not allowed here: only the warm figure
 }
 
-console.log('\n| input (text) | input on disk | workers | seconds | text MB/s | disk MB/s | tokens | peak RSS | RSS, 2nd half of the run |');
+console.log(
+  '\n| input (text) | input on disk | workers | seconds | text MB/s | disk MB/s | tokens | peak RSS | RSS, 2nd half of the run |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(
@@ -155,6 +175,15 @@ console.log(
     `${(storeRow.storeBytes / (storeRow.windows * 128)).toFixed(2)} bytes per stored token, ${(storeRow.storeBytes / storeRow.tokens).toFixed(2)} bytes per corpus token (tails dropped), ` +
     `${(storeRow.input.textBytes / storeRow.tokens).toFixed(2)} bytes of text per token`,
 );
-console.log(`random 32 × 128 batches from it: ${batchesPerSecond.toFixed(0)} batches/s (warm page cache; ${batches} batches)` + (coldBatchesPerSecond === undefined ? '; page cache not droppable here' : `, ${coldBatchesPerSecond.toFixed(0)} batches/s in the first 3 s after dropping the page cache`) + ` (checksum ${checksum})`);
+console.log(
+  `random 32 × 128 batches from it: ${batchesPerSecond.toFixed(0)} batches/s (warm page cache; ${batches} batches)` +
+    (coldBatchesPerSecond === undefined
+      ? '; page cache not droppable here'
+      : `, ${coldBatchesPerSecond.toFixed(0)} batches/s in the first 3 s after dropping the page cache`) +
+    ` (checksum ${checksum})`,
+);
 const rss = rows.filter((row) => row.workers === 2);
-if (rss.length === 2) console.log(`peak RSS, 2 workers: ${(rss[0].maxRssBytes / 1e6).toFixed(0)} MB for ${(rss[0].input.textBytes / 1e6).toFixed(0)} MB, ${(rss[1].maxRssBytes / 1e6).toFixed(0)} MB for ${(rss[1].input.textBytes / 1e6).toFixed(0)} MB (ratio ${(rss[1].maxRssBytes / rss[0].maxRssBytes).toFixed(2)})`);
+if (rss.length === 2)
+  console.log(
+    `peak RSS, 2 workers: ${(rss[0].maxRssBytes / 1e6).toFixed(0)} MB for ${(rss[0].input.textBytes / 1e6).toFixed(0)} MB, ${(rss[1].maxRssBytes / 1e6).toFixed(0)} MB for ${(rss[1].input.textBytes / 1e6).toFixed(0)} MB (ratio ${(rss[1].maxRssBytes / rss[0].maxRssBytes).toFixed(2)})`,
+  );

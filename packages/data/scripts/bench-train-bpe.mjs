@@ -21,13 +21,16 @@ import { loadDefaultCorpus } from '../dist/node/index.js';
 const vocabFlag = process.argv.indexOf('--vocab');
 const vocabSizes = (vocabFlag >= 0 ? process.argv[vocabFlag + 1] : '4096,16384,50000').split(',').map(Number);
 const distFlag = process.argv.indexOf('--dist');
-const distUrl = distFlag >= 0 ? pathToFileURL(resolve(process.argv[distFlag + 1], 'index.js')).href : '../dist/index.js';
+const distUrl =
+  distFlag >= 0 ? pathToFileURL(resolve(process.argv[distFlag + 1], 'index.js')).href : '../dist/index.js';
 const { trainBpe } = await import(distUrl);
 
 /** CPU model as /proc/cpuinfo names it (os.cpus() as a fallback off Linux). */
 function cpuModel() {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((text) => text.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((text) => text.startsWith('model name'));
     if (line !== undefined) return line.split(':')[1].trim();
   } catch {
     // not Linux

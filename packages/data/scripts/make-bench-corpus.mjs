@@ -29,7 +29,9 @@ if (outDir === undefined || !(targetBytes > 0) || !(shardBytes > 0)) {
 }
 
 const keywords = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return self try while with yield print'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return self try while with yield print'.split(
+    ' ',
+  ),
 );
 
 /** FNV-1a of a string and a number: a cheap, stable hash. */
@@ -65,7 +67,10 @@ function flush() {
     writeFileSync(join(outDir, `${name}.jsonl.gz`), gzipSync(text, { level: 6 }));
   } else {
     const column = (key) => ({ name: key, data: rows.map((row) => row[key]), type: 'STRING' });
-    const buffer = parquetWriteBuffer({ columnData: ['content', 'path', 'repo_name', 'license'].map(column), rowGroupSize: 2000 });
+    const buffer = parquetWriteBuffer({
+      columnData: ['content', 'path', 'repo_name', 'license'].map(column),
+      rowGroupSize: 2000,
+    });
     writeFileSync(join(outDir, `${name}.parquet`), new Uint8Array(buffer));
   }
   console.log(`${name}: ${rows.length} files, ${(rowBytes / 1e6).toFixed(1)} MB of text`);
@@ -78,7 +83,12 @@ outer: for (let copy = 0; ; copy++) {
   for (const document of documents) {
     const content = vary(document.content, copy);
     const bytes = encoder.encode(content).length;
-    rows.push({ content, path: `copy${copy}/${document.path ?? 'file.py'}`, repo_name: 'cpython/cpython', license: 'psf-2.0' });
+    rows.push({
+      content,
+      path: `copy${copy}/${document.path ?? 'file.py'}`,
+      repo_name: 'cpython/cpython',
+      license: 'psf-2.0',
+    });
     rowBytes += bytes;
     written += bytes;
     if (rowBytes >= shardBytes) flush();
@@ -88,4 +98,6 @@ outer: for (let copy = 0; ; copy++) {
 flush();
 // Beside the shards, what they hold (a .txt, so that a folder input of prepare does not read it).
 writeFileSync(join(outDir, 'corpus-info.txt'), `${JSON.stringify({ textBytes: written, shards: shard })}\n`);
-console.log(`${(written / 1e6).toFixed(0)} MB of text in ${shard} shards in ${outDir} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+console.log(
+  `${(written / 1e6).toFixed(0)} MB of text in ${shard} shards in ${outDir} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+);

@@ -103,6 +103,8 @@ describe('trained tokenizer round trip', () => {
       const small = createBpeTokenizer({ ...options, wordCacheLimit });
       expect(tinyPythonDocuments.map((document) => small.encode(document))).toEqual(expected);
     }
-    expect(() => createBpeTokenizer({ ...options, wordCacheLimit: -1 })).toThrow('wordCacheLimit must be a non-negative integer, got -1');
+    expect(() => createBpeTokenizer({ ...options, wordCacheLimit: -1 })).toThrow(
+      'wordCacheLimit must be a non-negative integer, got -1',
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { byteLevelOrder, byteLevelToBytes, bytesToByteLevel, byteToUnicode, unicodeToByte } from './byte-level-alphabet.js';
+import {
+  byteLevelOrder,
+  byteLevelToBytes,
+  bytesToByteLevel,
+  byteToUnicode,
+  unicodeToByte,
+} from './byte-level-alphabet.js';
 
 describe('byte-level alphabet', () => {
   it('should give every byte a distinct printable character', () => {

@@ -4,7 +4,15 @@ import { gpt2Pretokenize } from './gpt2-pretokenizer.js';
 describe('gpt2Pretokenize', () => {
   it("should split like GPT-2's regex (contractions, leading spaces, trailing whitespace runs)", () => {
     expect(gpt2Pretokenize("Hello world's  x\n\n    def f():")).toEqual([
-      'Hello', ' world', "'s", ' ', ' x', '\n\n   ', ' def', ' f', '():',
+      'Hello',
+      ' world',
+      "'s",
+      ' ',
+      ' x',
+      '\n\n   ',
+      ' def',
+      ' f',
+      '():',
     ]);
   });
 

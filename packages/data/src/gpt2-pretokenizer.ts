@@ -9,8 +9,7 @@
  */
 
 /** The GPT-2 split pattern (flags `gu`). */
-export const gpt2SplitPattern =
-  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+export const gpt2SplitPattern = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 /**
  * Splits text into GPT-2 pre-tokens. Concatenating the result gives `text` back.

@@ -10,9 +10,7 @@ import { tinyPythonDocuments } from './testing/index.js';
 /** GPT-2's vocab and merges from tiktoken-style ranks (id = rank; merge = the last split of a token). */
 function gpt2TokenizerJson(): object {
   const encoder = new TextEncoder();
-  const tokens = ranks.map((entry) =>
-    bytesToByteLevel(typeof entry === 'string' ? encoder.encode(entry) : entry),
-  );
+  const tokens = ranks.map((entry) => bytesToByteLevel(typeof entry === 'string' ? encoder.encode(entry) : entry));
   const rankOf = new Map(tokens.map((token, rank) => [token, rank] as const));
   const merges: [string, string][] = [];
   for (let rank = 256; rank < tokens.length; rank++) {
@@ -47,7 +45,7 @@ describe('loadTokenizerJson on GPT-2 (50,257 ids, 50,000 merges)', () => {
     const reference = createGpt2Tokenizer();
     expect(ours.vocabSize).toBe(50257);
     expect(ours.merges).toHaveLength(50000);
-    const texts = [...tinyPythonDocuments, 'Hello world', 'Grüße aus 東京 😀 it\'s 3.14\n\n\n    x', ' '.repeat(40)];
+    const texts = [...tinyPythonDocuments, 'Hello world', "Grüße aus 東京 😀 it's 3.14\n\n\n    x", ' '.repeat(40)];
     for (const text of texts) expect(ours.encode(text)).toEqual(reference.encode(text));
     expect(ours.decode(ours.encode('naïve café'))).toBe('naïve café');
   });

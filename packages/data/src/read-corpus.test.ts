@@ -38,6 +38,8 @@ describe('readCorpus', () => {
     await expect(readCorpus(encoder.encode('\n\n'), { source: 'empty.jsonl' })).rejects.toThrow(
       /empty\.jsonl: corpus is empty \(0 documents\)/,
     );
-    await expect(readCorpus(new Uint8Array(0), { source: 'zero.jsonl' })).rejects.toThrow(/zero\.jsonl: corpus is empty/);
+    await expect(readCorpus(new Uint8Array(0), { source: 'zero.jsonl' })).rejects.toThrow(
+      /zero\.jsonl: corpus is empty/,
+    );
   });
 });

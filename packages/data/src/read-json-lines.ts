@@ -16,7 +16,11 @@ import { gunzip, isGzip } from './gunzip.js';
  * @throws Error naming `where`: invalid JSON, not an object, or no string `field` (with what it
  *   holds instead and the keys the row has).
  */
-export function parseCorpusLine(line: string, where: string, field = 'content'): { record: Record<string, unknown>; content: string } {
+export function parseCorpusLine(
+  line: string,
+  where: string,
+  field = 'content',
+): { record: Record<string, unknown>; content: string } {
   let row: unknown;
   try {
     row = JSON.parse(line);
@@ -30,7 +34,9 @@ export function parseCorpusLine(line: string, where: string, field = 'content'):
   const content = record[field];
   if (typeof content !== 'string') {
     const got = content === undefined ? 'no such field' : content === null ? 'null' : typeof content;
-    throw new Error(`${where}: no string ${JSON.stringify(field)} field (got ${got}; keys: ${Object.keys(record).join(', ') || 'none'})`);
+    throw new Error(
+      `${where}: no string ${JSON.stringify(field)} field (got ${got}; keys: ${Object.keys(record).join(', ') || 'none'})`,
+    );
   }
   return { record, content };
 }

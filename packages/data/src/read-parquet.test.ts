@@ -17,7 +17,12 @@ describe('readParquet', () => {
     it(`should read every content value of a ${codec} file byte for byte`, async () => {
       const documents = await readParquet(fixture(`codeparrot-${codec}.parquet`), { source: `${codec}.parquet` });
       expect(documents).toEqual(
-        expectedRows.map((row) => ({ content: row.content, path: row.path, repoName: row.repo_name, license: row.license })),
+        expectedRows.map((row) => ({
+          content: row.content,
+          path: row.path,
+          repoName: row.repo_name,
+          license: row.license,
+        })),
       );
     });
   }

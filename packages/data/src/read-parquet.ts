@@ -57,7 +57,9 @@ export async function readParquet(bytes: Uint8Array, options: ReadCorpusOptions)
     // Byte arrays without a UTF8 annotation come back as bytes.
     if (content instanceof Uint8Array) content = decoder.decode(content);
     if (typeof content !== 'string') {
-      throw new Error(`${source}: row ${index} has ${content === null ? 'null' : typeof content} "content", expected a string`);
+      throw new Error(
+        `${source}: row ${index} has ${content === null ? 'null' : typeof content} "content", expected a string`,
+      );
     }
     return { content, ...codeParrotFields(row) };
   });

@@ -78,7 +78,8 @@ beforeEach(() => {
   server.ignoreRange = false;
 });
 
-const windowIdsOf = (ids: Int32Array): number[] => Array.from({ length: ids.length / seqLen }, (_, row) => ids[row * seqLen]! / seqLen);
+const windowIdsOf = (ids: Int32Array): number[] =>
+  Array.from({ length: ids.length / seqLen }, (_, row) => ids[row * seqLen]! / seqLen);
 
 describe('openRemoteTokenStore', () => {
   it('should fetch windows with range requests, one per run of adjacent windows in a shard, in the order asked', async () => {
@@ -88,7 +89,9 @@ describe('openRemoteTokenStore', () => {
     server.requests.length = 0;
     const ids = await store.split('train').readWindows([12, 3, 4, 36, 5, 11, 4]);
     expect(windowIdsOf(ids)).toEqual([12, 3, 4, 36, 5, 11, 4]);
-    expect(Array.from(ids.subarray(0, seqLen))).toEqual(Array.from({ length: seqLen }, (_, position) => 12 * seqLen + position));
+    expect(Array.from(ids.subarray(0, seqLen))).toEqual(
+      Array.from({ length: seqLen }, (_, position) => 12 * seqLen + position),
+    );
     // Runs: [3, 4] in shard 0, [5] in shard 1 (5 starts a shard), [11, 12] in shard 2, [36] in shard 7.
     expect(server.requests.map((request) => `${request.path} ${request.range}`).sort()).toEqual([
       `${normalize('/store/train/00000.bin')} bytes=48-79`,
@@ -109,7 +112,9 @@ describe('openRemoteTokenStore', () => {
       expect(remote.manifestSha256).toBe(local.manifestSha256);
       for (const step of [0, 1, 2, 9, 10, 11, 40]) {
         await remoteSampler.load(step);
-        expect(Array.from(remoteSampler.batchAt(step).inputIds)).toEqual(Array.from(localSampler.batchAt(step).inputIds));
+        expect(Array.from(remoteSampler.batchAt(step).inputIds)).toEqual(
+          Array.from(localSampler.batchAt(step).inputIds),
+        );
       }
     } finally {
       local.close();
@@ -142,7 +147,9 @@ describe('openRemoteTokenStore', () => {
     const evalSet = await loadRemoteEvalSet(store.split('validation'), { maxWindows: 7 });
     server.requests.length = 0;
     expect(evalSet.numWindows).toBe(7);
-    expect([...evalSet.batches(3)].flatMap((batch) => windowIdsOf(batch.inputIds))).toEqual([20, 21, 22, 23, 24, 25, 26]);
+    expect([...evalSet.batches(3)].flatMap((batch) => windowIdsOf(batch.inputIds))).toEqual([
+      20, 21, 22, 23, 24, 25, 26,
+    ]);
     expect(server.requests).toHaveLength(0);
     expect((await loadRemoteEvalSet(store.split('validation'))).numWindows).toBe(9);
   });
@@ -162,18 +169,27 @@ describe('openRemoteTokenStore', () => {
   });
 
   it('should name a missing manifest, a bad index and a failed request', async () => {
-    await expect(openRemoteTokenStore(`${server.url}-absent`)).rejects.toThrow(/manifest\.json: HTTP 404; .*store-absent\/ is not a token store/);
+    await expect(openRemoteTokenStore(`${server.url}-absent`)).rejects.toThrow(
+      /manifest\.json: HTTP 404; .*store-absent\/ is not a token store/,
+    );
     const store = await openRemoteTokenStore(server.url);
-    await expect(store.split('train').readWindows([37])).rejects.toThrow(`${server.url}/ (train): window index 37 must be an integer in [0, 37)`);
+    await expect(store.split('train').readWindows([37])).rejects.toThrow(
+      `${server.url}/ (train): window index 37 must be an integer in [0, 37)`,
+    );
     const failing = await openRemoteTokenStore(server.url, {
-      fetch: async (input, init) => (init?.headers?.Range === undefined ? fetch(input) : new Response('gone', { status: 503, statusText: 'Service Unavailable' })),
+      fetch: async (input, init) =>
+        init?.headers?.Range === undefined
+          ? fetch(input)
+          : new Response('gone', { status: 503, statusText: 'Service Unavailable' }),
     });
-    await expect(failing.split('train').readWindows([0])).rejects.toThrow(`${server.url}/train/00000.bin: HTTP 503 Service Unavailable for range request bytes=0-15`);
+    await expect(failing.split('train').readWindows([0])).rejects.toThrow(
+      `${server.url}/train/00000.bin: HTTP 503 Service Unavailable for range request bytes=0-15`,
+    );
   });
 });
 
 describe('RemoteTokenStore.loadTokenizer', () => {
-  it('should refuse a tokenizer.json whose SHA-256 differs from the manifest\'s', async () => {
+  it("should refuse a tokenizer.json whose SHA-256 differs from the manifest's", async () => {
     const folder = await mkdtemp(join(root, 'swapped-'));
     await writeTestTokenStore(folder, {
       train: numberedTestWindows(2, 2, 300),
@@ -182,10 +198,15 @@ describe('RemoteTokenStore.loadTokenizer', () => {
       windowsPerShard: 2,
       tokenizerJsonText: JSON.stringify(createTinyTokenizer().toTokenizerJson()),
     });
-    await writeFile(join(folder, 'tokenizer.json'), JSON.stringify(createTinyTokenizer({ vocabSize: 299 }).toTokenizerJson()));
+    await writeFile(
+      join(folder, 'tokenizer.json'),
+      JSON.stringify(createTinyTokenizer({ vocabSize: 299 }).toTokenizerJson()),
+    );
     const base = `${server.url.replace(/store$/, '')}${folder.slice(root.length + 1)}/`;
     const store = await openRemoteTokenStore(base);
-    await expect(store.loadTokenizer()).rejects.toThrow(/tokenizer\.json: sha256 [0-9a-f]{64}, but manifest\.json records tokenizer sha256 [0-9a-f]{64}: the ids in the store do not belong to this tokenizer/);
+    await expect(store.loadTokenizer()).rejects.toThrow(
+      /tokenizer\.json: sha256 [0-9a-f]{64}, but manifest\.json records tokenizer sha256 [0-9a-f]{64}: the ids in the store do not belong to this tokenizer/,
+    );
   });
 });
 

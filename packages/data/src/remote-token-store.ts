@@ -19,7 +19,13 @@ import {
 import { parseTokenStoreManifest } from './token-store-manifest.js';
 import { createStoreBatchOrder, createStoreEvalSet, type BatchSampler } from './token-store-sampler.js';
 import { tokenizerForStore } from './token-store-tokenizer.js';
-import { checkSplitName, checkWindowIndices, createMemoryWindowReader, decodeTokenIds, windowRuns } from './token-store-windows.js';
+import {
+  checkSplitName,
+  checkWindowIndices,
+  createMemoryWindowReader,
+  decodeTokenIds,
+  windowRuns,
+} from './token-store-windows.js';
 
 /** The `fetch` this module needs (the global one, or a stand-in for tests). */
 export type FetchFunction = (input: string, init?: { headers?: Record<string, string> }) => Promise<Response>;
@@ -93,7 +99,10 @@ async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promis
  * const batch = batches.batchAt(0);
  * ```
  */
-export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenRemoteTokenStoreOptions = {}): Promise<RemoteTokenStore> {
+export async function openRemoteTokenStore(
+  baseUrl: string | URL,
+  options: OpenRemoteTokenStoreOptions = {},
+): Promise<RemoteTokenStore> {
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const maxParallel = checkInteger('openRemoteTokenStore: maxParallelRequests', options.maxParallelRequests ?? 6, {
     min: 1,
@@ -110,7 +119,9 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
     }
     if (!response.ok) {
       if (response.status === 404 && what === tokenStoreFileNames.manifest) {
-        throw new Error(`${url}: HTTP 404; ${base} is not a token store, or its prepare has not finished (no ${tokenStoreFileNames.manifest})`);
+        throw new Error(
+          `${url}: HTTP 404; ${base} is not a token store, or its prepare has not finished (no ${tokenStoreFileNames.manifest})`,
+        );
       }
       throw new Error(`${url}: HTTP ${response.status} ${response.statusText} fetching the store's ${what}`);
     }
@@ -199,7 +210,11 @@ export async function openRemoteTokenStore(baseUrl: string | URL, options: OpenR
       }
       const url = urlOf(file);
       const bytes = new Uint8Array(await (await get(url, file)).arrayBuffer());
-      return tokenizerForStore(manifest, { source: url, text: new TextDecoder().decode(bytes), sha256: await sha256Hex(bytes) });
+      return tokenizerForStore(manifest, {
+        source: url,
+        text: new TextDecoder().decode(bytes),
+        sha256: await sha256Hex(bytes),
+      });
     },
   };
 }
@@ -236,7 +251,14 @@ export interface RemoteBatchSampler extends BatchSampler {
 export function createRemoteBatchSampler(options: RemoteBatchSamplerOptions): RemoteBatchSampler {
   const { windows, batchSize, seed } = options;
   const { seqLen } = windows;
-  const order = createStoreBatchOrder(windows.count, seqLen, batchSize, seed, 'createRemoteBatchSampler', windows.source);
+  const order = createStoreBatchOrder(
+    windows.count,
+    seqLen,
+    batchSize,
+    seed,
+    'createRemoteBatchSampler',
+    windows.source,
+  );
 
   interface Entry {
     promise: Promise<Int32Array>;
@@ -298,7 +320,10 @@ export function createRemoteBatchSampler(options: RemoteBatchSamplerOptions): Re
  * @returns an in-memory `EvalSet` (like `createStoreEvalSet`).
  * @throws Error naming a bad maxWindows.
  */
-export async function loadRemoteEvalSet(windows: RemoteWindowReader, options: { maxWindows?: number } = {}): Promise<EvalSet> {
+export async function loadRemoteEvalSet(
+  windows: RemoteWindowReader,
+  options: { maxWindows?: number } = {},
+): Promise<EvalSet> {
   const maxWindows = checkInteger('loadRemoteEvalSet: maxWindows', options.maxWindows ?? windows.count, { min: 0 });
   const count = Math.min(maxWindows, windows.count);
   const ids = await windows.readWindows(Uint32Array.from({ length: count }, (_, index) => index));

@@ -23,7 +23,9 @@ describe('splitByFile', () => {
   });
 
   it('should reject a bad fraction or a split with no training file, naming the values', () => {
-    expect(() => splitByFile({ fileCount: 5, validationFraction: 1, seed: 0 })).toThrow(/validationFraction 1 must be in \[0, 1\)/);
+    expect(() => splitByFile({ fileCount: 5, validationFraction: 1, seed: 0 })).toThrow(
+      /validationFraction 1 must be in \[0, 1\)/,
+    );
     expect(() => splitByFile({ fileCount: 1, validationFraction: 0.5, seed: 0 })).toThrow(
       /validationFraction 0\.5 of 1 files leaves no training file/,
     );

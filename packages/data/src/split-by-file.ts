@@ -37,8 +37,7 @@ export function splitByFile(options: SplitByFileOptions): FileSplit {
   if (!(validationFraction >= 0 && validationFraction < 1)) {
     throw new Error(`splitByFile: validationFraction ${String(validationFraction)} must be in [0, 1)`);
   }
-  const validationCount =
-    validationFraction > 0 ? Math.max(1, Math.round(fileCount * validationFraction)) : 0;
+  const validationCount = validationFraction > 0 ? Math.max(1, Math.round(fileCount * validationFraction)) : 0;
   if (validationCount >= fileCount && fileCount > 0) {
     throw new Error(
       `splitByFile: validationFraction ${validationFraction} of ${fileCount} files leaves no training file`,

@@ -111,12 +111,13 @@ describe('parseTokenStoreManifest', () => {
       (j: JsonObject) => (objectAt(j, 'sources.0').role = 'test'),
       /field "sources\[0\].role" must be "input" or "validation", got "test"/,
     ],
-    ['a bad limit', (j: JsonObject) => (objectAt(j, 'limits').maxFiles = 0), /field "limits.maxFiles" must be an integer ≥ 1, got 0/],
+    [
+      'a bad limit',
+      (j: JsonObject) => (objectAt(j, 'limits').maxFiles = 0),
+      /field "limits.maxFiles" must be an integer ≥ 1, got 0/,
+    ],
   ])('should reject %s, naming the source, field and value', (_, edit, message) => {
-    const text =
-      typeof edit === 'function' && edit.length === 0
-        ? (edit as () => string)()
-        : manifestText(edit);
+    const text = typeof edit === 'function' && edit.length === 0 ? (edit as () => string)() : manifestText(edit);
     expect(() => parseTokenStoreManifest(text, 'm.json')).toThrow(message);
   });
 
@@ -135,7 +136,8 @@ describe('parseTokenStoreManifest', () => {
         j.tokenizer = { name: 'gpt2', vocabSize: 70000, sha256: sha };
         j.dtype = 'uint32';
         for (const split of ['train', 'validation']) {
-          for (const shard of objectAt(j, `splits.${split}`).shards as JsonObject[]) shard.bytes = Number(shard.bytes) * 2;
+          for (const shard of objectAt(j, `splits.${split}`).shards as JsonObject[])
+            shard.bytes = Number(shard.bytes) * 2;
         }
       }),
       'm.json',

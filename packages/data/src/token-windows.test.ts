@@ -34,7 +34,9 @@ describe('createTokenWindows (CodeParrot rule)', () => {
   it('should record given file indices and reject bad arguments, naming them', () => {
     const picked = createTokenWindows({ files: [range(0, 4)], seqLen: 4, vocabSize: 10, fileIndices: [7] });
     expect(Array.from(picked.fileIndex)).toEqual([7]);
-    expect(() => createTokenWindows({ files, seqLen: 0, vocabSize: 10 })).toThrow(/seqLen must be a positive integer, got 0/);
+    expect(() => createTokenWindows({ files, seqLen: 0, vocabSize: 10 })).toThrow(
+      /seqLen must be a positive integer, got 0/,
+    );
     expect(() => windows.window(4)).toThrow(/index 4 is outside \[0, 4\)/);
     expect(windowCount(255, 128)).toBe(1);
   });

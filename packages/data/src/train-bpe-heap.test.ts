@@ -37,7 +37,8 @@ function referenceMerges(wordCounts: ReadonlyMap<string, number>, vocabSize: num
     holders.add(wordIndex);
   };
   words.forEach((word, wordIndex) => {
-    for (let i = 0; i < word.length - 1; i++) addPair(word[i]! * PAIR_BASE + word[i + 1]!, wordIndex, frequencies[wordIndex]!);
+    for (let i = 0; i < word.length - 1; i++)
+      addPair(word[i]! * PAIR_BASE + word[i + 1]!, wordIndex, frequencies[wordIndex]!);
   });
   const tokens: string[] = byteLevelOrder.map((byte) => bytesToByteLevel([byte]));
   const tokenIds = new Map(tokens.map((token, id) => [token, id] as const));
@@ -83,7 +84,8 @@ function referenceMerges(wordCounts: ReadonlyMap<string, number>, vocabSize: num
         }
       }
       words[wordIndex] = merged;
-      for (let i = 0; i < merged.length - 1; i++) addPair(merged[i]! * PAIR_BASE + merged[i + 1]!, wordIndex, frequency);
+      for (let i = 0; i < merged.length - 1; i++)
+        addPair(merged[i]! * PAIR_BASE + merged[i + 1]!, wordIndex, frequency);
     }
     pairCounts.delete(best);
     wordsWithPair.delete(best);
@@ -94,7 +96,10 @@ function referenceMerges(wordCounts: ReadonlyMap<string, number>, vocabSize: num
 }
 
 /** `wordCount` random words over `alphabet` (1 to maxLength characters), each counted 1 to maxCount times. */
-function randomCounts(random: Random, options: { alphabet: string; wordCount: number; maxLength: number; maxCount: number }): Map<string, number> {
+function randomCounts(
+  random: Random,
+  options: { alphabet: string; wordCount: number; maxLength: number; maxCount: number },
+): Map<string, number> {
   const characters = [...options.alphabet];
   const counts = new Map<string, number>();
   for (let index = 0; index < options.wordCount; index++) {
@@ -115,7 +120,13 @@ const corpora = [
   { name: 'two letters, counts 1–3', alphabet: 'ab', wordCount: 150, maxLength: 12, maxCount: 3 },
   { name: 'letters and spaces, every count 1', alphabet: 'abc d', wordCount: 120, maxLength: 10, maxCount: 1 },
   { name: 'multi-byte characters, counts 1–2', alphabet: 'aé€😀', wordCount: 80, maxLength: 8, maxCount: 2 },
-  { name: 'long runs of one letter (overlapping pairs)', alphabet: 'aaaaaaab', wordCount: 60, maxLength: 30, maxCount: 4 },
+  {
+    name: 'long runs of one letter (overlapping pairs)',
+    alphabet: 'aaaaaaab',
+    wordCount: 60,
+    maxLength: 30,
+    maxCount: 4,
+  },
   { name: 'wider alphabet, counts 1–5', alphabet: 'abcdefghij_ ', wordCount: 300, maxLength: 9, maxCount: 5 },
 ] as const;
 
@@ -140,7 +151,18 @@ describe('trainBpeFromCounts merge selection (heap) against the linear-scan refe
 
   it('should break a tie between equal counts by the smaller pair of ids', () => {
     // Pairs (a,b), (b,a) and (c,d) each counted 2; ids follow GPT-2's byte order ('a' < 'b' < 'c').
-    const tokenizer = trainBpeFromCounts({ counts: [['cd', 2], ['ba', 2], ['ab', 2]], vocabSize: 259 });
-    expect(tokenizer.merges).toEqual([['a', 'b'], ['b', 'a'], ['c', 'd']]);
+    const tokenizer = trainBpeFromCounts({
+      counts: [
+        ['cd', 2],
+        ['ba', 2],
+        ['ab', 2],
+      ],
+      vocabSize: 259,
+    });
+    expect(tokenizer.merges).toEqual([
+      ['a', 'b'],
+      ['b', 'a'],
+      ['c', 'd'],
+    ]);
   });
 });

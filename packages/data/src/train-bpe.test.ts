@@ -4,7 +4,11 @@ import { tinyPythonDocuments } from './testing/index.js';
 
 describe('trainBpe', () => {
   it('should fill the vocabulary: 256 bytes, then merges, then special tokens', () => {
-    const tokenizer = trainBpe({ documents: tinyPythonDocuments, vocabSize: 300, specialTokens: ['<|endoftext|>', '<|pad|>'] });
+    const tokenizer = trainBpe({
+      documents: tinyPythonDocuments,
+      vocabSize: 300,
+      specialTokens: ['<|endoftext|>', '<|pad|>'],
+    });
     expect(tokenizer.vocabSize).toBe(300);
     expect(tokenizer.merges).toHaveLength(300 - 256 - 2);
     expect(tokenizer.specialTokens).toEqual({ '<|endoftext|>': 298, '<|pad|>': 299 });
@@ -46,16 +50,24 @@ describe('trainBpe', () => {
 });
 
 describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () => {
-  it('should give trainBpe\'s exact result from separately counted pre-tokens, in any order', () => {
+  it("should give trainBpe's exact result from separately counted pre-tokens, in any order", () => {
     const expected = trainBpe({ documents: tinyPythonDocuments, vocabSize: 300, specialTokens: ['<|endoftext|>'] });
     const counter = createPretokenCounter();
     for (const document of tinyPythonDocuments) counter.add(document);
     expect(counter.documents).toBe(8);
     expect(counter.prunes).toBe(0);
-    const fromCounts = trainBpeFromCounts({ counts: counter.counts(), vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    const fromCounts = trainBpeFromCounts({
+      counts: counter.counts(),
+      vocabSize: 300,
+      specialTokens: ['<|endoftext|>'],
+    });
     expect(fromCounts.merges).toEqual(expected.merges);
     expect(fromCounts.vocab).toEqual(expected.vocab);
-    const reversed = trainBpeFromCounts({ counts: [...counter.counts()].reverse(), vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    const reversed = trainBpeFromCounts({
+      counts: [...counter.counts()].reverse(),
+      vocabSize: 300,
+      specialTokens: ['<|endoftext|>'],
+    });
     expect(reversed.merges).toEqual(expected.merges);
   });
 
@@ -63,12 +75,22 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
     const counter = createPretokenCounter();
     counter.add('def f():\n    return 1\n');
     counter.add('def g');
-    expect(Object.fromEntries(counter.counts())).toEqual({ def: 2, ' f': 1, '():': 1, '\n   ': 1, ' return': 1, ' 1': 1, '\n': 1, ' g': 1 });
+    expect(Object.fromEntries(counter.counts())).toEqual({
+      def: 2,
+      ' f': 1,
+      '():': 1,
+      '\n   ': 1,
+      ' return': 1,
+      ' 1': 1,
+      '\n': 1,
+      ' g': 1,
+    });
   });
 
   it('should bound distinct pre-tokens by pruning the rarest, keeping frequent ones exact', () => {
     const counter = createPretokenCounter({ maxDistinct: 100 });
-    for (let document = 0; document < 1000; document++) counter.add(`common common rare${document} rarer${document * 7919}`);
+    for (let document = 0; document < 1000; document++)
+      counter.add(`common common rare${document} rarer${document * 7919}`);
     expect(counter.distinct).toBeLessThanOrEqual(100);
     expect(counter.prunes).toBeGreaterThan(5);
     expect(counter.pruneThreshold).toBe(1);
@@ -93,10 +115,19 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
       }
     }
     const progress: number[] = [];
-    const result = await trainBpeStreaming({ documents: documents(), vocabSize: 290, specialTokens: ['<|endoftext|>'], onProgress: (p) => progress.push(p.documents) });
-    expect(result.tokenizer.merges).toEqual(trainBpe({ documents: tinyPythonDocuments, vocabSize: 290, specialTokens: ['<|endoftext|>'] }).merges);
+    const result = await trainBpeStreaming({
+      documents: documents(),
+      vocabSize: 290,
+      specialTokens: ['<|endoftext|>'],
+      onProgress: (p) => progress.push(p.documents),
+    });
+    expect(result.tokenizer.merges).toEqual(
+      trainBpe({ documents: tinyPythonDocuments, vocabSize: 290, specialTokens: ['<|endoftext|>'] }).merges,
+    );
     expect([result.documents, result.truncated, result.prunes]).toEqual([8, false, 0]);
-    expect(result.bytes).toBe(tinyPythonDocuments.reduce((sum, document) => sum + new TextEncoder().encode(document).length, 0));
+    expect(result.bytes).toBe(
+      tinyPythonDocuments.reduce((sum, document) => sum + new TextEncoder().encode(document).length, 0),
+    );
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -121,9 +152,15 @@ describe('createPretokenCounter / trainBpeFromCounts / trainBpeStreaming', () =>
       await Promise.resolve(); // a stream's read
       yield 'x';
     }
-    await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(/trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/);
+    await expect(trainBpeStreaming({ documents: documents(), vocabSize: 100 })).rejects.toThrow(
+      /trainBpeStreaming: vocabSize 100 must be an integer in \[256, 65536\]/,
+    );
     expect(pulled).toBe(0);
-    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(/maxBytes must be a positive integer, got 0/);
-    expect(() => trainBpeFromCounts({ counts: [['ab', 0]], vocabSize: 300 })).toThrow(/count 0 of pre-token "ab" must be a positive integer/);
+    await expect(trainBpeStreaming({ documents: ['x'], vocabSize: 300, maxBytes: 0 })).rejects.toThrow(
+      /maxBytes must be a positive integer, got 0/,
+    );
+    expect(() => trainBpeFromCounts({ counts: [['ab', 0]], vocabSize: 300 })).toThrow(
+      /count 0 of pre-token "ab" must be a positive integer/,
+    );
   });
 });

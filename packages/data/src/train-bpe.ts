@@ -291,7 +291,8 @@ function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
     keys[size++] = key;
   }
   /** Whether entry i should come out before entry j. */
-  const before = (i: number, j: number): boolean => counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
+  const before = (i: number, j: number): boolean =>
+    counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
   const swap = (i: number, j: number): void => {
     const count = counts[i]!;
     counts[i] = counts[j]!;
@@ -301,7 +302,7 @@ function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
     keys[j] = key;
   };
   const siftDown = (start: number): void => {
-    for (let i = start; ; ) {
+    for (let i = start; ;) {
       const left = 2 * i + 1;
       if (left >= size) return;
       const child = left + 1 < size && before(left + 1, left) ? left + 1 : left;
@@ -333,7 +334,7 @@ function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
       }
       counts[size] = count;
       keys[size] = key;
-      for (let i = size++; i > 0; ) {
+      for (let i = size++; i > 0;) {
         const parent = (i - 1) >> 1;
         if (!before(i, parent)) break;
         swap(i, parent);
@@ -350,7 +351,11 @@ function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
 }
 
 /** Steps 2–5 of BPE training, from pre-token counts (options already checked). */
-function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabSize: number, specials: readonly string[]): BpeTokenizer {
+function mergeFromCounts(
+  wordCounts: Iterable<readonly [string, number]>,
+  vocabSize: number,
+  specials: readonly string[],
+): BpeTokenizer {
   // 2. Each distinct pre-token as byte ids (id of byte b = its index in GPT-2's alphabet order).
   const byteId = new Array<number>(256);
   byteLevelOrder.forEach((byte, id) => (byteId[byte] = id));
@@ -359,7 +364,9 @@ function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabS
   const frequencies: number[] = [];
   for (const [word, count] of wordCounts) {
     if (!Number.isSafeInteger(count) || count <= 0) {
-      throw new Error(`trainBpeFromCounts: count ${String(count)} of pre-token ${JSON.stringify(word)} must be a positive integer`);
+      throw new Error(
+        `trainBpeFromCounts: count ${String(count)} of pre-token ${JSON.stringify(word)} must be a positive integer`,
+      );
     }
     words.push(Array.from(encoder.encode(word), (byte) => byteId[byte]!));
     frequencies.push(count);
@@ -388,7 +395,8 @@ function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabS
     }
   };
   words.forEach((word, wordIndex) => {
-    for (let i = 0; i < word.length - 1; i++) addPair(word[i]! * PAIR_BASE + word[i + 1]!, wordIndex, frequencies[wordIndex]!);
+    for (let i = 0; i < word.length - 1; i++)
+      addPair(word[i]! * PAIR_BASE + word[i + 1]!, wordIndex, frequencies[wordIndex]!);
   });
 
   // 4. Merge the most frequent pair until the vocabulary is full, updating counts incrementally.
@@ -445,7 +453,11 @@ function mergeFromCounts(wordCounts: Iterable<readonly [string, number]>, vocabS
       let write = 0;
       for (let read = 0; read < length; read++) {
         if (read < length - 1 && word[read] === left && word[read + 1] === right) {
-          for (let position = Math.max(read - 1, removedThrough + 1); position <= read + 1 && position < length - 1; position++) {
+          for (
+            let position = Math.max(read - 1, removedThrough + 1);
+            position <= read + 1 && position < length - 1;
+            position++
+          ) {
             removePair(word[position]! * PAIR_BASE + word[position + 1]!, frequency);
           }
           removedThrough = read + 1;

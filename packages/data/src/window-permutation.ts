@@ -79,7 +79,9 @@ export function createWindowPermutation(count: number, seed: number): WindowPerm
   // [0, 2^bits), whatever F is, because (low, F(low)) can be recomputed from the output.
   const highBitsFirst = Math.ceil(bits / 2);
   const lowBitsFirst = bits - highBitsFirst;
-  const roundKeys = Array.from({ length: ROUNDS }, (_, round) => mix32(Math.imul(seed >>> 0, 0x27d4eb2f) + mix32(round + 0x165667b1)));
+  const roundKeys = Array.from({ length: ROUNDS }, (_, round) =>
+    mix32(Math.imul(seed >>> 0, 0x27d4eb2f) + mix32(round + 0x165667b1)),
+  );
 
   const network = (value: number): number => {
     let highBits = highBitsFirst;

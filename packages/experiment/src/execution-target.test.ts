@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createExecutionTarget, describeExecutionTarget, retarget, type ExecutionTargetOptions } from './execution-target.js';
+import {
+  createExecutionTarget,
+  describeExecutionTarget,
+  retarget,
+  type ExecutionTargetOptions,
+} from './execution-target.js';
 
 /** A target's description, from the options a caller gives. */
 const described = (options: ExecutionTargetOptions): string => describeExecutionTarget(createExecutionTarget(options));

@@ -46,7 +46,8 @@ export interface ExecutionTargetOptions {
  */
 export function createExecutionTarget(options: ExecutionTargetOptions): ExecutionTarget {
   const { backend, nativeThreads, gpuAdapter, allowSoftwareAdapter } = options;
-  if (nativeThreads !== undefined) checkInteger('nativeThreads', nativeThreads, { min: 1, error: ExperimentInputError });
+  if (nativeThreads !== undefined)
+    checkInteger('nativeThreads', nativeThreads, { min: 1, error: ExperimentInputError });
   if (backend !== 'webgpu') {
     if (gpuAdapter !== undefined) {
       const offending = `gpuAdapter '${gpuAdapter}'`;

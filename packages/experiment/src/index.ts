@@ -33,6 +33,33 @@ export {
   type ExecutionTargetChange,
   type ExecutionTargetOptions,
 } from './execution-target.js';
-export { overrideFields, overridesSchema, validateOverrides, resolveRunSettings, type OverrideField, type OverrideValueKind, type Overrides, type ResolveRunSettingsOptions, type RunSettings } from './run-settings.js';
+export {
+  overrideFields,
+  overridesSchema,
+  validateOverrides,
+  resolveRunSettings,
+  type OverrideField,
+  type OverrideValueKind,
+  type Overrides,
+  type ResolveRunSettingsOptions,
+  type RunSettings,
+} from './run-settings.js';
 export { parseActivationText, listActivations } from '@normfree/activations';
-export { emitSlurm, emitKubernetes, defaultJobName, shellQuote, shellQuoteAll, parseQuantity, slurmFileNames, slurmLogFolder, kubernetesFileNames, defaultRetriesPerRun, type ClusterJobOptions, type SlurmJobOptions, type KubernetesJobOptions, type KubernetesVolume, type EmittedFile, type EmittedFiles } from './emit/index.js';
+export {
+  emitSlurm,
+  emitKubernetes,
+  defaultJobName,
+  shellQuote,
+  shellQuoteAll,
+  parseQuantity,
+  slurmFileNames,
+  slurmLogFolder,
+  kubernetesFileNames,
+  defaultRetriesPerRun,
+  type ClusterJobOptions,
+  type SlurmJobOptions,
+  type KubernetesJobOptions,
+  type KubernetesVolume,
+  type EmittedFile,
+  type EmittedFiles,
+} from './emit/index.js';

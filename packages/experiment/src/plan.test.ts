@@ -6,7 +6,14 @@ const vocabSize = 4096;
 
 describe('planExperiment with norm or activation overridden', () => {
   it('should name the runs by the model they train, never by a paper configuration they are not', () => {
-    const plan = planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], overrides: { activation: { kind: 'relu' } }, vocabSize, target: { backend: 'cpu' }, outDir: '/exp' });
+    const plan = planExperiment({
+      preset: 'smoke',
+      configurations: ['sm-ln-g', 'sm-g'],
+      overrides: { activation: { kind: 'relu' } },
+      vocabSize,
+      target: { backend: 'cpu' },
+      outDir: '/exp',
+    });
     expect(plan.runs.map((run) => [run.configuration, run.label, run.runDir])).toEqual([
       ['sm+ln+relu', 'SM+LN+relu', '/exp/sm+ln+relu-seed1337'],
       ['sm+relu', 'SM+relu', '/exp/sm+relu-seed1337'],
@@ -16,22 +23,56 @@ describe('planExperiment with norm or activation overridden', () => {
   });
 
   it('should refuse configurations that the overrides make the same model', () => {
-    expect(() => planExperiment({ preset: 'smoke', configurations: ['sm-g', 'sm-r'], overrides: { activation: { kind: 'relu' } }, vocabSize, target: { backend: 'cpu' }, outDir: '/exp' })).toThrow(
-      'two configurations train the same model (SM+relu)',
-    );
+    expect(() =>
+      planExperiment({
+        preset: 'smoke',
+        configurations: ['sm-g', 'sm-r'],
+        overrides: { activation: { kind: 'relu' } },
+        vocabSize,
+        target: { backend: 'cpu' },
+        outDir: '/exp',
+      }),
+    ).toThrow('two configurations train the same model (SM+relu)');
   });
 
   it('should keep the paper ids without overrides, and make folder-safe ids from labels', () => {
-    expect(planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, target: { backend: 'cpu' }, outDir: '/exp' }).runs[0]).toMatchObject({ configuration: 'sm-g', label: 'SM+G' });
+    expect(
+      planExperiment({
+        preset: 'smoke',
+        configurations: ['sm-g'],
+        vocabSize,
+        target: { backend: 'cpu' },
+        outDir: '/exp',
+      }).runs[0],
+    ).toMatchObject({ configuration: 'sm-g', label: 'SM+G' });
     expect(runConfigurationId('sm-g', 'SM+gelu×2+relu×2', { norm: 'none' })).toBe('sm+gelux2+relux2');
-    expect(runConfigurationId('sm-g', 'SM+learnable-leaky-relu(global, authors)', { activation: { kind: 'x' } })).toBe('sm+learnable-leaky-relu-global-authors');
+    expect(runConfigurationId('sm-g', 'SM+learnable-leaky-relu(global, authors)', { activation: { kind: 'x' } })).toBe(
+      'sm+learnable-leaky-relu-global-authors',
+    );
   });
 
   it('refuses learnable slopes on webgpu, which cannot read them synchronously in Node, and allows them elsewhere', () => {
-    const plan = (backend: 'webgpu' | 'wasm') => planExperiment({ preset: 'smoke', configurations: ['sm-llr-layer'], vocabSize, target: { backend }, outDir: '/exp' });
-    expect(() => plan('webgpu')).toThrow(/configuration 'sm-llr-layer': learnable-slope activations cannot train on --backend webgpu in Node yet/);
+    const plan = (backend: 'webgpu' | 'wasm') =>
+      planExperiment({
+        preset: 'smoke',
+        configurations: ['sm-llr-layer'],
+        vocabSize,
+        target: { backend },
+        outDir: '/exp',
+      });
+    expect(() => plan('webgpu')).toThrow(
+      /configuration 'sm-llr-layer': learnable-slope activations cannot train on --backend webgpu in Node yet/,
+    );
     expect(plan('wasm').runs).toHaveLength(1);
-    expect(planExperiment({ preset: 'smoke', configurations: ['sm-g'], vocabSize, target: { backend: 'webgpu' }, outDir: '/exp' }).runs).toHaveLength(1);
+    expect(
+      planExperiment({
+        preset: 'smoke',
+        configurations: ['sm-g'],
+        vocabSize,
+        target: { backend: 'webgpu' },
+        outDir: '/exp',
+      }).runs,
+    ).toHaveLength(1);
   });
 });
 
@@ -53,6 +94,8 @@ describe('planExperiment: what is trained apart from where', () => {
   });
 
   it('should refuse a bad target before planning, naming the value', () => {
-    expect(() => on({ backend: 'wasm', nativeThreads: -1 })).toThrow('nativeThreads must be a positive integer, got -1');
+    expect(() => on({ backend: 'wasm', nativeThreads: -1 })).toThrow(
+      'nativeThreads must be a positive integer, got -1',
+    );
   });
 });

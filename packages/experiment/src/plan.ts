@@ -173,7 +173,13 @@ export function createRunJob(
 ): RunJob {
   const preset = asInputError(() => getPreset(options.preset));
   const configuration = asInputError(() => getExperimentConfiguration(options.configuration));
-  const settings = resolveRunSettings({ preset: preset.name, configuration: configuration.id, seed: options.seed, overrides: options.overrides ?? {}, vocabSize: options.vocabSize });
+  const settings = resolveRunSettings({
+    preset: preset.name,
+    configuration: configuration.id,
+    seed: options.seed,
+    overrides: options.overrides ?? {},
+    vocabSize: options.vocabSize,
+  });
   checkActivationKinds(settings.model, `preset '${preset.name}', configuration '${configuration.id}'`);
   const target = createExecutionTarget(options.target);
   checkBackendSupports(target.backend, settings.model, `configuration '${configuration.id}'`);
@@ -206,20 +212,32 @@ function dataIdentity(data: ExperimentData): RunDataIdentity {
  * A store fits a run when its tokenizer is the model's, its windows fit the model's context, and it
  * has a batch of training windows and some validation windows.
  */
-function checkTokenStore(data: ExperimentData, settings: { model: ModelConfig; training: TrainingOptions }, where: string): void {
+function checkTokenStore(
+  data: ExperimentData,
+  settings: { model: ModelConfig; training: TrainingOptions },
+  where: string,
+): void {
   const { model, training } = settings;
   const store = `--data '${data.store}'`;
   if (data.tokenizer.vocabSize !== model.vocabSize) {
-    throw new ExperimentInputError(`${store}: its tokenizer '${data.tokenizer.name}' has ${data.tokenizer.vocabSize} ids but the model was planned for ${model.vocabSize}`);
+    throw new ExperimentInputError(
+      `${store}: its tokenizer '${data.tokenizer.name}' has ${data.tokenizer.vocabSize} ids but the model was planned for ${model.vocabSize}`,
+    );
   }
   if (data.seqLen > model.blockSize) {
-    throw new ExperimentInputError(`${store}: its windows are ${data.seqLen} tokens, longer than the model's context of ${model.blockSize} (${where}); prepare the store with --seq-len ${model.blockSize}, or pass --block-size ${data.seqLen}`);
+    throw new ExperimentInputError(
+      `${store}: its windows are ${data.seqLen} tokens, longer than the model's context of ${model.blockSize} (${where}); prepare the store with --seq-len ${model.blockSize}, or pass --block-size ${data.seqLen}`,
+    );
   }
   if (data.trainWindows < training.microBatchSize) {
-    throw new ExperimentInputError(`${store}: its training split has ${data.trainWindows} windows of ${data.seqLen} tokens, fewer than one batch of ${training.microBatchSize} (${where}); prepare more input or pass a smaller --batch-size`);
+    throw new ExperimentInputError(
+      `${store}: its training split has ${data.trainWindows} windows of ${data.seqLen} tokens, fewer than one batch of ${training.microBatchSize} (${where}); prepare more input or pass a smaller --batch-size`,
+    );
   }
   if (data.validationWindows === 0) {
-    throw new ExperimentInputError(`${store}: its validation split has no window of ${data.seqLen} tokens, so nothing can be evaluated; prepare it with --validation <files> or a larger --validation-fraction`);
+    throw new ExperimentInputError(
+      `${store}: its validation split has no window of ${data.seqLen} tokens, so nothing can be evaluated; prepare it with --validation <files> or a larger --validation-fraction`,
+    );
   }
 }
 
@@ -232,7 +250,9 @@ function checkBackendSupports(backend: BackendName, model: ModelConfig, where: s
   if (backend !== 'webgpu') return;
   for (let layer = 0; layer < model.nLayer; layer++) {
     if (activationForLayer(model.activation, layer).kind === 'learnable-leaky-relu') {
-      throw new ExperimentInputError(`${where}: learnable-slope activations cannot train on --backend webgpu in Node yet (their slopes are read synchronously, which webgpu in Node cannot do); use --backend wasm or cpu for it`);
+      throw new ExperimentInputError(
+        `${where}: learnable-slope activations cannot train on --backend webgpu in Node yet (their slopes are read synchronously, which webgpu in Node cannot do); use --backend wasm or cpu for it`,
+      );
     }
   }
 }
@@ -246,7 +266,9 @@ function checkActivationKinds(model: ModelConfig, where: string): void {
   for (let layer = 0; layer < model.nLayer; layer++) {
     const { kind } = activationForLayer(model.activation, layer);
     if (!known.includes(kind)) {
-      throw new ExperimentInputError(`${where}: activation '${kind}' (layer ${layer}) is not registered; known: ${known.join(', ')}. A plug-in must be loaded first (--activation-module <file>).`);
+      throw new ExperimentInputError(
+        `${where}: activation '${kind}' (layer ${layer}) is not registered; known: ${known.join(', ')}. A plug-in must be loaded first (--activation-module <file>).`,
+      );
     }
   }
 }
@@ -260,11 +282,17 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
   const configurations = options.configurations ?? paperConfigurationIds;
   const seeds = options.seeds ?? [preset.training.seed];
   const overrides = validateOverrides(options.overrides ?? {});
-  for (const [what, list] of [['configuration', configurations], ['seed', seeds]] as const) {
+  for (const [what, list] of [
+    ['configuration', configurations],
+    ['seed', seeds],
+  ] as const) {
     const duplicate = list.find((item, index) => list.indexOf(item as never) !== index);
     if (duplicate !== undefined) throw new ExperimentInputError(`${what} ${JSON.stringify(duplicate)} is listed twice`);
   }
-  if (configurations.length === 0 || seeds.length === 0) throw new ExperimentInputError(`an experiment needs at least one configuration and one seed, got ${configurations.length} and ${seeds.length}`);
+  if (configurations.length === 0 || seeds.length === 0)
+    throw new ExperimentInputError(
+      `an experiment needs at least one configuration and one seed, got ${configurations.length} and ${seeds.length}`,
+    );
   const target = createExecutionTarget(options.target);
   const runs: PlannedRun[] = [];
   for (const id of configurations) {
@@ -276,7 +304,9 @@ export function planExperiment(options: PlanOptions): ExperimentPlan {
   // A norm or activation override can make two configurations the same model: refuse, not train twice.
   const sameModel = runs.find((run, index) => runs.findIndex((other) => other.runId === run.runId) !== index);
   if (sameModel !== undefined) {
-    throw new ExperimentInputError(`with the overrides given, two configurations train the same model (${sameModel.label}); list only one of them in the configurations`);
+    throw new ExperimentInputError(
+      `with the overrides given, two configurations train the same model (${sameModel.label}); list only one of them in the configurations`,
+    );
   }
   const activationModules = options.activationModules ?? [];
   const manifest: RunnerManifest = {

@@ -24,7 +24,8 @@ import {
 import { ExperimentInputError, errorMessage } from './errors.js';
 
 /** How an override's value is written and checked. */
-export type OverrideValueKind = 'positive-integer' | 'non-negative-integer' | 'positive-number' | 'flag' | 'norm' | 'activation';
+export type OverrideValueKind =
+  'positive-integer' | 'non-negative-integer' | 'positive-number' | 'flag' | 'norm' | 'activation';
 
 /** One thing a run may override: its key in {@link Overrides}, its command-line flag, its help. */
 export interface OverrideField {
@@ -66,20 +67,60 @@ export interface Overrides {
 }
 
 export const overrideFields: readonly OverrideField[] = [
-  { key: 'steps', flag: '--steps <n>', description: 'optimizer steps (overrides the preset)', value: 'positive-integer' },
+  {
+    key: 'steps',
+    flag: '--steps <n>',
+    description: 'optimizer steps (overrides the preset)',
+    value: 'positive-integer',
+  },
   { key: 'batchSize', flag: '--batch-size <n>', description: 'sequences per micro-batch', value: 'positive-integer' },
-  { key: 'gradientAccumulation', flag: '--grad-accum <n>', description: 'micro-batches per optimizer step', value: 'positive-integer' },
+  {
+    key: 'gradientAccumulation',
+    flag: '--grad-accum <n>',
+    description: 'micro-batches per optimizer step',
+    value: 'positive-integer',
+  },
   { key: 'learningRate', flag: '--lr <rate>', description: 'peak learning rate', value: 'positive-number' },
   { key: 'evalEvery', flag: '--eval-every <n>', description: 'evaluate every n steps', value: 'positive-integer' },
-  { key: 'entropyEvery', flag: '--entropy-every <n>', description: 'log head entropy / NaN counts / slopes every n steps', value: 'positive-integer' },
-  { key: 'evalWindows', flag: '--eval-windows <n>', description: 'validation windows per evaluation (0 = all)', value: 'non-negative-integer' },
-  { key: 'checkpointEvery', flag: '--checkpoint-every <n>', description: 'save a checkpoint every n steps (default: the eval cadence; 0 = only at the end)', value: 'non-negative-integer' },
+  {
+    key: 'entropyEvery',
+    flag: '--entropy-every <n>',
+    description: 'log head entropy / NaN counts / slopes every n steps',
+    value: 'positive-integer',
+  },
+  {
+    key: 'evalWindows',
+    flag: '--eval-windows <n>',
+    description: 'validation windows per evaluation (0 = all)',
+    value: 'non-negative-integer',
+  },
+  {
+    key: 'checkpointEvery',
+    flag: '--checkpoint-every <n>',
+    description: 'save a checkpoint every n steps (default: the eval cadence; 0 = only at the end)',
+    value: 'non-negative-integer',
+  },
   { key: 'nLayer', flag: '--n-layer <n>', description: 'transformer blocks', value: 'positive-integer' },
-  { key: 'nHead', flag: '--n-head <n>', description: 'attention heads (must divide --n-embd)', value: 'positive-integer' },
+  {
+    key: 'nHead',
+    flag: '--n-head <n>',
+    description: 'attention heads (must divide --n-embd)',
+    value: 'positive-integer',
+  },
   { key: 'nEmbd', flag: '--n-embd <n>', description: 'model width d', value: 'positive-integer' },
   { key: 'blockSize', flag: '--block-size <n>', description: 'context length T', value: 'positive-integer' },
-  { key: 'fp16Overflow', flag: '--fp16-overflow', description: "emulate fp16 overflow of attention logits (the paper's NaNs, paper-reference §7)", value: 'flag' },
-  { key: 'norm', flag: '--norm <type>', description: "override the configuration's norm: layernorm (ln) | none (free)", value: 'norm' },
+  {
+    key: 'fp16Overflow',
+    flag: '--fp16-overflow',
+    description: "emulate fp16 overflow of attention logits (the paper's NaNs, paper-reference §7)",
+    value: 'flag',
+  },
+  {
+    key: 'norm',
+    flag: '--norm <type>',
+    description: "override the configuration's norm: layernorm (ln) | none (free)",
+    value: 'norm',
+  },
   {
     key: 'activation',
     flag: '--activation <spec>',
@@ -90,7 +131,9 @@ export const overrideFields: readonly OverrideField[] = [
 ];
 
 /** The zod schema of {@link Overrides}, derived from {@link overrideFields}. */
-export const overridesSchema = z.object(Object.fromEntries(overrideFields.map((field) => [field.key, valueSchemas[field.value].optional()]))).strict();
+export const overridesSchema = z
+  .object(Object.fromEntries(overrideFields.map((field) => [field.key, valueSchemas[field.value].optional()])))
+  .strict();
 
 /** Check overrides coming from code or a file; the message names the field and the value. */
 export function validateOverrides(overrides: unknown): Overrides {
@@ -101,13 +144,27 @@ export function validateOverrides(overrides: unknown): Overrides {
 
 /** The model dimensions a run needs, after overrides (checked before anything is trained). */
 const modelDimensionsSchema = z
-  .object({ nLayer: positiveInteger, nHead: positiveInteger, nEmbd: positiveInteger, blockSize: positiveInteger, nPositions: positiveInteger.optional() })
+  .object({
+    nLayer: positiveInteger,
+    nHead: positiveInteger,
+    nEmbd: positiveInteger,
+    blockSize: positiveInteger,
+    nPositions: positiveInteger.optional(),
+  })
   .superRefine((model, context) => {
     if (model.nEmbd % model.nHead !== 0) {
-      context.addIssue({ code: 'custom', path: ['nEmbd'], message: `nEmbd ${model.nEmbd} is not divisible by nHead ${model.nHead}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['nEmbd'],
+        message: `nEmbd ${model.nEmbd} is not divisible by nHead ${model.nHead}`,
+      });
     }
     if (model.nPositions !== undefined && model.nPositions < model.blockSize) {
-      context.addIssue({ code: 'custom', path: ['blockSize'], message: `blockSize ${model.blockSize} exceeds the position table's ${model.nPositions} rows (nPositions)` });
+      context.addIssue({
+        code: 'custom',
+        path: ['blockSize'],
+        message: `blockSize ${model.blockSize} exceeds the position table's ${model.nPositions} rows (nPositions)`,
+      });
     }
   });
 
@@ -146,7 +203,8 @@ export function resolveRunSettings(options: ResolveRunSettingsOptions): RunSetti
     blockSize: overrides.blockSize ?? preset.model.blockSize,
     ...definedFields({ nPositions: preset.model.nPositions }),
   });
-  if (!dimensions.success) throw new ExperimentInputError(`${where}: ${dimensions.error.issues.map((issue) => issue.message).join('; ')}`);
+  if (!dimensions.success)
+    throw new ExperimentInputError(`${where}: ${dimensions.error.issues.map((issue) => issue.message).join('; ')}`);
 
   // A model width given without an FFN width gets the authors' 4·d, not the preset's.
   const { nInner: presetInner, ...presetModel } = preset.model;
@@ -173,8 +231,18 @@ export function resolveRunSettings(options: ResolveRunSettingsOptions): RunSetti
     seed: options.seed,
     // Checkpoints at the evaluation cadence unless the preset says otherwise, so an interrupted run
     // resumes close to where it stopped (core's default, 0, checkpoints only at the end).
-    checkpointEvery: overrides.checkpointEvery ?? (preset.training.checkpointEvery > 0 ? preset.training.checkpointEvery : evalEvery),
-    ...definedFields({ steps: overrides.steps, microBatchSize: overrides.batchSize, gradientAccumulation: overrides.gradientAccumulation, learningRate: overrides.learningRate, evalEvery: overrides.evalEvery, entropyEvery: overrides.entropyEvery, evalWindows: overrides.evalWindows, fp16AttentionOverflow: overrides.fp16Overflow }),
+    checkpointEvery:
+      overrides.checkpointEvery ?? (preset.training.checkpointEvery > 0 ? preset.training.checkpointEvery : evalEvery),
+    ...definedFields({
+      steps: overrides.steps,
+      microBatchSize: overrides.batchSize,
+      gradientAccumulation: overrides.gradientAccumulation,
+      learningRate: overrides.learningRate,
+      evalEvery: overrides.evalEvery,
+      entropyEvery: overrides.entropyEvery,
+      evalWindows: overrides.evalWindows,
+      fp16AttentionOverflow: overrides.fp16Overflow,
+    }),
   };
   try {
     validateTrainingOptions(training);

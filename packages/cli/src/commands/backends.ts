@@ -6,14 +6,24 @@
  * loads. Nothing is initialised: TF.js is not started (the addon is loaded, no kernel is registered).
  * The command's options are {@link backendsDefinition}'s.
  */
-import { checkBackend, gpuAdapterLine, listGpuAdapters, swiftShaderRecipe, type NodeBackendHooks } from '@normfree/backend';
+import {
+  checkBackend,
+  gpuAdapterLine,
+  listGpuAdapters,
+  swiftShaderRecipe,
+  type NodeBackendHooks,
+} from '@normfree/backend';
 import { errorMessage } from '@normfree/experiment';
 import type { CliIo } from '../cli-io.js';
 import type { CommandDefinition } from '../command-context.js';
 import { exitCodes } from '../errors.js';
 import { definedFields } from '@normfree/core';
 
-export async function backendsCommand(options: { readonly io: CliIo; readonly json: boolean; readonly hooks?: NodeBackendHooks }): Promise<number> {
+export async function backendsCommand(options: {
+  readonly io: CliIo;
+  readonly json: boolean;
+  readonly hooks?: NodeBackendHooks;
+}): Promise<number> {
   const { io } = options;
   const hooks = options.hooks ?? {};
   let adapters: Awaited<ReturnType<typeof listGpuAdapters>> = [];
@@ -33,7 +43,9 @@ export async function backendsCommand(options: { readonly io: CliIo; readonly js
   const { checkNativeKernels } = await import('@normfree/experiment/node');
   const native = await checkNativeKernels();
   if (options.json) {
-    io.stdout(`${JSON.stringify({ wasm: true, native, cpu: true, webgpu: { adapters, ...definedFields({ problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ wasm: true, native, cpu: true, webgpu: { adapters, ...definedFields({ problem: webgpuProblem }) }, tensorflow }, null, 2)}\n`,
+    );
     return exitCodes.ok;
   }
   const lines = [
@@ -46,8 +58,11 @@ export async function backendsCommand(options: { readonly io: CliIo; readonly js
   if (webgpuProblem !== undefined) {
     lines.push(`webgpu      unavailable: ${webgpuProblem}`);
   } else {
-    lines.push(`webgpu      ${adapters.length} adapter${adapters.length === 1 ? '' : 's'} (--gpu-adapter <index|name|software>; a software one also needs --allow-software-adapter unless chosen as 'software'):`);
-    for (const adapter of adapters) lines.push(`  ${gpuAdapterLine(adapter)}; type ${adapter.type}, isFallbackAdapter ${adapter.fallback}`);
+    lines.push(
+      `webgpu      ${adapters.length} adapter${adapters.length === 1 ? '' : 's'} (--gpu-adapter <index|name|software>; a software one also needs --allow-software-adapter unless chosen as 'software'):`,
+    );
+    for (const adapter of adapters)
+      lines.push(`  ${gpuAdapterLine(adapter)}; type ${adapter.type}, isFallbackAdapter ${adapter.fallback}`);
   }
   lines.push(`tensorflow  ${tensorflow}`);
   io.stdout(`${lines.join('\n')}\n`);

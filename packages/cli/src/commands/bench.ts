@@ -110,7 +110,8 @@ function registerBench(program: Command, context: CommandContext): void {
     .option('--baseline <file>', 'compare with an earlier --json result and print the ratios')
     .action(async (flags: BenchFlags) => {
       const jsonPath = flags.json === undefined ? undefined : absolute(flags.json);
-      if (jsonPath !== undefined && existsSync(jsonPath)) throw new UsageError(`--json '${jsonPath}' already exists; nothing was overwritten. Choose another file.`);
+      if (jsonPath !== undefined && existsSync(jsonPath))
+        throw new UsageError(`--json '${jsonPath}' already exists; nothing was overwritten. Choose another file.`);
       const bench = await import('@normfree/bench');
       let baseline;
       if (flags.baseline !== undefined) {
@@ -122,10 +123,27 @@ function registerBench(program: Command, context: CommandContext): void {
         }
       }
       const result = await bench.runBench({
-        ...definedFields({ presets: flags.presets, configurations: flags.configs, backends: flags.backends, steps: flags.steps, warmupSteps: flags.warmup, matmulSizes: flags.matmulSizes }),
+        ...definedFields({
+          presets: flags.presets,
+          configurations: flags.configs,
+          backends: flags.backends,
+          steps: flags.steps,
+          warmupSteps: flags.warmup,
+          matmulSizes: flags.matmulSizes,
+        }),
         ...(flags.cpuTraining === true ? { cpuTraining: true } : {}),
-        ...definedFields({ batchSize: flags.batchSize, gradientAccumulation: flags.gradAccum, processes: flags.processes, threads: flags.threads }),
-        ...(flags.torchPython === undefined ? {} : { torchPython: flags.torchPython, torchScript: flags.torchScript === undefined ? defaultTorchScript : absolute(flags.torchScript) }),
+        ...definedFields({
+          batchSize: flags.batchSize,
+          gradientAccumulation: flags.gradAccum,
+          processes: flags.processes,
+          threads: flags.threads,
+        }),
+        ...(flags.torchPython === undefined
+          ? {}
+          : {
+              torchPython: flags.torchPython,
+              torchScript: flags.torchScript === undefined ? defaultTorchScript : absolute(flags.torchScript),
+            }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
         log: (line: string) => io.stderr(`[normfree bench] ${line}\n`),
       });

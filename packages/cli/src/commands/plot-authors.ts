@@ -28,16 +28,24 @@ async function checkOutDir(outDir: string): Promise<void> {
   }
   if (names.length === 0) return;
   if (!names.includes(authorsMarkerFile)) {
-    throw new UsageError(`--out '${outDir}' is not empty and holds no ${authorsMarkerFile} (it is not an earlier plot-authors output); nothing was written. Choose another --out.`);
+    throw new UsageError(
+      `--out '${outDir}' is not empty and holds no ${authorsMarkerFile} (it is not an earlier plot-authors output); nothing was written. Choose another --out.`,
+    );
   }
   try {
     JSON.parse(await readFile(join(outDir, authorsMarkerFile), 'utf8'));
   } catch (error) {
-    throw new UsageError(`${join(outDir, authorsMarkerFile)} is damaged (${errorMessage(error)}); choose another --out`);
+    throw new UsageError(
+      `${join(outDir, authorsMarkerFile)} is damaged (${errorMessage(error)}); choose another --out`,
+    );
   }
 }
 
-export async function plotAuthorsCommand(options: { dirs: readonly string[]; outDir: string; io: CliIo }): Promise<number> {
+export async function plotAuthorsCommand(options: {
+  dirs: readonly string[];
+  outDir: string;
+  io: CliIo;
+}): Promise<number> {
   const { io, outDir } = options;
   await checkOutDir(outDir);
   const { readAuthorsLogs, writeReport } = await import('@normfree/plot/node');
@@ -50,8 +58,14 @@ export async function plotAuthorsCommand(options: { dirs: readonly string[]; out
     }
   }
   const written = await writeReport(outDir, { runs, title: "Figures from the authors' PyTorch logs" });
-  await writeJsonAtomic(join(outDir, authorsMarkerFile), { kind: 'normfree-authors-figures', sources: options.dirs, createdAt: new Date().toISOString() });
-  io.stdout(`${runs.length} run(s) read: ${runs.map((run) => `${run.label} (${run.entropy.length} entropy, ${run.slopes.length} slope records)`).join(', ')}\n`);
+  await writeJsonAtomic(join(outDir, authorsMarkerFile), {
+    kind: 'normfree-authors-figures',
+    sources: options.dirs,
+    createdAt: new Date().toISOString(),
+  });
+  io.stdout(
+    `${runs.length} run(s) read: ${runs.map((run) => `${run.label} (${run.entropy.length} entropy, ${run.slopes.length} slope records)`).join(', ')}\n`,
+  );
   io.stdout(`figures: ${written.figureFiles.length} files in ${outDir}\nreport: ${written.markdownPath}\n`);
   return exitCodes.ok;
 }

@@ -65,7 +65,8 @@ function progressView(options: ProgressViewOptions): {
   update(progress: PrepareProgressView): void;
   stop(): void;
 } {
-  const rate = (progress: PrepareProgressView): number => (progress.elapsedSeconds > 0 ? (progress.bytesRead - progress.bytesAtStart) / 1e6 / progress.elapsedSeconds : 0);
+  const rate = (progress: PrepareProgressView): number =>
+    progress.elapsedSeconds > 0 ? (progress.bytesRead - progress.bytesAtStart) / 1e6 / progress.elapsedSeconds : 0;
   const eta = (progress: PrepareProgressView): string => {
     // A --max-files / --max-tokens sample stops before the end of the input: no honest ETA.
     if (options.sample) return '— (a sample)';
@@ -74,13 +75,26 @@ function progressView(options: ProgressViewOptions): {
   };
   if (!options.plain && options.stream.isTTY === true) {
     const bar = new options.bars.SingleBar(
-      { stream: options.stream, format: 'prepare |{bar}| {percentage}% | {done} / {total_mb} MB | {rate} MB/s | {windows} windows | ETA {eta_text}', hideCursor: true, fps: 5, barsize: 24 },
+      {
+        stream: options.stream,
+        format:
+          'prepare |{bar}| {percentage}% | {done} / {total_mb} MB | {rate} MB/s | {windows} windows | ETA {eta_text}',
+        hideCursor: true,
+        fps: 5,
+        barsize: 24,
+      },
       options.bars.Presets.shades_classic,
     );
     let started = false;
     return {
       update(progress) {
-        const values = { done: megabytes(progress.bytesRead), total_mb: megabytes(progress.totalBytes), rate: rate(progress).toFixed(1), windows: count(progress.windows), eta_text: eta(progress) };
+        const values = {
+          done: megabytes(progress.bytesRead),
+          total_mb: megabytes(progress.totalBytes),
+          rate: rate(progress).toFixed(1),
+          windows: count(progress.windows),
+          eta_text: eta(progress),
+        };
         if (!started) bar.start(Math.max(1, progress.totalBytes), progress.bytesRead, values);
         else bar.update(progress.bytesRead, values);
         started = true;
@@ -95,7 +109,9 @@ function progressView(options: ProgressViewOptions): {
       if (now - lastPrinted < options.intervalMs) return;
       lastPrinted = now;
       const percent = progress.totalBytes > 0 ? ((100 * progress.bytesRead) / progress.totalBytes).toFixed(1) : '—';
-      options.write(`[normfree] prepare: ${megabytes(progress.bytesRead)} / ${megabytes(progress.totalBytes)} MB (${percent} %), ${rate(progress).toFixed(1)} MB/s, ${count(progress.windows)} windows, ETA ${eta(progress)}\n`);
+      options.write(
+        `[normfree] prepare: ${megabytes(progress.bytesRead)} / ${megabytes(progress.totalBytes)} MB (${percent} %), ${rate(progress).toFixed(1)} MB/s, ${count(progress.windows)} windows, ETA ${eta(progress)}\n`,
+      );
     },
     stop: () => undefined,
   };
@@ -114,25 +130,40 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
     write: io.stderr,
     sample: options.maxFiles !== undefined || options.maxTokens !== undefined,
   });
-  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current shard (finished shards are kept); Ctrl-C again quits at once\n'));
+  const interrupts = handleInterrupts(() =>
+    io.stderr('\n[normfree] stopping after the current shard (finished shards are kept); Ctrl-C again quits at once\n'),
+  );
   const started = Date.now();
   try {
     const result = await prepareTokenStore({
       inputs: options.inputs,
       outDir: options.outDir,
       tokenizer: await tokenizerSpecFromName(options.tokenizer),
-      ...definedFields({ validation: options.validation, validationFraction: options.validationFraction, seed: options.seed, field: options.field, seqLen: options.seqLen, windowsPerShard: options.windowsPerShard, workers: options.workers, maxFiles: options.maxFiles, maxTokens: options.maxTokens }),
+      ...definedFields({
+        validation: options.validation,
+        validationFraction: options.validationFraction,
+        seed: options.seed,
+        field: options.field,
+        seqLen: options.seqLen,
+        windowsPerShard: options.windowsPerShard,
+        workers: options.workers,
+        maxFiles: options.maxFiles,
+        maxTokens: options.maxTokens,
+      }),
       skipBadFiles: options.skipBadFiles === true,
       onProgress: (progress) => view.update(progress),
       signal: interrupts.signal,
     });
     view.stop();
     if (result.status === 'stopped') {
-      io.stderr(`[normfree] stopped; ${options.outDir} keeps every finished shard. Run the same command again to resume.\n`);
+      io.stderr(
+        `[normfree] stopped; ${options.outDir} keeps every finished shard. Run the same command again to resume.\n`,
+      );
       return exitCodes.interrupted;
     }
     const { manifest } = result;
-    if (result.resumed) io.stderr(`[normfree] resumed an unfinished prepare in ${options.outDir}; its finished shards were kept\n`);
+    if (result.resumed)
+      io.stderr(`[normfree] resumed an unfinished prepare in ${options.outDir}; its finished shards were kept\n`);
     const { train, validation } = manifest.splits;
     const seconds = (Date.now() - started) / 1000;
     const shardBytes = [...train.shards, ...validation.shards].reduce((sum, shard) => sum + shard.bytes, 0);
@@ -144,7 +175,11 @@ export async function prepareCommand(options: PrepareCommandOptions): Promise<nu
         `  train:      ${count(train.documents)} files, ${count(train.tokens)} tokens, ${count(train.windows)} windows in ${plural(train.shards.length, 'shard')}`,
         `  validation: ${count(validation.documents)} files, ${count(validation.tokens)} tokens, ${count(validation.windows)} windows in ${plural(validation.shards.length, 'shard')}`,
         `  from ${plural(manifest.sources.length, 'input file')} (${megabytes(inputBytes)} MB on disk) in ${formatDuration(seconds)}; the store holds ${megabytes(shardBytes)} MB`,
-        ...(manifest.skippedFiles.length === 0 ? [] : [`  skipped ${manifest.skippedFiles.length} unreadable files (listed in manifest.json): ${manifest.skippedFiles.map((file) => file.path).join(', ')}`]),
+        ...(manifest.skippedFiles.length === 0
+          ? []
+          : [
+              `  skipped ${manifest.skippedFiles.length} unreadable files (listed in manifest.json): ${manifest.skippedFiles.map((file) => file.path).join(', ')}`,
+            ]),
         `train on it with: normfree reproduce --data ${options.outDir} (or normfree train --data ${options.outDir})`,
       ].join('\n') + '\n',
     );
@@ -218,11 +253,7 @@ export const prepareDefinition: CommandDefinition = {
         parsePositiveInteger,
       )
       .option('--max-files <n>', 'stop after this many source files (rows), a sample', parsePositiveInteger)
-      .option(
-        '--max-tokens <n>',
-        'stop after the file that reaches this many tokens, a sample',
-        parsePositiveInteger,
-      )
+      .option('--max-tokens <n>', 'stop after the file that reaches this many tokens, a sample', parsePositiveInteger)
       .option(
         '--skip-bad-files',
         'skip unreadable (truncated, corrupt) input files and list them in the manifest, instead of stopping',

@@ -22,18 +22,29 @@ export async function reportCommand(options: ReportCommandOptions): Promise<numb
   if (first === undefined) throw new UsageError('report needs at least one folder');
   let report;
   if (rest.length === 0 && options.outDir === undefined) {
-    report = (await folderKind(first)) === 'experiment' ? await writeExperimentReport({ dir: first }) : await writeRunsReport({ dirs: [first], outDir: first });
+    report =
+      (await folderKind(first)) === 'experiment'
+        ? await writeExperimentReport({ dir: first })
+        : await writeRunsReport({ dirs: [first], outDir: first });
   } else {
-    if (options.outDir === undefined) throw new UsageError(`a report over ${options.dirs.length} folders needs --out <dir> for its figures and report`);
+    if (options.outDir === undefined)
+      throw new UsageError(`a report over ${options.dirs.length} folders needs --out <dir> for its figures and report`);
     const outKind = await folderKind(options.outDir);
     if (!options.dirs.includes(options.outDir) && (outKind === 'experiment' || outKind === 'run')) {
-      throw new UsageError(`--out '${options.outDir}' is an experiment or run folder that is not being reported on; its report would be replaced. Choose another --out.`);
+      throw new UsageError(
+        `--out '${options.outDir}' is an experiment or run folder that is not being reported on; its report would be replaced. Choose another --out.`,
+      );
     }
     report = await writeRunsReport({ dirs: options.dirs, outDir: options.outDir });
   }
   const where = options.outDir ?? first;
-  options.io.stdout(`${report.table}\n\nreport: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${where}\n`);
-  if (report.missing.length > 0) options.io.stderr(`[normfree] ${report.missing.length} planned run(s) have no results yet and are left out: ${report.missing.join(', ')}\n`);
+  options.io.stdout(
+    `${report.table}\n\nreport: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${where}\n`,
+  );
+  if (report.missing.length > 0)
+    options.io.stderr(
+      `[normfree] ${report.missing.length} planned run(s) have no results yet and are left out: ${report.missing.join(', ')}\n`,
+    );
   return exitCodes.ok;
 }
 

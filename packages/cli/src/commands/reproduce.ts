@@ -53,7 +53,11 @@ export interface EmitOptions {
  * `--memory` is refused with the experiment folder untouched); `write()` puts them into
  * `<outDir>/slurm` or `<outDir>/kubernetes` and says how to submit.
  */
-async function clusterFiles(outDir: string, runs: number, emit: EmitOptions): Promise<{ write(): Promise<{ paths: string[]; next: string }> }> {
+async function clusterFiles(
+  outDir: string,
+  runs: number,
+  emit: EmitOptions,
+): Promise<{ write(): Promise<{ paths: string[]; next: string }> }> {
   const { emitKubernetes, emitSlurm } = await import('@normfree/experiment');
   const { writeClusterFiles } = await import('@normfree/experiment/node');
   const common = {
@@ -67,20 +71,54 @@ async function clusterFiles(outDir: string, runs: number, emit: EmitOptions): Pr
     maxParallel: emit.maxParallel,
   };
   if (emit.scheduler === 'slurm') {
-    const files = emitSlurm({ ...common, time: emit.time ?? '24:00:00', memory: emit.memory ?? '8G', partition: emit.partition, account: emit.account, setup: emit.setup });
-    return { write: async () => ({ paths: await writeClusterFiles(outDir, 'slurm', files), next: `submit with: bash ${join(outDir, 'slurm', 'submit.sh')}` }) };
+    const files = emitSlurm({
+      ...common,
+      time: emit.time ?? '24:00:00',
+      memory: emit.memory ?? '8G',
+      partition: emit.partition,
+      account: emit.account,
+      setup: emit.setup,
+    });
+    return {
+      write: async () => ({
+        paths: await writeClusterFiles(outDir, 'slurm', files),
+        next: `submit with: bash ${join(outDir, 'slurm', 'submit.sh')}`,
+      }),
+    };
   }
-  if (emit.image === undefined || emit.volumeClaim === undefined) throw new UsageError('--emit k8s needs --image <image> (with normfree installed) and --volume-claim <claim> (the volume that holds the experiment folder)');
-  const files = emitKubernetes({ ...common, image: emit.image, memory: emit.memory ?? '8Gi', volume: { claimName: emit.volumeClaim, mountPath: emit.mountPath ?? dirname(outDir) }, namespace: emit.namespace });
-  return { write: async () => ({ paths: await writeClusterFiles(outDir, 'kubernetes', files), next: `apply with: bash ${join(outDir, 'kubernetes', 'apply.sh')} (kubectl, Kubernetes ≥ 1.29)` }) };
+  if (emit.image === undefined || emit.volumeClaim === undefined)
+    throw new UsageError(
+      '--emit k8s needs --image <image> (with normfree installed) and --volume-claim <claim> (the volume that holds the experiment folder)',
+    );
+  const files = emitKubernetes({
+    ...common,
+    image: emit.image,
+    memory: emit.memory ?? '8Gi',
+    volume: { claimName: emit.volumeClaim, mountPath: emit.mountPath ?? dirname(outDir) },
+    namespace: emit.namespace,
+  });
+  return {
+    write: async () => ({
+      paths: await writeClusterFiles(outDir, 'kubernetes', files),
+      next: `apply with: bash ${join(outDir, 'kubernetes', 'apply.sh')} (kubectl, Kubernetes ≥ 1.29)`,
+    }),
+  };
 }
 
 export async function reproduceCommand(options: ReproduceCommandOptions): Promise<number> {
   const { io } = options;
   const startedAt = Date.now();
   const inputs = await resolveRunInputs(options.preset, options);
-  const { defaultOutDir, handleInterrupts, prepareExperiment, runExperiment, writeExperimentReport } = await import('@normfree/experiment/node');
-  const outDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: inputs.preset.name, now: options.now, resume: options.resume }));
+  const { defaultOutDir, handleInterrupts, prepareExperiment, runExperiment, writeExperimentReport } =
+    await import('@normfree/experiment/node');
+  const outDir =
+    options.outDir ??
+    (await defaultOutDir({
+      base: options.runsBase,
+      name: inputs.preset.name,
+      now: options.now,
+      resume: options.resume,
+    }));
   const plan = planExperiment({
     preset: inputs.preset.name,
     configurations: options.configurations,
@@ -97,13 +135,17 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
   if (options.planOnly === true) {
     const cluster = options.emit === undefined ? undefined : await clusterFiles(outDir, plan.runs.length, options.emit);
     const directory = await prepareExperiment(plan, { resume: options.resume });
-    io.stdout(`${directory === 'new' ? 'planned' : 'plan unchanged'}: ${plan.runs.length} runs in ${outDir} (plan.json); nothing trained\n`);
+    io.stdout(
+      `${directory === 'new' ? 'planned' : 'plan unchanged'}: ${plan.runs.length} runs in ${outDir} (plan.json); nothing trained\n`,
+    );
     io.stdout(plan.runs.map((run, index) => `  ${String(index).padStart(3)}  ${run.runId}`).join('\n') + '\n');
     if (cluster === undefined || options.emit === undefined) {
       io.stdout(`train run i with: normfree run ${outDir} --index <i>; then: normfree report ${outDir}\n`);
     } else {
       const emitted = await cluster.write();
-      io.stdout(`${options.emit.scheduler} files:\n${emitted.paths.map((path) => `  ${path}`).join('\n')}\n${emitted.next}\n`);
+      io.stdout(
+        `${options.emit.scheduler} files:\n${emitted.paths.map((path) => `  ${path}`).join('\n')}\n${emitted.next}\n`,
+      );
     }
     return exitCodes.ok;
   }
@@ -111,17 +153,32 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     `[normfree] experiment ${outDir}: preset ${manifest.preset}, ${manifest.configurations.join(', ')} × seed${manifest.seeds.length > 1 ? 's' : ''} ${manifest.seeds.join(', ')}, ${plan.runs[0]?.training.steps ?? 0} steps, ` +
       `backend ${describeExecutionTarget(plan.target)}, ${options.workers} worker${options.workers > 1 ? 's' : ''}\n`,
   );
-  if (!inputs.preset.conclusive) io.stderr(`[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`);
+  if (!inputs.preset.conclusive)
+    io.stderr(
+      `[normfree] note: preset '${inputs.preset.name}' is too small for the paper's effect to show reliably; use it to check the pipeline\n`,
+    );
 
-  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step of each run (a checkpoint is written); Ctrl-C again quits at once\n'));
+  const interrupts = handleInterrupts(() =>
+    io.stderr(
+      '\n[normfree] stopping after the current step of each run (a checkpoint is written); Ctrl-C again quits at once\n',
+    ),
+  );
   let result;
   try {
-    result = await runExperiment(plan, { executor: options.executor, workers: options.workers, resume: options.resume, progress: options.progress, signal: interrupts.signal });
+    result = await runExperiment(plan, {
+      executor: options.executor,
+      workers: options.workers,
+      resume: options.resume,
+      progress: options.progress,
+      signal: interrupts.signal,
+    });
   } finally {
     interrupts.dispose();
   }
   if (result.interrupted) {
-    io.stderr(`[normfree] interrupted; continue with: normfree reproduce --resume --out ${outDir} (and the same options)\n`);
+    io.stderr(
+      `[normfree] interrupted; continue with: normfree reproduce --resume --out ${outDir} (and the same options)\n`,
+    );
     return exitCodes.interrupted;
   }
   const failed = result.outcomes.filter((outcome) => outcome.kind === 'failed');
@@ -132,15 +189,21 @@ export async function reproduceCommand(options: ReproduceCommandOptions): Promis
     try {
       const report = await writeExperimentReport({ dir: outDir });
       io.stdout(`${report.table}\n\n`);
-      io.stdout(`report: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${outDir}\n`);
+      io.stdout(
+        `report: ${report.markdownPath}\n        ${report.htmlPath}\nfigures: ${report.figures.length} files in ${outDir}\n`,
+      );
     } catch (error) {
-      io.stderr(`error: the runs are saved in ${outDir}, but the report could not be written: ${errorMessage(error)}\n`);
+      io.stderr(
+        `error: the runs are saved in ${outDir}, but the report could not be written: ${errorMessage(error)}\n`,
+      );
       return exitCodes.failure;
     }
   }
   io.stderr(`[normfree] done in ${formatDuration((Date.now() - startedAt) / 1000)}\n`);
   if (failed.length > 0) {
-    io.stderr(`error: ${failed.length} run(s) failed: ${failed.map((outcome) => `${outcome.runId} (${outcome.kind === 'failed' ? outcome.error : ''})`).join('; ')}; rerun with --resume --out ${outDir} to retry them\n`);
+    io.stderr(
+      `error: ${failed.length} run(s) failed: ${failed.map((outcome) => `${outcome.runId} (${outcome.kind === 'failed' ? outcome.error : ''})`).join('; ')}; rerun with --resume --out ${outDir} to retry them\n`,
+    );
     return exitCodes.failure;
   }
   return exitCodes.ok;

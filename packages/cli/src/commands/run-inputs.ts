@@ -52,17 +52,26 @@ export interface RunInputs {
 /** Load plug-ins, read the activation text, read the vocabulary. Bad input is a UsageError naming the flag. */
 export async function resolveRunInputs(presetName: string, options: RunCommandOptions): Promise<RunInputs> {
   const preset = asInputError(() => getPreset(presetName));
-  const { activationModuleUrl, describeTokenStore, loadActivationModule, loadTokenizerVocabSize } = await import('@normfree/experiment/node');
+  const { activationModuleUrl, describeTokenStore, loadActivationModule, loadTokenizerVocabSize } =
+    await import('@normfree/experiment/node');
   const activationModules = options.activationModules.map((path) => activationModuleUrl(path, options.io.cwd));
   for (const url of activationModules) {
     const kinds = await loadActivationModule(url);
-    options.io.stderr(`[normfree] activation module ${url}: ${kinds.length === 0 ? 'registered no new kind' : `registered ${kinds.join(', ')}`}\n`);
+    options.io.stderr(
+      `[normfree] activation module ${url}: ${kinds.length === 0 ? 'registered no new kind' : `registered ${kinds.join(', ')}`}\n`,
+    );
   }
   const { activation, ...rest } = options.overrides;
   let overrides: Overrides = rest;
   if (activation !== undefined) {
     try {
-      overrides = { ...rest, activation: typeof activation === 'string' ? parseActivationText(activation) : (activation as NonNullable<Overrides['activation']>) };
+      overrides = {
+        ...rest,
+        activation:
+          typeof activation === 'string'
+            ? parseActivationText(activation)
+            : (activation as NonNullable<Overrides['activation']>),
+      };
     } catch (error) {
       throw new UsageError(`--activation: ${errorMessage(error)}`);
     }

@@ -38,7 +38,8 @@ export interface RunCommandOptions {
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { io } = options;
-  const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } = await import('@normfree/experiment/node');
+  const { handleInterrupts, loadActivationModules, readPlan, selectPlannedJob, trainPlannedJob } =
+    await import('@normfree/experiment/node');
   const plan = await readPlan(options.dir);
   const planned = selectPlannedJob(plan, {
     ...definedFields({ index: options.index, runId: options.runId }),
@@ -53,7 +54,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const where = `${plan.runs.indexOf(planned)} of ${plan.runs.length}`;
   const what = `${job.runId} (${job.label}), ${job.training.steps} steps`;
   io.stderr(`[normfree] ${options.dir}: run ${where}, ${what}, backend ${describeExecutionTarget(target)}\n`);
-  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
+  const interrupts = handleInterrupts(() =>
+    io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'),
+  );
   let outcome;
   try {
     // The plan is read and the run selected above; train that job (on another backend if asked).
@@ -73,11 +76,18 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (outcome.kind === 'not-started') return exitCodes.failure;
   const { summary } = outcome;
   if (summary.status === 'stopped') {
-    io.stderr(`[normfree] ${job.runId} stopped at step ${summary.stepsCompleted}; run the same command again to continue\n`);
+    io.stderr(
+      `[normfree] ${job.runId} stopped at step ${summary.stepsCompleted}; run the same command again to continue\n`,
+    );
     return exitCodes.interrupted;
   }
-  const evalPart = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
-  io.stdout(`${job.runId}: ${outcome.kind === 'skipped' ? 'already ' : ''}${summary.status} after ${summary.stepsCompleted} steps${evalPart}\n`);
+  const evalPart =
+    summary.finalEval === undefined
+      ? ''
+      : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
+  io.stdout(
+    `${job.runId}: ${outcome.kind === 'skipped' ? 'already ' : ''}${summary.status} after ${summary.stepsCompleted} steps${evalPart}\n`,
+  );
   return exitCodes.ok;
 }
 

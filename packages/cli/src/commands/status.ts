@@ -12,13 +12,21 @@ export async function statusCommand(options: { dir: string; io: CliIo }): Promis
   const runs = await experimentStatus(options.dir);
   const width = Math.max(...runs.map((run) => run.runId.length));
   const lines = runs.map((run) => {
-    const evalPart = run.summary?.finalEval === undefined || run.state !== 'completed' ? '' : `  eval ppl ${run.summary.finalEval.perplexity.toFixed(3)}`;
-    const progress = run.summary === undefined || run.state === 'completed' ? '' : `  step ${run.summary.stepsCompleted}/${run.summary.training.steps}`;
+    const evalPart =
+      run.summary?.finalEval === undefined || run.state !== 'completed'
+        ? ''
+        : `  eval ppl ${run.summary.finalEval.perplexity.toFixed(3)}`;
+    const progress =
+      run.summary === undefined || run.state === 'completed'
+        ? ''
+        : `  step ${run.summary.stepsCompleted}/${run.summary.training.steps}`;
     return `${String(run.index).padStart(3)}  ${run.runId.padEnd(width)}  ${run.state.padEnd(11)}${progress}${evalPart}${run.detail === undefined ? '' : `  ${run.detail}`}`;
   });
   const counts = new Map<string, number>();
   for (const run of runs) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
-  options.io.stdout(`${lines.join('\n')}\n${runs.length} runs: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`);
+  options.io.stdout(
+    `${lines.join('\n')}\n${runs.length} runs: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}\n`,
+  );
   return exitCodes.ok;
 }
 

@@ -41,10 +41,13 @@ export async function tokenizerTrainCommand(options: TokenizerTrainOptions): Pro
   const inputs = await resolveCorpusInputs(options.inputs);
   async function* texts(): AsyncGenerator<string> {
     for (const input of inputs) {
-      for await (const document of readCorpusDocuments(input, { field: options.field ?? 'content' })) yield document.content;
+      for await (const document of readCorpusDocuments(input, { field: options.field ?? 'content' }))
+        yield document.content;
     }
   }
-  io.stderr(`[normfree] training a ${options.vocabSize}-token byte-level BPE on ${inputs.length} input file${inputs.length === 1 ? '' : 's'}${options.maxBytes === undefined ? '' : ` (the first ${(options.maxBytes / 1e6).toFixed(0)} MB of text)`}\n`);
+  io.stderr(
+    `[normfree] training a ${options.vocabSize}-token byte-level BPE on ${inputs.length} input file${inputs.length === 1 ? '' : 's'}${options.maxBytes === undefined ? '' : ` (the first ${(options.maxBytes / 1e6).toFixed(0)} MB of text)`}\n`,
+  );
   let lastPrinted = Date.now();
   const result = await trainBpeStreaming({
     documents: texts(),
@@ -55,7 +58,9 @@ export async function tokenizerTrainCommand(options: TokenizerTrainOptions): Pro
     onProgress: ({ documents, bytes, distinct }) => {
       if (Date.now() - lastPrinted < 10_000) return;
       lastPrinted = Date.now();
-      io.stderr(`[normfree] tokenizer: counted ${documents.toLocaleString('en-US')} files, ${(bytes / 1e6).toFixed(0)} MB, ${distinct.toLocaleString('en-US')} distinct pre-tokens\n`);
+      io.stderr(
+        `[normfree] tokenizer: counted ${documents.toLocaleString('en-US')} files, ${(bytes / 1e6).toFixed(0)} MB, ${distinct.toLocaleString('en-US')} distinct pre-tokens\n`,
+      );
     },
   });
   const { tokenizer, documents, bytes } = result;

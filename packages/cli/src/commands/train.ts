@@ -36,19 +36,28 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
   };
   // Validated before any folder is touched; the folder is filled in once it is known.
   const name = createRunJob({ ...common, runDir: '' }).runId;
-  const runDir = options.outDir ?? (await defaultOutDir({ base: options.runsBase, name: `train-${name}`, now: options.now, resume: options.resume }));
+  const runDir =
+    options.outDir ??
+    (await defaultOutDir({ base: options.runsBase, name: `train-${name}`, now: options.now, resume: options.resume }));
   const job: RunJob = createRunJob({ ...common, runDir });
 
   const state = await readRunState(runDir);
   if (state.kind !== 'new') {
     const summary = state.summary;
     if (summary !== undefined && (summary.configuration !== job.configuration || summary.seed !== options.seed)) {
-      throw new UsageError(`--out '${runDir}' holds run ${runId(summary.configuration, summary.seed)}, not ${name}; nothing was overwritten. Choose another --out.`);
+      throw new UsageError(
+        `--out '${runDir}' holds run ${runId(summary.configuration, summary.seed)}, not ${name}; nothing was overwritten. Choose another --out.`,
+      );
     }
     if (summary === undefined && (await folderKind(runDir)) !== 'run') {
-      throw new UsageError(`--out '${runDir}' is not empty and is not a normfree run folder; nothing was written. Choose another --out.`);
+      throw new UsageError(
+        `--out '${runDir}' is not empty and is not a normfree run folder; nothing was written. Choose another --out.`,
+      );
     }
-    if (!options.resume) throw new UsageError(`--out '${runDir}' already holds run ${name}; pass --resume to continue it, or choose another --out`);
+    if (!options.resume)
+      throw new UsageError(
+        `--out '${runDir}' already holds run ${name}; pass --resume to continue it, or choose another --out`,
+      );
     if (state.kind === 'finished') {
       io.stdout(`${name} in ${runDir} already finished (${state.summary.status}); nothing to do\n`);
       return exitCodes.ok;
@@ -62,7 +71,9 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     if (!started) options.progress.start(name, { steps: job.training.steps, startStep });
     started = true;
   };
-  const interrupts = handleInterrupts(() => io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'));
+  const interrupts = handleInterrupts(() =>
+    io.stderr('\n[normfree] stopping after the current step (a checkpoint is written); Ctrl-C again quits at once\n'),
+  );
   try {
     const summary = await options.executor(job, {
       resume: state.kind === 'unfinished',
@@ -75,10 +86,15 @@ export async function trainCommand(options: TrainCommandOptions): Promise<number
     });
     options.progress.finish(name, summary.status);
     if (summary.status === 'stopped') {
-      io.stderr(`[normfree] stopped at step ${summary.stepsCompleted}; continue with: normfree train --resume --out ${runDir} (and the same options)\n`);
+      io.stderr(
+        `[normfree] stopped at step ${summary.stepsCompleted}; continue with: normfree train --resume --out ${runDir} (and the same options)\n`,
+      );
       return exitCodes.interrupted;
     }
-    const evalPart = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
+    const evalPart =
+      summary.finalEval === undefined
+        ? ''
+        : `, eval loss ${summary.finalEval.loss.toFixed(4)}, perplexity ${summary.finalEval.perplexity.toFixed(3)}`;
     io.stdout(`${name}: ${summary.status} after ${summary.stepsCompleted} steps${evalPart}\nrun folder: ${runDir}\n`);
     return exitCodes.ok;
   } finally {

@@ -67,7 +67,10 @@ export function clusterOptionsFrom(
   flags: ClusterFlags,
 ): Omit<ClusterFlags, 'emit' | 'normfreeCommand'> & { normfreeCommand?: string[] } {
   const { emit: _emit, normfreeCommand, ...rest } = flags;
-  const words = normfreeCommand?.trim().split(/\s+/).filter((word) => word !== '');
+  const words = normfreeCommand
+    ?.trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   return {
     ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
     ...(words === undefined || words.length === 0 ? {} : { normfreeCommand: words }),

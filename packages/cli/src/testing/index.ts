@@ -9,7 +9,9 @@ import { PassThrough } from 'node:stream';
 import type { CliIo } from '../cli-io.js';
 
 /** A `CliIo` whose output is collected in strings; progress goes to a non-TTY stream. */
-export function createCapturedIo(cwd: string = mkdtempSync(join(tmpdir(), 'normfree-cli-'))): CliIo & { readonly output: { stdout: string; stderr: string } } {
+export function createCapturedIo(
+  cwd: string = mkdtempSync(join(tmpdir(), 'normfree-cli-')),
+): CliIo & { readonly output: { stdout: string; stderr: string } } {
   const output = { stdout: '', stderr: '' };
   const progressStream = new PassThrough() as unknown as NodeJS.WriteStream;
   (progressStream as unknown as PassThrough).on('data', (chunk: Buffer) => {

@@ -32,7 +32,11 @@ describe('default tokenizer.json in Hugging Face tokenizers', () => {
   it('should give identical ids in @huggingface/tokenizers on held-out corpus files', async () => {
     const [documents, tokenizer] = await Promise.all([loadDefaultCorpus(), loadDefaultTokenizer()]);
     const huggingFace = new HuggingFaceEncoderClass(JSON.parse(readFileSync(defaultAssetPaths.tokenizer, 'utf8')), {});
-    const { validation } = splitByFile({ fileCount: documents.length, validationFraction: defaultStoreOptions.validationFraction, seed: defaultStoreOptions.seed });
+    const { validation } = splitByFile({
+      fileCount: documents.length,
+      validationFraction: defaultStoreOptions.validationFraction,
+      seed: defaultStoreOptions.seed,
+    });
     // Five small held-out files (the JS library runs at ~0.7 MB/s; keep the test fast).
     const heldOut = validation
       .map((index) => documents[index]!)

@@ -31,7 +31,9 @@ describe('readCorpusFile', () => {
   it('should name the file for truncated gzip', async () => {
     const gzipped = gzipSync(text.repeat(100));
     const path = write('cut.json.gz', gzipped.subarray(0, gzipped.length >> 1));
-    await expect(readCorpusFile(path)).rejects.toThrow(new RegExp(`${path.replace(/[.]/g, '\\.')}: cannot decompress gzip`));
+    await expect(readCorpusFile(path)).rejects.toThrow(
+      new RegExp(`${path.replace(/[.]/g, '\\.')}: cannot decompress gzip`),
+    );
   });
 
   it('should name the file and line for a row without content', async () => {
@@ -47,6 +49,8 @@ describe('readCorpusFile', () => {
   it('should name the file for an empty corpus and for a missing file', async () => {
     const path = write('empty.jsonl', '');
     await expect(readCorpusFile(path)).rejects.toThrow(`${path}: corpus is empty`);
-    await expect(readCorpusFile(join(directory, 'missing.jsonl'))).rejects.toThrow(/missing\.jsonl: cannot read corpus file/);
+    await expect(readCorpusFile(join(directory, 'missing.jsonl'))).rejects.toThrow(
+      /missing\.jsonl: cannot read corpus file/,
+    );
   });
 });

@@ -20,7 +20,13 @@ import {
 } from '../token-store-format.js';
 import { parseTokenStoreManifest } from '../token-store-manifest.js';
 import { tokenizerForStore } from '../token-store-tokenizer.js';
-import { checkSplitName, checkWindowIndices, decodeTokenIds, windowRuns, type WindowReader } from '../token-store-windows.js';
+import {
+  checkSplitName,
+  checkWindowIndices,
+  decodeTokenIds,
+  windowRuns,
+  type WindowReader,
+} from '../token-store-windows.js';
 
 /**
  * SHA-256 (lowercase hex) of bytes or of a string's UTF-8: the hash a store records for its
@@ -91,7 +97,9 @@ async function readManifest(dir: string): Promise<{ manifest: TokenStoreManifest
       try {
         size = statSync(shardPath).size;
       } catch {
-        throw new Error(`${shardPath}: shard listed in ${tokenStoreFileNames.manifest} is missing; the store is incomplete (copy it again, or run prepare again)`);
+        throw new Error(
+          `${shardPath}: shard listed in ${tokenStoreFileNames.manifest} is missing; the store is incomplete (copy it again, or run prepare again)`,
+        );
       }
       if (size !== shard.bytes) {
         throw new Error(
@@ -161,7 +169,9 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
       readWindows(indices, into) {
         checkWindowIndices(indices, count, source);
         if (into.length < indices.length * seqLen) {
-          throw new Error(`${source}: readWindows needs an Int32Array of ${indices.length * seqLen} ids, got ${into.length}`);
+          throw new Error(
+            `${source}: readWindows needs an Int32Array of ${indices.length * seqLen} ids, got ${into.length}`,
+          );
         }
         // Runs of consecutive indices in one shard become one read (an evaluation batch is one read).
         for (const run of windowRuns(manifest, indices)) {
@@ -172,7 +182,9 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
           while (done < run.bytes) {
             const read = readSync(fd, buffer, done, run.bytes - done, run.byteOffset + done);
             if (read === 0) {
-              throw new Error(`${join(dir, file)}: ended at byte ${run.byteOffset + done}, expected ${run.bytes - done} more; the shard is shorter than the manifest says`);
+              throw new Error(
+                `${join(dir, file)}: ended at byte ${run.byteOffset + done}, expected ${run.bytes - done} more; the shard is shorter than the manifest says`,
+              );
             }
             done += read;
           }
@@ -190,7 +202,11 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
     async loadTokenizer() {
       const { file } = manifest.tokenizer;
       if (file === undefined) {
-        return tokenizerForStore(manifest, { source: dir, text: undefined, sha256: tokenizerSha256(gpt2TokenizerIdentity) });
+        return tokenizerForStore(manifest, {
+          source: dir,
+          text: undefined,
+          sha256: tokenizerSha256(gpt2TokenizerIdentity),
+        });
       }
       const path = join(dir, file);
       let bytes: Buffer;
@@ -199,7 +215,11 @@ export async function openTokenStore(dir: string, options: OpenTokenStoreOptions
       } catch (error) {
         throw new Error(`${path}: cannot read the store's tokenizer (${(error as Error).message})`);
       }
-      return tokenizerForStore(manifest, { source: path, text: bytes.toString('utf8'), sha256: tokenizerSha256(bytes) });
+      return tokenizerForStore(manifest, {
+        source: path,
+        text: bytes.toString('utf8'),
+        sha256: tokenizerSha256(bytes),
+      });
     },
     close() {
       closed = true;
@@ -254,7 +274,13 @@ export async function verifyTokenStore(
       );
     }
     bytesDone += shard.bytes;
-    options.onProgress?.({ file: shard.file, shardsDone: index + 1, shardsTotal: shards.length, bytesDone, bytesTotal });
+    options.onProgress?.({
+      file: shard.file,
+      shardsDone: index + 1,
+      shardsTotal: shards.length,
+      bytesDone,
+      bytesTotal,
+    });
   }
   if (manifest.tokenizer.file !== undefined) {
     const path = join(dir, manifest.tokenizer.file);

@@ -71,7 +71,10 @@ function flatten(windows: TestStoreWindows, seqLen: number, split: string): Arra
  * @returns the manifest written.
  * @throws Error naming a window of the wrong length or an id outside [0, vocabSize).
  */
-export async function writeTestTokenStore(dir: string, options: WriteTestTokenStoreOptions): Promise<TokenStoreManifest> {
+export async function writeTestTokenStore(
+  dir: string,
+  options: WriteTestTokenStoreOptions,
+): Promise<TokenStoreManifest> {
   const { seqLen, vocabSize, windowsPerShard } = options;
   const dtype = dtypeForVocabSize(vocabSize);
   const width = bytesPerId(dtype);
@@ -88,7 +91,9 @@ export async function writeTestTokenStore(dir: string, options: WriteTestTokenSt
       for (let k = 0; k < shardWindows * seqLen; k++) {
         const id = ids[first * seqLen + k]!;
         if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-          throw new Error(`writeTestTokenStore: ${split} id ${id} (window ${first + Math.floor(k / seqLen)}) is outside [0, ${vocabSize})`);
+          throw new Error(
+            `writeTestTokenStore: ${split} id ${id} (window ${first + Math.floor(k / seqLen)}) is outside [0, ${vocabSize})`,
+          );
         }
         if (width === 2) view.setUint16(k * 2, id, true);
         else view.setUint32(k * 4, id, true);

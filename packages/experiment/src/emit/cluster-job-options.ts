@@ -82,7 +82,10 @@ export const reportSuffix = '-report';
  */
 export function defaultJobName(experimentDir: string): string {
   const folder = experimentDir.replace(/\/+$/, '').split('/').at(-1) ?? '';
-  const slug = folder.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const name = slug === '' ? 'normfree' : `normfree-${slug}`;
   return name.slice(0, maxJobNameLength - reportSuffix.length).replace(/-+$/, '');
 }
@@ -98,51 +101,83 @@ export function resolveClusterJobOptions(
 ): ResolvedClusterJobOptions {
   const { experimentDir } = options;
   if (typeof experimentDir !== 'string' || !experimentDir.startsWith('/')) {
-    throw new ExperimentInputError(`experimentDir ${JSON.stringify(experimentDir)} must be an absolute path, as the cluster's nodes (or the container) see the experiment folder`);
+    throw new ExperimentInputError(
+      `experimentDir ${JSON.stringify(experimentDir)} must be an absolute path, as the cluster's nodes (or the container) see the experiment folder`,
+    );
   }
   // Control characters would end a `#SBATCH` or comment line early; no real folder has them.
   if (/[\u0000-\u001f\u007f]/.test(experimentDir)) {
-    throw new ExperimentInputError(`experimentDir ${JSON.stringify(experimentDir)} holds a control character (newline, tab, …); move the experiment to a plainer path`);
+    throw new ExperimentInputError(
+      `experimentDir ${JSON.stringify(experimentDir)} holds a control character (newline, tab, …); move the experiment to a plainer path`,
+    );
   }
   const runs = checkInteger('runs', options.runs, 1, 'an experiment plans at least one run');
-  const maxParallel = options.maxParallel === undefined ? undefined : checkInteger('maxParallel', options.maxParallel, 1);
+  const maxParallel =
+    options.maxParallel === undefined ? undefined : checkInteger('maxParallel', options.maxParallel, 1);
   const cpusPerTask = checkInteger('cpusPerTask', options.cpusPerTask, 1);
   const gpusPerTask = options.gpusPerTask === undefined ? 0 : checkInteger('gpusPerTask', options.gpusPerTask, 0);
 
   const trimmedDir = experimentDir.length > 1 ? experimentDir.replace(/\/+$/, '') : experimentDir;
   const name = options.name ?? defaultJobName(trimmedDir);
   const reportName = `${name}${reportSuffix}`;
-  for (const [what, value] of [['name', name], ['report job name', reportName]] as const) {
+  for (const [what, value] of [
+    ['name', name],
+    ['report job name', reportName],
+  ] as const) {
     if (!nameRule.test(value)) {
-      throw new ExperimentInputError(`${what} '${value}' is not a valid job name: ${nameRule.description}${what === 'name' ? '' : ` (it is the name + '${reportSuffix}')`}`);
+      throw new ExperimentInputError(
+        `${what} '${value}' is not a valid job name: ${nameRule.description}${what === 'name' ? '' : ` (it is the name + '${reportSuffix}')`}`,
+      );
     }
   }
 
   const normfreeCommand = options.normfreeCommand ?? ['normfree'];
   if (normfreeCommand.length === 0 || normfreeCommand[0] === '') {
-    throw new ExperimentInputError(`normfreeCommand ${JSON.stringify(normfreeCommand)} must start with a command, e.g. ['normfree'] or ['npx', 'normfree']`);
+    throw new ExperimentInputError(
+      `normfreeCommand ${JSON.stringify(normfreeCommand)} must start with a command, e.g. ['normfree'] or ['npx', 'normfree']`,
+    );
   }
   const runArguments = options.runArguments ?? [];
-  for (const [what, words] of [['normfreeCommand', normfreeCommand], ['runArguments', runArguments]] as const) {
+  for (const [what, words] of [
+    ['normfreeCommand', normfreeCommand],
+    ['runArguments', runArguments],
+  ] as const) {
     const bad = words.find((word) => typeof word !== 'string' || word.includes('\0'));
-    if (bad !== undefined) throw new ExperimentInputError(`${what} holds ${JSON.stringify(bad)}, which cannot be a command-line argument (not a string, or a NUL character)`);
+    if (bad !== undefined)
+      throw new ExperimentInputError(
+        `${what} holds ${JSON.stringify(bad)}, which cannot be a command-line argument (not a string, or a NUL character)`,
+      );
   }
   const index = runArguments.find((word) => word === '--index' || word.startsWith('--index='));
   if (index !== undefined) {
-    throw new ExperimentInputError(`runArguments holds '${index}'; the scheduler gives each task its index (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX), so leave it out`);
+    throw new ExperimentInputError(
+      `runArguments holds '${index}'; the scheduler gives each task its index (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX), so leave it out`,
+    );
   }
-  return { experimentDir: trimmedDir, runs, name, reportName, normfreeCommand: [...normfreeCommand], runArguments: [...runArguments], maxParallel, cpusPerTask, gpusPerTask };
+  return {
+    experimentDir: trimmedDir,
+    runs,
+    name,
+    reportName,
+    normfreeCommand: [...normfreeCommand],
+    runArguments: [...runArguments],
+    maxParallel,
+    cpusPerTask,
+    gpusPerTask,
+  };
 }
 
 /** `value` as an integer ≥ `minimum`, or an ExperimentInputError naming `option`. */
 export function checkInteger(option: string, value: number, minimum: number, why?: string): number {
   if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new ExperimentInputError(`${option} ${describeValue(value)} must be an integer ≥ ${minimum}${why === undefined ? '' : ` (${why})`}`);
+    throw new ExperimentInputError(
+      `${option} ${describeValue(value)} must be an integer ≥ ${minimum}${why === undefined ? '' : ` (${why})`}`,
+    );
   }
   return value;
 }
 
 /** A value as a message shows it: numbers as they are (`NaN`, `2.5`), anything else as JSON (`"4"`). */
 export function describeValue(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -20,7 +20,8 @@ const base: KubernetesJobOptions = {
 
 function file(emitted: EmittedFiles, name: string): string {
   const found = emitted.files.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no file ${name} in ${emitted.files.map((candidate) => candidate.name).join(', ')}`);
+  if (found === undefined)
+    throw new Error(`no file ${name} in ${emitted.files.map((candidate) => candidate.name).join(', ')}`);
   return found.text;
 }
 
@@ -55,7 +56,19 @@ describe('emitKubernetes', () => {
 
   it.each([
     ['plain', base],
-    ['with GPUs, a namespace and awkward paths', { ...base, experimentDir: "/data/it's a \"test\" $HOME", gpusPerTask: 2, maxParallel: 3, namespace: 'ml-team', retriesPerRun: 0, normfreeCommand: ['node', '/opt/my tools/bin.js'], runArguments: ['--backend', 'wasm'] }],
+    [
+      'with GPUs, a namespace and awkward paths',
+      {
+        ...base,
+        experimentDir: '/data/it\'s a "test" $HOME',
+        gpusPerTask: 2,
+        maxParallel: 3,
+        namespace: 'ml-team',
+        retriesPerRun: 0,
+        normfreeCommand: ['node', '/opt/my tools/bin.js'],
+        runArguments: ['--backend', 'wasm'],
+      },
+    ],
   ] as const)('should emit manifests that the Kubernetes Job schema accepts (%s)', (_, options) => {
     const { runs, report } = manifests(options);
     expect(() => validate(runs)).not.toThrow();
@@ -71,7 +84,9 @@ describe('emitKubernetes', () => {
       parallelism: 3,
       backoffLimitPerIndex: 1,
       podReplacementPolicy: 'Failed',
-      podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
+      podFailurePolicy: {
+        rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+      },
     });
     expect(runs.spec?.template.spec?.restartPolicy).toBe('Never');
     expect(manifests(base).runs.spec?.parallelism).toBe(8);
@@ -79,8 +94,19 @@ describe('emitKubernetes', () => {
   });
 
   it('should run `normfree run <exp>` with the run arguments and no index (Kubernetes sets JOB_COMPLETION_INDEX)', () => {
-    const { runs, report } = manifests({ ...base, normfreeCommand: ['npx', 'normfree'], runArguments: ['--backend', 'wasm'] });
-    expect(container(runs).command).toEqual(['npx', 'normfree', 'run', '/data/experiments/relu-revival', '--backend', 'wasm']);
+    const { runs, report } = manifests({
+      ...base,
+      normfreeCommand: ['npx', 'normfree'],
+      runArguments: ['--backend', 'wasm'],
+    });
+    expect(container(runs).command).toEqual([
+      'npx',
+      'normfree',
+      'run',
+      '/data/experiments/relu-revival',
+      '--backend',
+      'wasm',
+    ]);
     expect(container(report).command).toEqual(['npx', 'normfree', 'report', '/data/experiments/relu-revival']);
     expect(container(runs).image).toBe('ghcr.io/example/normfree:0.1.0');
   });
@@ -97,7 +123,9 @@ describe('emitKubernetes', () => {
 
   it('should mount the claim at the mount path in both Jobs', () => {
     for (const job of Object.values(manifests(base))) {
-      expect(job.spec?.template.spec?.volumes).toEqual([{ name: 'experiments', persistentVolumeClaim: { claimName: 'normfree-experiments' } }]);
+      expect(job.spec?.template.spec?.volumes).toEqual([
+        { name: 'experiments', persistentVolumeClaim: { claimName: 'normfree-experiments' } },
+      ]);
       expect(container(job).volumeMounts).toEqual([{ name: 'experiments', mountPath: '/data' }]);
     }
   });
@@ -113,10 +141,34 @@ describe('emitKubernetes', () => {
     const valid = () => manifests(base).runs;
 
     it.each<[string, (job: IJob) => void, string]>([
-      ['a memory that is not a quantity', (job) => { container(job).resources!.limits!.memory = '16GB'; }, 'must match format "quantity"'],
-      ['completions as a string', (job) => { Object.assign(job.spec!, { completions: '8' }); }, 'completions must be integer'],
-      ['an unknown completion mode', (job) => { Object.assign(job.spec!, { completionMode: 'indexed' }); }, 'completionMode must be equal to one of the allowed values'],
-      ['an unknown restart policy', (job) => { Object.assign(job.spec!.template.spec!, { restartPolicy: 'Sometimes' }); }, 'restartPolicy must be equal to one of the allowed values'],
+      [
+        'a memory that is not a quantity',
+        (job) => {
+          container(job).resources!.limits!.memory = '16GB';
+        },
+        'must match format "quantity"',
+      ],
+      [
+        'completions as a string',
+        (job) => {
+          Object.assign(job.spec!, { completions: '8' });
+        },
+        'completions must be integer',
+      ],
+      [
+        'an unknown completion mode',
+        (job) => {
+          Object.assign(job.spec!, { completionMode: 'indexed' });
+        },
+        'completionMode must be equal to one of the allowed values',
+      ],
+      [
+        'an unknown restart policy',
+        (job) => {
+          Object.assign(job.spec!.template.spec!, { restartPolicy: 'Sometimes' });
+        },
+        'restartPolicy must be equal to one of the allowed values',
+      ],
     ])('should catch %s', (_, spoil, message) => {
       const job = valid();
       spoil(job);
@@ -145,21 +197,36 @@ describe('emitKubernetes', () => {
      * Write the files and a fake kubectl that records each call (one line, arguments joined by
      * `|`) and answers `get` with the condition types of `states`, one per call.
      */
-    async function run(options: KubernetesJobOptions, states: readonly string[]): Promise<{ calls: string[][]; output: string }> {
-      for (const { name, text, executable } of emitKubernetes(options).files) await writeFile(join(folder, name), text, { mode: executable ? 0o755 : 0o644 });
+    async function run(
+      options: KubernetesJobOptions,
+      states: readonly string[],
+    ): Promise<{ calls: string[][]; output: string }> {
+      for (const { name, text, executable } of emitKubernetes(options).files)
+        await writeFile(join(folder, name), text, { mode: executable ? 0o755 : 0o644 });
       const bin = join(folder, 'bin');
       await mkdir(bin);
       const log = join(folder, 'calls');
       await writeFile(join(folder, 'states'), states.map((state) => `${state}\n`).join(''));
-      await writeFile(join(bin, 'kubectl'), [
-        '#!/bin/bash',
-        `(IFS='|'; echo "$*") >> ${JSON.stringify(log)}`,
-        'for argument in "$@"; do',
-        `  if [ "$argument" = get ]; then head -n 1 ${JSON.stringify(join(folder, 'states'))}; sed -i 1d ${JSON.stringify(join(folder, 'states'))}; fi`,
-        'done',
-      ].join('\n'), { mode: 0o755 });
-      const output = execFileSync('bash', [join(folder, kubernetesFileNames.apply)], { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, POLL_SECONDS: '0' }, encoding: 'utf8', cwd: tmpdir() });
-      const calls = (await readFile(log, 'utf8')).trim().split('\n').map((line) => line.split('|'));
+      await writeFile(
+        join(bin, 'kubectl'),
+        [
+          '#!/bin/bash',
+          `(IFS='|'; echo "$*") >> ${JSON.stringify(log)}`,
+          'for argument in "$@"; do',
+          `  if [ "$argument" = get ]; then head -n 1 ${JSON.stringify(join(folder, 'states'))}; sed -i 1d ${JSON.stringify(join(folder, 'states'))}; fi`,
+          'done',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const output = execFileSync('bash', [join(folder, kubernetesFileNames.apply)], {
+        env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, POLL_SECONDS: '0' },
+        encoding: 'utf8',
+        cwd: tmpdir(),
+      });
+      const calls = (await readFile(log, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => line.split('|'));
       return { calls, output };
     }
 
@@ -169,7 +236,9 @@ describe('emitKubernetes', () => {
       const get = ['get', 'job/normfree-relu-revival', '-o', 'jsonpath={.status.conditions[?(@.status=="True")].type}'];
       expect(calls).toEqual([
         ['apply', '-f', join(folder, 'runs-job.json')],
-        get, get, get,
+        get,
+        get,
+        get,
         ['delete', 'job/normfree-relu-revival-report', '--ignore-not-found'],
         ['apply', '-f', join(folder, 'report-job.json')],
       ]);
@@ -187,7 +256,10 @@ describe('emitKubernetes', () => {
     });
 
     it('should be valid bash (bash -n)', () => {
-      const check = spawnSync('bash', ['-n'], { input: file(emitKubernetes({ ...base, namespace: 'ml-team' }), kubernetesFileNames.apply), encoding: 'utf8' });
+      const check = spawnSync('bash', ['-n'], {
+        input: file(emitKubernetes({ ...base, namespace: 'ml-team' }), kubernetesFileNames.apply),
+        encoding: 'utf8',
+      });
       expect(check.stderr).toBe('');
       expect(check.status).toBe(0);
     });
@@ -200,15 +272,39 @@ describe('emitKubernetes', () => {
     ['a negative memory', { memory: '-1Gi' }, `memory '-1Gi' is not a Kubernetes quantity`],
     ['no image', { image: '' }, 'image "" is not a container image reference'],
     ['an image with a space', { image: 'my image' }, 'image "my image" is not a container image reference'],
-    ['a claim name with capitals', { volume: { claimName: 'My_Claim', mountPath: '/data' } }, `volume.claimName 'My_Claim' is not a PersistentVolumeClaim name`],
-    ['a relative mount path', { volume: { claimName: 'c', mountPath: 'data' } }, `volume.mountPath 'data' must be an absolute path`],
-    ['an experiment outside the volume', { volume: { claimName: 'c', mountPath: '/mnt' } }, `experimentDir '/data/experiments/relu-revival' is not inside volume.mountPath '/mnt'`],
-    ['an experiment beside the mount path', { volume: { claimName: 'c', mountPath: '/data/exp' } }, `is not inside volume.mountPath '/data/exp'`],
+    [
+      'a claim name with capitals',
+      { volume: { claimName: 'My_Claim', mountPath: '/data' } },
+      `volume.claimName 'My_Claim' is not a PersistentVolumeClaim name`,
+    ],
+    [
+      'a relative mount path',
+      { volume: { claimName: 'c', mountPath: 'data' } },
+      `volume.mountPath 'data' must be an absolute path`,
+    ],
+    [
+      'an experiment outside the volume',
+      { volume: { claimName: 'c', mountPath: '/mnt' } },
+      `experimentDir '/data/experiments/relu-revival' is not inside volume.mountPath '/mnt'`,
+    ],
+    [
+      'an experiment beside the mount path',
+      { volume: { claimName: 'c', mountPath: '/data/exp' } },
+      `is not inside volume.mountPath '/data/exp'`,
+    ],
     ['a namespace with capitals', { namespace: 'ML' }, `namespace 'ML' is not a Kubernetes namespace name`],
     ['a name with capitals', { name: 'Paper' }, `name 'Paper' is not a valid job name: a DNS-1123 label`],
     ['a name ending in -', { name: 'paper-' }, `name 'paper-' is not a valid job name`],
-    ['a name too long', { name: 'x'.repeat(64) }, `name '${'x'.repeat(64)}' is not a valid job name: a DNS-1123 label: at most 63`],
-    ['a name whose report Job is too long', { name: 'x'.repeat(57) }, `report job name '${'x'.repeat(57)}-report' is not a valid job name: a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (it is the name + '-report')`],
+    [
+      'a name too long',
+      { name: 'x'.repeat(64) },
+      `name '${'x'.repeat(64)}' is not a valid job name: a DNS-1123 label: at most 63`,
+    ],
+    [
+      'a name whose report Job is too long',
+      { name: 'x'.repeat(57) },
+      `report job name '${'x'.repeat(57)}-report' is not a valid job name: a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (it is the name + '-report')`,
+    ],
     ['no runs', { runs: 0 }, 'runs 0 must be an integer ≥ 1'],
     ['a parallelism of 0', { maxParallel: 0 }, 'maxParallel 0 must be an integer ≥ 1'],
     ['negative retries', { retriesPerRun: -1 }, 'retriesPerRun -1 must be an integer ≥ 0'],
@@ -220,11 +316,19 @@ describe('emitKubernetes', () => {
   });
 
   it('should accept an experiment at the mount path itself, and a mount path with a trailing slash', () => {
-    expect(() => emitKubernetes({ ...base, experimentDir: '/data', volume: { claimName: 'c', mountPath: '/data/' } })).not.toThrow();
+    expect(() =>
+      emitKubernetes({ ...base, experimentDir: '/data', volume: { claimName: 'c', mountPath: '/data/' } }),
+    ).not.toThrow();
   });
 
   it('should write these manifests for a typical GPU experiment', () => {
-    const emitted = emitKubernetes({ ...base, maxParallel: 4, gpusPerTask: 1, namespace: 'ml-team', runArguments: ['--backend', 'wasm'] });
+    const emitted = emitKubernetes({
+      ...base,
+      maxParallel: 4,
+      gpusPerTask: 1,
+      namespace: 'ml-team',
+      runArguments: ['--backend', 'wasm'],
+    });
     for (const { name, text } of emitted.files) expect(text).toMatchSnapshot(name);
   });
 });

@@ -40,7 +40,13 @@
 // the tests cannot see (Kubernetes' schemas allow unknown fields).
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { ExperimentInputError } from '../errors.js';
-import { checkInteger, resolveClusterJobOptions, type ClusterJobOptions, type EmittedFiles, type ResolvedClusterJobOptions } from './cluster-job-options.js';
+import {
+  checkInteger,
+  resolveClusterJobOptions,
+  type ClusterJobOptions,
+  type EmittedFiles,
+  type ResolvedClusterJobOptions,
+} from './cluster-job-options.js';
 import { isDnsLabel, isDnsSubdomain, parseQuantity } from './kubernetes-values.js';
 import { shellQuote } from './shell-quote.js';
 import { definedFields } from '@normfree/core';
@@ -74,7 +80,8 @@ export const defaultRetriesPerRun = 2;
 const kubernetesNameRule = {
   test: isDnsLabel,
   // ≤ 63, not DNS-1123 subdomain's 253: a Job's name is also its pods' `job-name` label value.
-  description: 'a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit',
+  description:
+    "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
 };
 const volumeName = 'experiments';
 const containerName = 'normfree';
@@ -92,22 +99,34 @@ export function emitKubernetes(options: KubernetesJobOptions): EmittedFiles {
   const job = resolveClusterJobOptions(options, kubernetesNameRule);
   const { image, memory, volume, namespace } = options;
   if (typeof image !== 'string' || image === '' || /\s/.test(image)) {
-    throw new ExperimentInputError(`image ${JSON.stringify(image)} is not a container image reference (e.g. ghcr.io/me/normfree:1.0)`);
+    throw new ExperimentInputError(
+      `image ${JSON.stringify(image)} is not a container image reference (e.g. ghcr.io/me/normfree:1.0)`,
+    );
   }
   checkMemoryQuantity(memory);
   if (!isDnsSubdomain(volume.claimName)) {
-    throw new ExperimentInputError(`volume.claimName '${volume.claimName}' is not a PersistentVolumeClaim name (lowercase letters, digits, '-' and '.', at most 253)`);
+    throw new ExperimentInputError(
+      `volume.claimName '${volume.claimName}' is not a PersistentVolumeClaim name (lowercase letters, digits, '-' and '.', at most 253)`,
+    );
   }
   const mountPath = volume.mountPath.length > 1 ? volume.mountPath.replace(/\/+$/, '') : volume.mountPath;
-  if (!mountPath.startsWith('/')) throw new ExperimentInputError(`volume.mountPath '${volume.mountPath}' must be an absolute path in the container`);
+  if (!mountPath.startsWith('/'))
+    throw new ExperimentInputError(`volume.mountPath '${volume.mountPath}' must be an absolute path in the container`);
   const inside = mountPath === '/' || job.experimentDir === mountPath || job.experimentDir.startsWith(`${mountPath}/`);
   if (!inside) {
-    throw new ExperimentInputError(`experimentDir '${job.experimentDir}' is not inside volume.mountPath '${mountPath}'; the experiment folder must be on the mounted volume (e.g. ${mountPath}/<experiment>)`);
+    throw new ExperimentInputError(
+      `experimentDir '${job.experimentDir}' is not inside volume.mountPath '${mountPath}'; the experiment folder must be on the mounted volume (e.g. ${mountPath}/<experiment>)`,
+    );
   }
   if (namespace !== undefined && !isDnsLabel(namespace)) {
-    throw new ExperimentInputError(`namespace '${namespace}' is not a Kubernetes namespace name (a DNS-1123 label: lowercase letters, digits and '-', at most 63)`);
+    throw new ExperimentInputError(
+      `namespace '${namespace}' is not a Kubernetes namespace name (a DNS-1123 label: lowercase letters, digits and '-', at most 63)`,
+    );
   }
-  const retriesPerRun = options.retriesPerRun === undefined ? defaultRetriesPerRun : checkInteger('retriesPerRun', options.retriesPerRun, 0);
+  const retriesPerRun =
+    options.retriesPerRun === undefined
+      ? defaultRetriesPerRun
+      : checkInteger('retriesPerRun', options.retriesPerRun, 0);
 
   const pod = { job, image, memory, claimName: volume.claimName, mountPath };
   const runsJob: IJob = {
@@ -119,7 +138,9 @@ export function emitKubernetes(options: KubernetesJobOptions): EmittedFiles {
       completions: job.runs,
       parallelism: job.maxParallel ?? job.runs,
       backoffLimitPerIndex: retriesPerRun,
-      podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
+      podFailurePolicy: {
+        rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+      },
       podReplacementPolicy: 'Failed',
       template: podTemplate({ ...pod, args: ['run', job.experimentDir, ...job.runArguments], gpus: job.gpusPerTask }),
     },
@@ -159,17 +180,19 @@ function podTemplate(options: {
     spec: {
       // Never, not OnFailure: a retry gets a new pod, possibly on another node (see the header).
       restartPolicy: 'Never',
-      containers: [{
-        name: containerName,
-        image: options.image,
-        command: [...options.job.normfreeCommand, ...options.args],
-        resources: {
-          requests,
-          // GPUs (an extended resource) are given in limits only; requests default to them.
-          limits: { ...requests, ...(options.gpus === 0 ? {} : { 'nvidia.com/gpu': String(options.gpus) }) },
+      containers: [
+        {
+          name: containerName,
+          image: options.image,
+          command: [...options.job.normfreeCommand, ...options.args],
+          resources: {
+            requests,
+            // GPUs (an extended resource) are given in limits only; requests default to them.
+            limits: { ...requests, ...(options.gpus === 0 ? {} : { 'nvidia.com/gpu': String(options.gpus) }) },
+          },
+          volumeMounts: [{ name: volumeName, mountPath: options.mountPath }],
         },
-        volumeMounts: [{ name: volumeName, mountPath: options.mountPath }],
-      }],
+      ],
       volumes: [{ name: volumeName, persistentVolumeClaim: { claimName: options.claimName } }],
     },
   };
@@ -182,10 +205,14 @@ function podTemplate(options: {
 function checkMemoryQuantity(memory: string): void {
   const bytes = parseQuantity(memory);
   if (bytes === undefined) {
-    throw new ExperimentInputError(`memory '${memory}' is not a Kubernetes quantity (e.g. 16Gi, 4096Mi; suffixes Ki Mi Gi Ti Pi Ei or k M G T P E)`);
+    throw new ExperimentInputError(
+      `memory '${memory}' is not a Kubernetes quantity (e.g. 16Gi, 4096Mi; suffixes Ki Mi Gi Ti Pi Ei or k M G T P E)`,
+    );
   }
   if (bytes < 2 ** 20) {
-    const hint = memory.endsWith('m') ? `; 'm' means milli (${memory} is ${bytes} bytes), write ${memory.slice(0, -1)}Mi` : `; a number without suffix is bytes, write e.g. ${memory}Gi`;
+    const hint = memory.endsWith('m')
+      ? `; 'm' means milli (${memory} is ${bytes} bytes), write ${memory.slice(0, -1)}Mi`
+      : `; a number without suffix is bytes, write e.g. ${memory}Gi`;
     throw new ExperimentInputError(`memory '${memory}' is less than 1Mi${hint}`);
   }
 }

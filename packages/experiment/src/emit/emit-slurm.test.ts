@@ -21,7 +21,8 @@ const awkwardFolder = `it's a "test" #1 $HOME 100%`;
 
 function file(emitted: EmittedFiles, name: string): string {
   const found = emitted.files.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no file ${name} in ${emitted.files.map((candidate) => candidate.name).join(', ')}`);
+  if (found === undefined)
+    throw new Error(`no file ${name} in ${emitted.files.map((candidate) => candidate.name).join(', ')}`);
   return found.text;
 }
 
@@ -94,7 +95,19 @@ describe('emitSlurm', () => {
 
   it.each([
     ['plain', base],
-    ['awkward', { ...base, experimentDir: `/scratch/${awkwardFolder}`, normfreeCommand: ['node', '/opt/my tools/bin.js'], runArguments: ['--backend', "it's"], setup: ['module load nodejs/20', 'source "$HOME/.bashrc"'], extraSbatch: ['--qos=long'], gpusPerTask: 1, maxParallel: 2 }],
+    [
+      'awkward',
+      {
+        ...base,
+        experimentDir: `/scratch/${awkwardFolder}`,
+        normfreeCommand: ['node', '/opt/my tools/bin.js'],
+        runArguments: ['--backend', "it's"],
+        setup: ['module load nodejs/20', 'source "$HOME/.bashrc"'],
+        extraSbatch: ['--qos=long'],
+        gpusPerTask: 1,
+        maxParallel: 2,
+      },
+    ],
   ] as const)('should write valid bash (%s options; bash -n)', (_, options) => {
     for (const { name, text } of emitSlurm(options).files) {
       const check = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
@@ -106,43 +119,86 @@ describe('emitSlurm', () => {
   });
 
   it('should make an array of one task per planned run, 0 to N-1', () => {
-    const directives = (options: SlurmJobOptions) => sbatchDirectives(file(emitSlurm(options), 'runs.sbatch'), 'modern');
+    const directives = (options: SlurmJobOptions) =>
+      sbatchDirectives(file(emitSlurm(options), 'runs.sbatch'), 'modern');
     expect(directive(directives(base), 'array')).toBe('0-7');
     expect(directive(directives({ ...base, runs: 1 }), 'array')).toBe('0-0');
     expect(directive(directives({ ...base, maxParallel: 3 }), 'array')).toBe('0-7%3');
   });
 
   it('should ask for the resources, the requeue and appended logs', () => {
-    const runs = sbatchDirectives(file(emitSlurm({ ...base, partition: 'gpu,gpu-long', account: 'proj42', gpusPerTask: 2, extraSbatch: ['--qos=long'] }), 'runs.sbatch'), 'modern');
-    expect(runs).toEqual(expect.arrayContaining([
-      '--job-name=normfree-relu-revival', '--ntasks=1', '--cpus-per-task=4', '--mem=16G', '--time=12:00:00',
-      '--partition=gpu,gpu-long', '--account=proj42', '--gres=gpu:2', '--requeue', '--open-mode=append', '--qos=long',
-    ]));
+    const runs = sbatchDirectives(
+      file(
+        emitSlurm({
+          ...base,
+          partition: 'gpu,gpu-long',
+          account: 'proj42',
+          gpusPerTask: 2,
+          extraSbatch: ['--qos=long'],
+        }),
+        'runs.sbatch',
+      ),
+      'modern',
+    );
+    expect(runs).toEqual(
+      expect.arrayContaining([
+        '--job-name=normfree-relu-revival',
+        '--ntasks=1',
+        '--cpus-per-task=4',
+        '--mem=16G',
+        '--time=12:00:00',
+        '--partition=gpu,gpu-long',
+        '--account=proj42',
+        '--gres=gpu:2',
+        '--requeue',
+        '--open-mode=append',
+        '--qos=long',
+      ]),
+    );
     expect(directive(runs, 'output')).toBe('/scratch/me/relu-revival/slurm/logs/run-%A_%a.out');
     expect(directive(runs, 'error')).toBe('/scratch/me/relu-revival/slurm/logs/run-%A_%a.err');
   });
 
   it('should give the report job the same CPUs, memory, time and site options, but no GPU and no array', () => {
-    const report = sbatchDirectives(file(emitSlurm({ ...base, partition: 'gpu', gpusPerTask: 2, gpuType: 'a100', extraSbatch: ['--qos=long'] }), 'report.sbatch'), 'modern');
+    const report = sbatchDirectives(
+      file(
+        emitSlurm({ ...base, partition: 'gpu', gpusPerTask: 2, gpuType: 'a100', extraSbatch: ['--qos=long'] }),
+        'report.sbatch',
+      ),
+      'modern',
+    );
     expect(report).toEqual([
-      '--job-name=normfree-relu-revival-report', '--ntasks=1', '--cpus-per-task=4', '--mem=16G', '--time=12:00:00', '--partition=gpu',
-      '--output=/scratch/me/relu-revival/slurm/logs/report-%j.out', '--error=/scratch/me/relu-revival/slurm/logs/report-%j.err', '--qos=long',
+      '--job-name=normfree-relu-revival-report',
+      '--ntasks=1',
+      '--cpus-per-task=4',
+      '--mem=16G',
+      '--time=12:00:00',
+      '--partition=gpu',
+      '--output=/scratch/me/relu-revival/slurm/logs/report-%j.out',
+      '--error=/scratch/me/relu-revival/slurm/logs/report-%j.err',
+      '--qos=long',
     ]);
   });
 
   it('should name a GPU type in --gres when one is given', () => {
-    const runs = sbatchDirectives(file(emitSlurm({ ...base, gpusPerTask: 2, gpuType: 'a100' }), 'runs.sbatch'), 'modern');
+    const runs = sbatchDirectives(
+      file(emitSlurm({ ...base, gpusPerTask: 2, gpuType: 'a100' }), 'runs.sbatch'),
+      'modern',
+    );
     expect(directive(runs, 'gres')).toBe('gpu:a100:2');
     expect(directive(sbatchDirectives(file(emitSlurm(base), 'runs.sbatch'), 'modern'), 'gres')).toBeUndefined();
   });
 
-  it.each(['modern', 'old'] as const)('should quote log paths so that the %s sbatch parser reads the folder back exactly', (parser) => {
-    const experimentDir = `/scratch/${awkwardFolder}`;
-    const runs = sbatchDirectives(file(emitSlurm({ ...base, experimentDir }), 'runs.sbatch'), parser);
-    // `%` is doubled: sbatch reads `%%` in a file name pattern as one literal `%`.
-    expect(directive(runs, 'output')).toBe(`/scratch/${awkwardFolder.replace('%', '%%')}/slurm/logs/run-%A_%a.out`);
-    expect(directive(runs, 'job-name')).toBe('normfree-it-s-a-test-1-home-100');
-  });
+  it.each(['modern', 'old'] as const)(
+    'should quote log paths so that the %s sbatch parser reads the folder back exactly',
+    (parser) => {
+      const experimentDir = `/scratch/${awkwardFolder}`;
+      const runs = sbatchDirectives(file(emitSlurm({ ...base, experimentDir }), 'runs.sbatch'), parser);
+      // `%` is doubled: sbatch reads `%%` in a file name pattern as one literal `%`.
+      expect(directive(runs, 'output')).toBe(`/scratch/${awkwardFolder.replace('%', '%%')}/slurm/logs/run-%A_%a.out`);
+      expect(directive(runs, 'job-name')).toBe('normfree-it-s-a-test-1-home-100');
+    },
+  );
 
   it.each(['modern', 'old'] as const)('should escape what the %s sbatch parser treats specially', (parser) => {
     for (const value of [`a b`, `it's`, `"q"`, `x#y`, `back\\slash`, `$HOME`]) {
@@ -160,12 +216,22 @@ describe('emitSlurm', () => {
     });
 
     /** Write the files as the CLI would, and a fake `normfree` that records its arguments and one variable. */
-    async function setUp(options: Partial<SlurmJobOptions> = {}): Promise<{ experimentDir: string; fakeNormfree: string }> {
+    async function setUp(
+      options: Partial<SlurmJobOptions> = {},
+    ): Promise<{ experimentDir: string; fakeNormfree: string }> {
       const experimentDir = join(folder, awkwardFolder);
       const fakeNormfree = join(folder, 'fake normfree');
-      await writeFile(fakeNormfree, `#!/bin/bash\nprintf '%s\\0' "$@" > "$RECORD"\nprintf '%s' "\${FROM_SETUP-unset}" > "$RECORD.setup"\n`);
+      await writeFile(
+        fakeNormfree,
+        `#!/bin/bash\nprintf '%s\\0' "$@" > "$RECORD"\nprintf '%s' "\${FROM_SETUP-unset}" > "$RECORD.setup"\n`,
+      );
       await chmod(fakeNormfree, 0o755);
-      for (const { name, text, executable } of emitSlurm({ ...base, experimentDir, normfreeCommand: [fakeNormfree], ...options }).files) {
+      for (const { name, text, executable } of emitSlurm({
+        ...base,
+        experimentDir,
+        normfreeCommand: [fakeNormfree],
+        ...options,
+      }).files) {
         await writeFile(join(folder, name), text, { mode: executable ? 0o755 : 0o644 });
       }
       return { experimentDir, fakeNormfree };
@@ -178,8 +244,15 @@ describe('emitSlurm', () => {
     it('should have task i run `normfree run <exp> --index i` with the run arguments, after the setup lines', async () => {
       const runArguments = ['--backend', 'wasm', '--note', `"$(rm -rf /)" it's`];
       // The setup reads an unset variable: it must run with `set +u`, as module and conda scripts do.
-      const { experimentDir } = await setUp({ runArguments, setup: ['echo "${NOT_SET_ANYWHERE}" > /dev/null', 'export FROM_SETUP=yes'] });
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', RECORD: join(folder, 'record'), SLURM_ARRAY_TASK_ID: '3' };
+      const { experimentDir } = await setUp({
+        runArguments,
+        setup: ['echo "${NOT_SET_ANYWHERE}" > /dev/null', 'export FROM_SETUP=yes'],
+      });
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        RECORD: join(folder, 'record'),
+        SLURM_ARRAY_TASK_ID: '3',
+      };
       execFileSync('bash', [join(folder, slurmFileNames.runs)], { env });
       expect(await recorded()).toEqual(['run', experimentDir, '--index', '3', ...runArguments]);
       expect(await readFile(join(folder, 'record.setup'), 'utf8')).toBe('yes');
@@ -187,15 +260,22 @@ describe('emitSlurm', () => {
 
     it('should have the report job run `normfree report <exp>`', async () => {
       const { experimentDir } = await setUp();
-      execFileSync('bash', [join(folder, slurmFileNames.report)], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RECORD: join(folder, 'record') } });
+      execFileSync('bash', [join(folder, slurmFileNames.report)], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RECORD: join(folder, 'record') },
+      });
       expect(await recorded()).toEqual(['report', experimentDir]);
     });
 
     it('should stop with a message, not run index "", when started outside a job array', async () => {
       await setUp();
-      const result = spawnSync('bash', [join(folder, slurmFileNames.runs)], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RECORD: join(folder, 'record') }, encoding: 'utf8' });
+      const result = spawnSync('bash', [join(folder, slurmFileNames.runs)], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RECORD: join(folder, 'record') },
+        encoding: 'utf8',
+      });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain('SLURM_ARRAY_TASK_ID: is not set: submit this script as a job array, with submit.sh');
+      expect(result.stderr).toContain(
+        'SLURM_ARRAY_TASK_ID: is not set: submit this script as a job array, with submit.sh',
+      );
     });
 
     it('should submit the array, then the report after any end of the whole array, and print both ids', async () => {
@@ -211,8 +291,13 @@ describe('emitSlurm', () => {
       ].join('\n');
       await mkdir(bin);
       await writeFile(join(bin, 'sbatch'), fakeSbatch, { mode: 0o755 });
-      const output = execFileSync('bash', [join(folder, slurmFileNames.submit)], { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` }, encoding: 'utf8', cwd: tmpdir() });
-      const call = async (count: number) => (await readFile(join(folder, `sbatch-${count}`), 'utf8')).split('\0').slice(0, -1);
+      const output = execFileSync('bash', [join(folder, slurmFileNames.submit)], {
+        env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+        encoding: 'utf8',
+        cwd: tmpdir(),
+      });
+      const call = async (count: number) =>
+        (await readFile(join(folder, `sbatch-${count}`), 'utf8')).split('\0').slice(0, -1);
       expect(await call(1)).toEqual(['--parsable', join(folder, 'runs.sbatch')]);
       expect(await call(2)).toEqual(['--parsable', '--dependency=afterany:4242', join(folder, 'report.sbatch')]);
       expect(output).toContain('runs:   job array 4242 (8 tasks: normfree run --index 0-7)');
@@ -226,9 +311,21 @@ describe('emitSlurm', () => {
   });
 
   it.each<[string, Partial<SlurmJobOptions>, string]>([
-    ['a relative experiment folder', { experimentDir: 'runs/exp' }, `experimentDir "runs/exp" must be an absolute path`],
-    ['a newline in the folder', { experimentDir: '/scratch/a\nb' }, 'experimentDir "/scratch/a\\nb" holds a control character'],
-    ['a backslash in the folder', { experimentDir: '/scratch/a\\b' }, `experimentDir '/scratch/a\\b' holds a backslash`],
+    [
+      'a relative experiment folder',
+      { experimentDir: 'runs/exp' },
+      `experimentDir "runs/exp" must be an absolute path`,
+    ],
+    [
+      'a newline in the folder',
+      { experimentDir: '/scratch/a\nb' },
+      'experimentDir "/scratch/a\\nb" holds a control character',
+    ],
+    [
+      'a backslash in the folder',
+      { experimentDir: '/scratch/a\\b' },
+      `experimentDir '/scratch/a\\b' holds a backslash`,
+    ],
     ['no runs', { runs: 0 }, 'runs 0 must be an integer ≥ 1'],
     ['a negative number of runs', { runs: -1 }, 'runs -1 must be an integer ≥ 1'],
     ['a fractional number of runs', { runs: 2.5 }, 'runs 2.5 must be an integer ≥ 1'],
@@ -246,7 +343,11 @@ describe('emitSlurm', () => {
     ['a job name starting with a dot', { name: '.hidden' }, `name '.hidden' is not a valid job name`],
     ['a partition with a space', { partition: 'gpu long' }, `partition 'gpu long' is not a SLURM partition name`],
     ['a GPU type without GPUs', { gpuType: 'a100' }, `gpuType 'a100' is given but gpusPerTask is 0`],
-    ['an extra line that is no option', { extraSbatch: ['qos=long'] }, 'extraSbatch entry "qos=long" is not one sbatch option'],
+    [
+      'an extra line that is no option',
+      { extraSbatch: ['qos=long'] },
+      'extraSbatch entry "qos=long" is not one sbatch option',
+    ],
     ['--index among the run arguments', { runArguments: ['--index', '2'] }, `runArguments holds '--index'`],
     ['an empty command', { normfreeCommand: [] }, 'normfreeCommand [] must start with a command'],
   ])('should refuse %s, naming the option and the value', (_, change, message) => {
@@ -255,9 +356,14 @@ describe('emitSlurm', () => {
     expect(attempt).toThrow(message);
   });
 
-  it.each(['90', '30:00', '12:00:00', '1-0', '1-12:30', '2-00:00:00', '7-0:0:1'])('should accept the SLURM time %s', (time) => {
-    expect(directive(sbatchDirectives(file(emitSlurm({ ...base, time }), 'runs.sbatch'), 'modern'), 'time')).toBe(time);
-  });
+  it.each(['90', '30:00', '12:00:00', '1-0', '1-12:30', '2-00:00:00', '7-0:0:1'])(
+    'should accept the SLURM time %s',
+    (time) => {
+      expect(directive(sbatchDirectives(file(emitSlurm({ ...base, time }), 'runs.sbatch'), 'modern'), 'time')).toBe(
+        time,
+      );
+    },
+  );
 
   it.each(['4096', '4096M', '16G', '1T', '512k'])('should accept the SLURM memory %s', (memory) => {
     expect(() => emitSlurm({ ...base, memory })).not.toThrow();

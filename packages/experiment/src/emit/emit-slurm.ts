@@ -75,25 +75,44 @@ export function emitSlurm(options: SlurmJobOptions): EmittedFiles {
   const { time, memory, partition, account, gpuType } = options;
   if (job.experimentDir.includes('\\')) {
     // sbatch(1): a `\` anywhere in a --output pattern turns off %A/%a, so every task would share one log.
-    throw new ExperimentInputError(`experimentDir '${job.experimentDir}' holds a backslash, which makes sbatch ignore %A and %a in log file names; move the experiment to a path without one`);
+    throw new ExperimentInputError(
+      `experimentDir '${job.experimentDir}' holds a backslash, which makes sbatch ignore %A and %a in log file names; move the experiment to a path without one`,
+    );
   }
   if (!isSlurmTime(time)) {
-    throw new ExperimentInputError(`time '${time}' is not a SLURM time limit: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes or days-hours:minutes:seconds (e.g. 90, 12:00:00, 1-12:00:00), and not zero`);
+    throw new ExperimentInputError(
+      `time '${time}' is not a SLURM time limit: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes or days-hours:minutes:seconds (e.g. 90, 12:00:00, 1-12:00:00), and not zero`,
+    );
   }
   if (!isSlurmMemory(memory)) {
-    throw new ExperimentInputError(`memory '${memory}' is not a SLURM memory size: a positive whole number with an optional K, M, G or T (e.g. 16G, 4096M; no suffix means megabytes, no decimals)`);
+    throw new ExperimentInputError(
+      `memory '${memory}' is not a SLURM memory size: a positive whole number with an optional K, M, G or T (e.g. 16G, 4096M; no suffix means megabytes, no decimals)`,
+    );
   }
-  for (const [option, value] of [['partition', partition], ['account', account], ['gpuType', gpuType]] as const) {
-    const valid = value === undefined || (option === 'partition' ? value.split(',').every((part) => siteName.test(part)) : siteName.test(value));
-    if (!valid) throw new ExperimentInputError(`${option} '${value}' is not a SLURM ${option === 'gpuType' ? 'GPU type' : `${option} name`} (letters, digits, '_', '.', '+', '-'${option === 'partition' ? '; several joined by commas' : ''})`);
+  for (const [option, value] of [
+    ['partition', partition],
+    ['account', account],
+    ['gpuType', gpuType],
+  ] as const) {
+    const valid =
+      value === undefined ||
+      (option === 'partition' ? value.split(',').every((part) => siteName.test(part)) : siteName.test(value));
+    if (!valid)
+      throw new ExperimentInputError(
+        `${option} '${value}' is not a SLURM ${option === 'gpuType' ? 'GPU type' : `${option} name`} (letters, digits, '_', '.', '+', '-'${option === 'partition' ? '; several joined by commas' : ''})`,
+      );
   }
   if (gpuType !== undefined && job.gpusPerTask === 0) {
-    throw new ExperimentInputError(`gpuType '${gpuType}' is given but gpusPerTask is 0; set gpusPerTask to the number of '${gpuType}' GPUs per run`);
+    throw new ExperimentInputError(
+      `gpuType '${gpuType}' is given but gpusPerTask is 0; set gpusPerTask to the number of '${gpuType}' GPUs per run`,
+    );
   }
   const extraSbatch = options.extraSbatch ?? [];
   for (const line of extraSbatch) {
     if (!/^--?[A-Za-z]/.test(line) || /[\u0000-\u001f]/.test(line)) {
-      throw new ExperimentInputError(`extraSbatch entry ${JSON.stringify(line)} is not one sbatch option on one line (e.g. '--qos=long')`);
+      throw new ExperimentInputError(
+        `extraSbatch entry ${JSON.stringify(line)} is not one sbatch option on one line (e.g. '--qos=long')`,
+      );
     }
   }
   const setup = options.setup ?? [];
@@ -111,13 +130,16 @@ export function emitSlurm(options: SlurmJobOptions): EmittedFiles {
     ...(partition === undefined ? [] : [`--partition=${partition}`]),
     ...(account === undefined ? [] : [`--account=${account}`]),
   ];
-  const setupBlock = setup.length === 0 ? [] : [
-    '',
-    '# Environment. `set +u` around it: module and conda scripts read variables that may be unset.',
-    'set +u',
-    ...setup,
-    'set -u',
-  ];
+  const setupBlock =
+    setup.length === 0
+      ? []
+      : [
+          '',
+          '# Environment. `set +u` around it: module and conda scripts read variables that may be unset.',
+          'set +u',
+          ...setup,
+          'set -u',
+        ];
   const directives = (lines: readonly string[]): string[] => lines.map((line) => `#SBATCH ${line}`);
 
   const runsScript = [
@@ -125,7 +147,7 @@ export function emitSlurm(options: SlurmJobOptions): EmittedFiles {
     `# normfree: the ${job.runs} run${job.runs === 1 ? '' : 's'} of an experiment, one SLURM array task each; queue it with`,
     '# submit.sh (next to this file), which also queues the report. Task i trains planned run i; a task',
     '# requeued after a node failure or preemption resumes the run from its checkpoint, and appends to',
-    '# its log (--open-mode=append) instead of overwriting the first attempt\'s.',
+    "# its log (--open-mode=append) instead of overwriting the first attempt's.",
     `# Experiment: ${exp}`,
     ...directives([
       `--job-name=${job.name}`,
@@ -143,8 +165,8 @@ export function emitSlurm(options: SlurmJobOptions): EmittedFiles {
     ...setupBlock,
     '',
     ': "${SLURM_ARRAY_TASK_ID:?is not set: submit this script as a job array, with submit.sh}"',
-    '# exec: SLURM\'s SIGTERM (scancel, preemption, time limit) reaches normfree itself, which stops after',
-    '# the current step with a checkpoint; and the task\'s exit status is normfree\'s.',
+    "# exec: SLURM's SIGTERM (scancel, preemption, time limit) reaches normfree itself, which stops after",
+    "# the current step with a checkpoint; and the task's exit status is normfree's.",
     `exec ${normfree} run ${shellQuote(exp)} --index "$SLURM_ARRAY_TASK_ID"${job.runArguments.length === 0 ? '' : ` ${shellQuoteAll(job.runArguments)}`}`,
   ];
 

@@ -4,7 +4,10 @@ import { shellQuote, shellQuoteAll } from './shell-quote.js';
 
 /** What bash makes of `words` (already quoted): the arguments it passes, NUL-separated by printf. */
 function bashArguments(words: string): string[] {
-  const output = execFileSync('bash', ['-c', `printf '%s\\0' ${words}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/should-not-appear' } });
+  const output = execFileSync('bash', ['-c', `printf '%s\\0' ${words}`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/should-not-appear' },
+  });
   return output.split('\0').slice(0, -1);
 }
 
@@ -36,7 +39,9 @@ describe('shellQuote', () => {
   });
 
   it('should leave plain words bare, so the scripts stay readable', () => {
-    expect(shellQuoteAll(['--backend', 'wasm', '/scratch/exp-1/run_2', 'a,b:c@d%e+f=g'])).toBe('--backend wasm /scratch/exp-1/run_2 a,b:c@d%e+f=g');
+    expect(shellQuoteAll(['--backend', 'wasm', '/scratch/exp-1/run_2', 'a,b:c@d%e+f=g'])).toBe(
+      '--backend wasm /scratch/exp-1/run_2 a,b:c@d%e+f=g',
+    );
   });
 
   it('should quote a word that bash would take for an assignment at the start of a command', () => {

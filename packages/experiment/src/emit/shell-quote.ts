@@ -27,7 +27,8 @@ const assignmentLike = /^[A-Za-z_][A-Za-z0-9_]*=/;
  * shellQuote("it's $5"); // => 'it'\''s $5'
  */
 export function shellQuote(value: string): string {
-  if (value.includes('\0')) throw new RangeError(`cannot quote ${JSON.stringify(value)} for bash: it holds a NUL character`);
+  if (value.includes('\0'))
+    throw new RangeError(`cannot quote ${JSON.stringify(value)} for bash: it holds a NUL character`);
   if (plainWord.test(value) && !assignmentLike.test(value)) return value;
   return `'${value.replaceAll("'", "'\\''")}'`;
 }

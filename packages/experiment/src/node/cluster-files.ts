@@ -9,7 +9,11 @@ import { writeFileAtomic } from '@normfree/core/node';
 import type { EmittedFiles } from '../emit/index.js';
 
 /** Write `emitted` into `<experimentDir>/<folder>/`; returns the paths written. */
-export async function writeClusterFiles(experimentDir: string, folder: 'slurm' | 'kubernetes', emitted: EmittedFiles): Promise<string[]> {
+export async function writeClusterFiles(
+  experimentDir: string,
+  folder: 'slurm' | 'kubernetes',
+  emitted: EmittedFiles,
+): Promise<string[]> {
   const paths: string[] = [];
   for (const file of emitted.files) {
     const path = join(experimentDir, folder, file.name);

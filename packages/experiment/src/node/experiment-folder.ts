@@ -72,7 +72,8 @@ export async function folderKind(dir: string): Promise<'missing' | 'empty' | 'ex
   if (names === undefined) return 'missing';
   if (names.length === 0) return 'empty';
   if (names.includes(manifestFileName)) return 'experiment';
-  if (names.includes(runFileNames.summary) || names.includes(runFileNames.config) || names.includes(runFileNames.logs)) return 'run';
+  if (names.includes(runFileNames.summary) || names.includes(runFileNames.config) || names.includes(runFileNames.logs))
+    return 'run';
   return 'other';
 }
 
@@ -82,7 +83,11 @@ export async function folderKind(dir: string): Promise<'missing' | 'empty' | 'ex
  * @throws ExperimentInputError naming the file and the field when it is not a valid manifest.
  */
 export async function readManifest(dir: string): Promise<RunnerManifest | undefined> {
-  const manifest = await readJsonIfPresent(join(dir, manifestFileName), manifestSchema, 'a normfree experiment manifest');
+  const manifest = await readJsonIfPresent(
+    join(dir, manifestFileName),
+    manifestSchema,
+    'a normfree experiment manifest',
+  );
   return manifest === undefined ? undefined : ({ ...manifest, overrides: manifest.overrides ?? {} } as RunnerManifest);
 }
 
@@ -117,16 +122,22 @@ export function sortedJson(value: unknown): string {
 export function manifestDifferences(existing: RunnerManifest, wanted: RunnerManifest): string[] {
   const differences: string[] = [];
   const compare = (field: string, a: unknown, b: unknown): void => {
-    if (sortedJson(a) !== sortedJson(b)) differences.push(`${field}: folder has ${sortedJson(a)}, this command asks for ${sortedJson(b)}`);
+    if (sortedJson(a) !== sortedJson(b))
+      differences.push(`${field}: folder has ${sortedJson(a)}, this command asks for ${sortedJson(b)}`);
   };
   compare('preset', existing.preset, wanted.preset);
   compare('configurations', [...existing.configurations].sort(), [...wanted.configurations].sort());
-  compare('seeds', [...existing.seeds].sort((a, b) => a - b), [...wanted.seeds].sort((a, b) => a - b));
+  compare(
+    'seeds',
+    [...existing.seeds].sort((a, b) => a - b),
+    [...wanted.seeds].sort((a, b) => a - b),
+  );
   compare('tokenizer', existing.tokenizer, wanted.tokenizer);
   compare('overrides', existing.overrides, wanted.overrides);
   compare('activationModules', existing.activationModules ?? [], wanted.activationModules ?? []);
   // A store is the same data wherever it lies: compared by its hashes (trainer's comparableRunData).
-  const storeIdentity = (manifest: RunnerManifest): unknown => (manifest.data === undefined ? 'the embedded corpus' : comparableRunData(manifest.data));
+  const storeIdentity = (manifest: RunnerManifest): unknown =>
+    manifest.data === undefined ? 'the embedded corpus' : comparableRunData(manifest.data);
   compare('data', storeIdentity(existing), storeIdentity(wanted));
   return differences;
 }
@@ -138,7 +149,10 @@ export function manifestDifferences(existing: RunnerManifest, wanted: RunnerMani
  *   this experiment and `resume` is set.
  * @throws ExperimentInputError when the folder holds anything else, or this experiment without `resume`.
  */
-export async function prepareExperimentDirectory(plan: ExperimentPlan, options: { resume: boolean }): Promise<'new' | 'resumed'> {
+export async function prepareExperimentDirectory(
+  plan: ExperimentPlan,
+  options: { resume: boolean },
+): Promise<'new' | 'resumed'> {
   const dir = plan.outDir;
   const names = await entries(dir);
   if (names === undefined || names.length === 0) {
@@ -147,14 +161,20 @@ export async function prepareExperimentDirectory(plan: ExperimentPlan, options: 
   }
   const existing = await readManifest(dir);
   if (existing === undefined) {
-    throw new ExperimentInputError(`--out '${dir}' is not empty and holds no ${manifestFileName}; it is not a normfree experiment, so nothing is written there. Choose another --out.`);
+    throw new ExperimentInputError(
+      `--out '${dir}' is not empty and holds no ${manifestFileName}; it is not a normfree experiment, so nothing is written there. Choose another --out.`,
+    );
   }
   const differences = manifestDifferences(existing, plan.manifest);
   if (differences.length > 0) {
-    throw new ExperimentInputError(`--out '${dir}' holds a different experiment; nothing was overwritten. Choose another --out.\n  ${differences.join('\n  ')}`);
+    throw new ExperimentInputError(
+      `--out '${dir}' holds a different experiment; nothing was overwritten. Choose another --out.\n  ${differences.join('\n  ')}`,
+    );
   }
   if (!options.resume) {
-    throw new ExperimentInputError(`--out '${dir}' already holds this experiment; pass --resume to continue it (finished runs are kept), or choose another --out`);
+    throw new ExperimentInputError(
+      `--out '${dir}' already holds this experiment; pass --resume to continue it (finished runs are kept), or choose another --out`,
+    );
   }
   return 'resumed';
 }
@@ -168,7 +188,12 @@ export function dateStamp(now: Date): string {
  * The default output folder: `<base>/<name>-<date>`, or `-2`, `-3`, … when that already holds
  * something. With `resume`, the newest existing one (so `reproduce --resume` continues today's run).
  */
-export async function defaultOutDir(options: { base: string; name: string; now: Date; resume: boolean }): Promise<string> {
+export async function defaultOutDir(options: {
+  base: string;
+  name: string;
+  now: Date;
+  resume: boolean;
+}): Promise<string> {
   const stem = join(options.base, `${options.name}-${dateStamp(options.now)}`);
   const candidate = (index: number): string => (index === 1 ? stem : `${stem}-${index}`);
   let index = 1;
@@ -213,7 +238,8 @@ export async function listRunFolders(dir: string): Promise<string[]> {
   const found = await readdir(dir, { withFileTypes: true });
   const folders: string[] = [];
   for (const entry of found) {
-    if (entry.isDirectory() && (await readdir(join(dir, entry.name))).includes(runFileNames.summary)) folders.push(join(dir, entry.name));
+    if (entry.isDirectory() && (await readdir(join(dir, entry.name))).includes(runFileNames.summary))
+      folders.push(join(dir, entry.name));
   }
   return folders.sort();
 }

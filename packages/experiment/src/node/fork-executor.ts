@@ -49,7 +49,11 @@ export function createForkExecutor(options: { workerPath?: string } = {}): RunEx
   const workerPath = options.workerPath ?? defaultWorkerPath();
   return (job, context) => {
     if (!existsSync(workerPath)) {
-      return Promise.reject(new Error(`parallel runs need the built worker at ${workerPath} (build @normfree/experiment: \`pnpm exec tsc -b\` in packages/experiment), or train one run at a time`));
+      return Promise.reject(
+        new Error(
+          `parallel runs need the built worker at ${workerPath} (build @normfree/experiment: \`pnpm exec tsc -b\` in packages/experiment), or train one run at a time`,
+        ),
+      );
     }
     return new Promise<RunSummary>((resolve, reject) => {
       const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -70,7 +74,8 @@ export function createForkExecutor(options: { workerPath?: string } = {}): RunEx
         settled = true;
       });
       child.on('exit', (code, signal) => {
-        if (!settled) reject(new Error(`worker for ${job.runId} exited (${signal ?? `code ${code}`}) before finishing`));
+        if (!settled)
+          reject(new Error(`worker for ${job.runId} exited (${signal ?? `code ${code}`}) before finishing`));
         settled = true;
       });
       // A stop request in the parent (its Ctrl-C, SIGTERM, or a caller's signal): the worker stops
@@ -92,7 +97,8 @@ export function createForkExecutor(options: { workerPath?: string } = {}): RunEx
 /** The child side (worker.js): wait for one job, train it in-process, report, exit. */
 export async function runWorker(): Promise<void> {
   const send = process.send?.bind(process);
-  if (send === undefined) throw new Error('worker.js is started by the fork executor with an IPC channel; it is not run by hand');
+  if (send === undefined)
+    throw new Error('worker.js is started by the fork executor with an IPC channel; it is not run by hand');
   const stopRequested = new AbortController();
   const message = await new Promise<JobMessage>((resolve) =>
     process.on('message', (received: JobMessage | StopMessage) => {
@@ -102,7 +108,10 @@ export async function runWorker(): Promise<void> {
   );
   const { createInProcessExecutor } = await import('./in-process-executor.js');
   const executor = createInProcessExecutor();
-  const post = (reply: ChildMessage): Promise<void> => (process.connected ? new Promise((resolve) => send(reply, undefined, undefined, () => resolve())) : Promise.resolve());
+  const post = (reply: ChildMessage): Promise<void> =>
+    process.connected
+      ? new Promise((resolve) => send(reply, undefined, undefined, () => resolve()))
+      : Promise.resolve();
   let lastSent = 0;
   // The terminal's Ctrl-C (or the parent's SIGTERM) reaches this process: stop after the step, with
   // a checkpoint. So does the parent's death: a worker whose parent is gone (killed, crashed) stops

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const addon = loadAddon().addon;
 
-describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm with native fused kernels', () => {
+describe.skipIf(addon === null)("GPT-2 parity with the authors' model on wasm with native fused kernels", () => {
   let previous = '';
   beforeAll(async () => {
     previous = tf.getBackend();
@@ -32,7 +32,15 @@ describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm w
   });
 
   it('has the fused kernels registered', () => {
-    for (const kernel of ['softmaxCrossEntropy', 'geluErf', 'layerNorm', 'causalSoftmax', 'softmaxGrad', 'adamW'] as const) expect(hasFusedKernel(kernel), kernel).toBe(true);
+    for (const kernel of [
+      'softmaxCrossEntropy',
+      'geluErf',
+      'layerNorm',
+      'causalSoftmax',
+      'softmaxGrad',
+      'adamW',
+    ] as const)
+      expect(hasFusedKernel(kernel), kernel).toBe(true);
   });
 
   it('gives the same loss and gradients from the fused cross-entropy in row chunks as in one chunk', () => {
@@ -42,13 +50,17 @@ describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm w
     const weight = tf.randomNormal([101, 16], 0, 0.3, 'float32', 2) as tf.Tensor2D;
     const labels = tf.randomUniform([37], 0, 101, 'int32', 3) as tf.Tensor1D;
     const lossAndGradients = (rowsPerChunk: number | undefined): tf.Tensor[] => {
-      const loss = (s: tf.Tensor, w: tf.Tensor): tf.Scalar => headCrossEntropy(s as tf.Tensor2D, w as tf.Tensor2D, labels, definedFields({ rowsPerChunk }));
+      const loss = (s: tf.Tensor, w: tf.Tensor): tf.Scalar =>
+        headCrossEntropy(s as tf.Tensor2D, w as tf.Tensor2D, labels, definedFields({ rowsPerChunk }));
       return [loss(states, weight), ...tf.grads(loss)([states, weight])];
     };
     const [whole, chunked] = [lossAndGradients(undefined), lossAndGradients(8)]; // one chunk; 5 chunks of ≤ 8 rows
-    const comparisons = ['loss', 'd states', 'd weight'].map((what, index) => compareValues(what, chunked[index]!.dataSync(), whole[index]!.dataSync()));
+    const comparisons = ['loss', 'd states', 'd weight'].map((what, index) =>
+      compareValues(what, chunked[index]!.dataSync(), whole[index]!.dataSync()),
+    );
     tf.engine().endScope();
-    for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
+    for (const { what, error, allowed } of comparisons)
+      expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -57,7 +69,8 @@ describe.skipIf(addon === null)('GPT-2 parity with the authors\' model on wasm w
       it(`matches ${name} (${stage}): logits, loss, attention and every gradient within the reference tolerance`, async () => {
         const { comparisons, gradientNames, leakedTensors } = await compareWithReference(name, stage);
         expect(gradientNames.fixture).toEqual(gradientNames.model);
-        for (const { what, error, allowed } of comparisons) expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
+        for (const { what, error, allowed } of comparisons)
+          expect(error, `${what}: worst |Δ| ${error} > allowed ${allowed}`).toBeLessThanOrEqual(allowed);
         expect(leakedTensors).toBe(0);
       });
     }

@@ -70,7 +70,9 @@ async function runSources(job: RunJob): Promise<RunSources> {
   if (job.data !== undefined) return loadStoreSources(job.data, { batchSize, seed: job.seed });
   const sources = await loadDefaultStoreSources(job.tokenizer, job.model.blockSize, { batchSize, seed: job.seed });
   if (sources.vocabSize !== job.model.vocabSize) {
-    throw new Error(`${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${sources.vocabSize}`);
+    throw new Error(
+      `${job.runId}: the model was planned for a vocabulary of ${job.model.vocabSize} but tokenizer '${job.tokenizer}' has ${sources.vocabSize}`,
+    );
   }
   return sources;
 }

@@ -1,11 +1,46 @@
 /** @normfree/experiment/node: run experiments on this machine (Node only). */
-export { runExperiment, prepareExperiment, trainPlannedJob, failureMarkPath, describeSummary, type ExperimentResult, type RunExperimentOptions, type RunOutcome, type TrainPlannedJobOptions } from './run-experiment.js';
-export { runPlannedRun, selectPlannedJob, experimentStatus, arrayIndexVariables, type RunSelector, type RunPlannedRunOptions, type PlannedRunState, type PlannedRunStatus } from './planned-run.js';
+export {
+  runExperiment,
+  prepareExperiment,
+  trainPlannedJob,
+  failureMarkPath,
+  describeSummary,
+  type ExperimentResult,
+  type RunExperimentOptions,
+  type RunOutcome,
+  type TrainPlannedJobOptions,
+} from './run-experiment.js';
+export {
+  runPlannedRun,
+  selectPlannedJob,
+  experimentStatus,
+  arrayIndexVariables,
+  type RunSelector,
+  type RunPlannedRunOptions,
+  type PlannedRunState,
+  type PlannedRunStatus,
+} from './planned-run.js';
 export { readPlan, writePlanFile, planFileName, planFileVersion } from './plan-file.js';
-export { acquireRunLock, readRunLock, runLockPath, locksFolderName, type RunLock, type RunLockInfo, type RunLockOptions, type RunLockOwner } from './run-lock.js';
+export {
+  acquireRunLock,
+  readRunLock,
+  runLockPath,
+  locksFolderName,
+  type RunLock,
+  type RunLockInfo,
+  type RunLockOptions,
+  type RunLockOwner,
+} from './run-lock.js';
 export { createInProcessExecutor } from './in-process-executor.js';
 export { createForkExecutor, defaultWorkerPath } from './fork-executor.js';
-export { loadTokenizerVocabSize, describeTokenStore, loadStoreSources, loadDefaultStoreSources, type RunSources, type RunSourcesOptions } from './dataset.js';
+export {
+  loadTokenizerVocabSize,
+  describeTokenStore,
+  loadStoreSources,
+  loadDefaultStoreSources,
+  type RunSources,
+  type RunSourcesOptions,
+} from './dataset.js';
 export { activationModuleUrl, loadActivationModule, loadActivationModules } from './activation-modules.js';
 export {
   enableNativeKernels,

@@ -6,21 +6,40 @@ import { checkNativeKernels, enableNativeKernels } from './native-kernels.js';
 
 /** What Node throws for `import('@normfree/backend-native')` where the package is not installed. */
 function notInstalled(): Promise<never> {
-  return Promise.reject(Object.assign(new Error("Cannot find package '@normfree/backend-native' imported from /project/node_modules/@normfree/experiment/dist/node/native-kernels.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
+  return Promise.reject(
+    Object.assign(
+      new Error(
+        "Cannot find package '@normfree/backend-native' imported from /project/node_modules/@normfree/experiment/dist/node/native-kernels.js",
+      ),
+      { code: 'ERR_MODULE_NOT_FOUND' },
+    ),
+  );
 }
 
 describe('native kernels when @normfree/backend-native is missing or broken', () => {
   it('should say the optional package is not installed and how to add it', async () => {
     const check = await checkNativeKernels({ importPackage: notInstalled });
     expect(check).toMatchObject({ available: false, simd: null, threads: null, source: null });
-    expect(check.reason).toBe('@normfree/backend-native is not installed (an optional dependency of @normfree/cli and @normfree/experiment; `npm install @normfree/backend-native` adds it)');
+    expect(check.reason).toBe(
+      '@normfree/backend-native is not installed (an optional dependency of @normfree/cli and @normfree/experiment; `npm install @normfree/backend-native` adds it)',
+    );
     const status = await enableNativeKernels({ importPackage: notInstalled });
     expect(status).toMatchObject({ enabled: false, simd: null, kernels: [], reason: check.reason });
   });
 
   it('should pass on any other import error (a missing dependency of the package, a syntax error)', async () => {
-    const broken = () => Promise.reject(Object.assign(new Error("Cannot find package 'node-gyp-build' imported from /project/node_modules/@normfree/backend-native/dist/addon.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
-    expect((await checkNativeKernels({ importPackage: broken })).reason).toBe("@normfree/backend-native could not be loaded (Cannot find package 'node-gyp-build' imported from /project/node_modules/@normfree/backend-native/dist/addon.js)");
+    const broken = () =>
+      Promise.reject(
+        Object.assign(
+          new Error(
+            "Cannot find package 'node-gyp-build' imported from /project/node_modules/@normfree/backend-native/dist/addon.js",
+          ),
+          { code: 'ERR_MODULE_NOT_FOUND' },
+        ),
+      );
+    expect((await checkNativeKernels({ importPackage: broken })).reason).toBe(
+      "@normfree/backend-native could not be loaded (Cannot find package 'node-gyp-build' imported from /project/node_modules/@normfree/backend-native/dist/addon.js)",
+    );
   });
 });
 
@@ -32,7 +51,12 @@ describe('checkNativeKernels on this machine', () => {
       expect(check).toMatchObject({ available: false, reason: loaded.reason });
       return;
     }
-    expect(check).toMatchObject({ available: true, source: loaded.source, simd: loaded.addon.info().simd, threads: loaded.addon.info().threads });
+    expect(check).toMatchObject({
+      available: true,
+      source: loaded.source,
+      simd: loaded.addon.info().simd,
+      threads: loaded.addon.info().threads,
+    });
     expect(check.reason).toBe(`${loaded.source} addon ${loaded.path}`);
   });
 });

@@ -10,7 +10,9 @@ describe('native kernels for the CLI', () => {
   it('should name the backend with the SIMD level only when native kernels are on', () => {
     expect(backendLabel('wasm', undefined)).toBe('wasm');
     expect(backendLabel('wasm', { enabled: false, reason: 'no addon', simd: null, kernels: [] })).toBe('wasm');
-    expect(backendLabel('wasm', { enabled: true, reason: '', simd: 'avx2+fma', kernels: ['BatchMatMul'] })).toBe('wasm+native (avx2+fma)');
+    expect(backendLabel('wasm', { enabled: true, reason: '', simd: 'avx2+fma', kernels: ['BatchMatMul'] })).toBe(
+      'wasm+native (avx2+fma)',
+    );
   });
 
   it('should register the kernels on wasm when the addon is built, and say why not otherwise', async () => {

@@ -49,14 +49,18 @@ const defaultImport: ImportPackage = (name) => import(name);
  * dependency, and `npm install --omit=optional` or a failed optional install leaves it out), or an
  * error while loading it.
  */
-async function importNativePackage(importPackage: ImportPackage): Promise<{ exports: Record<string, unknown> } | { reason: string }> {
+async function importNativePackage(
+  importPackage: ImportPackage,
+): Promise<{ exports: Record<string, unknown> } | { reason: string }> {
   try {
     return { exports: (await importPackage(packageName)) as Record<string, unknown> };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${packageName}'`)) {
-      return { reason: `${packageName} is not installed (an optional dependency of @normfree/cli and @normfree/experiment; \`npm install ${packageName}\` adds it)` };
+      return {
+        reason: `${packageName} is not installed (an optional dependency of @normfree/cli and @normfree/experiment; \`npm install ${packageName}\` adds it)`,
+      };
     }
     return { reason: `${packageName} could not be loaded (${message})` };
   }
@@ -80,7 +84,10 @@ export async function enableNativeKernels(options: EnableNativeKernelsOptions = 
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
   });
   return {
-    enabled: status.enabled, reason: status.reason, simd: status.simd, kernels: [...status.kernels],
+    enabled: status.enabled,
+    reason: status.reason,
+    simd: status.simd,
+    kernels: [...status.kernels],
     ...(typeof status.threads === 'number' ? { threads: status.threads } : {}),
   };
 }
@@ -102,8 +109,16 @@ export interface NativeKernelsCheck {
  * Load the addon of `@normfree/backend-native` (nothing is registered, no backend is started) and say
  * what it runs or why it cannot be used. Never throws.
  */
-export async function checkNativeKernels(options: { readonly importPackage?: ImportPackage } = {}): Promise<NativeKernelsCheck> {
-  const unavailable = (reason: string): NativeKernelsCheck => ({ available: false, reason, simd: null, threads: null, source: null });
+export async function checkNativeKernels(
+  options: { readonly importPackage?: ImportPackage } = {},
+): Promise<NativeKernelsCheck> {
+  const unavailable = (reason: string): NativeKernelsCheck => ({
+    available: false,
+    reason,
+    simd: null,
+    threads: null,
+    source: null,
+  });
   const imported = await importNativePackage(options.importPackage ?? defaultImport);
   if ('reason' in imported) return unavailable(imported.reason);
   const load = imported.exports['loadAddon'];

@@ -26,7 +26,16 @@ afterAll(async () => {
 
 /** LayerNorm + GELU: the configuration that goes through every fused kernel (and AdamW's). */
 const job = (runDir: string) =>
-  createRunJob({ preset: 'smoke', configuration: 'sm-ln-g', seed: 5, vocabSize: 4096, target: { backend: 'wasm', nativeKernels: true, nativeThreads: 2 }, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
+  createRunJob({
+    preset: 'smoke',
+    configuration: 'sm-ln-g',
+    seed: 5,
+    vocabSize: 4096,
+    target: { backend: 'wasm', nativeKernels: true, nativeThreads: 2 },
+    data,
+    overrides: { steps: 6, checkpointEvery: 2 },
+    runDir,
+  });
 
 describe.skipIf(loadAddon().addon === null)('exact resume on wasm with native fused kernels and 2 threads', () => {
   it('resumes an interrupted run to exactly the logs of an uninterrupted one', async () => {
@@ -38,7 +47,11 @@ describe.skipIf(loadAddon().addon === null)('exact resume on wasm with native fu
 
     const interrupted = job(join(root, 'interrupted'));
     const stop = new AbortController();
-    const first = await executor(interrupted, { resume: false, signal: stop.signal, onProgress: ({ step }) => (step >= 3 ? stop.abort() : undefined) });
+    const first = await executor(interrupted, {
+      resume: false,
+      signal: stop.signal,
+      onProgress: ({ step }) => (step >= 3 ? stop.abort() : undefined),
+    });
     expect(first.status).toBe('stopped');
     expect(first.stepsCompleted).toBeLessThan(6);
     const second = await executor(interrupted, { resume: true, onProgress: () => undefined });

@@ -155,10 +155,13 @@ async function readPlanFileIfPresent(dir: string): Promise<PlanFile | undefined>
  */
 export async function readPlan(dir: string): Promise<ExperimentPlan> {
   const manifest = await readManifest(dir);
-  if (manifest === undefined) throw new ExperimentInputError(`'${dir}' holds no experiment.json; it is not a normfree experiment folder`);
+  if (manifest === undefined)
+    throw new ExperimentInputError(`'${dir}' holds no experiment.json; it is not a normfree experiment folder`);
   const file = await readPlanFileIfPresent(dir);
   if (file === undefined) {
-    throw new ExperimentInputError(`'${dir}' holds no ${planFileName} (made before plans were written); rerun \`normfree reproduce --resume --plan-only --out ${dir}\` with its options to write one`);
+    throw new ExperimentInputError(
+      `'${dir}' holds no ${planFileName} (made before plans were written); rerun \`normfree reproduce --resume --plan-only --out ${dir}\` with its options to write one`,
+    );
   }
   const runs = file.runs.map((spec) => ({ ...spec, runDir: join(dir, spec.runId) }));
   return { outDir: dir, manifest, target: file.target, runs };

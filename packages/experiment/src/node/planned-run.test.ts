@@ -27,7 +27,16 @@ async function freshFolder(): Promise<string> {
   return dir;
 }
 const plan = (outDir: string, overrides: Partial<PlanOptions> = {}) =>
-  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1, 2], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
+  planExperiment({
+    preset: 'smoke',
+    configurations: ['sm-ln-g', 'sm-g'],
+    seeds: [1, 2],
+    target: { backend: 'cpu' },
+    vocabSize,
+    outDir,
+    overrides: { steps: 2 },
+    ...overrides,
+  });
 
 /** A pid that is certainly not running: a child that has exited. */
 function deadPid(): number {
@@ -41,7 +50,9 @@ describe('plan.json and runPlannedRun', () => {
     const stored = await readPlan(dir);
     expect(stored.runs.map((run) => run.runId)).toEqual(['sm-ln-g-seed1', 'sm-ln-g-seed2', 'sm-g-seed1', 'sm-g-seed2']);
     expect(stored.runs[2]!.runDir).toBe(join(dir, 'sm-g-seed1'));
-    expect(await experimentStatus(dir)).toEqual(stored.runs.map((run, index) => ({ index, runId: run.runId, label: run.label, state: 'planned' })));
+    expect(await experimentStatus(dir)).toEqual(
+      stored.runs.map((run, index) => ({ index, runId: run.runId, label: run.label, state: 'planned' })),
+    );
 
     const executor = createFakeExecutor();
     const byIndex = await runPlannedRun(dir, { index: 2, executor });
@@ -51,7 +62,12 @@ describe('plan.json and runPlannedRun', () => {
     const byK8s = await runPlannedRun(dir, { env: { JOB_COMPLETION_INDEX: '1' }, executor });
     expect(byK8s).toMatchObject({ runId: 'sm-ln-g-seed2', kind: 'skipped' });
     expect(executor.calls.map((call) => call.job.runId)).toEqual(['sm-g-seed1', 'sm-ln-g-seed2']);
-    expect((await experimentStatus(dir)).map((status) => status.state)).toEqual(['planned', 'completed', 'completed', 'planned']);
+    expect((await experimentStatus(dir)).map((status) => status.state)).toEqual([
+      'planned',
+      'completed',
+      'completed',
+      'planned',
+    ]);
     // Nothing left locked.
     expect(existsSync(runLockPath(dir, 'sm-g-seed1'))).toBe(false);
   });
@@ -60,9 +76,15 @@ describe('plan.json and runPlannedRun', () => {
     const dir = await freshFolder();
     await prepareExperiment(plan(dir), { resume: false });
     const executor = createFakeExecutor();
-    await expect(runPlannedRun(dir, { index: 4, executor })).rejects.toThrow(`--index is outside the plan of ${dir}: it has 4 runs, indices 0…3`);
-    await expect(runPlannedRun(dir, { env: { SLURM_ARRAY_TASK_ID: '7' }, executor })).rejects.toThrow('SLURM_ARRAY_TASK_ID=7 is outside the plan');
-    await expect(runPlannedRun(dir, { runId: 'sm-r-seed1', executor })).rejects.toThrow("run 'sm-r-seed1' is not in the plan");
+    await expect(runPlannedRun(dir, { index: 4, executor })).rejects.toThrow(
+      `--index is outside the plan of ${dir}: it has 4 runs, indices 0…3`,
+    );
+    await expect(runPlannedRun(dir, { env: { SLURM_ARRAY_TASK_ID: '7' }, executor })).rejects.toThrow(
+      'SLURM_ARRAY_TASK_ID=7 is outside the plan',
+    );
+    await expect(runPlannedRun(dir, { runId: 'sm-r-seed1', executor })).rejects.toThrow(
+      "run 'sm-r-seed1' is not in the plan",
+    );
     await expect(runPlannedRun(dir, { env: {}, executor })).rejects.toThrow('give --index <0…3> or --run <id>');
     expect(executor.calls).toHaveLength(0);
   });
@@ -71,7 +93,9 @@ describe('plan.json and runPlannedRun', () => {
     const dir = await freshFolder();
     await prepareExperiment(plan(dir), { resume: false });
     const before = await readFile(join(dir, 'plan.json'), 'utf8');
-    await expect(prepareExperiment(plan(dir, { overrides: { steps: 3 } }), { resume: true })).rejects.toThrow(/holds a different experiment/);
+    await expect(prepareExperiment(plan(dir, { overrides: { steps: 3 } }), { resume: true })).rejects.toThrow(
+      /holds a different experiment/,
+    );
     // Same manifest, other run settings (e.g. a plan.json edited by hand): refused by the plan check.
     const edited = JSON.parse(before) as { runs: { training: { learningRate: number } }[] };
     edited.runs[0]!.training.learningRate = 0.5;
@@ -79,7 +103,9 @@ describe('plan.json and runPlannedRun', () => {
     await expect(prepareExperiment(plan(dir), { resume: true })).rejects.toThrow('settings differ for sm-ln-g-seed1');
     // The same plan with another backend is the same experiment (how, not what).
     await writeFile(join(dir, 'plan.json'), before);
-    await expect(prepareExperiment(plan(dir, { target: { backend: 'wasm', nativeThreads: 3 } }), { resume: true })).resolves.toBe('resumed');
+    await expect(
+      prepareExperiment(plan(dir, { target: { backend: 'wasm', nativeThreads: 3 } }), { resume: true }),
+    ).resolves.toBe('resumed');
   });
 });
 
@@ -91,24 +117,32 @@ describe('run locks', () => {
     const held = await acquireRunLock(dir, 'sm-ln-g-seed1');
     const refused = await runPlannedRun(dir, { index: 0, executor });
     expect(refused).toMatchObject({ kind: 'failed' });
-    expect(refused.kind === 'failed' ? refused.error : '').toContain(`run sm-ln-g-seed1 is being trained by process ${process.pid} on ${hostname()}`);
+    expect(refused.kind === 'failed' ? refused.error : '').toContain(
+      `run sm-ln-g-seed1 is being trained by process ${process.pid} on ${hostname()}`,
+    );
     expect((await experimentStatus(dir))[0]).toMatchObject({ state: 'running' });
     await held.release();
 
     // A killed job's lock on this host: its pid is gone, so the lock is stale and taken over.
     await mkdir(join(dir, 'locks'), { recursive: true });
-    await writeFile(runLockPath(dir, 'sm-ln-g-seed1'), JSON.stringify({ host: hostname(), pid: deadPid(), startedAt: '2026-01-01T00:00:00Z' }));
+    await writeFile(
+      runLockPath(dir, 'sm-ln-g-seed1'),
+      JSON.stringify({ host: hostname(), pid: deadPid(), startedAt: '2026-01-01T00:00:00Z' }),
+    );
     expect(await readRunLock(runLockPath(dir, 'sm-ln-g-seed1'))).toMatchObject({ stale: true });
     expect(await runPlannedRun(dir, { index: 0, executor })).toMatchObject({ kind: 'trained' });
     expect(executor.calls).toHaveLength(1);
   });
 
-  it('should judge another host\'s lock by its heartbeat', async () => {
+  it("should judge another host's lock by its heartbeat", async () => {
     const dir = await freshFolder();
     const path = runLockPath(dir, 'sm-g-seed2');
     await mkdir(join(dir, 'locks'), { recursive: true });
     await writeFile(path, JSON.stringify({ host: 'node-17.cluster', pid: 4242, startedAt: '2026-01-01T00:00:00Z' }));
-    expect(await readRunLock(path, { staleAfterMs: 60_000 })).toMatchObject({ stale: false, owner: { host: 'node-17.cluster' } });
+    expect(await readRunLock(path, { staleAfterMs: 60_000 })).toMatchObject({
+      stale: false,
+      owner: { host: 'node-17.cluster' },
+    });
     const old = new Date(Date.now() - 120_000);
     await utimes(path, old, old);
     expect(await readRunLock(path, { staleAfterMs: 60_000 })).toMatchObject({ stale: true });

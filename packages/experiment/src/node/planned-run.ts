@@ -38,7 +38,10 @@ export function selectPlannedJob(plan: ExperimentPlan, selector: RunSelector): P
   const count = plan.runs.length;
   if (selector.runId !== undefined) {
     const job = plan.runs.find((run) => run.runId === selector.runId);
-    if (job === undefined) throw new ExperimentInputError(`run '${selector.runId}' is not in the plan of ${plan.outDir}; planned: ${plan.runs.map((run) => run.runId).join(', ')}`);
+    if (job === undefined)
+      throw new ExperimentInputError(
+        `run '${selector.runId}' is not in the plan of ${plan.outDir}; planned: ${plan.runs.map((run) => run.runId).join(', ')}`,
+      );
     return job;
   }
   let index = selector.index;
@@ -46,13 +49,18 @@ export function selectPlannedJob(plan: ExperimentPlan, selector: RunSelector): P
   if (index === undefined) {
     const env = selector.env ?? process.env;
     const variable = arrayIndexVariables.find((name) => env[name] !== undefined && env[name] !== '');
-    if (variable === undefined) throw new ExperimentInputError(`which run? give --index <0…${count - 1}> or --run <id>, or set ${arrayIndexVariables.join(' or ')} (a job array does)`);
+    if (variable === undefined)
+      throw new ExperimentInputError(
+        `which run? give --index <0…${count - 1}> or --run <id>, or set ${arrayIndexVariables.join(' or ')} (a job array does)`,
+      );
     const text = env[variable]!;
     index = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     source = `${variable}=${text}`;
   }
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
-    throw new ExperimentInputError(`${source} is outside the plan of ${plan.outDir}: it has ${count} run${count === 1 ? '' : 's'}, indices 0…${count - 1}`);
+    throw new ExperimentInputError(
+      `${source} is outside the plan of ${plan.outDir}: it has ${count} run${count === 1 ? '' : 's'}, indices 0…${count - 1}`,
+    );
   }
   return plan.runs[index]!;
 }
@@ -70,7 +78,10 @@ export interface RunPlannedRunOptions extends RunSelector {
 }
 
 /** Train exactly one planned run of the experiment folder `dir` (see the module comment). */
-export async function runPlannedRun(dir: string, options: RunPlannedRunOptions): Promise<RunOutcome & { readonly job: RunJob }> {
+export async function runPlannedRun(
+  dir: string,
+  options: RunPlannedRunOptions,
+): Promise<RunOutcome & { readonly job: RunJob }> {
   const plan = await readPlan(dir);
   const planned = selectPlannedJob(plan, options);
   const job = runJob(planned, options.target === undefined ? plan.target : retarget(plan.target, options.target));
@@ -123,14 +134,30 @@ export async function experimentStatus(dir: string, options: RunLockOptions = {}
     plan.runs.map(async (job, index): Promise<PlannedRunStatus> => {
       const base = { index, runId: job.runId, label: job.label };
       const state = await readRunState(job.runDir);
-      if (state.kind === 'finished') return { ...base, state: state.summary.status === 'diverged' ? 'diverged' : 'completed', summary: state.summary };
+      if (state.kind === 'finished')
+        return {
+          ...base,
+          state: state.summary.status === 'diverged' ? 'diverged' : 'completed',
+          summary: state.summary,
+        };
       const lock = await readRunLock(runLockPath(dir, job.runId), options);
       if (lock !== undefined && !lock.stale) {
-        return { ...base, state: 'running', detail: lock.owner === undefined ? 'lock held' : `${lock.owner.host} pid ${lock.owner.pid} since ${lock.owner.startedAt}` };
+        return {
+          ...base,
+          state: 'running',
+          detail:
+            lock.owner === undefined
+              ? 'lock held'
+              : `${lock.owner.host} pid ${lock.owner.pid} since ${lock.owner.startedAt}`,
+        };
       }
       const failure = await readFailureMark(failureMarkPath(dir, job.runId));
       if (failure !== undefined) return { ...base, state: 'failed', detail: failure };
-      return { ...base, state: state.kind === 'new' ? 'planned' : 'interrupted', ...(state.kind === 'unfinished' && state.summary !== undefined ? { summary: state.summary } : {}) };
+      return {
+        ...base,
+        state: state.kind === 'new' ? 'planned' : 'interrupted',
+        ...(state.kind === 'unfinished' && state.summary !== undefined ? { summary: state.summary } : {}),
+      };
     }),
   );
 }

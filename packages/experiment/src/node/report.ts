@@ -6,8 +6,24 @@
  * its status, so a diverged run is named as such), handed to plot as a section.
  */
 import { basename } from 'node:path';
-import { experimentConfigurations, getPreset, type ExperimentManifest, type RunData, type RunSummary, definedFields } from '@normfree/core';
-import { perplexityTable, perplexityTableMarkdown, plotRunFromRunData, sortRuns, markdownTable, type PlotRun, type ReportSection, type ReportTable } from '@normfree/plot';
+import {
+  experimentConfigurations,
+  getPreset,
+  type ExperimentManifest,
+  type RunData,
+  type RunSummary,
+  definedFields,
+} from '@normfree/core';
+import {
+  perplexityTable,
+  perplexityTableMarkdown,
+  plotRunFromRunData,
+  sortRuns,
+  markdownTable,
+  type PlotRun,
+  type ReportSection,
+  type ReportTable,
+} from '@normfree/plot';
 import { writeReport } from '@normfree/plot/node';
 import { readRunDirectory } from '@normfree/trainer/node';
 import { ExperimentInputError, errorMessage } from '../errors.js';
@@ -83,15 +99,23 @@ async function readRuns(runDirs: readonly string[]): Promise<RunData[]> {
 export async function writeExperimentReport(options: { dir: string }): Promise<WrittenReport> {
   const { dir } = options;
   const manifest = await readManifest(dir);
-  if (manifest === undefined) throw new ExperimentInputError(`'${dir}' holds no ${manifestFileName}; it is not a normfree experiment folder`);
+  if (manifest === undefined)
+    throw new ExperimentInputError(`'${dir}' holds no ${manifestFileName}; it is not a normfree experiment folder`);
   const folders = await listRunFolders(dir);
   if (folders.length === 0) throw new ExperimentInputError(`'${dir}' holds no runs yet (no <run>/summary.json)`);
   const present = new Set(folders.map((folder) => basename(folder)));
   // The plan names the runs (a run whose activation is overridden has its own id); folders made
   // before plans were written: the manifest's configurations × seeds.
   const plan = await readPlan(dir).catch(() => undefined);
-  const planned = plan?.runs.map((run) => run.runId) ?? manifest.configurations.flatMap((configuration) => manifest.seeds.map((seed) => runId(configuration, seed)));
-  return assembleReport(dir, await readRuns(folders), manifest, planned.filter((id) => !present.has(id)));
+  const planned =
+    plan?.runs.map((run) => run.runId) ??
+    manifest.configurations.flatMap((configuration) => manifest.seeds.map((seed) => runId(configuration, seed)));
+  return assembleReport(
+    dir,
+    await readRuns(folders),
+    manifest,
+    planned.filter((id) => !present.has(id)),
+  );
 }
 
 /**
@@ -112,16 +136,24 @@ export async function writeRunsReport(options: { dirs: readonly string[]; outDir
       runDirs.push(dir);
       manifests.push(undefined);
     } else {
-      throw new ExperimentInputError(`'${dir}' is neither a run folder (no summary.json) nor an experiment folder (no ${manifestFileName})`);
+      throw new ExperimentInputError(
+        `'${dir}' is neither a run folder (no summary.json) nor an experiment folder (no ${manifestFileName})`,
+      );
     }
   }
-  if (runDirs.length === 0) throw new ExperimentInputError(`${options.dirs.map((dir) => `'${dir}'`).join(', ')} hold no finished or running runs (no summary.json)`);
+  if (runDirs.length === 0)
+    throw new ExperimentInputError(
+      `${options.dirs.map((dir) => `'${dir}'`).join(', ')} hold no finished or running runs (no summary.json)`,
+    );
   const data = await readRuns(runDirs);
   const seen = new Map<string, string>();
   data.forEach((run, index) => {
     const key = runId(run.summary.configuration, run.summary.seed);
     const other = seen.get(key);
-    if (other !== undefined) throw new ExperimentInputError(`${other} and ${runDirs[index]} are both ${key}: a report compares different configurations or seeds`);
+    if (other !== undefined)
+      throw new ExperimentInputError(
+        `${other} and ${runDirs[index]} are both ${key}: a report compares different configurations or seeds`,
+      );
     seen.set(key, runDirs[index]!);
   });
   return assembleReport(options.outDir, data, mergedManifest(manifests), []);
@@ -135,7 +167,14 @@ export async function writeRunsReport(options: { dirs: readonly string[]; outDir
 function mergedManifest(manifests: readonly (RunnerManifest | undefined)[]): RunnerManifest | undefined {
   const [first, ...rest] = manifests;
   if (first === undefined) return undefined;
-  const identity = (manifest: RunnerManifest): string => JSON.stringify([manifest.preset, manifest.corpus, manifest.tokenizer, manifest.overrides, manifest.activationModules ?? []]);
+  const identity = (manifest: RunnerManifest): string =>
+    JSON.stringify([
+      manifest.preset,
+      manifest.corpus,
+      manifest.tokenizer,
+      manifest.overrides,
+      manifest.activationModules ?? [],
+    ]);
   if (!rest.every((manifest) => manifest !== undefined && identity(manifest) === identity(first))) return undefined;
   const all = manifests as readonly RunnerManifest[];
   return {
@@ -145,7 +184,12 @@ function mergedManifest(manifests: readonly (RunnerManifest | undefined)[]): Run
   };
 }
 
-async function assembleReport(dir: string, data: readonly RunData[], manifest: ExperimentManifest | undefined, missing: readonly string[]): Promise<WrittenReport> {
+async function assembleReport(
+  dir: string,
+  data: readonly RunData[],
+  manifest: ExperimentManifest | undefined,
+  missing: readonly string[],
+): Promise<WrittenReport> {
   const summaries = data.map((run) => run.summary);
   const runs = sortRuns(data.map(plotRunFromRunData));
   const preset = (() => {
@@ -169,6 +213,12 @@ async function assembleReport(dir: string, data: readonly RunData[], manifest: E
     sections,
   });
   const table = `${perplexityTableMarkdown(perplexityTable(runs))}\n\n${markdownTable(statusTable)}`;
-  return { markdownPath: written.markdownPath, htmlPath: written.htmlPath, figures: written.figureFiles, table, runs, missing };
+  return {
+    markdownPath: written.markdownPath,
+    htmlPath: written.htmlPath,
+    figures: written.figureFiles,
+    table,
+    runs,
+    missing,
+  };
 }
-

@@ -18,7 +18,8 @@ beforeAll(async () => {
 function recordingProgress(lines: string[]): ExperimentProgress {
   return {
     start: (runId, { steps, startStep }) => lines.push(`${runId} start ${startStep}/${steps}`),
-    update: (runId, progress) => lines.push(`${runId} step ${progress.step}/${progress.steps} loss ${progress.loss?.toFixed(3)}`),
+    update: (runId, progress) =>
+      lines.push(`${runId} step ${progress.step}/${progress.steps} loss ${progress.loss?.toFixed(3)}`),
     finish: (runId, message) => lines.push(`${runId}: ${message}`),
     log: (line) => lines.push(line),
     stop: () => lines.push('stop'),
@@ -36,23 +37,48 @@ afterEach(async () => {
 });
 
 const plan = (outDir: string, overrides: Partial<Parameters<typeof planExperiment>[0]> = {}) =>
-  planExperiment({ preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1337], target: { backend: 'cpu' }, vocabSize, outDir, overrides: { steps: 2 }, ...overrides });
+  planExperiment({
+    preset: 'smoke',
+    configurations: ['sm-ln-g', 'sm-g'],
+    seeds: [1337],
+    target: { backend: 'cpu' },
+    vocabSize,
+    outDir,
+    overrides: { steps: 2 },
+    ...overrides,
+  });
 
 describe('runExperiment', () => {
   it('should write experiment.json before the first run and one folder per configuration and seed', async () => {
     const outDir = join(await freshFolder(), 'exp');
     const executor = createFakeExecutor();
     let manifestBeforeFirstRun = false;
-    const spy: typeof executor = Object.assign(async (...args: Parameters<typeof executor>) => {
-      manifestBeforeFirstRun ||= existsSync(join(outDir, 'experiment.json'));
-      return executor(...args);
-    }, { calls: executor.calls });
+    const spy: typeof executor = Object.assign(
+      async (...args: Parameters<typeof executor>) => {
+        manifestBeforeFirstRun ||= existsSync(join(outDir, 'experiment.json'));
+        return executor(...args);
+      },
+      { calls: executor.calls },
+    );
     const result = await runExperiment(plan(outDir, { seeds: [1, 2] }), { executor: spy });
     expect(manifestBeforeFirstRun).toBe(true);
     expect(result.directory).toBe('new');
-    expect(result.outcomes.map((outcome) => `${outcome.runId}:${outcome.kind}`)).toEqual(['sm-ln-g-seed1:trained', 'sm-ln-g-seed2:trained', 'sm-g-seed1:trained', 'sm-g-seed2:trained']);
+    expect(result.outcomes.map((outcome) => `${outcome.runId}:${outcome.kind}`)).toEqual([
+      'sm-ln-g-seed1:trained',
+      'sm-ln-g-seed2:trained',
+      'sm-g-seed1:trained',
+      'sm-g-seed2:trained',
+    ]);
     const manifest = JSON.parse(await readFile(join(outDir, 'experiment.json'), 'utf8'));
-    expect(manifest).toMatchObject({ version: 1, kind: 'normfree-experiment', preset: 'smoke', configurations: ['sm-ln-g', 'sm-g'], seeds: [1, 2], tokenizer: 'default-4096', overrides: { steps: 2 } });
+    expect(manifest).toMatchObject({
+      version: 1,
+      kind: 'normfree-experiment',
+      preset: 'smoke',
+      configurations: ['sm-ln-g', 'sm-g'],
+      seeds: [1, 2],
+      tokenizer: 'default-4096',
+      overrides: { steps: 2 },
+    });
     expect(existsSync(join(outDir, 'sm-g-seed2', 'summary.json'))).toBe(true);
   });
 
@@ -61,8 +87,12 @@ describe('runExperiment', () => {
     await runExperiment(plan(outDir), { executor: createFakeExecutor() });
     const before = await readFile(join(outDir, 'experiment.json'), 'utf8');
     const executor = createFakeExecutor();
-    await expect(runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-r'] }), { executor, resume: true })).rejects.toThrow(/holds a different experiment[\s\S]*configurations/);
-    await expect(runExperiment(plan(outDir, { overrides: { steps: 3 } }), { executor, resume: true })).rejects.toThrow(/overrides: folder has \{"steps":2\}, this command asks for \{"steps":3\}/);
+    await expect(
+      runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-r'] }), { executor, resume: true }),
+    ).rejects.toThrow(/holds a different experiment[\s\S]*configurations/);
+    await expect(runExperiment(plan(outDir, { overrides: { steps: 3 } }), { executor, resume: true })).rejects.toThrow(
+      /overrides: folder has \{"steps":2\}, this command asks for \{"steps":3\}/,
+    );
     await expect(runExperiment(plan(outDir, { seeds: [1, 2] }), { executor, resume: true })).rejects.toThrow(/seeds/);
     expect(executor.calls).toHaveLength(0);
     expect(await readFile(join(outDir, 'experiment.json'), 'utf8')).toBe(before);
@@ -74,21 +104,28 @@ describe('runExperiment', () => {
     await expect(runExperiment(plan(outDir), { executor: createFakeExecutor() })).rejects.toThrow('pass --resume');
     const other = await freshFolder();
     await writeFile(join(other, 'notes.txt'), 'mine');
-    await expect(runExperiment(plan(other), { executor: createFakeExecutor() })).rejects.toThrow('is not a normfree experiment');
+    await expect(runExperiment(plan(other), { executor: createFakeExecutor() })).rejects.toThrow(
+      'is not a normfree experiment',
+    );
     expect(await readFile(join(other, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('should skip finished runs and resume interrupted ones on --resume', async () => {
     const outDir = await freshFolder();
     const first = createFakeExecutor({ fail: ['sm-g'] });
-    const initial = await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-g', 'sm-r'] }), { executor: first });
+    const initial = await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-g', 'sm-r'] }), {
+      executor: first,
+    });
     expect(initial.outcomes.map((outcome) => outcome.kind)).toEqual(['trained', 'failed', 'trained']);
     // sm-g failed before writing anything; sm-r was interrupted after its checkpoint (no summary).
     await rm(join(outDir, 'sm-r-seed1337', 'summary.json'));
     await mkdir(join(outDir, 'sm-g-seed1337'), { recursive: true });
     await writeFile(join(outDir, 'sm-g-seed1337', 'checkpoint.safetensors'), '');
     const second = createFakeExecutor();
-    const resumed = await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-g', 'sm-r'] }), { executor: second, resume: true });
+    const resumed = await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-g', 'sm-r'] }), {
+      executor: second,
+      resume: true,
+    });
     expect(resumed.directory).toBe('resumed');
     expect(resumed.outcomes.map((outcome) => outcome.kind)).toEqual(['skipped', 'trained', 'trained']);
     expect(second.calls.map((call) => [call.job.runId, call.resume])).toEqual([
@@ -104,7 +141,10 @@ describe('runExperiment', () => {
       executor: createFakeExecutor({ diverge: ['sm'] }),
       progress: recordingProgress(lines),
     });
-    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual(['diverged', 'completed']);
+    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual([
+      'diverged',
+      'completed',
+    ]);
     expect(lines).toContain('sm-seed1337: diverged at step 1 (loss is NaN)');
     expect(lines).toContain('sm-ln-g-seed1337 step 2/2 loss 7.800');
     expect(lines.at(-1)).toBe('stop');
@@ -115,17 +155,23 @@ describe('runExperiment', () => {
     const executor = createFakeExecutor();
     let running = 0;
     let peak = 0;
-    const slow: typeof executor = Object.assign(async (...args: Parameters<typeof executor>) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      try {
-        return await executor(...args);
-      } finally {
-        running -= 1;
-      }
-    }, { calls: executor.calls });
-    await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-ln-r', 'sm-g', 'sm-r'] }), { executor: slow, workers: 2 });
+    const slow: typeof executor = Object.assign(
+      async (...args: Parameters<typeof executor>) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        try {
+          return await executor(...args);
+        } finally {
+          running -= 1;
+        }
+      },
+      { calls: executor.calls },
+    );
+    await runExperiment(plan(outDir, { configurations: ['sm-ln-g', 'sm-ln-r', 'sm-g', 'sm-r'] }), {
+      executor: slow,
+      workers: 2,
+    });
     expect(peak).toBe(2);
     expect(executor.calls).toHaveLength(4);
   });
@@ -134,13 +180,19 @@ describe('runExperiment', () => {
     const outDir = await freshFolder();
     const controller = new AbortController();
     const executor = createFakeExecutor();
-    const interrupting: typeof executor = Object.assign(async (...args: Parameters<typeof executor>) => {
-      controller.abort(); // Ctrl-C during the first run
-      return executor(...args);
-    }, { calls: executor.calls });
+    const interrupting: typeof executor = Object.assign(
+      async (...args: Parameters<typeof executor>) => {
+        controller.abort(); // Ctrl-C during the first run
+        return executor(...args);
+      },
+      { calls: executor.calls },
+    );
     const result = await runExperiment(plan(outDir), { executor: interrupting, signal: controller.signal });
     expect(result.interrupted).toBe(true);
-    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual(['stopped', 'not-started']);
+    expect(result.outcomes.map((outcome) => ('summary' in outcome ? outcome.summary.status : outcome.kind))).toEqual([
+      'stopped',
+      'not-started',
+    ]);
     const resumed = createFakeExecutor();
     const second = await runExperiment(plan(outDir), { executor: resumed, resume: true });
     expect(second.interrupted).toBe(false);

@@ -42,9 +42,14 @@ export interface ExperimentResult {
 
 /** One line about how a run ended, e.g. `completed after 300 steps, eval loss 5.1234 (ppl 168.01)`. */
 export function describeSummary(summary: RunSummary): string {
-  if (summary.status === 'stopped') return `stopped at step ${summary.stepsCompleted} (checkpoint saved; continue with --resume)`;
-  if (summary.status === 'diverged') return `diverged at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
-  const evalLoss = summary.finalEval === undefined ? '' : `, eval loss ${summary.finalEval.loss.toFixed(4)} (ppl ${summary.finalEval.perplexity.toFixed(2)})`;
+  if (summary.status === 'stopped')
+    return `stopped at step ${summary.stepsCompleted} (checkpoint saved; continue with --resume)`;
+  if (summary.status === 'diverged')
+    return `diverged at step ${summary.diverged?.step ?? summary.stepsCompleted}${summary.diverged === undefined ? '' : ` (${summary.diverged.reason})`}`;
+  const evalLoss =
+    summary.finalEval === undefined
+      ? ''
+      : `, eval loss ${summary.finalEval.loss.toFixed(4)} (ppl ${summary.finalEval.perplexity.toFixed(2)})`;
   return `${summary.status} after ${summary.stepsCompleted} steps${evalLoss}`;
 }
 
@@ -93,7 +98,10 @@ export async function runExperiment(plan: ExperimentPlan, options: RunExperiment
  * `plan.json` (every run's settings, for `normfree run <exp> --index i`). Nothing is trained.
  * @throws ExperimentInputError when the folder holds another experiment or another plan.
  */
-export async function prepareExperiment(plan: ExperimentPlan, options: { resume: boolean }): Promise<'new' | 'resumed'> {
+export async function prepareExperiment(
+  plan: ExperimentPlan,
+  options: { resume: boolean },
+): Promise<'new' | 'resumed'> {
   const directory = await prepareExperimentDirectory(plan, options);
   await writePlanFile(plan);
   return directory;
@@ -116,7 +124,11 @@ export interface TrainPlannedJobOptions {
  * checkpoint when it was interrupted, refused (a `failed` outcome naming the owner) while another
  * live job holds its lock. A run that throws leaves a failure mark that `experimentStatus` reports.
  */
-export async function trainPlannedJob(experimentDir: string, job: RunJob, options: TrainPlannedJobOptions): Promise<RunOutcome> {
+export async function trainPlannedJob(
+  experimentDir: string,
+  job: RunJob,
+  options: TrainPlannedJobOptions,
+): Promise<RunOutcome> {
   const progress = options.progress ?? silentProgress;
   let lock;
   try {
@@ -153,7 +165,13 @@ export async function trainPlannedJob(experimentDir: string, job: RunJob, option
   } catch (error) {
     start(0);
     progress.finish(job.runId, `FAILED: ${errorMessage(error)}`);
-    await writeJsonAtomic(failureMarkPath(experimentDir, job.runId), { runId: job.runId, error: errorMessage(error), host: hostname(), pid: process.pid, at: new Date().toISOString() }).catch(() => undefined);
+    await writeJsonAtomic(failureMarkPath(experimentDir, job.runId), {
+      runId: job.runId,
+      error: errorMessage(error),
+      host: hostname(),
+      pid: process.pid,
+      at: new Date().toISOString(),
+    }).catch(() => undefined);
     return { runId: job.runId, kind: 'failed', error: errorMessage(error) };
   } finally {
     await lock.release();

@@ -94,13 +94,17 @@ export async function readRunLock(path: string, options: RunLockOptions = {}): P
 }
 
 function describeOwner(owner: RunLockOwner | undefined): string {
-  return owner === undefined ? 'an unreadable lock' : `process ${owner.pid} on ${owner.host} (since ${owner.startedAt})`;
+  return owner === undefined
+    ? 'an unreadable lock'
+    : `process ${owner.pid} on ${owner.host} (since ${owner.startedAt})`;
 }
 
 function readOnlyError(error: unknown, path: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new ExperimentInputError(`cannot write ${path} (${code}): the experiment folder must be writable by the job that trains a run`);
+    return new ExperimentInputError(
+      `cannot write ${path} (${code}): the experiment folder must be writable by the job that trains a run`,
+    );
   }
   return error as Error;
 }
@@ -109,14 +113,22 @@ function readOnlyError(error: unknown, path: string): Error {
  * Take the lock of run `runId`, taking over a stale one.
  * @throws ExperimentInputError when a live job holds it (naming host and pid), or the folder is read-only.
  */
-export async function acquireRunLock(experimentDir: string, runId: string, options: RunLockOptions = {}): Promise<RunLock> {
+export async function acquireRunLock(
+  experimentDir: string,
+  runId: string,
+  options: RunLockOptions = {},
+): Promise<RunLock> {
   const path = runLockPath(experimentDir, runId);
   try {
     await mkdir(join(experimentDir, locksFolderName), { recursive: true });
   } catch (error) {
     throw readOnlyError(error, join(experimentDir, locksFolderName));
   }
-  const owner: RunLockOwner = { host: hostname(), pid: process.pid, startedAt: new Date((options.now ?? Date.now)()).toISOString() };
+  const owner: RunLockOwner = {
+    host: hostname(),
+    pid: process.pid,
+    startedAt: new Date((options.now ?? Date.now)()).toISOString(),
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(path, 'wx');
@@ -132,7 +144,9 @@ export async function acquireRunLock(experimentDir: string, runId: string, optio
     const existing = await readRunLock(path, options);
     if (existing === undefined) continue; // released in between: try again
     if (!existing.stale) {
-      throw new ExperimentInputError(`run ${runId} is being trained by ${describeOwner(existing.owner)} (lock ${path}, touched ${Math.round(existing.ageMs / 1000)} s ago); nothing was changed`);
+      throw new ExperimentInputError(
+        `run ${runId} is being trained by ${describeOwner(existing.owner)} (lock ${path}, touched ${Math.round(existing.ageMs / 1000)} s ago); nothing was changed`,
+      );
     }
     // Stale: move it aside (atomic; one taker wins), then create ours on the next attempt.
     await rename(path, `${path}.stale-${owner.host}-${owner.pid}`).catch((error: NodeJS.ErrnoException) => {
@@ -140,7 +154,9 @@ export async function acquireRunLock(experimentDir: string, runId: string, optio
     });
     await rm(`${path}.stale-${owner.host}-${owner.pid}`, { force: true });
   }
-  throw new ExperimentInputError(`run ${runId}: could not take the lock ${path} (another job took it at the same moment)`);
+  throw new ExperimentInputError(
+    `run ${runId}: could not take the lock ${path} (another job took it at the same moment)`,
+  );
 }
 
 function heldLock(path: string, owner: RunLockOwner, heartbeatMs: number): RunLock {
@@ -158,4 +174,3 @@ function heldLock(path: string, owner: RunLockOwner, heartbeatMs: number): RunLo
     },
   };
 }
-

@@ -24,13 +24,32 @@ afterAll(async () => {
 });
 
 const job = (runDir: string) =>
-  createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { steps: 6, checkpointEvery: 2 }, runDir });
+  createRunJob({
+    preset: 'smoke',
+    configuration: 'sm-r',
+    seed: 3,
+    vocabSize: 4096,
+    target: { backend: 'cpu' },
+    data,
+    overrides: { steps: 6, checkpointEvery: 2 },
+    runDir,
+  });
 
 describe('training from a token store', () => {
   it('describes the store by its hashes and window counts', () => {
-    expect(data).toMatchObject({ seqLen: 16, trainWindows: 64, validationWindows: 12, tokenizer: { name: expect.any(String), vocabSize: 4096 } });
+    expect(data).toMatchObject({
+      seqLen: 16,
+      trainWindows: 64,
+      validationWindows: 12,
+      tokenizer: { name: expect.any(String), vocabSize: 4096 },
+    });
     expect(data.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(job('x').data).toEqual({ store: data.store, manifestSha256: data.manifestSha256, seqLen: 16, tokenizer: data.tokenizer });
+    expect(job('x').data).toEqual({
+      store: data.store,
+      manifestSha256: data.manifestSha256,
+      seqLen: 16,
+      tokenizer: data.tokenizer,
+    });
   });
 
   it('resumes an interrupted run to exactly the logs of an uninterrupted one', async () => {
@@ -41,7 +60,11 @@ describe('training from a token store', () => {
 
     const interrupted = job(join(root, 'interrupted'));
     const stop = new AbortController();
-    const first = await executor(interrupted, { resume: false, signal: stop.signal, onProgress: ({ step }) => (step >= 3 ? stop.abort() : undefined) });
+    const first = await executor(interrupted, {
+      resume: false,
+      signal: stop.signal,
+      onProgress: ({ step }) => (step >= 3 ? stop.abort() : undefined),
+    });
     expect(first.status).toBe('stopped');
     expect(first.stepsCompleted).toBeLessThan(6);
     const second = await executor(interrupted, { resume: true, onProgress: () => undefined });
@@ -54,16 +77,48 @@ describe('training from a token store', () => {
 
   it('refuses a store that changed since the run was planned, naming both hashes', async () => {
     const planned = { ...job('x').data!, manifestSha256: '0'.repeat(64) };
-    await expect(loadStoreSources(planned, { batchSize: 4, seed: 1 })).rejects.toThrow(new RegExp(`changed since this run was planned: manifest sha256 ${data.manifestSha256} \\(planned ${'0'.repeat(64)}\\)`));
+    await expect(loadStoreSources(planned, { batchSize: 4, seed: 1 })).rejects.toThrow(
+      new RegExp(
+        `changed since this run was planned: manifest sha256 ${data.manifestSha256} \\(planned ${'0'.repeat(64)}\\)`,
+      ),
+    );
   });
 
   it('refuses a store whose windows do not fit the model, or that holds less than a batch', () => {
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { blockSize: 8 }, runDir: 'x' })).toThrow(
-      /its windows are 16 tokens, longer than the model's context of 8/,
-    );
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 4096, target: { backend: 'cpu' }, data, overrides: { batchSize: 65 }, runDir: 'x' })).toThrow(
-      /training split has 64 windows of 16 tokens, fewer than one batch of 65/,
-    );
-    expect(() => createRunJob({ preset: 'smoke', configuration: 'sm-r', seed: 3, vocabSize: 50257, target: { backend: 'cpu' }, data, runDir: 'x' })).toThrow(/has 4096 ids but the model was planned for 50257/);
+    expect(() =>
+      createRunJob({
+        preset: 'smoke',
+        configuration: 'sm-r',
+        seed: 3,
+        vocabSize: 4096,
+        target: { backend: 'cpu' },
+        data,
+        overrides: { blockSize: 8 },
+        runDir: 'x',
+      }),
+    ).toThrow(/its windows are 16 tokens, longer than the model's context of 8/);
+    expect(() =>
+      createRunJob({
+        preset: 'smoke',
+        configuration: 'sm-r',
+        seed: 3,
+        vocabSize: 4096,
+        target: { backend: 'cpu' },
+        data,
+        overrides: { batchSize: 65 },
+        runDir: 'x',
+      }),
+    ).toThrow(/training split has 64 windows of 16 tokens, fewer than one batch of 65/);
+    expect(() =>
+      createRunJob({
+        preset: 'smoke',
+        configuration: 'sm-r',
+        seed: 3,
+        vocabSize: 50257,
+        target: { backend: 'cpu' },
+        data,
+        runDir: 'x',
+      }),
+    ).toThrow(/has 4096 ids but the model was planned for 50257/);
   });
 });

@@ -27,7 +27,9 @@ export interface FakeExecutorOptions {
  * An executor that writes `config.json`, `logs.jsonl` and `summary.json` like the trainer does, with
  * made-up numbers, and records every call.
  */
-export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecutor & { readonly calls: FakeExecutorCall[] } {
+export function createFakeExecutor(
+  options: FakeExecutorOptions = {},
+): RunExecutor & { readonly calls: FakeExecutorCall[] } {
   const calls: FakeExecutorCall[] = [];
   const executor = async (job: RunJob, context: Parameters<RunExecutor>[1]): Promise<RunSummary> => {
     calls.push({ job, resume: context.resume });
@@ -40,19 +42,53 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
     const lastStep = stopped ? 1 : diverged ? Math.max(1, Math.floor(steps / 2)) : steps;
     context.onStart?.(0);
     const records: RunLogRecord[] = [];
-    const perHead = Array.from({ length: model.nLayer }, (_, layer) => Array.from({ length: model.nHead }, (_, head) => 1 + 0.1 * layer + 0.05 * head));
+    const perHead = Array.from({ length: model.nLayer }, (_, layer) =>
+      Array.from({ length: model.nHead }, (_, head) => 1 + 0.1 * layer + 0.05 * head),
+    );
     for (let step = 1; step <= lastStep; step++) {
       const loss = 8 - step * 0.1;
-      records.push({ type: 'step', step, loss, learningRate: 1e-3, gradNorm: 1, tokensPerSecond: 1000, msPerStep: 1, tokens: step * 64 });
+      records.push({
+        type: 'step',
+        step,
+        loss,
+        learningRate: 1e-3,
+        gradNorm: 1,
+        tokensPerSecond: 1000,
+        msPerStep: 1,
+        tokens: step * 64,
+      });
       context.onProgress({ step, steps, loss });
     }
     const evalLoss = options.evalLoss?.(job) ?? 5 + job.configuration.length / 100 + job.seed / 1e6;
-    const finalEval: EvalLog = { type: 'eval', step: lastStep, loss: evalLoss, perplexity: Math.exp(evalLoss), windows: 8 };
-    const finalEntropy: EntropyLog = { type: 'entropy', step: lastStep, perHead, perLayer: perHead.map((row) => row.reduce((a, b) => a + b, 0) / row.length), nanCounts: perHead.map(() => 0), windows: 8 };
+    const finalEval: EvalLog = {
+      type: 'eval',
+      step: lastStep,
+      loss: evalLoss,
+      perplexity: Math.exp(evalLoss),
+      windows: 8,
+    };
+    const finalEntropy: EntropyLog = {
+      type: 'entropy',
+      step: lastStep,
+      perHead,
+      perLayer: perHead.map((row) => row.reduce((a, b) => a + b, 0) / row.length),
+      nanCounts: perHead.map(() => 0),
+      windows: 8,
+    };
     if (diverged) records.push({ type: 'diverged', step: lastStep, reason: 'loss is NaN' });
     else if (!stopped) records.push(finalEval, finalEntropy);
-    await writeJsonAtomic(join(job.runDir, runFileNames.config), { version: 1, kind: 'normfree-run', configuration: { id: job.configuration, label: job.label }, seed: job.seed, model, training: job.training });
-    await writeFileAtomic(join(job.runDir, runFileNames.logs), records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    await writeJsonAtomic(join(job.runDir, runFileNames.config), {
+      version: 1,
+      kind: 'normfree-run',
+      configuration: { id: job.configuration, label: job.label },
+      seed: job.seed,
+      model,
+      training: job.training,
+    });
+    await writeFileAtomic(
+      join(job.runDir, runFileNames.logs),
+      records.map((record) => JSON.stringify(record)).join('\n') + '\n',
+    );
     const summary: RunSummary = {
       version: 1,
       configuration: job.configuration,
@@ -66,7 +102,11 @@ export function createFakeExecutor(options: FakeExecutorOptions = {}): RunExecut
       wallSeconds: 0.01,
       backend: 'fake',
       parameterCount: countParameters(model),
-      ...(stopped ? {} : diverged ? { diverged: { type: 'diverged', step: lastStep, reason: 'loss is NaN' } } : { finalEval, finalEntropy }),
+      ...(stopped
+        ? {}
+        : diverged
+          ? { diverged: { type: 'diverged', step: lastStep, reason: 'loss is NaN' } }
+          : { finalEval, finalEntropy }),
     };
     await writeJsonAtomic(join(job.runDir, runFileNames.summary), summary);
     return summary;

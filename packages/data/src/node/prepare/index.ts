@@ -3,7 +3,12 @@
  * a stream, tokenize on worker threads, write shards with a resume state.
  */
 export { resolveCorpusInputs, naturalCompare, type ResolvedCorpusInput } from './resolve-corpus-inputs.js';
-export { readCorpusDocuments, checkCorpusFile, type CorpusRow, type ReadCorpusDocumentsOptions } from './read-corpus-documents.js';
+export {
+  readCorpusDocuments,
+  checkCorpusFile,
+  type CorpusRow,
+  type ReadCorpusDocumentsOptions,
+} from './read-corpus-documents.js';
 export {
   tokenizerSpecFromName,
   createTokenizerFromSpec,

@@ -13,7 +13,11 @@ interface Item {
 }
 
 /** Adds every text, with a marker (no text) after every fifth, and returns the batches as used. */
-async function runPipeline(workers: number, batchChars: number, maxInFlight = 2): Promise<{
+async function runPipeline(
+  workers: number,
+  batchChars: number,
+  maxInFlight = 2,
+): Promise<{
   used: TokenizedItems<Item>[];
   usedBeforeDrain: number;
 }> {

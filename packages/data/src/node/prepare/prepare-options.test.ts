@@ -16,7 +16,6 @@ function options(overrides: Partial<PrepareTokenStoreOptions> = {}): PrepareToke
   return { inputs, tokenizer: spec, outDir: '/unused', workers: 1, ...overrides };
 }
 
-
 describe('checkPrepareOptions', () => {
   it('should apply the defaults, the validation fraction being the one store-wide default', async () => {
     const settings = await checkPrepareOptions(options());

@@ -31,7 +31,11 @@ export interface PrepareIdentity {
   readonly tokenizer: { readonly name: string; readonly sha256: string; readonly vocabSize: number };
   readonly splitRule: TokenStoreSplitRule;
   /** Every resolved input in reading order (main inputs, then validation inputs). */
-  readonly inputs: readonly { readonly path: string; readonly bytes: number; readonly role: TokenStoreSource['role'] }[];
+  readonly inputs: readonly {
+    readonly path: string;
+    readonly bytes: number;
+    readonly role: TokenStoreSource['role'];
+  }[];
   readonly limits: { readonly maxFiles?: number; readonly maxTokens?: number };
 }
 
@@ -130,7 +134,9 @@ export async function readPrepareState(storeDir: string): Promise<PrepareState |
   }
   const { format, version } = (state ?? {}) as { format?: unknown; version?: unknown };
   if (format !== prepareStateFormat || version !== 1) {
-    throw new Error(`${path}: not a prepare state of version 1 (format ${JSON.stringify(format)}, version ${JSON.stringify(version)})`);
+    throw new Error(
+      `${path}: not a prepare state of version 1 (format ${JSON.stringify(format)}, version ${JSON.stringify(version)})`,
+    );
   }
   const parsed = prepareStateSchema.safeParse(state);
   if (!parsed.success) {
@@ -180,8 +186,10 @@ export function identityDifference(saved: PrepareIdentity, wanted: PrepareIdenti
     const before = saved.inputs[i];
     const now = wanted.inputs[i];
     if (JSON.stringify(before) === JSON.stringify(now)) continue;
-    if (before === undefined) return `inputs: this call adds ${now!.path} (${now!.role}) after the unfinished prepare's ${saved.inputs.length} inputs`;
-    if (now === undefined) return `inputs: this call lacks ${before.path} (${before.role}), input ${i + 1} of the unfinished prepare`;
+    if (before === undefined)
+      return `inputs: this call adds ${now!.path} (${now!.role}) after the unfinished prepare's ${saved.inputs.length} inputs`;
+    if (now === undefined)
+      return `inputs: this call lacks ${before.path} (${before.role}), input ${i + 1} of the unfinished prepare`;
     if (before.path !== now.path || before.role !== now.role) {
       return `inputs: input ${i + 1} was ${before.path} (${before.role}), this call gives ${now.path} (${now.role})`;
     }

@@ -58,14 +58,20 @@ async function readManifest(outDir: string): Promise<TokenStoreManifest> {
   return JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as TokenStoreManifest;
 }
 
-async function splitBytes(outDir: string, manifest: TokenStoreManifest, split: 'train' | 'validation'): Promise<Uint8Array> {
+async function splitBytes(
+  outDir: string,
+  manifest: TokenStoreManifest,
+  split: 'train' | 'validation',
+): Promise<Uint8Array> {
   const parts = await Promise.all(manifest.splits[split].shards.map((shard) => readFile(join(outDir, shard.file))));
   return new Uint8Array(Buffer.concat(parts));
 }
 
 /** Every shard's file and sha256, both splits (the store's content, whatever its createdAt). */
 function shardList(manifest: TokenStoreManifest): string[] {
-  return [...manifest.splits.train.shards, ...manifest.splits.validation.shards].map((shard) => `${shard.file} ${shard.sha256}`);
+  return [...manifest.splits.train.shards, ...manifest.splits.validation.shards].map(
+    (shard) => `${shard.file} ${shard.sha256}`,
+  );
 }
 
 async function reference(): Promise<TokenStoreManifest> {
@@ -76,13 +82,18 @@ async function reference(): Promise<TokenStoreManifest> {
 
 describe('prepareTokenStore', () => {
   it('needs the built worker', () => {
-    expect(existsSync(defaultTokenizeWorkerPath()), `build packages/data first (npx tsc -b): ${defaultTokenizeWorkerPath()}`).toBe(true);
+    expect(
+      existsSync(defaultTokenizeWorkerPath()),
+      `build packages/data first (npx tsc -b): ${defaultTokenizeWorkerPath()}`,
+    ).toBe(true);
   });
 
   it('should write exactly the windows createTokenWindows cuts from each split, in shards the manifest describes', async () => {
     const outDir = join(await temporaryFolder(), 'store');
     const progress: number[] = [];
-    const result = await prepareTokenStore(options(outDir, { windowsPerShard: 3, onProgress: (p) => progress.push(p.bytesRead) }));
+    const result = await prepareTokenStore(
+      options(outDir, { windowsPerShard: 3, onProgress: (p) => progress.push(p.bytesRead) }),
+    );
     expect(result.status).toBe('complete');
     const manifest = await readManifest(outDir);
     const expected = expectedWindows({ tokenizer, sources: corpus, seqLen, validationFraction: 0.2, seed: 7 });
@@ -107,10 +118,22 @@ describe('prepareTokenStore', () => {
         expect(sha256(bytes)).toBe(shard.sha256);
       }
     }
-    expect(manifest).toMatchObject({ format: 'normfree-token-store', version: 1, seqLen, dtype: 'uint16', windowsPerShard: 3, field: 'content' });
+    expect(manifest).toMatchObject({
+      format: 'normfree-token-store',
+      version: 1,
+      seqLen,
+      dtype: 'uint16',
+      windowsPerShard: 3,
+      field: 'content',
+    });
     expect(manifest.splits.train.shards.length).toBeGreaterThan(100);
     expect(manifest.splitRule).toEqual({ kind: 'fraction', validationFraction: 0.2, seed: 7 });
-    expect(manifest.tokenizer).toEqual({ name: 'tiny', vocabSize: 300, sha256: sha256(Buffer.from(tokenizerText)), file: 'tokenizer.json' });
+    expect(manifest.tokenizer).toEqual({
+      name: 'tiny',
+      vocabSize: 300,
+      sha256: sha256(Buffer.from(tokenizerText)),
+      file: 'tokenizer.json',
+    });
     expect(await readFile(join(outDir, 'tokenizer.json'), 'utf8')).toBe(tokenizerText);
     expect(manifest.sources.map((source) => [source.format, source.documents, source.role])).toEqual([
       ['jsonl.gz', 23, 'input'],
@@ -228,7 +251,9 @@ process.stdout.write('finished\\n');
     expect(await readdir(outDir)).toEqual(['notes.txt']);
     const complete = join(await temporaryFolder(), 'store');
     await prepareTokenStore(options(complete));
-    await expect(prepareTokenStore(options(complete))).rejects.toThrow(`${complete}: the folder already holds a complete token store`);
+    await expect(prepareTokenStore(options(complete))).rejects.toThrow(
+      `${complete}: the folder already holds a complete token store`,
+    );
   });
 
   it('should name a truncated gzip or Parquet input, or skip it with skipBadFiles and list it', async () => {
@@ -252,7 +277,13 @@ process.stdout.write('finished\\n');
     expect(manifest.skippedFiles[0]!.reason).toContain('cannot decompress gzip');
     expect(manifest.skippedFiles[1]!.reason).toContain('not a readable Parquet file');
     expect(manifest.sources.map((source) => source.path)).toEqual([inputs[0], inputs[2]]);
-    const expected = expectedWindows({ tokenizer, sources: [corpus[0], undefined, undefined, corpus[2]], seqLen, validationFraction: 0.2, seed: 7 });
+    const expected = expectedWindows({
+      tokenizer,
+      sources: [corpus[0], undefined, undefined, corpus[2]],
+      seqLen,
+      validationFraction: 0.2,
+      seed: 7,
+    });
     expect(await splitBytes(outDir, manifest, 'train')).toEqual(expected.train);
     expect(await splitBytes(outDir, manifest, 'validation')).toEqual(expected.validation);
   });
@@ -261,7 +292,10 @@ process.stdout.write('finished\\n');
     const folder = await temporaryFolder();
     const shard = join(folder, 'shard.jsonl.gz');
     const { gzipSync } = await import('node:zlib');
-    await writeFile(shard, gzipSync(`${JSON.stringify({ content: corpus[0]![0] })}\n${JSON.stringify({ text: 'x', path: 'a.py' })}\n`));
+    await writeFile(
+      shard,
+      gzipSync(`${JSON.stringify({ content: corpus[0]![0] })}\n${JSON.stringify({ text: 'x', path: 'a.py' })}\n`),
+    );
     await expect(prepareTokenStore(options(join(folder, 'store'), { inputs: [shard] }))).rejects.toThrow(
       `${shard}:2: no string "content" field (got no such field; keys: text, path)`,
     );
@@ -275,7 +309,8 @@ process.stdout.write('finished\\n');
       options(outDir, {
         writeShardBytes: async (handle, bytes, position) => {
           writes += 1;
-          if (writes === 9) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          if (writes === 9)
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
           await handle.write(bytes, 0, bytes.length, position);
         },
       }),
@@ -285,7 +320,9 @@ process.stdout.write('finished\\n');
       },
       (error: unknown) => error as Error,
     );
-    const match = new RegExp(`^${outDir}: cannot write shard (train|validation)/(\\d{5})\\.bin \\(ENOSPC`).exec(failure.message);
+    const match = new RegExp(`^${outDir}: cannot write shard (train|validation)/(\\d{5})\\.bin \\(ENOSPC`).exec(
+      failure.message,
+    );
     expect(match, failure.message).not.toBeNull();
     const state = await readPrepareState(outDir);
     // The prepare stopped at the failure: the shard it was writing is not among the finished ones.
@@ -294,11 +331,15 @@ process.stdout.write('finished\\n');
     for (const split of ['train', 'validation'] as const) {
       const { shards, partialWindows } = state!.splits[split];
       for (const shard of shards) expect((await stat(join(outDir, shard.file))).size).toBe(shard.bytes);
-      expect(await readdir(join(outDir, split)).catch(() => [])).toEqual(shards.map((shard) => shard.file.slice(split.length + 1)));
+      expect(await readdir(join(outDir, split)).catch(() => [])).toEqual(
+        shards.map((shard) => shard.file.slice(split.length + 1)),
+      );
       const partial = join(outDir, '.prepare', `${split}-${String(shards.length).padStart(5, '0')}.bin`);
       expect(existsSync(partial) ? (await stat(partial)).size : 0).toBe(partialWindows * seqLen * 2);
     }
-    expect((await readdir(join(outDir, '.prepare'))).filter((name) => name.endsWith('.bin')).length).toBeLessThanOrEqual(2);
+    expect(
+      (await readdir(join(outDir, '.prepare'))).filter((name) => name.endsWith('.bin')).length,
+    ).toBeLessThanOrEqual(2);
     await prepareTokenStore(options(outDir));
     expect(shardList(await readManifest(outDir))).toEqual(shardList(expected));
   });
@@ -341,7 +382,14 @@ process.stdout.write('finished\\n');
     const manifest = await readManifest(outDir);
     expect(manifest.splitRule).toEqual({ kind: 'separate' });
     expect(manifest.sources.map((source) => source.role)).toEqual(['input', 'input', 'validation']);
-    const expected = expectedWindows({ tokenizer, sources: corpus, seqLen, validationFraction: 0, seed: 0, validationSources: [2] });
+    const expected = expectedWindows({
+      tokenizer,
+      sources: corpus,
+      seqLen,
+      validationFraction: 0,
+      seed: 0,
+      validationSources: [2],
+    });
     expect(await splitBytes(outDir, manifest, 'train')).toEqual(expected.train);
     expect(await splitBytes(outDir, manifest, 'validation')).toEqual(expected.validation);
   });
@@ -355,7 +403,13 @@ process.stdout.write('finished\\n');
     expect(manifest.tokenizer.file).toBeUndefined();
     expect(existsSync(join(outDir, 'tokenizer.json'))).toBe(false);
     const { createGpt2Tokenizer } = await import('../../gpt2-tokenizer.js');
-    const expected = expectedWindows({ tokenizer: createGpt2Tokenizer(), sources: [corpus[2]], seqLen, validationFraction: 0.2, seed: 7 });
+    const expected = expectedWindows({
+      tokenizer: createGpt2Tokenizer(),
+      sources: [corpus[2]],
+      seqLen,
+      validationFraction: 0.2,
+      seed: 7,
+    });
     expect(await splitBytes(outDir, manifest, 'train')).toEqual(expected.train);
   });
 

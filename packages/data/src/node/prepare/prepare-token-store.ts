@@ -42,11 +42,7 @@ import { isValidationDocument } from './split-hash.js';
 import { writeStoreManifest } from './write-store-manifest.js';
 import { definedFields } from '@normfree/core';
 
-export {
-  prepareTokenStoreDefaults,
-  type PrepareProgress,
-  type PrepareTokenStoreOptions,
-} from './prepare-options.js';
+export { prepareTokenStoreDefaults, type PrepareProgress, type PrepareTokenStoreOptions } from './prepare-options.js';
 
 /** The result of {@link prepareTokenStore}. */
 export type PrepareTokenStoreResult =

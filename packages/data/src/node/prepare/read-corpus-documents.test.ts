@@ -2,7 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentsOf, removeTemporaryFolders, temporaryFolder, writeJsonLinesGz, writeParquet } from './__fixtures__/test-corpus.js';
+import {
+  documentsOf,
+  removeTemporaryFolders,
+  temporaryFolder,
+  writeJsonLinesGz,
+  writeParquet,
+} from './__fixtures__/test-corpus.js';
 import { readCorpusDocuments, type ReadCorpusDocumentsOptions } from './read-corpus-documents.js';
 import { resolveCorpusInputs } from './resolve-corpus-inputs.js';
 
@@ -45,12 +51,17 @@ describe('readCorpusDocuments', () => {
     const lines = ['{"content":"a"}', '{"text":"b","path":"x.py"}'];
     const missing = join(root, 'shard.jsonl.gz');
     await writeFile(missing, gzipSync(lines.join('\n')));
-    await expect(readAll(missing)).rejects.toThrow(`${missing}:2: no string "content" field (got no such field; keys: text, path)`);
+    await expect(readAll(missing)).rejects.toThrow(
+      `${missing}:2: no string "content" field (got no such field; keys: text, path)`,
+    );
     const invalid = join(root, 'bad.jsonl');
     await writeFile(invalid, '{"content":"a"}\n{"content": nope}\n');
     await expect(readAll(invalid)).rejects.toThrow(`${invalid}:2: invalid JSON`);
     const binary = join(root, 'binary.jsonl');
-    await writeFile(binary, Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]));
+    await writeFile(
+      binary,
+      Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]),
+    );
     await expect(readAll(binary)).rejects.toThrow(`${binary}:1: not valid UTF-8 text`);
     await expect(readAll(missing, { field: 'text', startRow: 1 })).resolves.toHaveLength(1);
   });
@@ -58,7 +69,11 @@ describe('readCorpusDocuments', () => {
   it('should find a truncated gzip or Parquet file before yielding any document', async () => {
     const root = await temporaryFolder();
     const gzip = join(root, 'cut.jsonl.gz');
-    const whole = gzipSync(documentsOf(2, 30).map((content) => JSON.stringify({ content })).join('\n'));
+    const whole = gzipSync(
+      documentsOf(2, 30)
+        .map((content) => JSON.stringify({ content }))
+        .join('\n'),
+    );
     await writeFile(gzip, whole.subarray(0, whole.length - 30));
     await expect(readAll(gzip)).rejects.toThrow(`${gzip}: cannot decompress gzip`);
     const parquet = join(root, 'cut.parquet');
@@ -67,6 +82,8 @@ describe('readCorpusDocuments', () => {
     await writeFile(parquet, bytes.subarray(0, bytes.length >> 1));
     await expect(readAll(parquet)).rejects.toThrow(`${parquet}: not a readable Parquet file`);
     const noColumn = await writeParquet(join(root, 'other.parquet'), ['x']);
-    await expect(readAll(noColumn, { field: 'text' })).rejects.toThrow('has no "text" column (columns: repo_name, content)');
+    await expect(readAll(noColumn, { field: 'text' })).rejects.toThrow(
+      'has no "text" column (columns: repo_name, content)',
+    );
   });
 });

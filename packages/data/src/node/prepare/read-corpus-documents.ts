@@ -10,7 +10,13 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type FileMetaData,
+} from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { checkInteger } from '@normfree/core';
 import { parseCorpusLine } from '../../read-json-lines.js';
@@ -60,7 +66,9 @@ export async function checkCorpusFile(input: ResolvedCorpusInput, options: { fie
         }),
       );
     } catch (error) {
-      throw new Error(`${input.path}: cannot decompress gzip (${(error as Error).message}); the file may be truncated or corrupt`);
+      throw new Error(
+        `${input.path}: cannot decompress gzip (${(error as Error).message}); the file may be truncated or corrupt`,
+      );
     }
   } else if (input.format === 'parquet') {
     await parquetFileMetadata(input, options.field ?? 'content');
@@ -72,11 +80,15 @@ async function parquetFileMetadata(input: ResolvedCorpusInput, field: string): P
   try {
     metadata = await parquetMetadataAsync(await asyncBufferFromFile(input.path));
   } catch (error) {
-    throw new Error(`${input.path}: not a readable Parquet file (${(error as Error).message}); the file may be truncated or corrupt`);
+    throw new Error(
+      `${input.path}: not a readable Parquet file (${(error as Error).message}); the file may be truncated or corrupt`,
+    );
   }
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   if (!columns.includes(field)) {
-    throw new Error(`${input.path}: Parquet file has no ${JSON.stringify(field)} column (columns: ${columns.join(', ') || 'none'})`);
+    throw new Error(
+      `${input.path}: Parquet file has no ${JSON.stringify(field)} column (columns: ${columns.join(', ') || 'none'})`,
+    );
   }
   return metadata;
 }
@@ -103,7 +115,11 @@ export async function* readCorpusDocuments(
   else yield* readJsonLineRows(input, field, startRow);
 }
 
-async function* readJsonLineRows(input: ResolvedCorpusInput, field: string, startRow: number): AsyncGenerator<CorpusRow> {
+async function* readJsonLineRows(
+  input: ResolvedCorpusInput,
+  field: string,
+  startRow: number,
+): AsyncGenerator<CorpusRow> {
   const raw = createReadStream(input.path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
   const gunzip = input.format === 'jsonl.gz' ? createGunzip() : undefined;
@@ -178,7 +194,11 @@ async function* readJsonLineRows(input: ResolvedCorpusInput, field: string, star
   }
 }
 
-async function* readParquetRows(input: ResolvedCorpusInput, field: string, startRow: number): AsyncGenerator<CorpusRow> {
+async function* readParquetRows(
+  input: ResolvedCorpusInput,
+  field: string,
+  startRow: number,
+): AsyncGenerator<CorpusRow> {
   const file = await asyncBufferFromFile(input.path);
   const metadata = await parquetFileMetadata(input, field);
   const totalRows = Number(metadata.num_rows);
@@ -193,7 +213,9 @@ async function* readParquetRows(input: ResolvedCorpusInput, field: string, start
       try {
         rows = await parquetReadObjects({ file, metadata, columns: [field], rowStart, rowEnd: groupEnd, compressors });
       } catch (error) {
-        throw new Error(`${input.path}: rows ${rowStart}-${groupEnd - 1}: cannot read column ${JSON.stringify(field)} (${(error as Error).message})`);
+        throw new Error(
+          `${input.path}: rows ${rowStart}-${groupEnd - 1}: cannot read column ${JSON.stringify(field)} (${(error as Error).message})`,
+        );
       }
       for (let i = 0; i < rows.length; i++) {
         const row = rowStart + i;
@@ -208,7 +230,9 @@ async function* readParquetRows(input: ResolvedCorpusInput, field: string, start
           }
         }
         if (typeof content !== 'string') {
-          throw new Error(`${location}: no string ${JSON.stringify(field)} field (got ${content === null ? 'null' : typeof content})`);
+          throw new Error(
+            `${location}: no string ${JSON.stringify(field)} field (got ${content === null ? 'null' : typeof content})`,
+          );
         }
         yield { row, content, location, bytesRead: Math.round((input.bytes * (row + 1)) / Math.max(1, totalRows)) };
       }

@@ -27,10 +27,14 @@ describe('resolveCorpusInputs', () => {
     expect(inputs[3]!.bytes).toBe(16);
   });
 
-  it("should take only data/train-* of a Hugging Face dataset folder", async () => {
+  it('should take only data/train-* of a Hugging Face dataset folder', async () => {
     const root = await temporaryFolder();
     await mkdir(join(root, 'data'));
-    for (const name of ['train-00001-of-00002.parquet', 'train-00000-of-00002.parquet', 'validation-00000-of-00001.parquet']) {
+    for (const name of [
+      'train-00001-of-00002.parquet',
+      'train-00000-of-00002.parquet',
+      'validation-00000-of-00001.parquet',
+    ]) {
       await writeParquet(join(root, 'data', name), ['x']);
     }
     const inputs = await resolveCorpusInputs([root]);
@@ -46,14 +50,20 @@ describe('resolveCorpusInputs', () => {
     await writeJsonLinesGz(join(root, 'a-3.jsonl.gz'), ['a']);
     await writeJsonLinesGz(join(root, 'weird.name'), ['a']);
     const inputs = await resolveCorpusInputs([join(root, 'a-*.jsonl.gz'), join(root, 'weird.name')]);
-    expect(inputs.map((input) => input.path.slice(root.length + 1))).toEqual(['a-1.jsonl.gz', 'a-3.jsonl.gz', 'weird.name']);
+    expect(inputs.map((input) => input.path.slice(root.length + 1))).toEqual([
+      'a-1.jsonl.gz',
+      'a-3.jsonl.gz',
+      'weird.name',
+    ]);
     expect(inputs[2]!.format).toBe('jsonl.gz');
   });
 
   it('should name a pattern that matches nothing, and a file given twice', async () => {
     const root = await temporaryFolder();
     await writeJsonLinesGz(join(root, 'a.jsonl.gz'), ['a']);
-    await expect(resolveCorpusInputs([join(root, 'missing.jsonl')])).rejects.toThrow(`${join(root, 'missing.jsonl')}: no such file or folder`);
+    await expect(resolveCorpusInputs([join(root, 'missing.jsonl')])).rejects.toThrow(
+      `${join(root, 'missing.jsonl')}: no such file or folder`,
+    );
     await expect(resolveCorpusInputs([join(root, '*.parquet')])).rejects.toThrow('the pattern matches nothing');
     await expect(resolveCorpusInputs([root, join(root, 'a.jsonl.gz')])).rejects.toThrow(
       `${join(root, 'a.jsonl.gz')}: the same corpus file is given twice`,

@@ -68,23 +68,36 @@ export async function restoreShards(
     for (const [index, shard] of shards.entries()) {
       const finalPath = join(storeDir, shard.file);
       const workPath = workShardPath(storeDir, split, index);
-      const size = await stat(finalPath).then((info) => info.size, () => undefined);
+      const size = await stat(finalPath).then(
+        (info) => info.size,
+        () => undefined,
+      );
       if (size === undefined) {
         // Killed between saving the state and renaming: the finished shard is still in .prepare/.
-        const workSize = await stat(workPath).then((info) => info.size, () => undefined);
+        const workSize = await stat(workPath).then(
+          (info) => info.size,
+          () => undefined,
+        );
         if (workSize !== shard.bytes) {
-          throw new Error(`${storeDir}: shard ${shard.file} of the resume state is missing; delete the folder to start over`);
+          throw new Error(
+            `${storeDir}: shard ${shard.file} of the resume state is missing; delete the folder to start over`,
+          );
         }
         await mkdir(dirname(finalPath), { recursive: true });
         await rename(workPath, finalPath);
       } else if (size !== shard.bytes) {
-        throw new Error(`${storeDir}: shard ${shard.file} has ${size} bytes, the resume state says ${shard.bytes}; delete the folder to start over`);
+        throw new Error(
+          `${storeDir}: shard ${shard.file} has ${size} bytes, the resume state says ${shard.bytes}; delete the folder to start over`,
+        );
       }
     }
     if (partialWindows > 0) {
       const workPath = workShardPath(storeDir, split, shards.length);
       const wanted = partialWindows * windowBytes;
-      const size = await stat(workPath).then((info) => info.size, () => 0);
+      const size = await stat(workPath).then(
+        (info) => info.size,
+        () => 0,
+      );
       if (size < wanted) {
         throw new Error(
           `${storeDir}: unfinished shard ${workPath} has ${size} bytes, the resume state says ${wanted}; delete the folder to start over`,
@@ -158,7 +171,9 @@ export async function createShardWriter(options: ShardWriterOptions): Promise<Sh
 
   const shardName = (): string => shardFileName(split, shards.length);
   const failed = (what: string, error: unknown): ShardWriteError =>
-    new ShardWriteError(`${storeDir}: cannot ${what} shard ${shardName()} (${(error as Error).message})`, { cause: error });
+    new ShardWriteError(`${storeDir}: cannot ${what} shard ${shardName()} (${(error as Error).message})`, {
+      cause: error,
+    });
 
   if (partialWindows > 0) {
     const path = workShardPath(storeDir, split, shards.length);

@@ -26,6 +26,8 @@ describe('tokenizerSpecFromName', () => {
   });
 
   it('should name a tokenizer file it cannot read', async () => {
-    await expect(tokenizerSpecFromName('/no/such/tokenizer.json')).rejects.toThrow('/no/such/tokenizer.json: cannot read tokenizer file');
+    await expect(tokenizerSpecFromName('/no/such/tokenizer.json')).rejects.toThrow(
+      '/no/such/tokenizer.json: cannot read tokenizer file',
+    );
   });
 });

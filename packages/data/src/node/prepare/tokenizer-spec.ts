@@ -39,7 +39,9 @@ export async function tokenizerSpecFromName(name: string): Promise<TokenizerSpec
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`${name}: cannot read tokenizer file (${(error as Error).message}); use ${defaultTokenizerName}, gpt2 or a tokenizer.json path`);
+    throw new Error(
+      `${name}: cannot read tokenizer file (${(error as Error).message}); use ${defaultTokenizerName}, gpt2 or a tokenizer.json path`,
+    );
   }
   return { kind: 'json', name, text };
 }
