@@ -1,4 +1,6 @@
 // Tests of the benchmark: the runner with fake workers, the tables, the baseline file, the real step in this process.
+// One file over 400 lines on purpose: every group shares the fake-worker runner and the result fixtures built
+// at its top, and the package's benchmark is one feature; split files would each rebuild them.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -14,7 +14,10 @@
 import { checkInteger, definedFields } from '@normfree/core';
 import { byteLevelOrder, bytesToByteLevel } from './byte-level-alphabet.js';
 import { createBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
-import { gpt2SplitPattern } from './gpt2-pretokenizer.js';
+import { createPairHeap } from './pair-heap.js';
+import { createPretokenCounter, type PretokenCounter } from './pretoken-counter.js';
+
+export { createPretokenCounter, type PretokenCounter, type PretokenCounterOptions } from './pretoken-counter.js';
 
 /** Options of {@link trainBpe}. */
 export interface TrainBpeOptions {
@@ -34,32 +37,6 @@ export interface TrainBpeFromCountsOptions {
   vocabSize: number;
   /** As in {@link TrainBpeOptions}. */
   specialTokens?: readonly string[];
-}
-
-/** Options of {@link createPretokenCounter}. */
-export interface PretokenCounterOptions {
-  /**
-   * Bound on distinct pre-tokens held (default: unbounded). When an `add` takes the count above it,
-   * the rarest are pruned (see {@link createPretokenCounter}). Each entry costs roughly 100 bytes plus
-   * its text, so 10 M entries is about 1–2 GB.
-   */
-  maxDistinct?: number;
-}
-
-/** Counts GPT-2 pre-tokens over documents added one at a time. */
-export interface PretokenCounter {
-  /** Pre-tokenizes one whole document (GPT-2 regex) and counts its pre-tokens. */
-  add(document: string): void;
-  /** The counts so far (live: later `add`s change it; pass it to {@link trainBpeFromCounts}). */
-  counts(): ReadonlyMap<string, number>;
-  /** Documents added. */
-  readonly documents: number;
-  /** Distinct pre-tokens held now. */
-  readonly distinct: number;
-  /** Times the counts were pruned (0 when maxDistinct was never exceeded: the counts are exact). */
-  readonly prunes: number;
-  /** The largest count threshold a prune used (entries with count ≤ it were dropped); 0 if none. */
-  readonly pruneThreshold: number;
 }
 
 /** Options of {@link trainBpeStreaming}. */
@@ -113,64 +90,6 @@ function checkTrainOptions(caller: string, vocabSize: number, specials: readonly
   if (new Set(specials).size !== specials.length) {
     throw new Error(`${caller}: specialTokens ${JSON.stringify(specials)} contains duplicates`);
   }
-}
-
-/**
- * Creates a pre-token counter: the first step of BPE training, separable so documents can be
- * streamed through it and memory bounded.
- *
- * Pruning rule (when `maxDistinct` is set): as soon as more than `maxDistinct` distinct pre-tokens
- * are held, every entry with count ≤ t is dropped, with t = 1, 2, 4, … doubled until at most
- * ⌊maxDistinct / 2⌋ remain. Halving leaves room for ⌈maxDistinct / 2⌉ new pre-tokens before the next
- * prune, so pruning costs O(1) amortized per pre-token. Like word2vec's `ReduceVocab` and the
- * frequency cut-offs of SentencePiece and Hugging Face trainers, this keeps frequent pre-tokens,
- * which are the ones BPE merges are learned from; a pre-token that was dropped and seen again
- * restarts from 0, so counts become lower bounds (exact when `prunes` is 0).
- *
- * @param options.maxDistinct - bound on distinct pre-tokens (≥ 2), default unbounded.
- * @throws Error naming a bad maxDistinct.
- */
-export function createPretokenCounter(options: PretokenCounterOptions = {}): PretokenCounter {
-  const maxDistinct = options.maxDistinct ?? Infinity;
-  if (maxDistinct !== Infinity) checkInteger('createPretokenCounter: maxDistinct', maxDistinct, { min: 2 });
-  const counts = new Map<string, number>();
-  const splitter = new RegExp(gpt2SplitPattern);
-  let documents = 0;
-  let prunes = 0;
-  let pruneThreshold = 0;
-  const prune = (): void => {
-    const target = Math.floor(maxDistinct / 2);
-    for (let threshold = 1; counts.size > target; threshold *= 2) {
-      for (const [word, count] of counts) if (count <= threshold) counts.delete(word);
-      pruneThreshold = Math.max(pruneThreshold, threshold);
-    }
-    prunes++;
-  };
-  return {
-    add(document) {
-      splitter.lastIndex = 0;
-      let match: RegExpExecArray | null;
-      while ((match = splitter.exec(document)) !== null) {
-        counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
-      }
-      documents++;
-      // Pruned per document, not per pre-token: a document's pre-tokens are counted together.
-      if (counts.size > maxDistinct) prune();
-    },
-    counts: () => counts,
-    get documents() {
-      return documents;
-    },
-    get distinct() {
-      return counts.size;
-    },
-    get prunes() {
-      return prunes;
-    },
-    get pruneThreshold() {
-      return pruneThreshold;
-    },
-  };
 }
 
 /**
@@ -262,92 +181,6 @@ function utf8Length(text: string): number {
     } else length += 3;
   }
   return length;
-}
-
-/**
- * Max-heap of pair candidates `(count, key)`, ordered by count, then by the smaller key: the order
- * in which {@link mergeFromCounts} takes merges. Entries are not updated in place; a caller checks
- * the top against the live count and re-pushes or drops it (lazy deletion, as in Hugging Face
- * tokenizers' `BinaryHeap<Merge>`, tokenizers/src/models/bpe/trainer.rs). Counts live in a
- * Float64Array (sums of pre-token counts may pass 2³²), keys in a Uint32Array (`a·65536 + b`).
- */
-interface PairHeap {
-  readonly size: number;
-  readonly topCount: number;
-  readonly topKey: number;
-  push(count: number, key: number): void;
-  /** Removes the top entry. */
-  pop(): void;
-}
-
-/** Builds a {@link PairHeap} from the initial pair counts in O(n) (Floyd's heapify). */
-function createPairHeap(initial: ReadonlyMap<number, number>): PairHeap {
-  let capacity = Math.max(16, initial.size * 2);
-  let counts = new Float64Array(capacity);
-  let keys = new Uint32Array(capacity);
-  let size = 0;
-  for (const [key, count] of initial) {
-    counts[size] = count;
-    keys[size++] = key;
-  }
-  /** Whether entry i should come out before entry j. */
-  const before = (i: number, j: number): boolean =>
-    counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
-  const swap = (i: number, j: number): void => {
-    const count = counts[i]!;
-    counts[i] = counts[j]!;
-    counts[j] = count;
-    const key = keys[i]!;
-    keys[i] = keys[j]!;
-    keys[j] = key;
-  };
-  const siftDown = (start: number): void => {
-    for (let i = start; ;) {
-      const left = 2 * i + 1;
-      if (left >= size) return;
-      const child = left + 1 < size && before(left + 1, left) ? left + 1 : left;
-      if (!before(child, i)) return;
-      swap(i, child);
-      i = child;
-    }
-  };
-  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
-  return {
-    get size() {
-      return size;
-    },
-    get topCount() {
-      return counts[0]!;
-    },
-    get topKey() {
-      return keys[0]!;
-    },
-    push(count, key) {
-      if (size === capacity) {
-        capacity *= 2;
-        const grownCounts = new Float64Array(capacity);
-        grownCounts.set(counts);
-        counts = grownCounts;
-        const grownKeys = new Uint32Array(capacity);
-        grownKeys.set(keys);
-        keys = grownKeys;
-      }
-      counts[size] = count;
-      keys[size] = key;
-      for (let i = size++; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if (!before(i, parent)) break;
-        swap(i, parent);
-        i = parent;
-      }
-    },
-    pop() {
-      size--;
-      counts[0] = counts[size]!;
-      keys[0] = keys[size]!;
-      siftDown(0);
-    },
-  };
 }
 
 /** Steps 2–5 of BPE training, from pre-token counts (options already checked). */

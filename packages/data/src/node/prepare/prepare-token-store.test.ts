@@ -1,3 +1,6 @@
+// Tests of prepareTokenStore end to end: stores written from small corpora, compared window by window
+// with the tokenizer's own output, then stopped, resumed, failed mid-write and refused. One file over 400
+// lines on purpose: every case shares the corpus fixtures and the worker setup of its top half.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
