@@ -9,7 +9,7 @@
  * a standard deviation would say nothing the range does not.
  *
  * References:
- * 1. reference-laptop.ts (shared/fixtures/reference-laptop/results.json and its README.md).
+ * 1. reference-laptop.ts (the repository's fixtures/reference-laptop/results.json and its README.md).
  */
 import { experimentConfigurations } from '@normfree/core';
 import { finalPerplexityOf } from './perplexity-table.js';

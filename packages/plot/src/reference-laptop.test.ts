@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { referenceLaptop, type ReferenceLaptop } from './reference-laptop.js';
 
-// packages/plot/src → the repository's fixtures/ (a verbatim copy of ../shared/fixtures/reference-laptop).
+// packages/plot/src → the repository's fixtures/reference-laptop.
 const resultsFile = fileURLToPath(new URL('../../../fixtures/reference-laptop/results.json', import.meta.url));
 
 interface ResultsJson {
@@ -34,7 +34,7 @@ describe('referenceLaptop', () => {
   it(`equals ${referenceLaptop.source} exactly: runtime, data identity, model, steps and every run's final evaluation`, () => {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as ResultsJson;
     const expected: ReferenceLaptop = {
-      source: 'shared/fixtures/reference-laptop/results.json',
+      source: 'fixtures/reference-laptop/results.json',
       runtime: results.runtime,
       data: {
         vocabSize: results.data.vocab_size,

@@ -2,8 +2,8 @@
  * The authors' PyTorch code trained at the `laptop` size on this project's own windows: the only
  * PyTorch perplexities a normfree `laptop` run may be put beside.
  *
- * Copied from `shared/fixtures/reference-laptop/results.json` (the repository's shared fixtures,
- * `../shared/fixtures/` next to the workspace), because a published package cannot read that folder;
+ * Copied from the repository's `fixtures/reference-laptop/results.json`, because a published package
+ * cannot read that folder;
  * reference-laptop.test.ts compares this copy with the file, number for number, so it cannot drift.
  *
  * - Runtime, the file's `runtime` line: "torch 2.13.0+cpu, transformers 5.17, fp32, 1 thread".
@@ -64,7 +64,7 @@ export interface ReferenceLaptop {
 
 /** The reference, as results.json has it. */
 export const referenceLaptop: ReferenceLaptop = {
-  source: 'shared/fixtures/reference-laptop/results.json',
+  source: 'fixtures/reference-laptop/results.json',
   runtime: 'torch 2.13.0+cpu, transformers 5.17, fp32, 1 thread',
   data: {
     vocabSize: 4096,
