@@ -9,6 +9,7 @@
 //   neither       -> "<name> must be an integer, got <value>"
 // `name` carries the caller's prefix (`'createEntropyProbe: batchSize'`) so the message says where
 // the value came from.
+import { describeValue } from './schema.js';
 
 /** Bounds and error type for {@link checkInteger}. */
 export interface CheckIntegerOptions {
@@ -51,11 +52,4 @@ function describeIntegerRange(min: number | undefined, max: number | undefined):
   if (min === 1) return 'a positive integer';
   if (min === 0) return 'a non-negative integer';
   return `an integer ≥ ${min}`;
-}
-
-/** Numbers as written (NaN stays NaN, which JSON.stringify would print as null); the rest as JSON. */
-function describeValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  // JSON.stringify gives undefined for undefined, functions and symbols: name their type instead
-  return JSON.stringify(value) ?? typeof value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeExpected, formatFieldPath, formatSchemaError, type SchemaIssue } from './schema.js';
+import { describeExpected, describeValue, formatFieldPath, formatSchemaError, type SchemaIssue } from './schema.js';
 
 /** An issue as zod/mini reports it (no locale loaded: "Invalid input" unless the schema named it). */
 const issue = (fields: Partial<SchemaIssue> & Pick<SchemaIssue, 'code' | 'path'>): SchemaIssue => ({
@@ -53,5 +53,17 @@ describe('describeExpected', () => {
 describe('formatFieldPath', () => {
   it('should write keys that are not identifiers in brackets', () => {
     expect(formatFieldPath(['model', 'vocab', 'a b', 3])).toBe('model.vocab["a b"][3]');
+  });
+});
+
+describe('describeValue', () => {
+  it('should write numbers as they are (NaN is not JSON null), the rest as JSON cut to 80 characters', () => {
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(2.5)).toBe('2.5');
+    expect(describeValue('4')).toBe('"4"');
+    expect(describeValue(undefined)).toBe('undefined');
+    const long = describeValue('x'.repeat(200));
+    expect(long).toHaveLength(80);
+    expect(long.endsWith('...')).toBe(true);
   });
 });

@@ -34,10 +34,15 @@ export interface SchemaErrorLike {
   readonly issues: readonly SchemaIssue[];
 }
 
-/** A value as an error message shows it: its JSON, cut to 80 characters. */
+/**
+ * A value as an error message shows it: numbers as written (`NaN`, `2.5`: JSON would print NaN as
+ * `null`), anything else as its JSON cut to 80 characters, and what JSON cannot write (undefined, a
+ * function, a symbol) by its type.
+ */
 export function describeValue(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? typeof value : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** A field path as messages show it: `splits.train.shards[0].file`, `model.vocab["a b"]`, `(root)`. */

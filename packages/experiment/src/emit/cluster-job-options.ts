@@ -7,6 +7,7 @@
  * 16·10⁹ bytes, and Kubernetes Jobs have no wall-time limit of the same meaning; each emitter's
  * options name and check their own.
  */
+import { describeValue } from '@normfree/core';
 import { ExperimentInputError } from '../errors.js';
 
 /** One file an emitter produces. Emitters do no I/O: the caller writes the files, all in one folder. */
@@ -175,9 +176,4 @@ export function checkInteger(option: string, value: number, minimum: number, why
     );
   }
   return value;
-}
-
-/** A value as a message shows it: numbers as they are (`NaN`, `2.5`), anything else as JSON (`"4"`). */
-export function describeValue(value: unknown): string {
-  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
